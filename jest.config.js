@@ -1,0 +1,11 @@
+// ts-jest in ESM mode: sources are TypeScript ESM with ".js" import specifiers.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
+  },
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testTimeout: 30000
+}

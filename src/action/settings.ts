@@ -1,0 +1,56 @@
+import * as core from '@actions/core'
+import { ConfigError } from '../errors.js'
+
+/** Every action input, read once, validated, typed (as actions/checkout's input-helper does). */
+export interface ActionSettings {
+  controlMap: string
+  /** Report globs from the `reports` input; empty means "use the control map's". */
+  reports: string[]
+  mode: 'enforce' | 'report-only'
+  githubToken: string
+  checkName: string
+  environment?: string
+  evidenceDir: string
+  uploadEvidence: boolean
+  evidenceRequired: boolean
+  artifactName?: string
+  retentionDays?: number
+  /** Where relative paths are resolved: the checked-out repository. */
+  workspace: string
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
+  const problems: string[] = []
+  const mode = core.getInput('mode') || 'enforce'
+  if (mode !== 'enforce' && mode !== 'report-only') problems.push(`input mode must be "enforce" or "report-only", not "${mode}"`)
+  const retention = core.getInput('retention-days')
+  let retentionDays: number | undefined
+  if (retention) {
+    retentionDays = Number(retention)
+    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 90) problems.push(`input retention-days must be a whole number from 1 to 90, not "${retention}"`)
+  }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = core.getInput(name)
+    if (raw === '') return fallback
+    if (/^(true|yes|on)$/i.test(raw)) return true
+    if (/^(false|no|off)$/i.test(raw)) return false
+    problems.push(`input ${name} must be true or false, not "${raw}"`)
+    return fallback
+  }
+  const settings: ActionSettings = {
+    controlMap: core.getInput('control-map') || '.github/sox-controls.yml',
+    reports: core.getMultilineInput('reports'),
+    mode: mode as ActionSettings['mode'],
+    githubToken: core.getInput('github-token'),
+    checkName: core.getInput('check-name') || 'SOX compliance gate',
+    environment: core.getInput('environment') || undefined,
+    evidenceDir: core.getInput('evidence-dir') || 'sox-evidence',
+    uploadEvidence: bool('upload-evidence', true),
+    evidenceRequired: bool('evidence-required', true),
+    artifactName: core.getInput('artifact-name') || undefined,
+    retentionDays,
+    workspace: env.GITHUB_WORKSPACE || process.cwd()
+  }
+  if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: 'action inputs', message })))
+  return settings
+}

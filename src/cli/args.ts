@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util'
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage:
+  sox-gate check    [--controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
+                    [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]
+  sox-gate validate [--controls FILE]
+  sox-gate verify   DIR
+
+exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`
+
+export interface CheckArgs {
+  command: 'check'
+  controls: string
+  reports: string[]
+  change?: string
+  evidence?: string
+  format: 'text' | 'json'
+  mode: 'enforce' | 'report-only'
+  now?: Date
+}
+
+export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | { command: 'verify'; dir: string } | { command: 'help' }
+
+export const DEFAULT_CONTROLS = '.github/sox-controls.yml'
+
+/** argv (without node and script) → typed arguments; anything off is a UsageError. */
+export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolean } {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        controls: { type: 'string' },
+        reports: { type: 'string', multiple: true },
+        change: { type: 'string' },
+        evidence: { type: 'string' },
+        format: { type: 'string' },
+        mode: { type: 'string' },
+        now: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+  const { values, positionals } = parsed
+  const debug = values.debug === true
+  const [command, ...rest] = positionals
+  if (values.help || command === 'help' || command === undefined) return { command: 'help', debug }
+  const allowed: Record<string, string[]> = {
+    check: ['controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug'],
+    validate: ['controls', 'debug'],
+    verify: ['debug']
+  }
+  const flags = allowed[command]
+  if (!flags) throw new UsageError(`unknown command "${command}" (check, validate or verify)`)
+  for (const key of Object.keys(values)) if (!flags.includes(key)) throw new UsageError(`--${key} does not apply to "${command}"`)
+  if (command === 'verify') {
+    if (rest.length !== 1) throw new UsageError('verify takes exactly one DIR')
+    return { command, dir: rest[0] as string, debug }
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
+  const controls = values.controls ?? DEFAULT_CONTROLS
+  if (command === 'validate') return { command, controls, debug }
+  return {
+    command: 'check',
+    controls,
+    reports: values.reports ?? [],
+    change: values.change,
+    evidence: values.evidence,
+    format: oneOf('--format', values.format ?? 'text', ['text', 'json'] as const),
+    mode: oneOf('--mode', values.mode ?? 'enforce', ['enforce', 'report-only'] as const),
+    now: values.now === undefined ? undefined : parseNow(values.now),
+    debug
+  }
+}
+
+function oneOf<T extends string>(flag: string, value: string, options: readonly T[]): T {
+  if (!(options as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${options.join(', ')}, not "${value}"`)
+  return value as T
+}
+
+function parseNow(value: string): Date {
+  // A zone is required: "now" must mean the same instant on every machine that re-performs it.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new UsageError(`--now must be an ISO-8601 date-time with a zone (e.g. 2026-11-22T12:00:00Z), not "${value}"`)
+  }
+  return new Date(value)
+}

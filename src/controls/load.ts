@@ -1,0 +1,157 @@
+import picomatch from 'picomatch'
+import { LineCounter, parseDocument } from 'yaml'
+import { ConfigError, type InputProblem } from '../errors.js'
+import type { ApprovalRule, Control, ControlMap, Selector, SelectorKind, Waiver } from './model.js'
+import { pointerToPath, YamlPositions } from './positions.js'
+import { describeSchemaError, validateControlMap } from './schema.js'
+
+type Raw = Record<string, unknown>
+
+/**
+ * Parses and checks a control map: YAML syntax, the JSON Schema, then the rules a schema cannot
+ * say (unique ids, waivers naming real controls, globs and regexes that compile, every control
+ * proven by something). Throws one ConfigError listing every problem with its position.
+ */
+export function loadControlMap(text: string, file: string): ControlMap {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true })
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, col: e.linePos?.[0].col, message: yamlMessage(e.message) }))
+    )
+  }
+  const positions = new YamlPositions(doc, lines)
+  const data = doc.toJS() as unknown
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw ConfigError.at(file, 'the control map must be a mapping with version, system and controls', 1, 1)
+  }
+  if (!validateControlMap(data)) {
+    const problems = (validateControlMap.errors ?? []).map((e): InputProblem => {
+      const path = pointerToPath(e.instancePath)
+      const { message, key } = describeSchemaError(e)
+      const at = key ? positions.ofKey(path, key) : positions.of(path)
+      return { file, ...at, message: `${e.instancePath || '/'}: ${message}` }
+    })
+    throw new ConfigError(dedupe(problems))
+  }
+  const map = build(data as Raw, file, positions)
+  const problems = semanticProblems(map, positions)
+  if (problems.length > 0) throw new ConfigError(problems)
+  return map
+}
+
+function build(raw: Raw, file: string, positions: YamlPositions): ControlMap {
+  const controls = (raw.controls as Raw[]).map((c, i) => buildControl(c, positions, ['controls', i]))
+  const waivers = ((raw.waivers as Raw[] | undefined) ?? []).map((w, i): Waiver => ({
+    ...positions.of(['waivers', i]),
+    id: w.id as string,
+    control: w.control as string,
+    reason: w.reason as string,
+    incident: w.incident as string | undefined,
+    requestedBy: w['requested-by'] as string,
+    approvedBy: w['approved-by'] as string,
+    expires: w.expires as string,
+    expiresAt: Date.parse(w.expires as string),
+    compensatingControl: w['compensating-control'] as string | undefined
+  }))
+  return {
+    file,
+    version: 1,
+    system: raw.system as string,
+    owner: raw.owner as string | undefined,
+    reports: (raw.reports as string[] | undefined) ?? [],
+    controls,
+    waivers
+  }
+}
+
+function buildControl(c: Raw, positions: YamlPositions, path: (string | number)[]): Control {
+  const tests = ((c.tests as Raw[] | undefined) ?? []).map((s, j): Selector => {
+    const kind = Object.keys(s)[0] as SelectorKind
+    return { ...positions.of([...path, 'tests', j]), kind, pattern: s[kind] as string }
+  })
+  return {
+    ...positions.of(path),
+    id: c.id as string,
+    title: c.title as string,
+    sox: (c.sox as string[] | undefined) ?? [],
+    objective: c.objective as string | undefined,
+    risk: c.risk as string | undefined,
+    owner: c.owner as string | undefined,
+    type: c.type as Control['type'],
+    key: (c.key as boolean | undefined) ?? false,
+    tests,
+    minTests: (c['min-tests'] as number | undefined) ?? 1,
+    allowSkipped: (c['allow-skipped'] as boolean | undefined) ?? false,
+    flaky: (c.flaky as 'pass' | 'fail' | undefined) ?? 'pass',
+    approval: c.approval ? buildApproval(c.approval as Raw) : undefined
+  }
+}
+
+function buildApproval(a: Raw): ApprovalRule {
+  return {
+    minApprovals: (a['min-approvals'] as number | undefined) ?? 1,
+    fresh: (a.fresh as boolean | undefined) ?? true,
+    authors: (a.authors as ApprovalRule['authors'] | undefined) ?? ['pr-author', 'commit-authors', 'committers', 'co-authors'],
+    botsCanApprove: (a['bots-can-approve'] as boolean | undefined) ?? false,
+    blockOnChangesRequested: (a['block-on-changes-requested'] as boolean | undefined) ?? true,
+    deploymentApproval: (a['deployment-approval'] as boolean | undefined) ?? false,
+    allowedApprovers: (a['allowed-approvers'] as string[] | undefined) ?? [],
+    allowUnlinkedAuthors: (a['allow-unlinked-authors'] as boolean | undefined) ?? false
+  }
+}
+
+function semanticProblems(map: ControlMap, positions: YamlPositions): InputProblem[] {
+  const problems: InputProblem[] = []
+  const file = map.file
+  const firstById = new Map<string, Control>()
+  for (const c of map.controls) {
+    const first = firstById.get(c.id)
+    if (first) problems.push({ file, line: c.line, col: c.col, message: `duplicate control id "${c.id}" (first defined at line ${first.line})` })
+    else firstById.set(c.id, c)
+    if (c.tests.length === 0 && !c.approval) {
+      problems.push({ file, line: c.line, col: c.col, message: `control "${c.id}" has neither tests nor approval: nothing could prove it` })
+    }
+    for (const s of c.tests) {
+      const problem = selectorProblem(s)
+      if (problem) problems.push({ file, line: s.line, col: s.col, message: `control "${c.id}": ${problem}` })
+    }
+  }
+  const waiverIds = new Map<string, Waiver>()
+  for (const w of map.waivers) {
+    const first = waiverIds.get(w.id)
+    if (first) problems.push({ file, line: w.line, col: w.col, message: `duplicate waiver id "${w.id}" (first defined at line ${first.line})` })
+    else waiverIds.set(w.id, w)
+    if (!firstById.has(w.control)) {
+      const at = positions.of(['waivers', map.waivers.indexOf(w), 'control'])
+      problems.push({ file, ...at, message: `waiver "${w.id}" names unknown control "${w.control}"` })
+    }
+  }
+  return problems
+}
+
+/** Why a selector cannot be used, or undefined when it compiles. */
+export function selectorProblem(s: Selector): string | undefined {
+  try {
+    if (s.kind === 'regex') new RegExp(s.pattern, 'u')
+    else if (s.kind !== 'tag') picomatch.makeRe(s.pattern, { strictBrackets: true })
+    return undefined
+  } catch (e) {
+    const what = s.kind === 'regex' ? 'regex' : `${s.kind} glob`
+    return `invalid ${what} ${JSON.stringify(s.pattern)}: ${(e as Error).message}`
+  }
+}
+
+function yamlMessage(message: string): string {
+  return (message.split('\n', 1)[0] as string).replace(/ at line \d+, column \d+:?$/, '')
+}
+
+function dedupe(problems: InputProblem[]): InputProblem[] {
+  const seen = new Set<string>()
+  return problems.filter((p) => {
+    const k = `${p.line}:${p.col}:${p.message}`
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}

@@ -1,0 +1,68 @@
+/** The control map as the engine sees it: validated, defaults applied, every item with its line. */
+
+export type SelectorKind = 'tag' | 'name' | 'suite' | 'file' | 'regex'
+
+export interface Located {
+  /** 1-based position in the control map, for annotations and error messages. */
+  line: number
+  col: number
+}
+
+export interface Selector extends Located {
+  kind: SelectorKind
+  pattern: string
+}
+
+export type AuthorSource = 'pr-author' | 'commit-authors' | 'committers' | 'co-authors'
+
+export interface ApprovalRule {
+  minApprovals: number
+  fresh: boolean
+  authors: AuthorSource[]
+  botsCanApprove: boolean
+  blockOnChangesRequested: boolean
+  deploymentApproval: boolean
+  allowedApprovers: string[]
+  allowUnlinkedAuthors: boolean
+}
+
+export interface Control extends Located {
+  id: string
+  title: string
+  sox: string[]
+  objective?: string
+  risk?: string
+  owner?: string
+  type?: 'preventive' | 'detective'
+  key: boolean
+  /** Empty when the control is proven by approval alone. */
+  tests: Selector[]
+  minTests: number
+  allowSkipped: boolean
+  flaky: 'pass' | 'fail'
+  approval?: ApprovalRule
+}
+
+export interface Waiver extends Located {
+  id: string
+  control: string
+  reason: string
+  incident?: string
+  requestedBy: string
+  approvedBy: string
+  /** As written in the map, and as epoch milliseconds. */
+  expires: string
+  expiresAt: number
+  compensatingControl?: string
+}
+
+export interface ControlMap {
+  /** The path the map was read from, as given by the user. */
+  file: string
+  version: 1
+  system: string
+  owner?: string
+  reports: string[]
+  controls: Control[]
+  waivers: Waiver[]
+}

@@ -1,0 +1,123 @@
+import type { Control, ControlMap } from '../controls/model.js'
+import { fullName, type TestCase } from '../reports/model.js'
+import { evaluateApprovalControl } from './approval-control.js'
+import { ControlIndex } from './mapping.js'
+import type { ControlResult, GateResult, Reason, ReportResult, TestCounts, Totals } from './result.js'
+import { TestAggregate } from './test-aggregate.js'
+import { evaluateTestsControl, type MatchedTest } from './tests-control.js'
+import { evaluateWaivers } from './waivers.js'
+
+export interface EvaluationInput {
+  map: ControlMap
+  /** The clock, given: waivers expire relative to it. */
+  now: Date
+  /** Logins and e-mails of the change's authors, when a change record is known. */
+  changeAuthors?: readonly string[]
+}
+
+/**
+ * controls × test cases × now → decision, fed one case at a time so no report is ever held
+ * whole. Only tests that some control selects are remembered, once per test identity.
+ */
+export class Evaluation {
+  private readonly index: ControlIndex
+  private readonly tests = new Map<string, TestAggregate>()
+  private readonly totals: Totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 }
+  private reportIndex = -1
+
+  constructor(private readonly input: EvaluationInput) {
+    this.index = new ControlIndex(input.map.controls)
+  }
+
+  /** Call before the cases of each report: re-runs are recognised within a report, not across. */
+  beginReport(): void {
+    this.reportIndex++
+  }
+
+  addCase(tc: TestCase): void {
+    const t = this.totals
+    t.cases++
+    if (tc.status === 'passed') t.passed++
+    else if (tc.status === 'failed') t.failed++
+    else if (tc.status === 'error') t.errors++
+    else t.skipped++
+    const controls = this.index.match(tc)
+    if (controls.length === 0) {
+      t.unmapped++
+      return
+    }
+    const name = fullName(tc)
+    let agg = this.tests.get(name)
+    if (!agg) {
+      agg = new TestAggregate(name)
+      this.tests.set(name, agg)
+    }
+    agg.add(tc, Math.max(this.reportIndex, 0))
+    agg.addControls(controls)
+  }
+
+  finish(reports: ReportResult[]): GateResult {
+    const { map, now, changeAuthors } = this.input
+    const perControl: MatchedTest[][] = map.controls.map(() => [])
+    for (const agg of this.tests.values()) {
+      const { status, flaky } = agg.finish()
+      const matched: MatchedTest = { name: agg.name, status, flaky, firstFailure: agg.firstFailure }
+      for (const c of agg.controls) perControl[c]?.push(matched)
+    }
+    const controls = map.controls.map((control, i) => {
+      const matched = (perControl[i] ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      return evaluateControl(control, matched, map, now, changeAuthors)
+    })
+    const counts = {
+      controls: controls.length,
+      passed: controls.filter((c) => c.status === 'pass').length,
+      failed: controls.filter((c) => c.status === 'fail').length,
+      waived: controls.filter((c) => c.status === 'waived').length
+    }
+    return {
+      decision: counts.failed === 0 ? 'allow' : 'block',
+      evaluatedAt: now.toISOString(),
+      counts,
+      controls,
+      reports,
+      totals: { ...this.totals }
+    }
+  }
+}
+
+function evaluateControl(control: Control, matched: MatchedTest[], map: ControlMap, now: Date, changeAuthors: readonly string[] | undefined): ControlResult {
+  const reasons: Reason[] = []
+  let pass = true
+  let counts: TestCounts = { matched: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 }
+  if (control.tests.length > 0) {
+    const verdict = evaluateTestsControl(control, matched)
+    pass &&= verdict.pass
+    reasons.push(...verdict.reasons)
+    counts = verdict.counts
+  }
+  if (control.approval) {
+    const verdict = evaluateApprovalControl(control)
+    pass &&= verdict.pass
+    reasons.push(...verdict.reasons)
+  }
+  const result: ControlResult = {
+    id: control.id,
+    title: control.title,
+    key: control.key,
+    line: control.line,
+    status: pass ? 'pass' : 'fail',
+    reasons,
+    tests: counts,
+    matchedTests: matched.map((t) => t.name)
+  }
+  if (!pass) {
+    const waivers = map.waivers.filter((w) => w.control === control.id)
+    const verdict = evaluateWaivers(waivers, now, changeAuthors)
+    result.reasons.push(...verdict.reasons)
+    if (verdict.active) {
+      result.status = 'waived'
+      result.waiver = verdict.active.id
+    }
+  }
+  return result
+}

@@ -1,0 +1,107 @@
+import picomatch from 'picomatch'
+import type { Control } from '../controls/model.js'
+import { fullName, type TestCase } from '../reports/model.js'
+import { globLiteralPrefix, PatternIndex } from './pattern-index.js'
+
+/** Suites and files repeat across thousands of cases: their matches are remembered, up to this many. */
+const MEMO_LIMIT = 50_000
+
+/**
+ * Which controls a test case belongs to. Built once from the control map; per case the cost is a
+ * few hash lookups and the patterns that share the case's prefix — not cases × controls.
+ *
+ * Selector meanings (documented in the README):
+ *  - tag:   a tag of the case (property `control`/`controls`, `[ID]` or `@ID` in its name), exact.
+ *  - name:  glob on the test's own name or on its full name (suite › classname › name); `*` matches any text.
+ *  - regex: searched in the test's own name or its full name.
+ *  - suite: glob on the suite name or the classname; `*` matches any text.
+ *  - file:  glob on the source file, `/`-separated; `*` stays within a folder, `**` crosses folders.
+ */
+export class ControlIndex {
+  private readonly byTag = new Map<string, number[]>()
+  private readonly names = new PatternIndex()
+  private readonly regexes: { control: number; re: RegExp }[] = []
+  private readonly suites = new PatternIndex()
+  private readonly files = new PatternIndex()
+  private readonly suiteMemo = new Map<string, number[]>()
+  private readonly fileMemo = new Map<string, number[]>()
+  /** Dedupes hits within one case without allocating a set per case. */
+  private readonly stamp: Uint32Array
+  private generation = 0
+
+  constructor(controls: readonly Control[]) {
+    this.stamp = new Uint32Array(controls.length)
+    controls.forEach((control, index) => {
+      for (const s of control.tests) {
+        switch (s.kind) {
+          case 'tag': {
+            const list = this.byTag.get(s.pattern)
+            if (list) list.push(index)
+            else this.byTag.set(s.pattern, [index])
+            break
+          }
+          case 'regex':
+            this.regexes.push({ control: index, re: new RegExp(s.pattern, 'u') })
+            break
+          case 'name':
+            addGlob(this.names, index, s.pattern, true)
+            break
+          case 'suite':
+            addGlob(this.suites, index, s.pattern, true)
+            break
+          case 'file':
+            addGlob(this.files, index, s.pattern, false)
+            break
+        }
+      }
+    })
+  }
+
+  /** Indices of the controls `tc` belongs to, ascending; empty when none. */
+  match(tc: TestCase): number[] {
+    const gen = ++this.generation
+    const out: number[] = []
+    const hit = (c: number): void => {
+      if (this.stamp[c] !== gen) {
+        this.stamp[c] = gen
+        out.push(c)
+      }
+    }
+    for (const tag of tc.tags) {
+      const list = this.byTag.get(tag)
+      if (list) for (const c of list) hit(c)
+    }
+    if (this.names.size > 0 || this.regexes.length > 0) {
+      const full = fullName(tc)
+      this.names.match(tc.name, hit)
+      if (full !== tc.name) this.names.match(full, hit)
+      for (const { control, re } of this.regexes) if (re.test(tc.name) || re.test(full)) hit(control)
+    }
+    if (this.suites.size > 0) {
+      for (const c of memoMatch(this.suiteMemo, this.suites, tc.suite)) hit(c)
+      if (tc.classname && tc.classname !== tc.suite) for (const c of memoMatch(this.suiteMemo, this.suites, tc.classname)) hit(c)
+    }
+    if (this.files.size > 0 && tc.file) for (const c of memoMatch(this.fileMemo, this.files, tc.file)) hit(c)
+    if (out.length > 1) out.sort((a, b) => a - b)
+    return out
+  }
+}
+
+function addGlob(index: PatternIndex, control: number, glob: string, starCrossesSlash: boolean): void {
+  const { literal, whole } = globLiteralPrefix(glob)
+  // bash mode: a single `*` matches any text, `/` included — test names are not paths.
+  const re = picomatch.makeRe(glob, { dot: true, bash: starCrossesSlash })
+  index.add({ control, test: (s) => re.test(s) }, literal, whole)
+}
+
+function memoMatch(memo: Map<string, number[]>, index: PatternIndex, s: string): number[] {
+  let found = memo.get(s)
+  if (found === undefined) {
+    const hits: number[] = []
+    index.match(s, (c) => hits.push(c))
+    found = hits
+    if (memo.size >= MEMO_LIMIT) memo.clear()
+    memo.set(s, found)
+  }
+  return found
+}

@@ -1,0 +1,80 @@
+/** What the gate concluded and why. Reasons are data; src/render/ words them for every surface. */
+
+export type ControlStatus = 'pass' | 'fail' | 'waived'
+
+/** A test named in a reason, with where to find it. */
+export interface TestRef {
+  name: string
+  report: string
+  line: number
+  message?: string
+}
+
+export interface Reason {
+  /** Stable machine-readable code, e.g. `tests-failed`, `no-tests-matched`, `waiver-expired`. */
+  code: string
+  /** One sentence a release manager understands without the code. */
+  message: string
+  /** Whether this reason makes the control fail, explains a pass, or is only worth knowing. */
+  effect: 'fail' | 'pass' | 'info'
+  tests?: TestRef[]
+  people?: string[]
+  /** Line in the control map this reason is about (a control, a selector, a waiver). */
+  line?: number
+}
+
+export interface TestCounts {
+  matched: number
+  passed: number
+  failed: number
+  skipped: number
+  flaky: number
+}
+
+export interface ControlResult {
+  id: string
+  title: string
+  key: boolean
+  /** Line of the control in the control map. */
+  line: number
+  status: ControlStatus
+  reasons: Reason[]
+  tests: TestCounts
+  /** Full names of every matched test, sorted: the evidence of what proved the control. */
+  matchedTests: string[]
+  /** The waiver that covers a failing control, when one does. */
+  waiver?: string
+}
+
+export interface ReportResult {
+  path: string
+  format: string
+  sha256: string
+  size: number
+  cases: number
+  passed: number
+  failed: number
+  errors: number
+  skipped: number
+  notes: string[]
+}
+
+export interface Totals {
+  cases: number
+  passed: number
+  failed: number
+  errors: number
+  skipped: number
+  /** Cases no control selected: they prove nothing, but are kept in the counts. */
+  unmapped: number
+}
+
+export interface GateResult {
+  decision: 'allow' | 'block'
+  /** The time the evaluation was done for (waiver expiry), ISO-8601. */
+  evaluatedAt: string
+  counts: { controls: number; passed: number; failed: number; waived: number }
+  controls: ControlResult[]
+  reports: ReportResult[]
+  totals: Totals
+}

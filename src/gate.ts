@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { loadControlMap } from './controls/load.js'
+import type { ControlMap } from './controls/model.js'
+import { Evaluation } from './engine/evaluate.js'
+import type { GateResult, ReportResult } from './engine/result.js'
+import { ConfigError, type InputProblem } from './errors.js'
+import { decodeChunks } from './reports/decode.js'
+import { discoverReports } from './reports/discover.js'
+import { readReport } from './reports/read.js'
+
+export interface GateOptions {
+  /** Path of the control map, relative to `cwd` or absolute. */
+  controlsPath: string
+  /** Report globs; when empty the control map's `reports:` are used. */
+  reportGlobs: readonly string[]
+  now: Date
+  cwd: string
+}
+
+export interface GateRun {
+  map: ControlMap
+  result: GateResult
+}
+
+/** Reads the control map from disk; the same loader the gate uses, for `validate`. */
+export async function loadControlMapFile(controlsPath: string, cwd: string): Promise<ControlMap> {
+  let text: string
+  try {
+    text = await readFile(path.resolve(cwd, controlsPath), 'utf8')
+  } catch (e) {
+    throw ConfigError.at(controlsPath, `cannot read the control map: ${describeFsError(e)}`)
+  }
+  return loadControlMap(text, controlsPath)
+}
+
+/** The pipeline both shells call: control map → discover → read (streaming) → evaluate. */
+export async function runGate(options: GateOptions): Promise<GateRun> {
+  const map = await loadControlMapFile(options.controlsPath, options.cwd)
+  const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map.reports
+  const files = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? 'reports' : options.controlsPath)
+  const evaluation = new Evaluation({ map, now: options.now })
+  const reports: ReportResult[] = []
+  const problems: InputProblem[] = []
+  for (const file of files) {
+    evaluation.beginReport()
+    try {
+      reports.push(await readReportFile(file, options.cwd, (tc) => evaluation.addCase(tc)))
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e
+      problems.push(...e.problems)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  const result = evaluation.finish(reports)
+  if (result.totals.cases === 0) {
+    throw ConfigError.at(
+      files.length === 1 ? (files[0] as string) : 'reports',
+      `the reports hold no test case at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing could prove any control`
+    )
+  }
+  return { map, result }
+}
+
+/** Streams one report through hashing, decoding and its reader; the hash is of the raw bytes. */
+async function readReportFile(file: string, cwd: string, sink: Parameters<typeof readReport>[2]): Promise<ReportResult> {
+  const full = path.resolve(cwd, file)
+  let size: number
+  try {
+    size = (await stat(full)).size
+  } catch (e) {
+    throw ConfigError.at(file, `cannot read the report: ${describeFsError(e)}`)
+  }
+  if (size === 0) throw ConfigError.at(file, 'empty report (0 bytes)')
+  const hash = createHash('sha256')
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of createReadStream(full, { highWaterMark: 256 * 1024 })) {
+      hash.update(chunk as Buffer)
+      yield chunk as Buffer
+    }
+  }
+  const stats = await readReport(decodeChunks(hashed()), file, sink)
+  return { path: file, format: stats.format, sha256: hash.digest('hex'), size, cases: stats.cases, passed: stats.passed, failed: stats.failed, errors: stats.errors, skipped: stats.skipped, notes: stats.notes }
+}
+
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException
+  if (err.code === 'ENOENT') return 'no such file'
+  if (err.code === 'EISDIR') return 'is a directory'
+  if (err.code === 'EACCES') return 'permission denied'
+  return err.message
+}

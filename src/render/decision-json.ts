@@ -1,0 +1,24 @@
+import type { ControlMap } from '../controls/model.js'
+import type { GateResult } from '../engine/result.js'
+
+/** The `--format json` object (SPEC §5), also `decision.json` in the evidence bundle. */
+export function decisionObject(map: ControlMap, result: GateResult): Record<string, unknown> {
+  return {
+    decision: result.decision,
+    evaluatedAt: result.evaluatedAt,
+    system: map.system,
+    controlMap: map.file,
+    counts: result.counts,
+    controls: result.controls.map((c) => ({
+      id: c.id,
+      title: c.title,
+      key: c.key,
+      status: c.status,
+      ...(c.waiver ? { waiver: c.waiver } : {}),
+      reasons: c.reasons,
+      tests: c.tests
+    })),
+    reports: result.reports,
+    totals: result.totals
+  }
+}

@@ -1,0 +1,36 @@
+import type { ControlResult, GateResult } from '../engine/result.js'
+
+/** Shared phrasing, so the CLI, the job summary and the check run say the same thing. */
+
+export function headline(result: GateResult): string {
+  const { counts } = result
+  const verdict = result.decision === 'allow' ? 'ALLOW' : 'BLOCK'
+  return `${verdict}: ${counts.passed} of ${counts.controls} controls passed, ${counts.failed} failed, ${counts.waived} waived`
+}
+
+export function statusLabel(status: ControlResult['status']): string {
+  return status === 'pass' ? 'PASS' : status === 'fail' ? 'FAIL' : 'WAIVED'
+}
+
+export function testsCell(c: ControlResult): string {
+  const t = c.tests
+  if (t.matched === 0) return '—'
+  const parts = [`${t.passed}/${t.matched} passed`]
+  if (t.failed) parts.push(`${t.failed} failed`)
+  if (t.skipped) parts.push(`${t.skipped} skipped`)
+  if (t.flaky) parts.push(`${t.flaky} flaky`)
+  return parts.join(', ')
+}
+
+/** The reasons worth showing first: what failed it, else what passed or waived it. */
+export function mainReasons(c: ControlResult): string[] {
+  const decisive = c.status === 'fail' ? c.reasons.filter((r) => r.effect === 'fail') : c.reasons.filter((r) => r.effect !== 'info' || c.status === 'waived')
+  const shown = decisive.length > 0 ? decisive : c.reasons
+  return shown.map((r) => r.message)
+}
+
+export function totalsLine(result: GateResult): string {
+  const t = result.totals
+  const files = result.reports.length
+  return `${files} report${files === 1 ? '' : 's'}, ${t.cases} test cases (${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped), ${t.unmapped} not mapped to any control`
+}

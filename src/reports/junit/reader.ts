@@ -1,0 +1,298 @@
+import { SaxesParser, type SaxesTagPlain } from 'saxes'
+import { ConfigError } from '../../errors.js'
+import { countCase, emptyStats, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
+import { extractTags, isTagProperty } from '../tags.js'
+import { attemptsOf, finalStatus, type CaseOutcome } from './status.js'
+
+const ROOTS = new Set(['testsuites', 'testsuite', 'testrun'])
+const MESSAGE_LIMIT = 500
+
+interface SuiteFrame {
+  name: string
+  file: string
+  /** Control tags from `<properties>` of this suite and its ancestors: they apply to every case inside. */
+  tags: string[]
+  declaredTests: number
+  cases: number
+  isLeaf: boolean
+}
+
+interface CaseFrame {
+  line: number
+  attrs: Record<string, string>
+  outcome: CaseOutcome
+  properties: TestProperty[]
+  message?: string
+}
+
+/** Where text is being captured and for what. */
+type Capture = { kind: 'message' } | { kind: 'property'; name: string } | null
+
+/**
+ * One streaming reader for every JUnit dialect. Only the handful of elements that carry meaning
+ * are looked at; everything else (system-out, stack traces, attachments) streams past without
+ * being kept. DTDs are refused outright, so no external or custom entity is ever resolved.
+ */
+export const junitReader: ReportReader = {
+  format: 'junit',
+  sniff(head) {
+    const root = rootElementName(head)
+    return root !== undefined && ROOTS.has(root)
+  },
+  async read(chunks, reportPath, sink) {
+    const stats = emptyStats('junit')
+    const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true })
+    const state = new JunitState(reportPath, stats, sink)
+    let tagStartLine = 1
+    parser.on('error', (err) => {
+      throw ConfigError.at(reportPath, cleanSaxesMessage(err.message), parser.line, parser.column + 1)
+    })
+    parser.on('doctype', () => {
+      throw ConfigError.at(reportPath, 'declares a DTD (<!DOCTYPE>): refused as unsafe, reports must not use DTDs or entities', parser.line)
+    })
+    parser.on('opentagstart', () => {
+      tagStartLine = parser.line
+    })
+    parser.on('opentag', (tag) => state.open(tag, tagStartLine))
+    parser.on('closetag', (tag) => state.close(tag.name))
+    parser.on('text', (text) => state.text(text))
+    parser.on('cdata', (text) => state.text(text))
+    for await (const chunk of chunks) parser.write(chunk)
+    parser.close()
+    if (!state.sawRoot) throw ConfigError.at(reportPath, 'no root element: not a JUnit report')
+    return stats
+  }
+}
+
+class JunitState {
+  sawRoot = false
+  private depth = 0
+  private readonly suites: SuiteFrame[] = []
+  private rootTags: string[] = []
+  private current: CaseFrame | null = null
+  private capture: Capture = null
+  private captured = ''
+  /** Depth of the `<properties>` element we are in, and whose it is. */
+  private propertiesOwner: 'root' | 'suite' | 'case' | null = null
+  /** A suite-level `<error>`/`<failure>` (no testcase around it) becomes a synthetic failed case. */
+  private suiteProblem: { line: number; status: 'error' | 'failed'; message?: string } | null = null
+
+  constructor(
+    private readonly reportPath: string,
+    private readonly stats: ReportStats,
+    private readonly sink: CaseSink
+  ) {}
+
+  open(tag: SaxesTagPlain, line: number): void {
+    const name = tag.name
+    const attrs = tag.attributes
+    this.depth++
+    if (this.depth === 1) {
+      if (!ROOTS.has(name)) {
+        throw ConfigError.at(this.reportPath, `root element <${name}> is not a JUnit report (expected <testsuites>, <testsuite> or <testrun>)`, line)
+      }
+      this.sawRoot = true
+      if (name !== 'testsuite') return
+    }
+    const c = this.current
+    if (c) {
+      this.openInCase(c, name, attrs)
+      return
+    }
+    switch (name) {
+      case 'testsuite': {
+        const parent = this.suites[this.suites.length - 1]
+        if (parent) parent.isLeaf = false
+        this.suites.push({
+          name: attrs.name ?? '',
+          file: attrs.file ?? attrs.filepath ?? parent?.file ?? '',
+          tags: parent ? [...parent.tags] : [...this.rootTags],
+          declaredTests: Number(attrs.tests) || 0,
+          cases: 0,
+          isLeaf: true
+        })
+        return
+      }
+      case 'testcase':
+        this.current = {
+          line,
+          attrs,
+          outcome: { error: false, failure: false, skipped: false, flaky: [], reruns: [], statusAttr: attrs.status ?? attrs.result ?? '' },
+          properties: []
+        }
+        return
+      case 'properties':
+        this.propertiesOwner = this.suites.length > 0 ? 'suite' : 'root'
+        return
+      case 'property':
+        if (this.propertiesOwner) this.suiteProperty(attrs)
+        return
+      case 'error':
+      case 'failure':
+        if (this.suites.length > 0) {
+          this.suiteProblem = { line, status: name === 'error' ? 'error' : 'failed', message: firstLine(attrs.message) }
+          if (!this.suiteProblem.message) this.startCapture({ kind: 'message' })
+        }
+        return
+    }
+  }
+
+  private openInCase(c: CaseFrame, name: string, attrs: Record<string, string>): void {
+    const o = c.outcome
+    switch (name) {
+      case 'failure':
+      case 'error':
+      case 'skipped':
+        if (name === 'failure') o.failure = true
+        else if (name === 'error') o.error = true
+        else o.skipped = true
+        if (c.message === undefined) {
+          c.message = firstLine(attrs.message)
+          if (c.message === undefined) this.startCapture({ kind: 'message' })
+        }
+        return
+      case 'flakyFailure':
+      case 'flakyError':
+        o.flaky.push(name === 'flakyError' ? 'error' : 'failed')
+        return
+      case 'rerunFailure':
+      case 'rerunError':
+        o.reruns.push(name === 'rerunError' ? 'error' : 'failed')
+        return
+      case 'properties':
+        this.propertiesOwner = 'case'
+        return
+      case 'property':
+        if (attrs.name === undefined) return
+        if (attrs.value !== undefined) c.properties.push({ name: attrs.name, value: attrs.value })
+        else this.startCapture({ kind: 'property', name: attrs.name })
+        return
+    }
+  }
+
+  private suiteProperty(attrs: Record<string, string>): void {
+    if (!attrs.name || !isTagProperty(attrs.name) || attrs.value === undefined) return
+    const tags = extractTags('', [{ name: attrs.name, value: attrs.value }])
+    if (this.propertiesOwner === 'root') this.rootTags.push(...tags)
+    else this.suites[this.suites.length - 1]?.tags.push(...tags)
+  }
+
+  private startCapture(capture: Capture): void {
+    this.capture = capture
+    this.captured = ''
+  }
+
+  text(text: string): void {
+    if (this.capture && this.captured.length < MESSAGE_LIMIT * 4) this.captured += text
+  }
+
+  close(name: string): void {
+    this.depth--
+    const c = this.current
+    if (this.capture) this.endCapture(c)
+    if (c) {
+      if (name === 'testcase') this.emitCase(c)
+      else if (name === 'properties') this.propertiesOwner = null
+      return
+    }
+    switch (name) {
+      case 'testsuite': {
+        const suite = this.suites.pop()
+        if (suite && suite.isLeaf && suite.cases === 0 && suite.declaredTests > 0) {
+          this.stats.notes.push(`suite "${suite.name}" declares ${suite.declaredTests} tests but lists none`)
+        }
+        return
+      }
+      case 'properties':
+        this.propertiesOwner = null
+        return
+      case 'error':
+      case 'failure':
+        if (this.suiteProblem) this.emitSuiteProblem(this.suiteProblem)
+        this.suiteProblem = null
+        return
+    }
+  }
+
+  private endCapture(c: CaseFrame | null): void {
+    const capture = this.capture
+    const text = this.captured
+    this.capture = null
+    this.captured = ''
+    if (capture?.kind === 'property') c?.properties.push({ name: capture.name, value: text.trim() })
+    else if (c) c.message = firstLine(text)
+    else if (this.suiteProblem) this.suiteProblem.message = firstLine(text)
+  }
+
+  private emitCase(c: CaseFrame): void {
+    this.current = null
+    const suite = this.suites[this.suites.length - 1]
+    if (suite) suite.cases++
+    const status = finalStatus(c.outcome)
+    const name = c.attrs.name ?? ''
+    const file = c.attrs.file ?? suite?.file
+    const duration = Number(c.attrs.time ?? c.attrs.duration)
+    countCase(this.stats, status)
+    this.sink({
+      report: this.reportPath,
+      line: c.line,
+      suite: suite?.name ?? '',
+      classname: c.attrs.classname ?? c.attrs.class ?? '',
+      name,
+      file: file ? file.replaceAll('\\', '/') : undefined,
+      status,
+      duration: Number.isFinite(duration) && duration >= 0 ? duration : undefined,
+      properties: c.properties,
+      tags: extractTags(name, c.properties, suite?.tags ?? this.rootTags),
+      attempts: attemptsOf(c.outcome, status),
+      message: c.message
+    })
+  }
+
+  private emitSuiteProblem(p: { line: number; status: 'error' | 'failed'; message?: string }): void {
+    const suite = this.suites[this.suites.length - 1]
+    if (!suite) return
+    suite.cases++
+    countCase(this.stats, p.status)
+    this.sink({
+      report: this.reportPath,
+      line: p.line,
+      suite: suite.name,
+      classname: '',
+      name: '(suite)',
+      file: suite.file ? suite.file.replaceAll('\\', '/') : undefined,
+      status: p.status,
+      properties: [],
+      tags: [...suite.tags],
+      attempts: [p.status],
+      message: p.message
+    })
+  }
+}
+
+function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  const trimmed = text.trim()
+  if (!trimmed) return undefined
+  const line = trimmed.split(/\r?\n/, 1)[0] as string
+  return line.length > MESSAGE_LIMIT ? line.slice(0, MESSAGE_LIMIT) + '…' : line
+}
+
+/** saxes prefixes "line:col: "; the position is reported separately. */
+function cleanSaxesMessage(message: string): string {
+  return message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')
+}
+
+/** Name of the first element in an XML head, skipping the declaration, comments and PIs. */
+export function rootElementName(head: string): string | undefined {
+  const re = /<(!--[\s\S]*?-->|\?[\s\S]*?\?>|!DOCTYPE|([A-Za-z_][\w.:-]*))/g
+  let m: RegExpExecArray | null
+  const start = head.search(/\S/)
+  if (start < 0 || head[start] !== '<') return undefined
+  re.lastIndex = start
+  while ((m = re.exec(head)) !== null) {
+    if (m[2] !== undefined) return m[2]
+    if (m[1] === '!DOCTYPE') return '!DOCTYPE'
+  }
+  return undefined
+}

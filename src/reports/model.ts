@@ -1,0 +1,76 @@
+/** The normalized test case every report reader yields (SPEC §2), whatever the format. */
+export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped'
+
+export interface TestProperty {
+  name: string
+  value: string
+}
+
+export interface TestCase {
+  /** Report path as the user sees it (relative to the working directory) and the line of the case. */
+  report: string
+  line: number
+  suite: string
+  classname: string
+  name: string
+  /** Source file of the test, `/`-separated, where the report names one. */
+  file?: string
+  /** Outcome of the final attempt. */
+  status: TestStatus
+  /** Seconds, where the report gives a sane value. */
+  duration?: number
+  properties: TestProperty[]
+  /** Control tags found on the case: `control`/`controls` properties and `[ID]`/`@ID` in the name. */
+  tags: string[]
+  /** Every attempt in order, the final one last: more than one when the runner re-ran the test. */
+  attempts: TestStatus[]
+  /** First line of the failure, error or skip message, where there is one. */
+  message?: string
+}
+
+/** What a reader learned about a report besides its test cases. */
+export interface ReportStats {
+  format: string
+  cases: number
+  passed: number
+  failed: number
+  errors: number
+  skipped: number
+  /** Facts worth a line in the evidence, e.g. "suite declares 6 tests but lists none". */
+  notes: string[]
+}
+
+/** Receives each test case as it is parsed; nothing holds a whole report in memory. */
+export type CaseSink = (testCase: TestCase) => void
+
+/**
+ * One report format. `read` consumes the decoded text chunk by chunk and calls `sink` for every
+ * case as soon as it is complete. It throws `ConfigError` (with a position) for input it cannot read.
+ */
+export interface ReportReader {
+  readonly format: string
+  /** True when the start of a file (first few KB, BOM stripped) is this format. */
+  sniff(head: string): boolean
+  read(chunks: AsyncIterable<string>, reportPath: string, sink: CaseSink): Promise<ReportStats>
+}
+
+export function emptyStats(format: string): ReportStats {
+  return { format, cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, notes: [] }
+}
+
+export function countCase(stats: ReportStats, status: TestStatus): void {
+  stats.cases++
+  if (status === 'passed') stats.passed++
+  else if (status === 'failed') stats.failed++
+  else if (status === 'error') stats.errors++
+  else stats.skipped++
+}
+
+/** The name shown to people and used to recognise the same test across reports. */
+export function fullName(tc: Pick<TestCase, 'suite' | 'classname' | 'name'>): string {
+  const parts: string[] = []
+  if (tc.suite) parts.push(tc.suite)
+  if (tc.classname && tc.classname !== tc.suite) parts.push(tc.classname)
+  parts.push(tc.name)
+  return parts.join(' › ')
+}
