@@ -45313,7 +45313,7 @@ function finalStatus(o) {
 }
 function attemptsOf(o, status) {
   if (status === "passed") return [...o.flaky, status];
-  if (status === "failed" || status === "error") return [status, ...o.reruns];
+  if (status === "failed" || status === "error") return [...o.flaky, status, ...o.reruns];
   return [status];
 }
 
@@ -45338,7 +45338,7 @@ var junitReader = {
       throw ConfigError.at(reportPath, "declares a DTD (<!DOCTYPE>): refused as unsafe, reports must not use DTDs or entities", parser.line);
     });
     parser.on("opentagstart", () => {
-      tagStartLine = parser.line;
+      tagStartLine = parser.column === 0 ? parser.line - 1 : parser.line;
     });
     parser.on("opentag", (tag) => state.open(tag, tagStartLine));
     parser.on("closetag", (tag) => state.close(tag.name));
@@ -45574,11 +45574,12 @@ function rootElementName(head) {
 // src/reports/read.ts
 var READERS = [junitReader];
 var HEAD_SIZE = 4096;
+var HEAD_LIMIT = 256 * 1024;
 async function readReport(chunks, reportPath, sink) {
   const iterator = chunks[Symbol.asyncIterator]();
   const buffered = [];
   let head = "";
-  while (head.length < HEAD_SIZE) {
+  while (head.length < HEAD_SIZE || head.length < HEAD_LIMIT && head.trimStart().startsWith("<") && rootElementName(head) === void 0) {
     const next = await iterator.next();
     if (next.done) break;
     buffered.push(next.value);

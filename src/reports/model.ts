@@ -15,7 +15,10 @@ export interface TestCase {
   name: string
   /** Source file of the test, `/`-separated, where the report names one. */
   file?: string
-  /** Outcome of the final attempt. */
+  /**
+   * The test's outcome. After re-runs it is `passed` exactly when the last attempt passed; a test
+   * that never passed keeps the status of its first failure (Surefire counts it so in its headers).
+   */
   status: TestStatus
   /** Seconds, where the report gives a sane value. */
   duration?: number

@@ -6,6 +6,8 @@ import type { CaseSink, ReportReader, ReportStats } from './model.js'
 export const READERS: readonly ReportReader[] = [junitReader]
 
 const HEAD_SIZE = 4096
+/** XML may open with long comments; look this far for the root element before giving up. */
+const HEAD_LIMIT = 256 * 1024
 
 /**
  * Detects the format from the first few KB of text (never from the file name) and streams the
@@ -15,7 +17,7 @@ export async function readReport(chunks: AsyncIterable<string>, reportPath: stri
   const iterator = chunks[Symbol.asyncIterator]()
   const buffered: string[] = []
   let head = ''
-  while (head.length < HEAD_SIZE) {
+  while (head.length < HEAD_SIZE || (head.length < HEAD_LIMIT && head.trimStart().startsWith('<') && rootElementName(head) === undefined)) {
     const next = await iterator.next()
     if (next.done) break
     buffered.push(next.value)

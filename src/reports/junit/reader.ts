@@ -51,7 +51,8 @@ export const junitReader: ReportReader = {
       throw ConfigError.at(reportPath, 'declares a DTD (<!DOCTYPE>): refused as unsafe, reports must not use DTDs or entities', parser.line)
     })
     parser.on('opentagstart', () => {
-      tagStartLine = parser.line
+      // Fired after the character that ends the name; when that was a newline the tag began a line earlier.
+      tagStartLine = parser.column === 0 ? parser.line - 1 : parser.line
     })
     parser.on('opentag', (tag) => state.open(tag, tagStartLine))
     parser.on('closetag', (tag) => state.close(tag.name))

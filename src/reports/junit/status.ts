@@ -35,6 +35,6 @@ export function finalStatus(o: CaseOutcome): TestStatus {
 /** Every attempt in order, the final one last. */
 export function attemptsOf(o: CaseOutcome, status: TestStatus): TestStatus[] {
   if (status === 'passed') return [...o.flaky, status]
-  if (status === 'failed' || status === 'error') return [status, ...o.reruns]
+  if (status === 'failed' || status === 'error') return [...o.flaky, status, ...o.reruns]
   return [status]
 }
