@@ -46,6 +46,17 @@ describe('evaluation of test controls', () => {
     expect(r.controls[0]?.reasons[1]?.message).toBe('2 matched tests passed; min-tests is 3')
   })
 
+  test('too few matched tests is said even next to a failure, since fixing the failure would not be enough', async () => {
+    const r = await evaluateInline(MAP('  - { id: A, title: t, tests: [{ tag: A }], min-tests: 3 }'), [
+      '<testsuite><testcase name="a [A]"/><testcase name="b [A]"><failure/></testcase></testsuite>'
+    ])
+    expect(r.controls[0]?.reasons.map((x) => x.code)).toEqual(['tests-failed', 'too-few-passed'])
+    const enough = await evaluateInline(MAP('  - { id: A, title: t, tests: [{ tag: A }], min-tests: 2 }'), [
+      '<testsuite><testcase name="a [A]"/><testcase name="b [A]"><failure/></testcase></testsuite>'
+    ])
+    expect(enough.controls[0]?.reasons.map((x) => x.code)).toEqual(['tests-failed'])
+  })
+
   test('a skipped matched test fails the control unless allow-skipped', async () => {
     const report = '<testsuite><testcase name="a [A]"/><testcase name="b [A]"><skipped/></testcase></testsuite>'
     const strict = await evaluateInline(MAP('  - { id: A, title: t, tests: [{ tag: A }] }'), [report])

@@ -25457,7 +25457,8 @@ function evaluateTestsControl(control, tests) {
       control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${flaky.length} matched tests passed only on a re-run (flaky: fail): ${nameList(flaky)}` } : { code: "tests-flaky-allowed", effect: "info", message: `${flaky.length} matched tests passed only on a re-run (flaky: pass): ${nameList(flaky)}` }
     );
   }
-  if (passed.length < control.minTests) {
+  const explained = reasons.some((r) => r.effect === "fail");
+  if (passed.length < control.minTests && (!explained || tests.length < control.minTests)) {
     reasons.push({
       code: "too-few-passed",
       effect: "fail",

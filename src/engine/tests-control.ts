@@ -66,7 +66,10 @@ export function evaluateTestsControl(control: Control, tests: readonly MatchedTe
         : { code: 'tests-flaky-allowed', effect: 'info', message: `${flaky.length} matched tests passed only on a re-run (flaky: pass): ${nameList(flaky)}` }
     )
   }
-  if (passed.length < control.minTests) {
+  // Too few passes is worth its own reason only when the failures above do not already explain it,
+  // or when even fixing them would not reach min-tests.
+  const explained = reasons.some((r) => r.effect === 'fail')
+  if (passed.length < control.minTests && (!explained || tests.length < control.minTests)) {
     reasons.push({
       code: 'too-few-passed',
       effect: 'fail',

@@ -1,0 +1,85 @@
+import { runAction } from './helpers/action.js'
+import { workspace } from './helpers/run.js'
+
+const MAP = `version: 1
+system: ledger-service
+reports: ["reports/*.xml"]
+controls:
+  - id: CM-01
+    title: Entries balance
+    key: true
+    tests: [{ tag: CM-01 }]
+  - id: CM-03
+    title: Period close | locks
+    tests: [{ suite: "close.*" }]
+`
+const PASSING = `<testsuites>
+  <testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>
+  <testsuite name="close.PeriodTest"><testcase name="locks"/></testsuite>
+</testsuites>`
+const FAILING = PASSING.replace('<testcase name="locks"/>', '<testcase name="locks"><failure message="period &lt;2026-10&gt; still open"/></testcase>')
+
+describe('the bundled action (dist/index.js) as the runner runs it', () => {
+  test('allow: outputs, a job summary table, exit 0', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': PASSING })
+    const r = runAction(dir, { 'control-map': '.github/sox-controls.yml', mode: 'enforce' })
+    expect(r.code).toBe(0)
+    expect(r.outputs).toEqual({ decision: 'allow', passed: '2', failed: '0', waived: '0' })
+    expect(r.summary).toContain('**ALLOW: 2 of 2 controls passed, 0 failed, 0 waived**')
+    expect(r.summary).toContain('| Control | Status | Tests | Reason |')
+    expect(r.summary).toContain('| 🔑 **CM-01** Entries balance | ✅ PASS | 1/1 passed | 1 of 1 matched tests passed (min-tests 1) |')
+    expect(r.summary).toContain('**CM-03** Period close \\| locks')
+  })
+
+  test('block: step fails (exit 1), decision=block, an error annotation at the control map line', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': FAILING })
+    const r = runAction(dir, {})
+    expect(r.code).toBe(1)
+    expect(r.outputs).toMatchObject({ decision: 'block', passed: '1', failed: '1', waived: '0' })
+    expect(r.stdout).toContain('::error title=SOX control CM-03 failed,file=.github/sox-controls.yml,line=9::CM-03: 1 of 1 matched tests failed: close.PeriodTest › locks\n')
+    expect(r.stdout).toContain('::error::SOX compliance gate: BLOCK: 1 of 2 controls passed, 1 failed, 0 waived')
+    // Failing controls come first in the summary, so a long table opens on what blocks.
+    expect(r.summary.indexOf('CM-03')).toBeLessThan(r.summary.indexOf('CM-01'))
+    expect(r.summary).toContain('❌ FAIL')
+  })
+
+  test('report-only: same decision recorded, step passes with a warning', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': FAILING })
+    const r = runAction(dir, { mode: 'report-only' })
+    expect(r.code).toBe(0)
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('::warning::SOX compliance gate (report-only, not enforced): BLOCK')
+  })
+
+  test('the reports input overrides the map, one glob per line with ! excludes', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'out/good.xml': PASSING, 'out/bad.xml': FAILING })
+    const r = runAction(dir, { reports: 'out/*.xml\n!out/bad.xml' })
+    expect(r.code).toBe(0)
+    expect(r.outputs.decision).toBe('allow')
+  })
+
+  test('configuration error: exit 2, decision stays block, annotated with file, line and column', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP.replace('id: CM-03', 'id: CM-01'), 'reports/a.xml': PASSING })
+    const r = runAction(dir, {})
+    expect(r.code).toBe(2)
+    expect(r.outputs).toEqual({ decision: 'block' })
+    expect(r.stdout).toContain('::error title=sox-gate configuration error,file=.github/sox-controls.yml,line=9,col=5::duplicate control id "CM-01" (first defined at line 5)')
+  })
+
+  test('a report that is missing is a configuration error, never an allow', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP })
+    const r = runAction(dir, {})
+    expect(r.code).toBe(2)
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('reports glob \\"reports/*.xml\\" matched no file'.replace(/\\"/g, '"'))
+  })
+
+  test('invalid inputs are reported together', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': PASSING })
+    const r = runAction(dir, { mode: 'audit', 'upload-evidence': 'maybe', 'retention-days': '400' })
+    expect(r.code).toBe(2)
+    expect(r.stdout).toContain('input mode must be "enforce" or "report-only", not "audit"')
+    expect(r.stdout).toContain('input upload-evidence must be true or false, not "maybe"')
+    expect(r.stdout).toContain('input retention-days must be a whole number from 1 to 90, not "400"')
+  })
+})

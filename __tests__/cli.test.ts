@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { ROOT } from './helpers/corpus.js'
+import { runCli, workspace } from './helpers/run.js'
+
+const MAP = `version: 1
+system: ledger-service
+reports: ["reports/*.xml"]
+controls:
+  - id: CM-01
+    title: Entries balance
+    tests: [{ tag: CM-01 }]
+  - id: CM-03
+    title: Period close locks
+    tests: [{ suite: "close.*" }]
+`
+const PASSING = `<?xml version="1.0"?>
+<testsuites>
+  <testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>
+  <testsuite name="close.PeriodTest"><testcase name="locks"/></testsuite>
+</testsuites>
+`
+const FAILING = PASSING.replace('<testcase name="locks"/>', '<testcase name="locks"><failure message="period still open"/></testcase>')
+
+function gate(files: Record<string, string | Buffer>, args: string[] = []): ReturnType<typeof runCli> {
+  const dir = workspace({ '.github/sox-controls.yml': MAP, ...files })
+  return runCli(['check', '--now', '2026-11-22T12:00:00Z', ...args], dir)
+}
+
+describe('sox-gate check: decisions and exit codes', () => {
+  test('every control passes → allow, exit 0, a readable table', () => {
+    const r = gate({ 'reports/a.xml': PASSING })
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toContain('ALLOW: 2 of 2 controls passed, 0 failed, 0 waived')
+    expect(r.stdout).toMatch(/PASS\s+CM-01\s+Entries balance\s+\[1\/1 passed\]/)
+  })
+
+  test('a failing control → block, exit 1, the reason names the test', () => {
+    const r = gate({ 'reports/a.xml': FAILING })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('BLOCK: 1 of 2 controls passed, 1 failed, 0 waived')
+    expect(r.stdout).toContain('- 1 of 1 matched tests failed: close.PeriodTest › locks')
+  })
+
+  test('report-only evaluates the same but exits 0 on block', () => {
+    const r = gate({ 'reports/a.xml': FAILING }, ['--mode', 'report-only'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('BLOCK')
+  })
+
+  test('--format json prints one object with decision and controls[]', () => {
+    const r = gate({ 'reports/a.xml': FAILING }, ['--format', 'json'])
+    expect(r.code).toBe(1)
+    const out = JSON.parse(r.stdout)
+    expect(out.decision).toBe('block')
+    expect(out.evaluatedAt).toBe('2026-11-22T12:00:00.000Z')
+    expect(out.controls.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
+      ['CM-01', 'pass'],
+      ['CM-03', 'fail']
+    ])
+    expect(out.controls[1].tests).toEqual({ matched: 1, passed: 0, failed: 1, skipped: 0, flaky: 0 })
+    expect(out.controls[1].reasons[0]).toMatchObject({ code: 'tests-failed', effect: 'fail' })
+    expect(out.reports[0]).toMatchObject({ path: 'reports/a.xml', format: 'junit', cases: 2, failed: 1, size: Buffer.byteLength(FAILING) })
+    expect(out.reports[0].sha256).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  test('--reports overrides the map, repeats, and ! excludes', () => {
+    const r = gate({ 'out/a.xml': PASSING, 'out/broken.xml': FAILING }, ['--reports', 'out/*.xml', '--reports', '!out/broken.xml', '--format', 'json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).reports.map((x: { path: string }) => x.path)).toEqual(['out/a.xml'])
+  })
+
+  test('the bundled example (the README\'s first command) allows', () => {
+    const r = runCli(['check', '--controls', 'examples/sox-controls.yml', '--now', '2026-11-22T12:00:00Z'], ROOT)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('ALLOW: 3 of 3 controls passed')
+  })
+})
+
+describe('sox-gate: bad input is one clear line and exit 2, never a pass', () => {
+  function expectConfigError(r: ReturnType<typeof runCli>, line: RegExp): void {
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(line)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  }
+
+  test('YAML syntax error', () => {
+    const dir = workspace({ '.github/sox-controls.yml': 'version: 1\nsystem: [oops\n', 'reports/a.xml': PASSING })
+    expectConfigError(runCli(['check'], dir), /^\.github\/sox-controls\.yml:\d+:\d+ /)
+  })
+
+  test('schema violation and unknown key, all reported', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP.replace('title: Entries balance', 'title: Entries balance\n    severity: high\n    min-tests: many'), 'reports/a.xml': PASSING })
+    const r = runCli(['check'], dir)
+    expectConfigError(r, /^\.github\/sox-controls\.yml:7:5 \/controls\/0: unknown key "severity"$/m)
+    expect(r.stderr).toMatch(/^\.github\/sox-controls\.yml:8:16 \/controls\/0\/min-tests: must be an integer$/m)
+  })
+
+  test('duplicate control id', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP.replace('id: CM-03', 'id: CM-01'), 'reports/a.xml': PASSING })
+    expectConfigError(runCli(['check'], dir), /^\.github\/sox-controls\.yml:8:5 duplicate control id "CM-01" \(first defined at line 5\)\n$/)
+  })
+
+  test('missing control map', () => {
+    expectConfigError(runCli(['check', '--controls', 'nope.yml'], workspace({})), /^nope\.yml cannot read the control map: no such file\n$/)
+  })
+
+  test('a glob that matches no file', () => {
+    expectConfigError(gate({}, ['--reports', 'build/**/*.xml']), /^reports reports glob "build\/\*\*\/\*\.xml" matched no file in /)
+  })
+
+  test('a 0-byte report', () => {
+    expectConfigError(gate({ 'reports/a.xml': PASSING, 'reports/empty.xml': '' }), /^reports\/empty\.xml empty report \(0 bytes\)\n$/)
+  })
+
+  test('truncated XML', () => {
+    expectConfigError(gate({ 'reports/a.xml': PASSING.slice(0, 80) }), /^reports\/a\.xml:3:\d+ /)
+  })
+
+  test('a binary file and a text file', () => {
+    const r = gate({ 'reports/a.xml': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]), 'reports/b.xml': 'all tests passed!\n' })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('reports/a.xml binary file, not a test report\nreports/b.xml not a known report format (tried: junit)\n')
+  })
+
+  test('a report declaring a DTD', () => {
+    expectConfigError(gate({ 'reports/a.xml': '<?xml version="1.0"?>\n<!DOCTYPE testsuites>\n<testsuites/>' }), /^reports\/a\.xml:2 declares a DTD/)
+  })
+
+  test('XXE: the entity target appears nowhere', () => {
+    const secret = 'sox-gate-secret-' + Math.random().toString(36).slice(2)
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'secret.txt': secret })
+    const xxe = `<?xml version="1.0"?>\n<!DOCTYPE t [<!ENTITY x SYSTEM "file://${path.join(dir, 'secret.txt')}">]>\n<testsuites><testsuite name="&x;"><testcase name="&x; [CM-01]"/></testsuite></testsuites>`
+    mkdirSync(path.join(dir, 'reports'))
+    writeFileSync(path.join(dir, 'reports', 'a.xml'), xxe)
+    for (const format of ['text', 'json']) {
+      const r = runCli(['check', '--format', format], dir)
+      expect(r.code).toBe(2)
+      expect(r.stdout + r.stderr).not.toContain(secret)
+    }
+  })
+
+  test('an entity bomb finishes fast', () => {
+    const defs = Array.from({ length: 12 }, (_, i) => `<!ENTITY e${i + 1} "${`&e${i};`.repeat(10)}">`).join('\n')
+    const started = Date.now()
+    expectConfigError(gate({ 'reports/a.xml': `<?xml version="1.0"?>\n<!DOCTYPE t [<!ENTITY e0 "ha">\n${defs}]>\n<testsuites><testsuite name="&e12;"/></testsuites>` }), /DTD/)
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  test('reports that hold no test case at all', () => {
+    expectConfigError(gate({ 'reports/a.xml': '<testsuites/>', 'reports/b.xml': '<testsuite name="x" tests="0"/>' }), /^reports the reports hold no test case at all \(2 files read\): nothing could prove any control\n$/)
+  })
+
+  test('usage errors: unknown flag, bad value, bad --now', () => {
+    const dir = workspace({})
+    for (const args of [['check', '--bogus'], ['check', '--format', 'xml'], ['check', '--now', '2026-11-22'], ['frobnicate'], ['validate', '--reports', 'x']]) {
+      const r = runCli(args, dir)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/^sox-gate: .+\nusage:/)
+    }
+  })
+
+  test('--debug adds the stack trace', () => {
+    const r = runCli(['check', '--controls', 'nope.yml', '--debug'], workspace({}))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/\n\s+at /)
+  })
+})
+
+describe('sox-gate validate', () => {
+  test('a valid map: exit 0 and a count', () => {
+    const r = runCli(['validate', '--controls', 'm.yml'], workspace({ 'm.yml': MAP }))
+    expect(r).toEqual({ code: 0, stdout: 'm.yml: valid (2 controls, 0 waivers)\n', stderr: '' })
+  })
+
+  test('an invalid map: exit 2 and every problem', () => {
+    const r = runCli(['validate', '--controls', 'm.yml'], workspace({ 'm.yml': MAP.replace('id: CM-03', 'id: CM-01').replace('version: 1', 'version: 3') }))
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toEqual(['m.yml:1:10 /version: must be 1'])
+  })
+})

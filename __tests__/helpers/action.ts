@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { ROOT } from './corpus.js'
+
+export interface ActionRun {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+}
+
+/**
+ * Runs the bundled action the way the Actions runner does: `node dist/index.js` with every input
+ * as INPUT_<NAME> (upper-cased, spaces to `_`, dashes kept) and the runner's file commands.
+ */
+export function runAction(workspaceDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ActionRun {
+  const outputFile = path.join(workspaceDir, '.runner-output')
+  const summaryFile = path.join(workspaceDir, '.runner-summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const inputEnv: Record<string, string> = {}
+  for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/index.js')], {
+    cwd: workspaceDir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH,
+      GITHUB_WORKSPACE: workspaceDir,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: workspaceDir,
+      ...inputEnv,
+      ...env
+    }
+  })
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
+}
+
+/** GITHUB_OUTPUT's heredoc format: `name<<DELIM\nvalue\nDELIM\n`; the last write of a name wins. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const m of text.matchAll(re)) outputs[m[1] as string] = m[3] as string
+  return outputs
+}
