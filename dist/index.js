@@ -589,10 +589,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -615,12 +615,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -631,12 +631,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -846,8 +846,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -868,11 +868,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -882,7 +882,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -906,19 +906,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1625,11 +1625,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -4117,9 +4117,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4710,8 +4710,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4737,8 +4737,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -7029,9 +7029,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7041,8 +7041,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7247,8 +7247,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9186,7 +9186,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9198,7 +9198,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11941,8 +11941,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -14371,7 +14371,7 @@ var require_fetch = __commonJS({
       fetchParams.controller.resume = async () => {
         while (true) {
           let bytes;
-          let isFailure2;
+          let isFailure;
           try {
             const { done, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
@@ -14383,7 +14383,7 @@ var require_fetch = __commonJS({
               bytes = void 0;
             } else {
               bytes = err;
-              isFailure2 = true;
+              isFailure = true;
             }
           }
           if (bytes === void 0) {
@@ -14392,7 +14392,7 @@ var require_fetch = __commonJS({
             return;
           }
           timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
-          if (isFailure2) {
+          if (isFailure) {
             fetchParams.controller.terminate(bytes);
             return;
           }
@@ -16097,8 +16097,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16106,26 +16106,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16141,31 +16141,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path2) {
       for (let i = 0; i < path2.length; ++i) {
-        const code = path2.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path2.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16176,8 +16176,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16187,10 +16187,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16964,37 +16964,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17263,7 +17263,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17271,12 +17271,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17301,25 +17301,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17444,8 +17444,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17632,8 +17632,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17719,11 +17719,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17735,7 +17735,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17750,8 +17750,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17989,17 +17989,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18013,7 +18013,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18259,15 +18259,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -19452,8 +19452,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants6();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -19483,38 +19483,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -19523,7 +19523,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -19532,7 +19532,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -19547,7 +19547,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -19560,27 +19560,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -19590,7 +19590,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -19599,7 +19599,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -19607,7 +19607,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -19626,26 +19626,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -19710,7 +19710,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -22072,8 +22072,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -22099,8 +22099,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -24599,22 +24599,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -25523,7 +25523,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -25721,9 +25721,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -26045,12 +26045,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code2, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -26212,12 +26212,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -28284,9 +28284,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -28313,13 +28313,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -28335,13 +28335,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -28525,7 +28525,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -28538,16 +28538,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -28707,9 +28707,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -28731,7 +28731,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -28779,10 +28779,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -28903,12 +28903,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a, _b;
@@ -29025,18 +29025,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -31355,22 +31355,22 @@ var require_utils3 = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -31643,15 +31643,15 @@ var require_utils3 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -31682,15 +31682,15 @@ var require_utils3 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -31717,15 +31717,15 @@ var require_utils3 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -31770,15 +31770,15 @@ var require_utils3 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -35055,8 +35055,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -37977,8 +37977,8 @@ var require_scan2 = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants8();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -38008,38 +38008,38 @@ var require_scan2 = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -38048,7 +38048,7 @@ var require_scan2 = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -38057,7 +38057,7 @@ var require_scan2 = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -38072,7 +38072,7 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -38085,22 +38085,22 @@ var require_scan2 = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
-                  code = advance();
+                  code2 = advance();
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES) {
+                if (code2 === CHAR_RIGHT_PARENTHESES) {
                   isGlob = token.isGlob = true;
                   finished = true;
                   break;
@@ -38111,7 +38111,7 @@ var require_scan2 = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -38120,7 +38120,7 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -38128,7 +38128,7 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -38147,21 +38147,21 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_LEFT_PARENTHESES) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 backslashes = token.backslashes = true;
-                code = advance();
+                code2 = advance();
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES) {
+              if (code2 === CHAR_RIGHT_PARENTHESES) {
                 finished = true;
                 break;
               }
@@ -38226,7 +38226,7 @@ var require_scan2 = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -42622,13 +42622,13 @@ var require_saxes = __commonJS({
         if (i >= chunk.length) {
           return EOC;
         }
-        const code = chunk.charCodeAt(i);
+        const code2 = chunk.charCodeAt(i);
         this.column++;
-        if (code < 55296) {
-          if (code >= SPACE || code === TAB) {
-            return code;
+        if (code2 < 55296) {
+          if (code2 >= SPACE || code2 === TAB) {
+            return code2;
           }
-          switch (code) {
+          switch (code2) {
             case NL:
               this.line++;
               this.column = 0;
@@ -42644,16 +42644,16 @@ var require_saxes = __commonJS({
               return NL_LIKE;
             default:
               this.fail("disallowed character.");
-              return code;
+              return code2;
           }
         }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
+        if (code2 > 56319) {
+          if (!(code2 >= 57344 && code2 <= 65533)) {
             this.fail("disallowed character.");
           }
-          return code;
+          return code2;
         }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
+        const final = 65536 + (code2 - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
         this.i = i + 2;
         if (final > 1114111) {
           this.fail("disallowed character.");
@@ -42675,13 +42675,13 @@ var require_saxes = __commonJS({
         if (i >= chunk.length) {
           return EOC;
         }
-        const code = chunk.charCodeAt(i);
+        const code2 = chunk.charCodeAt(i);
         this.column++;
-        if (code < 55296) {
-          if (code > 31 && code < 127 || code > 159 && code !== LS || code === TAB) {
-            return code;
+        if (code2 < 55296) {
+          if (code2 > 31 && code2 < 127 || code2 > 159 && code2 !== LS || code2 === TAB) {
+            return code2;
           }
-          switch (code) {
+          switch (code2) {
             case NL:
               this.line++;
               this.column = 0;
@@ -42703,16 +42703,16 @@ var require_saxes = __commonJS({
               return NL_LIKE;
             default:
               this.fail("disallowed character.");
-              return code;
+              return code2;
           }
         }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
+        if (code2 > 56319) {
+          if (!(code2 >= 57344 && code2 <= 65533)) {
             this.fail("disallowed character.");
           }
-          return code;
+          return code2;
         }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
+        const final = 65536 + (code2 - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
         this.i = i + 2;
         if (final > 1114111) {
           this.fail("disallowed character.");
@@ -43642,8 +43642,8 @@ var require_saxes = __commonJS({
         let nonSpace = false;
         outRootLoop:
           while (true) {
-            const code = this.getCode();
-            switch (code) {
+            const code2 = this.getCode();
+            switch (code2) {
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
@@ -43679,7 +43679,7 @@ var require_saxes = __commonJS({
                 }
                 break outRootLoop;
               default:
-                if (!isS(code)) {
+                if (!isS(code2)) {
                   nonSpace = true;
                 }
             }
@@ -44267,9 +44267,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -44830,11 +44830,13 @@ function countCase(stats, status) {
   else stats.skipped++;
 }
 function fullName(tc) {
-  const parts = [];
-  if (tc.suite) parts.push(tc.suite);
-  if (tc.classname && tc.classname !== tc.suite) parts.push(tc.classname);
-  parts.push(tc.name);
-  return parts.join(" \u203A ");
+  const classname = tc.classname && tc.classname !== tc.suite ? tc.classname : "";
+  if (!tc.suite && !classname) return detach(tc.name);
+  if (!tc.suite) return [classname, tc.name].join(" \u203A ");
+  return classname ? [tc.suite, classname, tc.name].join(" \u203A ") : [tc.suite, tc.name].join(" \u203A ");
+}
+function detach(s) {
+  return s.length < 13 ? s : (" " + s).slice(1);
 }
 
 // src/engine/approval-control.ts
@@ -44847,6 +44849,157 @@ function evaluateApprovalControl(control) {
 
 // src/engine/mapping.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
+
+// src/engine/literal-index.ts
+var LiteralIndex = class {
+  root = { next: /* @__PURE__ */ new Map(), fail: null, entries: [] };
+  always = [];
+  built = false;
+  size = 0;
+  add(entry, literal) {
+    this.size++;
+    this.built = false;
+    if (!literal) {
+      this.always.push(entry);
+      return;
+    }
+    let node = this.root;
+    for (let i = 0; i < literal.length; i++) {
+      const code2 = literal.charCodeAt(i);
+      let child = node.next.get(code2);
+      if (!child) {
+        child = { next: /* @__PURE__ */ new Map(), fail: null, entries: [] };
+        node.next.set(code2, child);
+      }
+      node = child;
+    }
+    node.entries.push(entry);
+  }
+  /** Calls `hit` for every pattern that matches; a control may be reported more than once. */
+  match(s, test, hit) {
+    if (this.size === 0) return;
+    if (!this.built) this.build();
+    for (const e of this.always) if (test(e)) hit(e.control);
+    let tried;
+    let node = this.root;
+    for (let i = 0; i < s.length; i++) {
+      const code2 = s.charCodeAt(i);
+      let next = node.next.get(code2);
+      while (!next && node !== this.root) {
+        node = node.fail;
+        next = node.next.get(code2);
+      }
+      node = next ?? this.root;
+      if (node.entries.length === 0) continue;
+      for (const e of node.entries) {
+        tried ??= /* @__PURE__ */ new Set();
+        if (tried.has(e)) continue;
+        tried.add(e);
+        if (test(e)) hit(e.control);
+      }
+    }
+  }
+  /** Failure links, breadth first; each node inherits the entries of its longest suffix node. */
+  build() {
+    const queue = [];
+    for (const child of this.root.next.values()) {
+      child.fail = this.root;
+      queue.push(child);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head];
+      for (const [code2, child] of node.next) {
+        let f = node.fail;
+        while (f && !f.next.has(code2)) f = f.fail;
+        child.fail = f ? f.next.get(code2) : this.root;
+        if (child.fail.entries.length > 0) child.entries = [...child.entries, ...child.fail.entries];
+        queue.push(child);
+      }
+    }
+    this.built = true;
+  }
+};
+function globRequiredLiteral(glob) {
+  if (glob.startsWith("!")) return "";
+  let best = "";
+  let run2 = "";
+  const endRun = () => {
+    if (run2.length > best.length) best = run2;
+    run2 = "";
+  };
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === "\\" && i + 1 < glob.length) {
+      run2 += glob[++i];
+    } else if (ch === "[" || ch === "{" || ch === "(" && i > 0 && "@!+*?".includes(glob[i - 1])) {
+      endRun();
+      i = skipGroup(glob, i);
+    } else if ("*?+@!()".includes(ch)) {
+      endRun();
+    } else {
+      run2 += ch;
+    }
+  }
+  endRun();
+  return best;
+}
+function regexRequiredLiteral(source) {
+  if (source.includes("|")) return "";
+  let best = "";
+  let run2 = "";
+  const endRun = () => {
+    if (run2.length > best.length) best = run2;
+    run2 = "";
+  };
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next = source[i + 1];
+      i++;
+      if (next === void 0 || /[A-Za-z0-9]/.test(next)) endRun();
+      else if (isOptionalNext(source, i + 1)) endRun();
+      else run2 += next;
+    } else if (ch === "[" || ch === "(") {
+      endRun();
+      i = skipGroup(source, i);
+      if (isOptionalNext(source, i + 1)) i++;
+    } else if ("*?{".includes(ch)) {
+      endRun();
+      if (ch === "{") i = skipGroup(source, i);
+    } else if (".^$+)]}".includes(ch)) {
+      endRun();
+    } else if (isOptionalNext(source, i + 1)) {
+      endRun();
+    } else {
+      run2 += ch;
+    }
+  }
+  endRun();
+  return best;
+}
+function isOptionalNext(source, at) {
+  const q = source[at];
+  return q === "*" || q === "?" || q === "{" && /^\{0[,}]/.test(source.slice(at));
+}
+function skipGroup(s, start) {
+  const open2 = s[start];
+  const close = open2 === "[" ? "]" : open2 === "{" ? "}" : ")";
+  let depth = 0;
+  for (let i = start; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (open2 === "[" && i > start) {
+      if (ch === "]") return i;
+      continue;
+    }
+    if (ch === open2) depth++;
+    else if (ch === close && --depth === 0) return i;
+  }
+  return s.length - 1;
+}
 
 // src/engine/pattern-index.ts
 var MAX_DEPTH = 24;
@@ -44866,11 +45019,11 @@ var PatternIndex = class {
     let node = this.root;
     const depth = Math.min(literal.length, MAX_DEPTH);
     for (let i = 0; i < depth; i++) {
-      const code = literal.charCodeAt(i);
-      let child = node.next.get(code);
+      const code2 = literal.charCodeAt(i);
+      let child = node.next.get(code2);
       if (!child) {
         child = { next: /* @__PURE__ */ new Map(), entries: [] };
-        node.next.set(code, child);
+        node.next.set(code2, child);
       }
       node = child;
     }
@@ -44899,8 +45052,9 @@ function globLiteralPrefix(glob) {
 var MEMO_LIMIT = 5e4;
 var ControlIndex = class {
   byTag = /* @__PURE__ */ new Map();
-  names = new PatternIndex();
-  regexes = [];
+  /** name globs and regexes, filed by a literal they require; tried on the own and the full name. */
+  nameExact = /* @__PURE__ */ new Map();
+  namePatterns = new LiteralIndex();
   suites = new PatternIndex();
   files = new PatternIndex();
   suiteMemo = /* @__PURE__ */ new Map();
@@ -44913,18 +45067,23 @@ var ControlIndex = class {
     controls.forEach((control, index) => {
       for (const s of control.tests) {
         switch (s.kind) {
-          case "tag": {
-            const list = this.byTag.get(s.pattern);
-            if (list) list.push(index);
-            else this.byTag.set(s.pattern, [index]);
+          case "tag":
+            pushTo(this.byTag, s.pattern, index);
+            break;
+          case "regex": {
+            const re = new RegExp(s.pattern, "u");
+            this.namePatterns.add({ control: index, test: (x) => re.test(x) }, regexRequiredLiteral(s.pattern));
             break;
           }
-          case "regex":
-            this.regexes.push({ control: index, re: new RegExp(s.pattern, "u") });
+          case "name": {
+            const { literal, whole } = globLiteralPrefix(s.pattern);
+            if (whole) pushTo(this.nameExact, literal, index);
+            else {
+              const re = import_picomatch2.default.makeRe(s.pattern, { dot: true, bash: true });
+              this.namePatterns.add({ control: index, test: (x) => re.test(x) }, globRequiredLiteral(s.pattern));
+            }
             break;
-          case "name":
-            addGlob(this.names, index, s.pattern, true);
-            break;
+          }
           case "suite":
             addGlob(this.suites, index, s.pattern, true);
             break;
@@ -44935,8 +45094,8 @@ var ControlIndex = class {
       }
     });
   }
-  /** Indices of the controls `tc` belongs to, ascending; empty when none. */
-  match(tc) {
+  /** Indices of the controls `tc` belongs to, ascending; empty when none. `full` is fullName(tc). */
+  match(tc, full = fullName(tc)) {
     const gen = ++this.generation;
     const out = [];
     const hit = (c) => {
@@ -44949,11 +45108,13 @@ var ControlIndex = class {
       const list = this.byTag.get(tag);
       if (list) for (const c of list) hit(c);
     }
-    if (this.names.size > 0 || this.regexes.length > 0) {
-      const full = fullName(tc);
-      this.names.match(tc.name, hit);
-      if (full !== tc.name) this.names.match(full, hit);
-      for (const { control, re } of this.regexes) if (re.test(tc.name) || re.test(full)) hit(control);
+    if (this.nameExact.size > 0) {
+      for (const c of this.nameExact.get(tc.name) ?? []) hit(c);
+      if (full !== tc.name) for (const c of this.nameExact.get(full) ?? []) hit(c);
+    }
+    if (this.namePatterns.size > 0) {
+      const test = (e) => e.test(full) || full !== tc.name && e.test(tc.name);
+      this.namePatterns.match(full, test, hit);
     }
     if (this.suites.size > 0) {
       for (const c of memoMatch(this.suiteMemo, this.suites, tc.suite)) hit(c);
@@ -44969,6 +45130,11 @@ function addGlob(index, control, glob, starCrossesSlash) {
   const re = import_picomatch2.default.makeRe(glob, { dot: true, bash: starCrossesSlash });
   index.add({ control, test: (s) => re.test(s) }, literal, whole);
 }
+function pushTo(map, key, value) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 function memoMatch(memo, index, s) {
   let found = memo.get(s);
   if (found === void 0) {
@@ -44976,76 +45142,139 @@ function memoMatch(memo, index, s) {
     index.match(s, (c) => hits.push(c));
     found = hits;
     if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(s, found);
+    memo.set(detach(s), found);
   }
   return found;
 }
 
-// src/engine/test-aggregate.ts
-var TestAggregate = class {
-  constructor(name) {
-    this.name = name;
-  }
-  name;
-  controls = [];
-  settled = null;
-  settledFlaky = false;
-  report = -1;
-  current = "passed";
-  currentFlaky = false;
-  /** Where it first failed, for reasons and annotations. */
-  firstFailure;
-  add(tc, reportIndex) {
-    if (reportIndex !== this.report) {
-      this.settle();
-      this.report = reportIndex;
-      this.currentFlaky = false;
-    } else if (tc.status === "passed" && isFailure(this.current)) {
-      this.currentFlaky = true;
+// src/engine/test-table.ts
+var NONE = 0;
+var PASSED = 1;
+var FAILED = 2;
+var SKIPPED = 3;
+var SETTLED_FLAKY = 1 << 4;
+var CURRENT_FLAKY = 1 << 5;
+var code = (s) => s === "passed" ? PASSED : s === "skipped" ? SKIPPED : FAILED;
+var TestTable = class {
+  slots = /* @__PURE__ */ new Map();
+  bits = new Uint8Array(1024);
+  report = new Int32Array(1024);
+  /** Index into `controlSets`: tests of one suite mostly share one set, so sets are interned. */
+  controlSet = new Int32Array(1024);
+  controlSets = [];
+  controlSetIds = /* @__PURE__ */ new Map();
+  failures = /* @__PURE__ */ new Map();
+  size = 0;
+  add(name, tc, reportIndex, controls) {
+    let slot = this.slots.get(name);
+    if (slot === void 0) {
+      slot = this.grow();
+      this.slots.set(name, slot);
+      this.controlSet[slot] = this.internSet(controls);
+      this.report[slot] = -1;
+    } else {
+      this.addControls(slot, controls);
     }
-    this.current = tc.status;
-    if (tc.status === "passed" && tc.attempts.some(isFailure)) this.currentFlaky = true;
-    if (tc.status !== "passed") this.currentFlaky = false;
-    if (isFailure(tc.status) && !this.firstFailure) {
-      this.firstFailure = { name: this.name, report: tc.report, line: tc.line, message: tc.message };
+    let bits = this.bits[slot];
+    if (this.report[slot] !== reportIndex) {
+      bits = settle(bits);
+      this.report[slot] = reportIndex;
+    } else if (tc.status === "passed" && (bits & 12) >> 2 === FAILED) {
+      bits |= CURRENT_FLAKY;
+    }
+    bits = bits & ~12 | code(tc.status) << 2;
+    if (tc.status === "passed" && tc.attempts.some((a) => a === "failed" || a === "error")) bits |= CURRENT_FLAKY;
+    if (tc.status !== "passed") bits &= ~CURRENT_FLAKY;
+    this.bits[slot] = bits;
+    if ((tc.status === "failed" || tc.status === "error") && !this.failures.has(slot)) {
+      this.failures.set(slot, { name, report: tc.report, line: tc.line, message: tc.message === void 0 ? void 0 : detach(tc.message) });
     }
   }
-  settle() {
-    if (this.report < 0) return;
-    const now = isFailure(this.current) ? "failed" : this.current === "skipped" ? "skipped" : "passed";
-    this.settled = combine(this.settled, now);
-    this.settledFlaky ||= this.currentFlaky;
+  /** Calls `visit` once per test with its final status; each test's controls ascending. */
+  forEach(visit) {
+    for (const [name, slot] of this.slots) {
+      const bits = settle(this.bits[slot]);
+      const settled = bits & 3;
+      const status = settled === FAILED ? "failed" : settled === PASSED ? "passed" : "skipped";
+      const controls = this.controlSets[this.controlSet[slot]];
+      visit(name, status, status === "passed" && (bits & SETTLED_FLAKY) !== 0, controls, this.failures.get(slot));
+    }
   }
-  /** Final status and flakiness; call once after the last report. */
-  finish() {
-    this.settle();
-    this.report = -1;
-    return { status: this.settled ?? "skipped", flaky: this.settledFlaky && this.settled === "passed" };
+  /** The same test may carry other tags in another report: its controls are the union. */
+  addControls(slot, controls) {
+    const current = this.controlSets[this.controlSet[slot]];
+    if (controls.every((c) => current.includes(c))) return;
+    const union = [.../* @__PURE__ */ new Set([...current, ...controls])].sort((a, b) => a - b);
+    this.controlSet[slot] = this.internSet(union);
   }
-  addControls(controls) {
-    for (const c of controls) if (!this.controls.includes(c)) this.controls.push(c);
+  /** `controls` is ascending, as ControlIndex.match returns it. */
+  internSet(controls) {
+    const key = controls.join(",");
+    let id = this.controlSetIds.get(key);
+    if (id === void 0) {
+      id = this.controlSets.length;
+      this.controlSets.push([...controls]);
+      this.controlSetIds.set(key, id);
+    }
+    return id;
+  }
+  grow() {
+    if (this.size === this.bits.length) {
+      const cap = this.size * 2;
+      this.bits = copyInto(new Uint8Array(cap), this.bits);
+      this.report = copyInto(new Int32Array(cap), this.report);
+      this.controlSet = copyInto(new Int32Array(cap), this.controlSet);
+    }
+    return this.size++;
   }
 };
-function isFailure(s) {
-  return s === "failed" || s === "error";
+function settle(bits) {
+  const current = (bits & 12) >> 2;
+  if (current === NONE) return bits;
+  const settled = bits & 3;
+  const combined = settled === FAILED || current === FAILED ? FAILED : settled === PASSED || current === PASSED ? PASSED : SKIPPED;
+  let out = bits & ~15 | combined;
+  if (bits & CURRENT_FLAKY) out |= SETTLED_FLAKY;
+  return out & ~CURRENT_FLAKY;
 }
-function combine(a, b) {
-  if (a === null) return b;
-  if (a === "failed" || b === "failed") return "failed";
-  if (a === "passed" || b === "passed") return "passed";
-  return "skipped";
+function copyInto(target, source) {
+  target.set(source);
+  return target;
 }
 
 // src/engine/tests-control.ts
 var NAMED_LIMIT = 10;
+var MatchedTests = class {
+  names = [];
+  passed = 0;
+  flaky = 0;
+  failed = [];
+  skipped = [];
+  flakyNames = [];
+  failedCount = 0;
+  skippedCount = 0;
+  add(name, status, flaky, failure) {
+    this.names.push(name);
+    if (status === "passed") {
+      this.passed++;
+      if (flaky) {
+        this.flaky++;
+        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name);
+      }
+    } else if (status === "failed") {
+      this.failedCount++;
+      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name, report: "", line: 0 });
+    } else {
+      this.skippedCount++;
+      if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name);
+    }
+  }
+};
 function evaluateTestsControl(control, tests) {
-  const failed = tests.filter((t) => t.status === "failed");
-  const skipped = tests.filter((t) => t.status === "skipped");
-  const passed = tests.filter((t) => t.status === "passed");
-  const flaky = passed.filter((t) => t.flaky);
-  const counts = { matched: tests.length, passed: passed.length, failed: failed.length, skipped: skipped.length, flaky: flaky.length };
+  const matched = tests.names.length;
+  const counts = { matched, passed: tests.passed, failed: tests.failedCount, skipped: tests.skippedCount, flaky: tests.flaky };
   const reasons = [];
-  if (tests.length === 0) {
+  if (matched === 0) {
     reasons.push({
       code: "no-tests-matched",
       effect: "fail",
@@ -45054,50 +45283,43 @@ function evaluateTestsControl(control, tests) {
     });
     return { pass: false, reasons, counts };
   }
-  if (failed.length > 0) {
+  if (counts.failed > 0) {
     reasons.push({
       code: "tests-failed",
       effect: "fail",
-      message: `${failed.length} of ${tests.length} matched tests failed: ${nameList(failed)}`,
-      tests: failed.slice(0, NAMED_LIMIT).map((t) => t.firstFailure ?? { name: t.name, report: "", line: 0 })
+      message: `${counts.failed} of ${matched} matched tests failed: ${nameList(tests.failed.map((t) => t.name), counts.failed)}`,
+      tests: tests.failed
     });
   }
-  if (skipped.length > 0) {
+  if (counts.skipped > 0) {
+    const list = nameList(tests.skipped, counts.skipped);
     reasons.push(
-      control.allowSkipped ? { code: "tests-skipped-allowed", effect: "info", message: `${skipped.length} matched tests were skipped (allow-skipped): ${nameList(skipped)}` } : {
-        code: "tests-skipped",
-        effect: "fail",
-        message: `${skipped.length} matched test${skipped.length === 1 ? " was" : "s were"} skipped and allow-skipped is false: ${nameList(skipped)}`
-      }
+      control.allowSkipped ? { code: "tests-skipped-allowed", effect: "info", message: `${counts.skipped} matched tests were skipped (allow-skipped): ${list}` } : { code: "tests-skipped", effect: "fail", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped and allow-skipped is false: ${list}` }
     );
   }
-  if (flaky.length > 0) {
+  if (counts.flaky > 0) {
+    const list = nameList(tests.flakyNames, counts.flaky);
     reasons.push(
-      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${flaky.length} matched tests passed only on a re-run (flaky: fail): ${nameList(flaky)}` } : { code: "tests-flaky-allowed", effect: "info", message: `${flaky.length} matched tests passed only on a re-run (flaky: pass): ${nameList(flaky)}` }
+      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${counts.flaky} matched tests passed only on a re-run (flaky: fail): ${list}` } : { code: "tests-flaky-allowed", effect: "info", message: `${counts.flaky} matched tests passed only on a re-run (flaky: pass): ${list}` }
     );
   }
   const explained = reasons.some((r) => r.effect === "fail");
-  if (passed.length < control.minTests && (!explained || tests.length < control.minTests)) {
+  if (counts.passed < control.minTests && (!explained || matched < control.minTests)) {
     reasons.push({
       code: "too-few-passed",
       effect: "fail",
-      message: `${passed.length} matched test${passed.length === 1 ? "" : "s"} passed; min-tests is ${control.minTests}`,
+      message: `${counts.passed} matched test${counts.passed === 1 ? "" : "s"} passed; min-tests is ${control.minTests}`,
       line: control.line
     });
   }
   const pass = !reasons.some((r) => r.effect === "fail");
   if (pass) {
-    reasons.unshift({
-      code: "tests-passed",
-      effect: "pass",
-      message: `${passed.length} of ${tests.length} matched tests passed (min-tests ${control.minTests})`
-    });
+    reasons.unshift({ code: "tests-passed", effect: "pass", message: `${counts.passed} of ${matched} matched tests passed (min-tests ${control.minTests})` });
   }
   return { pass, reasons, counts };
 }
-function nameList(tests) {
-  const names = tests.slice(0, NAMED_LIMIT).map((t) => t.name);
-  const more = tests.length - names.length;
+function nameList(names, total) {
+  const more = total - names.length;
   return names.join("; ") + (more > 0 ? `; and ${more} more` : "");
 }
 function describeSelectors(selectors) {
@@ -45147,7 +45369,7 @@ var Evaluation = class {
   }
   input;
   index;
-  tests = /* @__PURE__ */ new Map();
+  tests = new TestTable();
   totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 };
   reportIndex = -1;
   /** Call before the cases of each report: re-runs are recognised within a report, not across. */
@@ -45161,32 +45383,21 @@ var Evaluation = class {
     else if (tc.status === "failed") t.failed++;
     else if (tc.status === "error") t.errors++;
     else t.skipped++;
-    const controls = this.index.match(tc);
+    const name = fullName(tc);
+    const controls = this.index.match(tc, name);
     if (controls.length === 0) {
       t.unmapped++;
       return;
     }
-    const name = fullName(tc);
-    let agg = this.tests.get(name);
-    if (!agg) {
-      agg = new TestAggregate(name);
-      this.tests.set(name, agg);
-    }
-    agg.add(tc, Math.max(this.reportIndex, 0));
-    agg.addControls(controls);
+    this.tests.add(name, tc, Math.max(this.reportIndex, 0), controls);
   }
   finish(reports) {
     const { map, now, changeAuthors } = this.input;
-    const perControl = map.controls.map(() => []);
-    for (const agg of this.tests.values()) {
-      const { status, flaky } = agg.finish();
-      const matched = { name: agg.name, status, flaky, firstFailure: agg.firstFailure };
-      for (const c of agg.controls) perControl[c]?.push(matched);
-    }
-    const controls = map.controls.map((control, i) => {
-      const matched = (perControl[i] ?? []).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      return evaluateControl(control, matched, map, now, changeAuthors);
+    const perControl = map.controls.map(() => new MatchedTests());
+    this.tests.forEach((name, status, flaky, controls2, failure) => {
+      for (const c of controls2) perControl[c]?.add(name, status, flaky, failure);
     });
+    const controls = map.controls.map((control, i) => evaluateControl(control, perControl[i], map, now, changeAuthors));
     const counts = {
       controls: controls.length,
       passed: controls.filter((c) => c.status === "pass").length,
@@ -45226,7 +45437,7 @@ function evaluateControl(control, matched, map, now, changeAuthors) {
     status: pass ? "pass" : "fail",
     reasons,
     tests: counts,
-    matchedTests: matched.map((t) => t.name)
+    matchedTests: matched.names.sort(byCodePoint)
   };
   if (!pass) {
     const waivers = map.waivers.filter((w) => w.control === control.id);
@@ -45238,6 +45449,9 @@ function evaluateControl(control, matched, map, now, changeAuthors) {
     }
   }
   return result;
+}
+function byCodePoint(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // src/reports/decode.ts

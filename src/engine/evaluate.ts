@@ -3,8 +3,8 @@ import { fullName, type TestCase } from '../reports/model.js'
 import { evaluateApprovalControl } from './approval-control.js'
 import { ControlIndex } from './mapping.js'
 import type { ControlResult, GateResult, Reason, ReportResult, TestCounts, Totals } from './result.js'
-import { TestAggregate } from './test-aggregate.js'
-import { evaluateTestsControl, type MatchedTest } from './tests-control.js'
+import { TestTable } from './test-table.js'
+import { evaluateTestsControl, MatchedTests } from './tests-control.js'
 import { evaluateWaivers } from './waivers.js'
 
 export interface EvaluationInput {
@@ -21,7 +21,7 @@ export interface EvaluationInput {
  */
 export class Evaluation {
   private readonly index: ControlIndex
-  private readonly tests = new Map<string, TestAggregate>()
+  private readonly tests = new TestTable()
   private readonly totals: Totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 }
   private reportIndex = -1
 
@@ -41,33 +41,22 @@ export class Evaluation {
     else if (tc.status === 'failed') t.failed++
     else if (tc.status === 'error') t.errors++
     else t.skipped++
-    const controls = this.index.match(tc)
+    const name = fullName(tc)
+    const controls = this.index.match(tc, name)
     if (controls.length === 0) {
       t.unmapped++
       return
     }
-    const name = fullName(tc)
-    let agg = this.tests.get(name)
-    if (!agg) {
-      agg = new TestAggregate(name)
-      this.tests.set(name, agg)
-    }
-    agg.add(tc, Math.max(this.reportIndex, 0))
-    agg.addControls(controls)
+    this.tests.add(name, tc, Math.max(this.reportIndex, 0), controls)
   }
 
   finish(reports: ReportResult[]): GateResult {
     const { map, now, changeAuthors } = this.input
-    const perControl: MatchedTest[][] = map.controls.map(() => [])
-    for (const agg of this.tests.values()) {
-      const { status, flaky } = agg.finish()
-      const matched: MatchedTest = { name: agg.name, status, flaky, firstFailure: agg.firstFailure }
-      for (const c of agg.controls) perControl[c]?.push(matched)
-    }
-    const controls = map.controls.map((control, i) => {
-      const matched = (perControl[i] ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      return evaluateControl(control, matched, map, now, changeAuthors)
+    const perControl = map.controls.map(() => new MatchedTests())
+    this.tests.forEach((name, status, flaky, controls, failure) => {
+      for (const c of controls) perControl[c]?.add(name, status, flaky, failure)
     })
+    const controls = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, map, now, changeAuthors))
     const counts = {
       controls: controls.length,
       passed: controls.filter((c) => c.status === 'pass').length,
@@ -85,7 +74,7 @@ export class Evaluation {
   }
 }
 
-function evaluateControl(control: Control, matched: MatchedTest[], map: ControlMap, now: Date, changeAuthors: readonly string[] | undefined): ControlResult {
+function evaluateControl(control: Control, matched: MatchedTests, map: ControlMap, now: Date, changeAuthors: readonly string[] | undefined): ControlResult {
   const reasons: Reason[] = []
   let pass = true
   let counts: TestCounts = { matched: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 }
@@ -108,7 +97,7 @@ function evaluateControl(control: Control, matched: MatchedTest[], map: ControlM
     status: pass ? 'pass' : 'fail',
     reasons,
     tests: counts,
-    matchedTests: matched.map((t) => t.name)
+    matchedTests: matched.names.sort(byCodePoint)
   }
   if (!pass) {
     const waivers = map.waivers.filter((w) => w.control === control.id)
@@ -120,4 +109,8 @@ function evaluateControl(control: Control, matched: MatchedTest[], map: ControlM
     }
   }
   return result
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }

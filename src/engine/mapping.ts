@@ -1,7 +1,8 @@
 import picomatch from 'picomatch'
 import type { Control } from '../controls/model.js'
-import { fullName, type TestCase } from '../reports/model.js'
-import { globLiteralPrefix, PatternIndex } from './pattern-index.js'
+import { detach, fullName, type TestCase } from '../reports/model.js'
+import { globRequiredLiteral, LiteralIndex, regexRequiredLiteral } from './literal-index.js'
+import { globLiteralPrefix, PatternIndex, type PatternEntry } from './pattern-index.js'
 
 /** Suites and files repeat across thousands of cases: their matches are remembered, up to this many. */
 const MEMO_LIMIT = 50_000
@@ -19,8 +20,9 @@ const MEMO_LIMIT = 50_000
  */
 export class ControlIndex {
   private readonly byTag = new Map<string, number[]>()
-  private readonly names = new PatternIndex()
-  private readonly regexes: { control: number; re: RegExp }[] = []
+  /** name globs and regexes, filed by a literal they require; tried on the own and the full name. */
+  private readonly nameExact = new Map<string, number[]>()
+  private readonly namePatterns = new LiteralIndex()
   private readonly suites = new PatternIndex()
   private readonly files = new PatternIndex()
   private readonly suiteMemo = new Map<string, number[]>()
@@ -34,18 +36,23 @@ export class ControlIndex {
     controls.forEach((control, index) => {
       for (const s of control.tests) {
         switch (s.kind) {
-          case 'tag': {
-            const list = this.byTag.get(s.pattern)
-            if (list) list.push(index)
-            else this.byTag.set(s.pattern, [index])
+          case 'tag':
+            pushTo(this.byTag, s.pattern, index)
+            break
+          case 'regex': {
+            const re = new RegExp(s.pattern, 'u')
+            this.namePatterns.add({ control: index, test: (x) => re.test(x) }, regexRequiredLiteral(s.pattern))
             break
           }
-          case 'regex':
-            this.regexes.push({ control: index, re: new RegExp(s.pattern, 'u') })
+          case 'name': {
+            const { literal, whole } = globLiteralPrefix(s.pattern)
+            if (whole) pushTo(this.nameExact, literal, index)
+            else {
+              const re = picomatch.makeRe(s.pattern, { dot: true, bash: true })
+              this.namePatterns.add({ control: index, test: (x) => re.test(x) }, globRequiredLiteral(s.pattern))
+            }
             break
-          case 'name':
-            addGlob(this.names, index, s.pattern, true)
-            break
+          }
           case 'suite':
             addGlob(this.suites, index, s.pattern, true)
             break
@@ -57,8 +64,8 @@ export class ControlIndex {
     })
   }
 
-  /** Indices of the controls `tc` belongs to, ascending; empty when none. */
-  match(tc: TestCase): number[] {
+  /** Indices of the controls `tc` belongs to, ascending; empty when none. `full` is fullName(tc). */
+  match(tc: TestCase, full: string = fullName(tc)): number[] {
     const gen = ++this.generation
     const out: number[] = []
     const hit = (c: number): void => {
@@ -71,11 +78,14 @@ export class ControlIndex {
       const list = this.byTag.get(tag)
       if (list) for (const c of list) hit(c)
     }
-    if (this.names.size > 0 || this.regexes.length > 0) {
-      const full = fullName(tc)
-      this.names.match(tc.name, hit)
-      if (full !== tc.name) this.names.match(full, hit)
-      for (const { control, re } of this.regexes) if (re.test(tc.name) || re.test(full)) hit(control)
+    if (this.nameExact.size > 0) {
+      for (const c of this.nameExact.get(tc.name) ?? []) hit(c)
+      if (full !== tc.name) for (const c of this.nameExact.get(full) ?? []) hit(c)
+    }
+    if (this.namePatterns.size > 0) {
+      // The own name is the tail of the full name, so one scan of the full name finds the literals of both.
+      const test = (e: PatternEntry): boolean => e.test(full) || (full !== tc.name && e.test(tc.name))
+      this.namePatterns.match(full, test, hit)
     }
     if (this.suites.size > 0) {
       for (const c of memoMatch(this.suiteMemo, this.suites, tc.suite)) hit(c)
@@ -94,6 +104,12 @@ function addGlob(index: PatternIndex, control: number, glob: string, starCrosses
   index.add({ control, test: (s) => re.test(s) }, literal, whole)
 }
 
+function pushTo(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
+}
+
 function memoMatch(memo: Map<string, number[]>, index: PatternIndex, s: string): number[] {
   let found = memo.get(s)
   if (found === undefined) {
@@ -101,7 +117,7 @@ function memoMatch(memo: Map<string, number[]>, index: PatternIndex, s: string):
     index.match(s, (c) => hits.push(c))
     found = hits
     if (memo.size >= MEMO_LIMIT) memo.clear()
-    memo.set(s, found)
+    memo.set(detach(s), found)
   }
   return found
 }

@@ -1,13 +1,37 @@
 import type { Control, Selector } from '../controls/model.js'
 import type { Reason, TestCounts, TestRef } from './result.js'
-import type { SettledStatus } from './test-aggregate.js'
+import type { SettledStatus } from './test-table.js'
 
-/** A matched test after all its cases were folded together. */
-export interface MatchedTest {
-  name: string
-  status: SettledStatus
-  flaky: boolean
-  firstFailure?: TestRef
+/** How many tests a reason names before it says "and N more". */
+const NAMED_LIMIT = 10
+
+/** What a control's matched tests came to: counts, plus the first few of each kind by name. */
+export class MatchedTests {
+  readonly names: string[] = []
+  passed = 0
+  flaky = 0
+  readonly failed: TestRef[] = []
+  readonly skipped: string[] = []
+  readonly flakyNames: string[] = []
+  failedCount = 0
+  skippedCount = 0
+
+  add(name: string, status: SettledStatus, flaky: boolean, failure: TestRef | undefined): void {
+    this.names.push(name)
+    if (status === 'passed') {
+      this.passed++
+      if (flaky) {
+        this.flaky++
+        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name)
+      }
+    } else if (status === 'failed') {
+      this.failedCount++
+      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name, report: '', line: 0 })
+    } else {
+      this.skippedCount++
+      if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name)
+    }
+  }
 }
 
 export interface TestsVerdict {
@@ -16,22 +40,17 @@ export interface TestsVerdict {
   counts: TestCounts
 }
 
-/** How many tests a reason names before it says "and N more". */
-const NAMED_LIMIT = 10
 
 /**
  * A test-proven control: at least `min-tests` matched tests passed, none failed, none skipped
  * (unless allowed), and no flaky one when `flaky: fail`. Each broken rule is its own reason.
  */
-export function evaluateTestsControl(control: Control, tests: readonly MatchedTest[]): TestsVerdict {
-  const failed = tests.filter((t) => t.status === 'failed')
-  const skipped = tests.filter((t) => t.status === 'skipped')
-  const passed = tests.filter((t) => t.status === 'passed')
-  const flaky = passed.filter((t) => t.flaky)
-  const counts: TestCounts = { matched: tests.length, passed: passed.length, failed: failed.length, skipped: skipped.length, flaky: flaky.length }
+export function evaluateTestsControl(control: Control, tests: MatchedTests): TestsVerdict {
+  const matched = tests.names.length
+  const counts: TestCounts = { matched, passed: tests.passed, failed: tests.failedCount, skipped: tests.skippedCount, flaky: tests.flaky }
   const reasons: Reason[] = []
 
-  if (tests.length === 0) {
+  if (matched === 0) {
     reasons.push({
       code: 'no-tests-matched',
       effect: 'fail',
@@ -40,57 +59,50 @@ export function evaluateTestsControl(control: Control, tests: readonly MatchedTe
     })
     return { pass: false, reasons, counts }
   }
-  if (failed.length > 0) {
+  if (counts.failed > 0) {
     reasons.push({
       code: 'tests-failed',
       effect: 'fail',
-      message: `${failed.length} of ${tests.length} matched tests failed: ${nameList(failed)}`,
-      tests: failed.slice(0, NAMED_LIMIT).map((t) => t.firstFailure ?? { name: t.name, report: '', line: 0 })
+      message: `${counts.failed} of ${matched} matched tests failed: ${nameList(tests.failed.map((t) => t.name), counts.failed)}`,
+      tests: tests.failed
     })
   }
-  if (skipped.length > 0) {
+  if (counts.skipped > 0) {
+    const list = nameList(tests.skipped, counts.skipped)
     reasons.push(
       control.allowSkipped
-        ? { code: 'tests-skipped-allowed', effect: 'info', message: `${skipped.length} matched tests were skipped (allow-skipped): ${nameList(skipped)}` }
-        : {
-            code: 'tests-skipped',
-            effect: 'fail',
-            message: `${skipped.length} matched test${skipped.length === 1 ? ' was' : 's were'} skipped and allow-skipped is false: ${nameList(skipped)}`
-          }
+        ? { code: 'tests-skipped-allowed', effect: 'info', message: `${counts.skipped} matched tests were skipped (allow-skipped): ${list}` }
+        : { code: 'tests-skipped', effect: 'fail', message: `${counts.skipped} matched test${counts.skipped === 1 ? ' was' : 's were'} skipped and allow-skipped is false: ${list}` }
     )
   }
-  if (flaky.length > 0) {
+  if (counts.flaky > 0) {
+    const list = nameList(tests.flakyNames, counts.flaky)
     reasons.push(
       control.flaky === 'fail'
-        ? { code: 'tests-flaky', effect: 'fail', message: `${flaky.length} matched tests passed only on a re-run (flaky: fail): ${nameList(flaky)}` }
-        : { code: 'tests-flaky-allowed', effect: 'info', message: `${flaky.length} matched tests passed only on a re-run (flaky: pass): ${nameList(flaky)}` }
+        ? { code: 'tests-flaky', effect: 'fail', message: `${counts.flaky} matched tests passed only on a re-run (flaky: fail): ${list}` }
+        : { code: 'tests-flaky-allowed', effect: 'info', message: `${counts.flaky} matched tests passed only on a re-run (flaky: pass): ${list}` }
     )
   }
   // Too few passes is worth its own reason only when the failures above do not already explain it,
   // or when even fixing them would not reach min-tests.
   const explained = reasons.some((r) => r.effect === 'fail')
-  if (passed.length < control.minTests && (!explained || tests.length < control.minTests)) {
+  if (counts.passed < control.minTests && (!explained || matched < control.minTests)) {
     reasons.push({
       code: 'too-few-passed',
       effect: 'fail',
-      message: `${passed.length} matched test${passed.length === 1 ? '' : 's'} passed; min-tests is ${control.minTests}`,
+      message: `${counts.passed} matched test${counts.passed === 1 ? '' : 's'} passed; min-tests is ${control.minTests}`,
       line: control.line
     })
   }
   const pass = !reasons.some((r) => r.effect === 'fail')
   if (pass) {
-    reasons.unshift({
-      code: 'tests-passed',
-      effect: 'pass',
-      message: `${passed.length} of ${tests.length} matched tests passed (min-tests ${control.minTests})`
-    })
+    reasons.unshift({ code: 'tests-passed', effect: 'pass', message: `${counts.passed} of ${matched} matched tests passed (min-tests ${control.minTests})` })
   }
   return { pass, reasons, counts }
 }
 
-function nameList(tests: readonly MatchedTest[]): string {
-  const names = tests.slice(0, NAMED_LIMIT).map((t) => t.name)
-  const more = tests.length - names.length
+function nameList(names: readonly string[], total: number): string {
+  const more = total - names.length
   return names.join('; ') + (more > 0 ? `; and ${more} more` : '')
 }
 

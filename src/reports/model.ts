@@ -69,11 +69,22 @@ export function countCase(stats: ReportStats, status: TestStatus): void {
   else stats.skipped++
 }
 
-/** The name shown to people and used to recognise the same test across reports. */
+/**
+ * The name shown to people and used to recognise the same test across reports. Always a string
+ * of its own (see `detach`), so it can be kept without keeping the parser's input alive.
+ */
 export function fullName(tc: Pick<TestCase, 'suite' | 'classname' | 'name'>): string {
-  const parts: string[] = []
-  if (tc.suite) parts.push(tc.suite)
-  if (tc.classname && tc.classname !== tc.suite) parts.push(tc.classname)
-  parts.push(tc.name)
-  return parts.join(' › ')
+  const classname = tc.classname && tc.classname !== tc.suite ? tc.classname : ''
+  if (!tc.suite && !classname) return detach(tc.name)
+  // join builds one flat string; a template literal would build a rope still pointing at the parts.
+  if (!tc.suite) return [classname, tc.name].join(' › ')
+  return classname ? [tc.suite, classname, tc.name].join(' › ') : [tc.suite, tc.name].join(' › ')
+}
+
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. V8 represents a substring
+ * of a large parser chunk as a view onto that chunk; keeping one would keep the whole chunk alive.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1)
 }

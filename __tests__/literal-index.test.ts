@@ -1,0 +1,89 @@
+import picomatch from 'picomatch'
+import { loadControlMap } from '../src/controls/load.js'
+import { globRequiredLiteral, regexRequiredLiteral } from '../src/engine/literal-index.js'
+import { ControlIndex } from '../src/engine/mapping.js'
+import { fullName } from '../src/reports/model.js'
+import { testCase } from './helpers/engine.js'
+
+describe('required literals', () => {
+  test.each([
+    ['*scenario 675 *', 'scenario 675 '],
+    ['Ledger posting * balances', 'Ledger posting '],
+    ['a*[xyz]longer-than-a*', 'longer-than-a'],
+    ['*{alpha,beta}*gamma', 'gamma'],
+    ['*@(one|two)three', 'three'],
+    ['\\*literal star*', '*literal star'],
+    ['!negated', ''],
+    ['*', '']
+  ])('glob %j requires %j', (glob, literal) => {
+    expect(globRequiredLiteral(glob)).toBe(literal)
+  })
+
+  test.each([
+    ['^Posting .* rejects unbalanced', ' rejects unbalanced'],
+    ['^com\\.example\\.mod0\\..* handles case 0$', 'com.example.mod0.'],
+    ['colou?r balance', 'r balance'],
+    ['ab*c-long', 'c-long'],
+    ['(?:optional group)?tail', 'tail'],
+    ['x{0,3}yz', 'yz'],
+    ['one|two', ''],
+    ['\\d+ items in [a-z]+ batch', ' items in '],
+    ['\\u{1F600}face', 'face']
+  ])('regex %j requires %j', (source, literal) => {
+    expect(regexRequiredLiteral(source)).toBe(literal)
+  })
+})
+
+/** Deterministic pseudo-random numbers, so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let x = seed
+  return () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff
+    return x / 0x7fffffff
+  }
+}
+
+describe('indexed mapping equals trying every selector on every case', () => {
+  test('2,000 generated cases × 120 generated selectors', () => {
+    const rand = rng(42)
+    const words = ['ledger', 'post', 'balance', 'close', 'period', 'EUR', 'a.b', 'x/y', '[CM-1]', 'case', '›', 'rejects']
+    const pick = (): string => words[Math.floor(rand() * words.length)] as string
+    const phrase = (n: number): string => Array.from({ length: n }, pick).join(' ')
+    const selectors: string[] = []
+    for (let i = 0; i < 120; i++) {
+      const kind = i % 4
+      const w = pick().replace(/[[\]]/g, '')
+      if (kind === 0) selectors.push(`{ name: ${JSON.stringify(rand() < 0.5 ? `*${w}*` : `${w} *`)} }`)
+      else if (kind === 1) selectors.push(`{ regex: ${JSON.stringify(rand() < 0.5 ? `${w.replace(/[.]/g, '\\.')} ?\\w+` : `^${w.replace(/[.]/g, '\\.')}`)} }`)
+      else if (kind === 2) selectors.push(`{ suite: ${JSON.stringify(`*${w}*`)} }`)
+      else selectors.push(`{ file: ${JSON.stringify(`src/${w.replace(/[ ›]/g, '')}/**`)} }`)
+    }
+    const yaml = `version: 1\nsystem: s\ncontrols:\n${selectors.map((sel, i) => `  - { id: C${i}, title: t, tests: [${sel}] }`).join('\n')}\n`
+    const map = loadControlMap(yaml, 'map.yml')
+    const index = new ControlIndex(map.controls)
+    const brute = (tc: ReturnType<typeof testCase>): number[] =>
+      map.controls.flatMap((c, i) => {
+        const s = c.tests[0]
+        if (!s) return []
+        const full = fullName(tc)
+        const glob = (x: string, bash: boolean): boolean => picomatch.makeRe(s.pattern, { dot: true, bash }).test(x)
+        const ok =
+          s.kind === 'name' ? glob(tc.name, true) || glob(full, true)
+          : s.kind === 'regex' ? new RegExp(s.pattern, 'u').test(tc.name) || new RegExp(s.pattern, 'u').test(full)
+          : s.kind === 'suite' ? glob(tc.suite, true) || (tc.classname !== '' && glob(tc.classname, true))
+          : tc.file !== undefined && glob(tc.file, false)
+        return ok ? [i] : []
+      })
+    let matchedPairs = 0
+    for (let n = 0; n < 2000; n++) {
+      const tc = testCase({ suite: phrase(2), classname: rand() < 0.5 ? phrase(1) : '', name: phrase(3), file: `src/${pick().replace(/[ ›]/g, '')}/t.ts` })
+      const expected = brute(tc)
+      matchedPairs += expected.length
+      expect(index.match(tc)).toEqual(expected)
+    }
+    // The generator must exercise both outcomes, or the comparison proves little.
+    const share = matchedPairs / (2000 * selectors.length)
+    expect(share).toBeGreaterThan(0.05)
+    expect(share).toBeLessThan(0.6)
+  })
+})

@@ -1,0 +1,120 @@
+import { detach, type TestCase, type TestStatus } from '../reports/model.js'
+import type { TestRef } from './result.js'
+
+export type SettledStatus = 'passed' | 'failed' | 'skipped'
+
+/*
+ * Every test identity (full name) that some control selects, folded across all its cases.
+ * Within one report the last case wins and earlier failures make it flaky (runners write re-runs
+ * as repeated cases); across reports every report must pass (a failing matrix shard fails it),
+ * and a pass anywhere beats a skip elsewhere (a platform-only test).
+ *
+ * Stored as parallel typed arrays rather than an object per test: a million mapped tests cost
+ * their names plus ~10 bytes each, which is what keeps a 1M-case run inside 256 MB.
+ */
+
+// Status bits: settled (2 bits) | current (2 bits) | flags.
+const NONE = 0
+const PASSED = 1
+const FAILED = 2
+const SKIPPED = 3
+const SETTLED_FLAKY = 1 << 4
+const CURRENT_FLAKY = 1 << 5
+
+const code = (s: TestStatus): number => (s === 'passed' ? PASSED : s === 'skipped' ? SKIPPED : FAILED)
+
+export class TestTable {
+  private readonly slots = new Map<string, number>()
+  private bits = new Uint8Array(1024)
+  private report = new Int32Array(1024)
+  /** Index into `controlSets`: tests of one suite mostly share one set, so sets are interned. */
+  private controlSet = new Int32Array(1024)
+  private readonly controlSets: (readonly number[])[] = []
+  private readonly controlSetIds = new Map<string, number>()
+  private readonly failures = new Map<number, TestRef>()
+  private size = 0
+
+  add(name: string, tc: TestCase, reportIndex: number, controls: readonly number[]): void {
+    let slot = this.slots.get(name)
+    if (slot === undefined) {
+      slot = this.grow()
+      // `name` comes from fullName(), which never shares memory with the parser's chunk.
+      this.slots.set(name, slot)
+      this.controlSet[slot] = this.internSet(controls)
+      this.report[slot] = -1
+    } else {
+      this.addControls(slot, controls)
+    }
+    let bits = this.bits[slot] as number
+    if (this.report[slot] !== reportIndex) {
+      bits = settle(bits)
+      this.report[slot] = reportIndex
+    } else if (tc.status === 'passed' && (bits & 0b1100) >> 2 === FAILED) {
+      bits |= CURRENT_FLAKY
+    }
+    bits = (bits & ~0b1100) | (code(tc.status) << 2)
+    if (tc.status === 'passed' && tc.attempts.some((a) => a === 'failed' || a === 'error')) bits |= CURRENT_FLAKY
+    if (tc.status !== 'passed') bits &= ~CURRENT_FLAKY
+    this.bits[slot] = bits
+    if ((tc.status === 'failed' || tc.status === 'error') && !this.failures.has(slot)) {
+      this.failures.set(slot, { name, report: tc.report, line: tc.line, message: tc.message === undefined ? undefined : detach(tc.message) })
+    }
+  }
+
+  /** Calls `visit` once per test with its final status; each test's controls ascending. */
+  forEach(visit: (name: string, status: SettledStatus, flaky: boolean, controls: readonly number[], failure: TestRef | undefined) => void): void {
+    for (const [name, slot] of this.slots) {
+      const bits = settle(this.bits[slot] as number)
+      const settled = bits & 0b11
+      const status: SettledStatus = settled === FAILED ? 'failed' : settled === PASSED ? 'passed' : 'skipped'
+      const controls = this.controlSets[this.controlSet[slot] as number] as readonly number[]
+      visit(name, status, status === 'passed' && (bits & SETTLED_FLAKY) !== 0, controls, this.failures.get(slot))
+    }
+  }
+
+  /** The same test may carry other tags in another report: its controls are the union. */
+  private addControls(slot: number, controls: readonly number[]): void {
+    const current = this.controlSets[this.controlSet[slot] as number] as readonly number[]
+    if (controls.every((c) => current.includes(c))) return
+    const union = [...new Set([...current, ...controls])].sort((a, b) => a - b)
+    this.controlSet[slot] = this.internSet(union)
+  }
+
+  /** `controls` is ascending, as ControlIndex.match returns it. */
+  private internSet(controls: readonly number[]): number {
+    const key = controls.join(',')
+    let id = this.controlSetIds.get(key)
+    if (id === undefined) {
+      id = this.controlSets.length
+      this.controlSets.push([...controls])
+      this.controlSetIds.set(key, id)
+    }
+    return id
+  }
+
+  private grow(): number {
+    if (this.size === this.bits.length) {
+      const cap = this.size * 2
+      this.bits = copyInto(new Uint8Array(cap), this.bits)
+      this.report = copyInto(new Int32Array(cap), this.report)
+      this.controlSet = copyInto(new Int32Array(cap), this.controlSet)
+    }
+    return this.size++
+  }
+}
+
+/** Folds the current report's outcome into the settled one; a failure anywhere wins. */
+function settle(bits: number): number {
+  const current = (bits & 0b1100) >> 2
+  if (current === NONE) return bits
+  const settled = bits & 0b11
+  const combined = settled === FAILED || current === FAILED ? FAILED : settled === PASSED || current === PASSED ? PASSED : SKIPPED
+  let out = (bits & ~0b1111) | combined
+  if (bits & CURRENT_FLAKY) out |= SETTLED_FLAKY
+  return out & ~CURRENT_FLAKY
+}
+
+function copyInto<T extends Uint8Array | Int32Array>(target: T, source: T): T {
+  target.set(source)
+  return target
+}
