@@ -25235,6 +25235,8 @@ var import_picomatch2 = __toESM(require_picomatch2(), 1);
 var LiteralIndex = class {
   root = { next: /* @__PURE__ */ new Map(), fail: null, entries: [] };
   always = [];
+  /** Most steps start again at the root: its transitions for codes < 256 are a plain array. */
+  rootNext = new Array(256);
   built = false;
   size = 0;
   add(entry, literal) {
@@ -25262,10 +25264,12 @@ var LiteralIndex = class {
     if (!this.built) this.build();
     for (const e of this.always) if (test(e)) hit(e.control);
     let tried;
-    let node = this.root;
+    const root = this.root;
+    const rootNext = this.rootNext;
+    let node = root;
     for (let i = 0; i < s.length; i++) {
       const code2 = s.charCodeAt(i);
-      let next = node.next.get(code2);
+      let next = node === root && code2 < 256 ? rootNext[code2] : node.next.get(code2);
       while (!next && node !== this.root) {
         node = node.fail;
         next = node.next.get(code2);
@@ -25297,6 +25301,8 @@ var LiteralIndex = class {
         queue.push(child);
       }
     }
+    this.rootNext.fill(void 0);
+    for (const [code2, child] of this.root.next) if (code2 < 256) this.rootNext[code2] = child;
     this.built = true;
   }
 };
@@ -25590,7 +25596,7 @@ var TestTable = class {
   }
   /** `controls` is ascending, as ControlIndex.match returns it. */
   internSet(controls) {
-    const key = controls.join(",");
+    const key = controls.length === 1 ? controls[0] : controls.join(",");
     let id = this.controlSetIds.get(key);
     if (id === void 0) {
       id = this.controlSets.length;
@@ -25925,7 +25931,16 @@ var junitReader = {
   async read(chunks, reportPath, sink) {
     const stats = emptyStats("junit");
     const parser = new import_saxes.SaxesParser({ xmlns: false, position: true });
-    const state = new JunitState(reportPath, stats, sink);
+    const onText = (text) => state.text(text);
+    const state = new JunitState(reportPath, stats, sink, (on) => {
+      if (on) {
+        parser.on("text", onText);
+        parser.on("cdata", onText);
+      } else {
+        parser.off("text");
+        parser.off("cdata");
+      }
+    });
     let tagStartLine = 1;
     parser.on("error", (err) => {
       throw ConfigError.at(reportPath, cleanSaxesMessage(err.message), parser.line, parser.column + 1);
@@ -25938,8 +25953,6 @@ var junitReader = {
     });
     parser.on("opentag", (tag) => state.open(tag, tagStartLine));
     parser.on("closetag", (tag) => state.close(tag.name));
-    parser.on("text", (text) => state.text(text));
-    parser.on("cdata", (text) => state.text(text));
     for await (const chunk of chunks) parser.write(chunk);
     parser.close();
     if (!state.sawRoot) throw ConfigError.at(reportPath, "no root element: not a JUnit report");
@@ -25947,14 +25960,16 @@ var junitReader = {
   }
 };
 var JunitState = class {
-  constructor(reportPath, stats, sink) {
+  constructor(reportPath, stats, sink, listenToText) {
     this.reportPath = reportPath;
     this.stats = stats;
     this.sink = sink;
+    this.listenToText = listenToText;
   }
   reportPath;
   stats;
   sink;
+  listenToText;
   sawRoot = false;
   depth = 0;
   suites = [];
@@ -26060,6 +26075,7 @@ var JunitState = class {
   startCapture(capture) {
     this.capture = capture;
     this.captured = "";
+    this.listenToText(true);
   }
   text(text) {
     if (this.capture && this.captured.length < MESSAGE_LIMIT * 4) this.captured += text;
@@ -26096,6 +26112,7 @@ var JunitState = class {
     const text = this.captured;
     this.capture = null;
     this.captured = "";
+    this.listenToText(false);
     if (capture?.kind === "property") c?.properties.push({ name: capture.name, value: text.trim() });
     else if (c) c.message = firstLine(text);
     else if (this.suiteProblem) this.suiteProblem.message = firstLine(text);

@@ -1,7 +1,9 @@
 // npm run bench — report → decision throughput and peak memory of the bundled CLI.
-// Generates JUnit reports of 10k, 200k and 1M test cases (bench-data/, git-ignored) and a control
-// map of 1,000 controls (tags, suite globs, name globs, a few regexes), then runs
-// `node dist/cli.js check` on each and prints MB/s and peak RSS. A benchmark, not a test.
+// Generates JUnit reports of 10k, 200k and 1M test cases (bench-data/, git-ignored) and two control
+// maps of 1,000 controls (tags, suite globs, name globs with and without a literal prefix, a few
+// regexes): "typical" maps about 15% of the cases, "stress" maps every case. Runs
+// `node dist/cli.js check` on each pair and prints MB/s and peak RSS. A benchmark, not a test.
+// BENCH_SIZES=10000,200000 limits the sizes; BENCH_NODE=/path/to/node runs another Node binary.
 import { spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -13,12 +15,13 @@ const SIZES = (process.env.BENCH_SIZES ?? '10000,200000,1000000').split(',').map
 const CONTROLS = 1000
 mkdirSync(DATA, { recursive: true })
 
-function controlMap() {
+function controlMap(stress) {
   const lines = ['version: 1', 'system: bench', 'controls:']
+  if (stress) lines.push('  - id: EVERYTHING', '    title: Every case', '    tests:', '      - suite: "com.example.*"', '    allow-skipped: true')
   for (let i = 0; i < CONTROLS; i++) {
     const id = `CTL-${String(i).padStart(4, '0')}`
     lines.push(`  - id: ${id}`, `    title: Control ${i}`, '    tests:', `      - tag: ${id}`)
-    if (i % 10 === 0) lines.push(`      - suite: "com.example.mod${i % 97}.*"`)
+    if (i % 100 === 0) lines.push(`      - suite: "com.example.mod${i / 100}.*"`)
     if (i % 25 === 0) lines.push(`      - name: "*scenario ${i} *"`)
     if (i % 200 === 0) lines.push(`      - regex: "^com\\\\.example\\\\.mod${i % 97}\\\\..* handles case ${i}$"`)
     lines.push('    allow-skipped: true', '    flaky: pass')
@@ -51,16 +54,23 @@ async function generate(cases, file) {
   await once(out, 'finish')
 }
 
-const mapFile = path.join(DATA, 'controls.yml')
-writeFileSync(mapFile, controlMap())
-console.log(`sox-gate bench: ${CONTROLS} controls, node ${process.version}`)
-console.log('cases      | report MB | seconds | MB/s   | peak RSS MB | decision')
+const maps = { typical: path.join(DATA, 'controls-typical.yml'), stress: path.join(DATA, 'controls-stress.yml') }
+writeFileSync(maps.typical, controlMap(false))
+writeFileSync(maps.stress, controlMap(true))
+const node = process.env.BENCH_NODE ?? process.execPath
+const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()
+console.log(`sox-gate bench: ${CONTROLS} controls, node ${version}`)
+console.log('map      | cases      | report MB | seconds | MB/s   | peak RSS MB | mapped cases | decision')
 for (const cases of SIZES) {
   const file = path.join(DATA, `junit-${cases}.xml`)
   await generate(cases, file)
+  for (const [kind, mapFile] of Object.entries(maps)) await measure(kind, mapFile, cases, file)
+}
+
+async function measure(kind, mapFile, cases, file) {
   const mb = statSync(file).size / 1e6
   const started = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, ['--import', path.join(ROOT, 'scripts/bench-rss.mjs'), path.join(ROOT, 'dist/cli.js'), 'check', '--controls', mapFile, '--reports', file, '--format', 'json', '--now', '2026-11-22T12:00:00Z'], {
+  const r = spawnSync(node, ['--import', path.join(ROOT, 'scripts/bench-rss.mjs'), path.join(ROOT, 'dist/cli.js'), 'check', '--controls', mapFile, '--reports', file, '--format', 'json', '--now', '2026-11-22T12:00:00Z'], {
     encoding: 'utf8',
     maxBuffer: 1 << 30
   })
@@ -70,6 +80,7 @@ for (const cases of SIZES) {
     console.error(r.stderr)
     process.exit(1)
   }
-  const decision = JSON.parse(r.stdout).decision
-  console.log(`${String(cases).padEnd(10)} | ${mb.toFixed(1).padStart(9)} | ${seconds.toFixed(2).padStart(7)} | ${(mb / seconds).toFixed(1).padStart(6)} | ${rss.toFixed(0).padStart(11)} | ${decision}`)
+  const out = JSON.parse(r.stdout)
+  const mapped = out.totals.cases - out.totals.unmapped
+  console.log(`${kind.padEnd(8)} | ${String(cases).padEnd(10)} | ${mb.toFixed(1).padStart(9)} | ${seconds.toFixed(2).padStart(7)} | ${(mb / seconds).toFixed(1).padStart(6)} | ${rss.toFixed(0).padStart(11)} | ${String(mapped).padStart(12)} | ${out.decision}`)
 }

@@ -15,6 +15,8 @@ interface AcNode {
 export class LiteralIndex {
   private readonly root: AcNode = { next: new Map(), fail: null, entries: [] }
   private readonly always: PatternEntry[] = []
+  /** Most steps start again at the root: its transitions for codes < 256 are a plain array. */
+  private readonly rootNext: (AcNode | undefined)[] = new Array(256)
   private built = false
   size = 0
 
@@ -44,10 +46,12 @@ export class LiteralIndex {
     if (!this.built) this.build()
     for (const e of this.always) if (test(e)) hit(e.control)
     let tried: Set<PatternEntry> | undefined
-    let node = this.root
+    const root = this.root
+    const rootNext = this.rootNext
+    let node = root
     for (let i = 0; i < s.length; i++) {
       const code = s.charCodeAt(i)
-      let next = node.next.get(code)
+      let next = node === root && code < 256 ? rootNext[code] : node.next.get(code)
       while (!next && node !== this.root) {
         node = node.fail as AcNode
         next = node.next.get(code)
@@ -80,6 +84,8 @@ export class LiteralIndex {
         queue.push(child)
       }
     }
+    this.rootNext.fill(undefined)
+    for (const [code, child] of this.root.next) if (code < 256) this.rootNext[code] = child
     this.built = true
   }
 }

@@ -30,7 +30,7 @@ export class TestTable {
   /** Index into `controlSets`: tests of one suite mostly share one set, so sets are interned. */
   private controlSet = new Int32Array(1024)
   private readonly controlSets: (readonly number[])[] = []
-  private readonly controlSetIds = new Map<string, number>()
+  private readonly controlSetIds = new Map<string | number, number>()
   private readonly failures = new Map<number, TestRef>()
   private size = 0
 
@@ -82,7 +82,7 @@ export class TestTable {
 
   /** `controls` is ascending, as ControlIndex.match returns it. */
   private internSet(controls: readonly number[]): number {
-    const key = controls.join(',')
+    const key = controls.length === 1 ? (controls[0] as number) : controls.join(',')
     let id = this.controlSetIds.get(key)
     if (id === undefined) {
       id = this.controlSets.length

@@ -42,7 +42,18 @@ export const junitReader: ReportReader = {
   async read(chunks, reportPath, sink) {
     const stats = emptyStats('junit')
     const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true })
-    const state = new JunitState(reportPath, stats, sink)
+    // Text is only wanted while a message or property value is being captured; saxes skips all
+    // text work while no handler is set, so the handlers are attached only for that time.
+    const onText = (text: string): void => state.text(text)
+    const state = new JunitState(reportPath, stats, sink, (on) => {
+      if (on) {
+        parser.on('text', onText)
+        parser.on('cdata', onText)
+      } else {
+        parser.off('text')
+        parser.off('cdata')
+      }
+    })
     let tagStartLine = 1
     parser.on('error', (err) => {
       throw ConfigError.at(reportPath, cleanSaxesMessage(err.message), parser.line, parser.column + 1)
@@ -56,8 +67,6 @@ export const junitReader: ReportReader = {
     })
     parser.on('opentag', (tag) => state.open(tag, tagStartLine))
     parser.on('closetag', (tag) => state.close(tag.name))
-    parser.on('text', (text) => state.text(text))
-    parser.on('cdata', (text) => state.text(text))
     for await (const chunk of chunks) parser.write(chunk)
     parser.close()
     if (!state.sawRoot) throw ConfigError.at(reportPath, 'no root element: not a JUnit report')
@@ -81,7 +90,8 @@ class JunitState {
   constructor(
     private readonly reportPath: string,
     private readonly stats: ReportStats,
-    private readonly sink: CaseSink
+    private readonly sink: CaseSink,
+    private readonly listenToText: (on: boolean) => void
   ) {}
 
   open(tag: SaxesTagPlain, line: number): void {
@@ -181,6 +191,7 @@ class JunitState {
   private startCapture(capture: Capture): void {
     this.capture = capture
     this.captured = ''
+    this.listenToText(true)
   }
 
   text(text: string): void {
@@ -220,6 +231,7 @@ class JunitState {
     const text = this.captured
     this.capture = null
     this.captured = ''
+    this.listenToText(false)
     if (capture?.kind === 'property') c?.properties.push({ name: capture.name, value: text.trim() })
     else if (c) c.message = firstLine(text)
     else if (this.suiteProblem) this.suiteProblem.message = firstLine(text)
