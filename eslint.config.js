@@ -13,11 +13,11 @@ export default tseslint.config(
   },
   {
     // The engine is pure: no runner toolkit, no network, no file system, no clock.
-    files: ['src/engine/**/*.ts', 'src/controls/model.ts', 'src/reports/**/*.ts'],
-    ignores: ['src/reports/discover.ts'],
+    files: ['src/engine/**/*.ts', 'src/controls/**/*.ts', 'src/reports/**/*.ts', 'src/render/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@actions/*', '@octokit/*', 'node:http', 'node:https', 'node:fs', 'node:fs/promises'] }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'the engine gets its clock as a value' }]
+      'no-restricted-imports': ['error', { patterns: ['@actions/*', '@octokit/*', 'fast-glob', 'node:http', 'node:https', 'node:fs', 'node:fs/promises', 'node:child_process'] }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'the engine gets its clock as a value' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'the engine gets its clock as a value' }]
     }
   }
 )

@@ -45478,7 +45478,7 @@ function encodingOf(first) {
   return "utf-8";
 }
 
-// src/reports/discover.ts
+// src/discover.ts
 var import_fast_glob = __toESM(require_out4(), 1);
 async function discoverReports(globs, cwd, source) {
   const patterns = globs.flatMap((g) => g.split(/\r?\n/)).map((g) => g.trim()).filter((g) => g !== "" && !g.startsWith("#"));

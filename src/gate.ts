@@ -8,7 +8,7 @@ import { Evaluation } from './engine/evaluate.js'
 import type { GateResult, ReportResult } from './engine/result.js'
 import { ConfigError, type InputProblem } from './errors.js'
 import { decodeChunks } from './reports/decode.js'
-import { discoverReports } from './reports/discover.js'
+import { discoverReports } from './discover.js'
 import { readReport } from './reports/read.js'
 
 export interface GateOptions {

@@ -1,5 +1,5 @@
 import fg from 'fast-glob'
-import { ConfigError } from '../errors.js'
+import { ConfigError } from './errors.js'
 
 /**
  * Report files for a list of globs (each entry may hold several, one per line; `!` excludes).
