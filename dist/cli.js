@@ -25308,62 +25308,62 @@ var LiteralIndex = class {
 };
 function globRequiredLiteral(glob) {
   if (glob.startsWith("!")) return "";
-  let best = "";
-  let run = "";
-  const endRun = () => {
-    if (run.length > best.length) best = run;
-    run = "";
-  };
+  const runs = new LongestRun();
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i];
     if (ch === "\\" && i + 1 < glob.length) {
-      run += glob[++i];
+      runs.text += glob[++i];
     } else if (ch === "[" || ch === "{" || ch === "(" && i > 0 && "@!+*?".includes(glob[i - 1])) {
-      endRun();
+      runs.end();
       i = skipGroup(glob, i);
     } else if ("*?+@!()".includes(ch)) {
-      endRun();
+      runs.end();
     } else {
-      run += ch;
+      runs.text += ch;
     }
   }
-  endRun();
-  return best;
+  return runs.longest();
 }
 function regexRequiredLiteral(source) {
   if (source.includes("|")) return "";
-  let best = "";
-  let run = "";
-  const endRun = () => {
-    if (run.length > best.length) best = run;
-    run = "";
-  };
+  const runs = new LongestRun();
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
     if (ch === "\\") {
       const next = source[i + 1];
       i++;
-      if (next === void 0 || /[A-Za-z0-9]/.test(next)) endRun();
-      else if (isOptionalNext(source, i + 1)) endRun();
-      else run += next;
+      if (next === void 0 || /[A-Za-z0-9]/.test(next)) runs.end();
+      else if (isOptionalNext(source, i + 1)) runs.end();
+      else runs.text += next;
     } else if (ch === "[" || ch === "(") {
-      endRun();
+      runs.end();
       i = skipGroup(source, i);
       if (isOptionalNext(source, i + 1)) i++;
     } else if ("*?{".includes(ch)) {
-      endRun();
+      runs.end();
       if (ch === "{") i = skipGroup(source, i);
     } else if (".^$+)]}".includes(ch)) {
-      endRun();
+      runs.end();
     } else if (isOptionalNext(source, i + 1)) {
-      endRun();
+      runs.end();
     } else {
-      run += ch;
+      runs.text += ch;
     }
   }
-  endRun();
-  return best;
+  return runs.longest();
 }
+var LongestRun = class {
+  text = "";
+  best = "";
+  end() {
+    if (this.text.length > this.best.length) this.best = this.text;
+    this.text = "";
+  }
+  longest() {
+    this.end();
+    return this.best;
+  }
+};
 function isOptionalNext(source, at) {
   const q = source[at];
   return q === "*" || q === "?" || q === "{" && /^\{0[,}]/.test(source.slice(at));
@@ -26272,7 +26272,7 @@ async function readReportFile(file, cwd, sink) {
     }
   }
   const stats = await readReport(decodeChunks(hashed()), file, sink);
-  return { path: file, format: stats.format, sha256: hash.digest("hex"), size, cases: stats.cases, passed: stats.passed, failed: stats.failed, errors: stats.errors, skipped: stats.skipped, notes: stats.notes };
+  return { path: file, sha256: hash.digest("hex"), size, ...stats };
 }
 function describeFsError(e) {
   const err = e;

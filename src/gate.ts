@@ -82,7 +82,7 @@ async function readReportFile(file: string, cwd: string, sink: Parameters<typeof
     }
   }
   const stats = await readReport(decodeChunks(hashed()), file, sink)
-  return { path: file, format: stats.format, sha256: hash.digest('hex'), size, cases: stats.cases, passed: stats.passed, failed: stats.failed, errors: stats.errors, skipped: stats.skipped, notes: stats.notes }
+  return { path: file, sha256: hash.digest('hex'), size, ...stats }
 }
 
 function describeFsError(e: unknown): string {

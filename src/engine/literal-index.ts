@@ -97,27 +97,21 @@ export class LiteralIndex {
  */
 export function globRequiredLiteral(glob: string): string {
   if (glob.startsWith('!')) return ''
-  let best = ''
-  let run = ''
-  const endRun = (): void => {
-    if (run.length > best.length) best = run
-    run = ''
-  }
+  const runs = new LongestRun()
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i] as string
     if (ch === '\\' && i + 1 < glob.length) {
-      run += glob[++i]
+      runs.text += glob[++i]
     } else if (ch === '[' || ch === '{' || (ch === '(' && i > 0 && '@!+*?'.includes(glob[i - 1] as string))) {
-      endRun()
+      runs.end()
       i = skipGroup(glob, i)
     } else if ('*?+@!()'.includes(ch)) {
-      endRun()
+      runs.end()
     } else {
-      run += ch
+      runs.text += ch
     }
   }
-  endRun()
-  return best
+  return runs.longest()
 }
 
 /**
@@ -127,38 +121,46 @@ export function globRequiredLiteral(glob: string): string {
  */
 export function regexRequiredLiteral(source: string): string {
   if (source.includes('|')) return ''
-  let best = ''
-  let run = ''
-  const endRun = (): void => {
-    if (run.length > best.length) best = run
-    run = ''
-  }
+  const runs = new LongestRun()
   for (let i = 0; i < source.length; i++) {
     const ch = source[i] as string
     if (ch === '\\') {
       const next = source[i + 1]
       i++
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) endRun()
-      else if (isOptionalNext(source, i + 1)) endRun()
-      else run += next
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) runs.end()
+      else if (isOptionalNext(source, i + 1)) runs.end()
+      else runs.text += next
     } else if (ch === '[' || ch === '(') {
-      endRun()
+      runs.end()
       i = skipGroup(source, i)
       if (isOptionalNext(source, i + 1)) i++
     } else if ('*?{'.includes(ch)) {
       // The atom before an optional quantifier was already left out of the run (isOptionalNext).
-      endRun()
+      runs.end()
       if (ch === '{') i = skipGroup(source, i)
     } else if ('.^$+)]}'.includes(ch)) {
-      endRun()
+      runs.end()
     } else if (isOptionalNext(source, i + 1)) {
-      endRun()
+      runs.end()
     } else {
-      run += ch
+      runs.text += ch
     }
   }
-  endRun()
-  return best
+  return runs.longest()
+}
+
+/** Collects runs of literal text and keeps the longest. */
+class LongestRun {
+  text = ''
+  private best = ''
+  end(): void {
+    if (this.text.length > this.best.length) this.best = this.text
+    this.text = ''
+  }
+  longest(): string {
+    this.end()
+    return this.best
+  }
 }
 
 function isOptionalNext(source: string, at: number): boolean {

@@ -1,5 +1,7 @@
 /** What the gate concluded and why. Reasons are data; src/render/ words them for every surface. */
 
+import type { ReportStats } from '../reports/model.js'
+
 export type ControlStatus = 'pass' | 'fail' | 'waived'
 
 /** A test named in a reason, with where to find it. */
@@ -46,17 +48,11 @@ export interface ControlResult {
   waiver?: string
 }
 
-export interface ReportResult {
+/** A report as read: what its reader counted, plus where it is and the hash of its raw bytes. */
+export interface ReportResult extends ReportStats {
   path: string
-  format: string
   sha256: string
   size: number
-  cases: number
-  passed: number
-  failed: number
-  errors: number
-  skipped: number
-  notes: string[]
 }
 
 export interface Totals {
