@@ -14954,7 +14954,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15045,7 +15045,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -15074,7 +15074,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -44851,11 +44851,15 @@ function evaluateApprovalControl(control) {
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 
 // src/engine/literal-index.ts
+var ASCII = 128;
+var DENSE_LIMIT = 16384;
 var LiteralIndex = class {
-  root = { next: /* @__PURE__ */ new Map(), fail: null, entries: [] };
+  root = { id: 0, next: /* @__PURE__ */ new Map(), fail: null, entries: [] };
   always = [];
-  /** Most steps start again at the root: its transitions for codes < 256 are a plain array. */
-  rootNext = new Array(256);
+  /** Nodes in breadth-first order, and for ASCII the fully resolved next node: one read per character. */
+  nodes = [];
+  ascii = null;
+  hasEntries = new Uint8Array(0);
   built = false;
   size = 0;
   add(entry, literal) {
@@ -44870,7 +44874,7 @@ var LiteralIndex = class {
       const code2 = literal.charCodeAt(i);
       let child = node.next.get(code2);
       if (!child) {
-        child = { next: /* @__PURE__ */ new Map(), fail: null, entries: [] };
+        child = { id: 0, next: /* @__PURE__ */ new Map(), fail: null, entries: [] };
         node.next.set(code2, child);
       }
       node = child;
@@ -44883,19 +44887,15 @@ var LiteralIndex = class {
     if (!this.built) this.build();
     for (const e of this.always) if (test(e)) hit(e.control);
     let tried;
-    const root = this.root;
-    const rootNext = this.rootNext;
-    let node = root;
+    const nodes = this.nodes;
+    const ascii = this.ascii;
+    const hasEntries = this.hasEntries;
+    let state = 0;
     for (let i = 0; i < s.length; i++) {
       const code2 = s.charCodeAt(i);
-      let next = node === root && code2 < 256 ? rootNext[code2] : node.next.get(code2);
-      while (!next && node !== this.root) {
-        node = node.fail;
-        next = node.next.get(code2);
-      }
-      node = next ?? this.root;
-      if (node.entries.length === 0) continue;
-      for (const e of node.entries) {
+      state = ascii !== null && code2 < ASCII ? ascii[state * ASCII + code2] : this.step(nodes[state], code2).id;
+      if (hasEntries[state] === 0) continue;
+      for (const e of nodes[state].entries) {
         tried ??= /* @__PURE__ */ new Set();
         if (tried.has(e)) continue;
         tried.add(e);
@@ -44903,14 +44903,24 @@ var LiteralIndex = class {
       }
     }
   }
+  /** One transition by the trie and its failure links. */
+  step(from, code2) {
+    let node = from;
+    let next = node.next.get(code2);
+    while (!next && node !== this.root) {
+      node = node.fail;
+      next = node.next.get(code2);
+    }
+    return next ?? this.root;
+  }
   /** Failure links, breadth first; each node inherits the entries of its longest suffix node. */
   build() {
-    const queue = [];
+    const queue = [this.root];
     for (const child of this.root.next.values()) {
       child.fail = this.root;
       queue.push(child);
     }
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 1; head < queue.length; head++) {
       const node = queue[head];
       for (const [code2, child] of node.next) {
         let f = node.fail;
@@ -44920,8 +44930,20 @@ var LiteralIndex = class {
         queue.push(child);
       }
     }
-    this.rootNext.fill(void 0);
-    for (const [code2, child] of this.root.next) if (code2 < 256) this.rootNext[code2] = child;
+    queue.forEach((node, id) => node.id = id);
+    this.nodes = queue;
+    this.hasEntries = Uint8Array.from(queue, (node) => node.entries.length > 0 ? 1 : 0);
+    this.ascii = null;
+    if (queue.length <= DENSE_LIMIT) {
+      const table = new Int32Array(queue.length * ASCII);
+      for (const node of queue) {
+        for (let code2 = 0; code2 < ASCII; code2++) {
+          const child = node.next.get(code2);
+          table[node.id * ASCII + code2] = child ? child.id : node === this.root ? 0 : table[node.fail.id * ASCII + code2];
+        }
+      }
+      this.ascii = table;
+    }
     this.built = true;
   }
 };
@@ -45461,21 +45483,30 @@ function byCodePoint(a, b) {
 }
 
 // src/reports/decode.ts
+import { StringDecoder } from "node:string_decoder";
 import { TextDecoder as TextDecoder2 } from "node:util";
 async function* decodeChunks(bytes) {
   let decoder;
+  let first = true;
   for await (const chunk of bytes) {
-    if (!decoder) decoder = new TextDecoder2(encodingOf(chunk));
-    const text = decoder.decode(chunk, { stream: true });
+    decoder ??= decoderFor(chunk);
+    let text = decoder.write(chunk);
+    if (first && text.length > 0) {
+      if (text.charCodeAt(0) === 65279) text = text.slice(1);
+      first = false;
+    }
     if (text) yield text;
   }
-  const rest = decoder?.decode();
+  const rest = decoder?.end();
   if (rest) yield rest;
 }
-function encodingOf(first) {
-  if (first[0] === 255 && first[1] === 254) return "utf-16le";
-  if (first[0] === 254 && first[1] === 255) return "utf-16be";
-  return "utf-8";
+function decoderFor(first) {
+  if (first[0] === 254 && first[1] === 255) {
+    const utf16be = new TextDecoder2("utf-16be");
+    return { write: (c) => utf16be.decode(c, { stream: true }), end: () => utf16be.decode() };
+  }
+  const sd = new StringDecoder(first[0] === 255 && first[1] === 254 ? "utf16le" : "utf8");
+  return { write: (c) => sd.write(c), end: () => sd.end() };
 }
 
 // src/discover.ts

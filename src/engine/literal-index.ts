@@ -1,6 +1,12 @@
 import type { PatternEntry } from './pattern-index.js'
 
+const ASCII = 128
+/** Nodes up to which the ASCII transition table is kept (at most 8 MB). */
+const DENSE_LIMIT = 16_384
+
 interface AcNode {
+  /** Position in breadth-first order: the row of this node in the dense ASCII table. */
+  id: number
   next: Map<number, AcNode>
   fail: AcNode | null
   /** Entries whose literal ends here, plus (via `fail` links) those of its proper suffixes. */
@@ -13,10 +19,12 @@ interface AcNode {
  * with no usable literal are tried on every string.
  */
 export class LiteralIndex {
-  private readonly root: AcNode = { next: new Map(), fail: null, entries: [] }
+  private readonly root: AcNode = { id: 0, next: new Map(), fail: null, entries: [] }
   private readonly always: PatternEntry[] = []
-  /** Most steps start again at the root: its transitions for codes < 256 are a plain array. */
-  private readonly rootNext: (AcNode | undefined)[] = new Array(256)
+  /** Nodes in breadth-first order, and for ASCII the fully resolved next node: one read per character. */
+  private nodes: AcNode[] = []
+  private ascii: Int32Array | null = null
+  private hasEntries = new Uint8Array(0)
   private built = false
   size = 0
 
@@ -32,7 +40,7 @@ export class LiteralIndex {
       const code = literal.charCodeAt(i)
       let child = node.next.get(code)
       if (!child) {
-        child = { next: new Map(), fail: null, entries: [] }
+        child = { id: 0, next: new Map(), fail: null, entries: [] }
         node.next.set(code, child)
       }
       node = child
@@ -46,19 +54,15 @@ export class LiteralIndex {
     if (!this.built) this.build()
     for (const e of this.always) if (test(e)) hit(e.control)
     let tried: Set<PatternEntry> | undefined
-    const root = this.root
-    const rootNext = this.rootNext
-    let node = root
+    const nodes = this.nodes
+    const ascii = this.ascii
+    const hasEntries = this.hasEntries
+    let state = 0
     for (let i = 0; i < s.length; i++) {
       const code = s.charCodeAt(i)
-      let next = node === root && code < 256 ? rootNext[code] : node.next.get(code)
-      while (!next && node !== this.root) {
-        node = node.fail as AcNode
-        next = node.next.get(code)
-      }
-      node = next ?? this.root
-      if (node.entries.length === 0) continue
-      for (const e of node.entries) {
+      state = ascii !== null && code < ASCII ? (ascii[state * ASCII + code] as number) : this.step(nodes[state] as AcNode, code).id
+      if (hasEntries[state] === 0) continue
+      for (const e of (nodes[state] as AcNode).entries) {
         tried ??= new Set()
         if (tried.has(e)) continue
         tried.add(e)
@@ -67,14 +71,25 @@ export class LiteralIndex {
     }
   }
 
+  /** One transition by the trie and its failure links. */
+  private step(from: AcNode, code: number): AcNode {
+    let node = from
+    let next = node.next.get(code)
+    while (!next && node !== this.root) {
+      node = node.fail as AcNode
+      next = node.next.get(code)
+    }
+    return next ?? this.root
+  }
+
   /** Failure links, breadth first; each node inherits the entries of its longest suffix node. */
   private build(): void {
-    const queue: AcNode[] = []
+    const queue: AcNode[] = [this.root]
     for (const child of this.root.next.values()) {
       child.fail = this.root
       queue.push(child)
     }
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 1; head < queue.length; head++) {
       const node = queue[head] as AcNode
       for (const [code, child] of node.next) {
         let f = node.fail
@@ -84,8 +99,22 @@ export class LiteralIndex {
         queue.push(child)
       }
     }
-    this.rootNext.fill(undefined)
-    for (const [code, child] of this.root.next) if (code < 256) this.rootNext[code] = child
+    queue.forEach((node, id) => (node.id = id))
+    this.nodes = queue
+    this.hasEntries = Uint8Array.from(queue, (node) => (node.entries.length > 0 ? 1 : 0))
+    // A dense table only while it stays small (4 bytes × 128 per node); past that, the trie walk.
+    this.ascii = null
+    if (queue.length <= DENSE_LIMIT) {
+      const table = new Int32Array(queue.length * ASCII)
+      // Breadth-first: a node's failure target is resolved before the node itself.
+      for (const node of queue) {
+        for (let code = 0; code < ASCII; code++) {
+          const child = node.next.get(code)
+          table[node.id * ASCII + code] = child ? child.id : node === this.root ? 0 : (table[(node.fail as AcNode).id * ASCII + code] as number)
+        }
+      }
+      this.ascii = table
+    }
     this.built = true
   }
 }
