@@ -103,12 +103,12 @@ describe('evaluation of test controls', () => {
     expect(r.controls[0]).toMatchObject({ status: 'pass', tests: { matched: 1, passed: 1, skipped: 0 } })
   })
 
-  test('a control with both tests and approval needs both: approval is not evaluable yet, so it fails', async () => {
+  test('a control with both tests and approval needs both: without a change record the approval fails', async () => {
     const r = await evaluateInline(MAP('  - { id: A, title: t, tests: [{ tag: A }], approval: {} }'), ['<testsuite><testcase name="a [A]"/></testsuite>'])
     expect(r.controls[0]?.status).toBe('fail')
     expect(r.controls[0]?.reasons.map((x) => [x.code, x.effect, x.message])).toEqual([
       ['tests-passed', 'pass', '1 of 1 matched tests passed (min-tests 1)'],
-      ['approval-unavailable', 'fail', 'approval evaluation not available']
+      ['no-change-record', 'fail', 'no change record: who wrote and who approved the change is unknown (the action reads it from GitHub; the CLI takes --change FILE)']
     ])
   })
 })

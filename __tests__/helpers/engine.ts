@@ -1,3 +1,4 @@
+import type { ChangeRecord } from '../../src/change/model.js'
 import { loadControlMap } from '../../src/controls/load.js'
 import { Evaluation } from '../../src/engine/evaluate.js'
 import type { GateResult } from '../../src/engine/result.js'
@@ -5,9 +6,10 @@ import type { TestCase } from '../../src/reports/model.js'
 import { readTextCases } from './read.js'
 
 /** Evaluates inline JUnit reports (one string per report) against an inline control map. */
-export async function evaluateInline(mapYaml: string, reports: string[], options: { now?: string; authors?: string[] } = {}): Promise<GateResult> {
+export async function evaluateInline(mapYaml: string, reports: string[], options: { now?: string; authors?: string[]; change?: ChangeRecord } = {}): Promise<GateResult> {
   const map = loadControlMap(mapYaml, 'map.yml')
-  const evaluation = new Evaluation({ map, now: new Date(options.now ?? '2026-11-22T12:00:00Z'), changeAuthors: options.authors })
+  const change = options.change ?? (options.authors ? changeWrittenBy(options.authors) : undefined)
+  const evaluation = new Evaluation({ map, now: new Date(options.now ?? '2026-11-22T12:00:00Z'), change })
   for (const [i, xml] of reports.entries()) {
     evaluation.beginReport()
     const { cases } = await readTextCases(xml, `r${i}.xml`, 4096)
@@ -18,4 +20,24 @@ export async function evaluateInline(mapYaml: string, reports: string[], options
 
 export function testCase(partial: Partial<TestCase> & { name: string }): TestCase {
   return { report: 'r.xml', line: 1, suite: '', classname: '', status: 'passed', properties: [], tags: [], attempts: ['passed'], ...partial }
+}
+
+/** A merged pull request whose commits were written by `authors` (logins, or e-mails of unlinked people). */
+export function changeWrittenBy(authors: string[]): ChangeRecord {
+  return {
+    version: 1,
+    repository: 'acme/ledger',
+    sha: 'f'.repeat(40),
+    event: 'push',
+    pullRequest: { number: 1, author: { login: authors[0] ?? 'someone', type: 'User' }, headSha: 'e'.repeat(40) },
+    commits: authors.map((a, i) => ({
+      sha: String(i).repeat(40).slice(0, 40),
+      author: a.includes('@') ? { email: a } : { email: `${a}@example.com`, account: { login: a, type: 'User' } },
+      committer: { email: 'noreply@github.com', account: { login: 'web-flow', type: 'User' } },
+      coAuthors: []
+    })),
+    commitsComplete: true,
+    reviews: [],
+    problems: []
+  }
 }

@@ -1,4 +1,6 @@
-import type { Control } from '../controls/model.js'
+import { resolveAuthors, type Author } from '../change/identity.js'
+import type { Account, ChangeRecord, ChangeReview } from '../change/model.js'
+import type { ApprovalRule, Control } from '../controls/model.js'
 import type { Reason } from './result.js'
 
 export interface ApprovalVerdict {
@@ -6,13 +8,118 @@ export interface ApprovalVerdict {
   reasons: Reason[]
 }
 
+const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7) : 'no commit')
+
 /**
- * Segregation-of-duties controls (SPEC §3). Reading the change from GitHub is not built yet, so
- * an approval control cannot be evaluated — and what cannot be evaluated fails, never passes.
+ * Segregation of duties (SPEC §3): the change was approved by at least `min-approvals` people
+ * who are not its authors, not bots, on the head commit when `fresh`, with no outstanding
+ * request for changes, and — when asked — its deployment approved by a non-author too.
+ * What cannot be known (no change record, an API error, an unlisted commit) fails.
  */
-export function evaluateApprovalControl(control: Control): ApprovalVerdict {
-  return {
+export function evaluateApprovalControl(control: Control, change: ChangeRecord | undefined): ApprovalVerdict {
+  const rule = control.approval as ApprovalRule
+  const fail = (code: string, message: string, people?: string[]): ApprovalVerdict => ({
     pass: false,
-    reasons: [{ code: 'approval-unavailable', effect: 'fail', message: 'approval evaluation not available', line: control.line }]
+    reasons: [{ code, effect: 'fail', message, line: control.line, ...(people ? { people } : {}) }]
+  })
+  if (!change) return fail('no-change-record', 'no change record: who wrote and who approved the change is unknown (the action reads it from GitHub; the CLI takes --change FILE)')
+  if (change.problems.length > 0) {
+    return { pass: false, reasons: change.problems.map((p) => ({ code: 'change-unreadable', effect: 'fail', message: `the change could not be read: ${p}`, line: control.line })) }
+  }
+  const pr = change.pullRequest
+  if (!pr) return fail('no-pull-request', `direct push, no review: no pull request brought ${short(change.sha)}`)
+  if (!change.commitsComplete) {
+    return fail('commits-incomplete', `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`)
+  }
+
+  const reasons: Reason[] = []
+  const authors = resolveAuthors(change, rule.authors)
+  const authorByLogin = new Map(authors.filter((a) => a.login).map((a) => [a.login as string, a]))
+  if (!rule.allowUnlinkedAuthors) {
+    for (const a of authors.filter((x) => x.unlinked)) {
+      reasons.push({
+        code: 'unlinked-author',
+        effect: 'fail',
+        message: `${a.label} (${a.roles.join(', ')}) has no GitHub account, so it cannot be shown they did not approve (allow-unlinked-authors is false)`,
+        people: [a.label]
+      })
+    }
+  }
+
+  const allowed = new Set(rule.allowedApprovers.map((l) => l.toLowerCase()))
+  const qualifying: string[] = []
+  for (const review of latestOpinions(change.reviews)) {
+    const who = (review.user as Account).login
+    const whoKey = who.toLowerCase()
+    if (review.state === 'CHANGES_REQUESTED') {
+      if (rule.blockOnChangesRequested) reasons.push({ code: 'changes-requested', effect: 'fail', message: `${who} requested changes on ${short(review.commitId)} and has not approved since`, people: [who] })
+      continue
+    }
+    if (review.state === 'DISMISSED') {
+      reasons.push({ code: 'review-dismissed', effect: 'info', message: `${who}'s review was dismissed: it does not count`, people: [who] })
+      continue
+    }
+    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed)
+    if (why) reasons.push({ code: why.code, effect: 'info', message: why.message, people: [who] })
+    else qualifying.push(who)
+  }
+
+  const independent = `${qualifying.length} independent approval${qualifying.length === 1 ? '' : 's'}${qualifying.length ? ` (${qualifying.join(', ')})` : ''}`
+  if (qualifying.length >= rule.minApprovals) {
+    reasons.unshift({
+      code: 'approved',
+      effect: 'pass',
+      message: `pull request #${pr.number} has ${independent} on ${rule.fresh ? `head ${short(pr.headSha)}` : 'the change'}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(', ')}`,
+      people: qualifying
+    })
+  } else {
+    reasons.unshift({
+      code: 'too-few-approvals',
+      effect: 'fail',
+      message: `pull request #${pr.number} has ${independent}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(', ')}`,
+      people: qualifying
+    })
+  }
+  if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule))
+  return { pass: !reasons.some((r) => r.effect === 'fail'), reasons: reasons.map((r) => ({ ...r, line: r.line ?? control.line })) }
+}
+
+/** Each reviewer's latest APPROVED / CHANGES_REQUESTED / DISMISSED review; COMMENTED supersedes nothing. */
+export function latestOpinions(reviews: readonly ChangeReview[]): ChangeReview[] {
+  const ordered = [...reviews].sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? '') || a.id - b.id)
+  const latest = new Map<string, ChangeReview>()
+  for (const r of ordered) {
+    if (!r.user) continue
+    if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED') latest.set(r.user.login.toLowerCase(), r)
+  }
+  return [...latest.values()]
+}
+
+function disqualification(review: ChangeReview, rule: ApprovalRule, headSha: string, author: Author | undefined, allowed: Set<string>): { code: string; message: string } | undefined {
+  const who = (review.user as Account).login
+  if (author) return { code: 'approval-by-author', message: `${who} approved but is an author of the change (${author.roles.join(', ')})` }
+  if ((review.user as Account).type === 'Bot' && !rule.botsCanApprove) return { code: 'approval-by-bot', message: `${who} approved but is a bot account` }
+  if (rule.fresh && review.commitId !== headSha) return { code: 'approval-stale', message: `${who}'s approval is on ${short(review.commitId)}, head is ${short(headSha)}: stale` }
+  if (allowed.size > 0 && !allowed.has(who.toLowerCase())) return { code: 'approver-not-allowed', message: `${who} approved but is not in allowed-approvers` }
+  return undefined
+}
+
+function deploymentReason(change: ChangeRecord, authorByLogin: Map<string, Author>, rule: ApprovalRule): Reason {
+  const deployment = change.deployment
+  if (!deployment) return { code: 'deployment-approvals-unread', effect: 'fail', message: 'deployment-approval is required but the run\'s deployment approvals were not read' }
+  const env = deployment.environment
+  const rejected: string[] = []
+  for (const a of deployment.approvals) {
+    const who = a.user.login
+    if (a.state !== 'approved') continue
+    if (env && !a.environments.some((e) => e.toLowerCase() === env.toLowerCase())) rejected.push(`${who} approved ${a.environments.join(', ') || 'no environment'}, not ${env}`)
+    else if (authorByLogin.has(who.toLowerCase())) rejected.push(`${who} approved the deployment but is an author of the change`)
+    else if (a.user.type === 'Bot' && !rule.botsCanApprove) rejected.push(`${who} approved the deployment but is a bot account`)
+    else return { code: 'deployment-approved', effect: 'pass', message: `deployment${env ? ` to ${env}` : ''} approved by ${who}, who is not an author`, people: [who] }
+  }
+  return {
+    code: 'no-deployment-approval',
+    effect: 'fail',
+    message: `no independent deployment approval${env ? ` for ${env}` : ''}${rejected.length ? `: ${rejected.join('; ')}` : ' was given for this run'}`
   }
 }

@@ -1,3 +1,5 @@
+import { resolveAuthors } from '../change/identity.js'
+import type { ChangeRecord } from '../change/model.js'
 import type { Control, ControlMap } from '../controls/model.js'
 import { fullName, type TestCase } from '../reports/model.js'
 import { evaluateApprovalControl } from './approval-control.js'
@@ -11,8 +13,8 @@ export interface EvaluationInput {
   map: ControlMap
   /** The clock, given: waivers expire relative to it. */
   now: Date
-  /** Logins and e-mails of the change's authors, when a change record is known. */
-  changeAuthors?: readonly string[]
+  /** The change record, when one was read or given: approval controls and waivers need it. */
+  change?: ChangeRecord
 }
 
 /**
@@ -51,12 +53,13 @@ export class Evaluation {
   }
 
   finish(reports: ReportResult[]): GateResult {
-    const { map, now, changeAuthors } = this.input
+    const { map, now, change } = this.input
+    const changeAuthors = authorsForWaivers(change)
     const perControl = map.controls.map(() => new MatchedTests())
     this.tests.forEach((name, status, flaky, controls, failure) => {
       for (const c of controls) perControl[c]?.add(name, status, flaky, failure)
     })
-    const controls = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, map, now, changeAuthors))
+    const controls = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, map, now, change, changeAuthors))
     const counts = {
       controls: controls.length,
       passed: controls.filter((c) => c.status === 'pass').length,
@@ -74,7 +77,14 @@ export class Evaluation {
   }
 }
 
-function evaluateControl(control: Control, matched: MatchedTests, map: ControlMap, now: Date, changeAuthors: readonly string[] | undefined): ControlResult {
+function evaluateControl(
+  control: Control,
+  matched: MatchedTests,
+  map: ControlMap,
+  now: Date,
+  change: ChangeRecord | undefined,
+  changeAuthors: readonly string[] | undefined
+): ControlResult {
   const reasons: Reason[] = []
   let pass = true
   let counts: TestCounts = { matched: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 }
@@ -85,7 +95,7 @@ function evaluateControl(control: Control, matched: MatchedTests, map: ControlMa
     counts = verdict.counts
   }
   if (control.approval) {
-    const verdict = evaluateApprovalControl(control)
+    const verdict = evaluateApprovalControl(control, change)
     pass &&= verdict.pass
     reasons.push(...verdict.reasons)
   }
@@ -113,4 +123,14 @@ function evaluateControl(control: Control, matched: MatchedTests, map: ControlMa
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * Everyone who wrote the change, in every role, by login and e-mail: a waiver's approver must be
+ * none of them. Unknown (undefined) when there is no change record or it could not be read.
+ */
+function authorsForWaivers(change: ChangeRecord | undefined): string[] | undefined {
+  if (!change || change.problems.length > 0 || !change.commitsComplete) return undefined
+  const authors = resolveAuthors(change, ['pr-author', 'commit-authors', 'committers', 'co-authors'])
+  return authors.flatMap((a) => [a.login, a.email].filter((x): x is string => x !== undefined))
 }

@@ -1,0 +1,68 @@
+import type { AuthorSource } from '../controls/model.js'
+import type { ChangeRecord, GitIdentity } from './model.js'
+
+/** GitHub's own committer on web merges and edits: never an author of the change. */
+export function isWebFlow(id: GitIdentity): boolean {
+  return id.account?.login.toLowerCase() === 'web-flow' || id.email?.toLowerCase() === 'noreply@github.com'
+}
+
+/** The login in GitHub's noreply forms: `ID+login@users.noreply.github.com`, `login@users.noreply.github.com`. */
+export function loginFromNoreply(email: string): string | undefined {
+  const m = /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(email.trim())
+  return m?.[1]
+}
+
+export interface Author {
+  /** Lower-cased login, when the person resolves to a GitHub account. */
+  login?: string
+  /** Lower-cased e-mail, when known. */
+  email?: string
+  /** How the person is an author: "PR author", "author of 1a2b3c4", "co-author of 1a2b3c4", "committer of 1a2b3c4". */
+  roles: string[]
+  /** Display form: the login, else "Name <email>". */
+  label: string
+  /** True for commit authors and co-authors that resolve to no login (committers don't count). */
+  unlinked: boolean
+}
+
+/**
+ * Everyone who counts as an author under the control's `authors` setting, matched by login or
+ * e-mail case-insensitively, e-mails resolved to logins through the noreply forms or through a
+ * commit in the same change whose author has that e-mail and is linked to an account.
+ */
+export function resolveAuthors(change: ChangeRecord, sources: readonly AuthorSource[]): Author[] {
+  const loginByEmail = new Map<string, string>()
+  for (const c of change.commits) {
+    for (const id of [c.author, c.committer]) {
+      if (id.email && id.account) loginByEmail.set(id.email.toLowerCase(), id.account.login.toLowerCase())
+    }
+  }
+  const byKey = new Map<string, Author>()
+  const add = (id: { name?: string; email?: string; login?: string }, role: string, mustLink: boolean): void => {
+    const email = id.email?.toLowerCase()
+    const login = id.login?.toLowerCase() ?? (email ? (loginFromNoreply(email)?.toLowerCase() ?? loginByEmail.get(email)) : undefined)
+    const key = login ? `login:${login}` : `email:${email ?? id.name ?? '?'}`
+    let author = byKey.get(key)
+    if (!author) {
+      author = { login, email, roles: [], label: login ?? `${id.name ?? ''} <${email ?? '?'}>`.trim(), unlinked: false }
+      byKey.set(key, author)
+    }
+    author.roles.push(role)
+    if (mustLink && !login) author.unlinked = true
+  }
+  const short = (sha: string): string => sha.slice(0, 7)
+  if (sources.includes('pr-author') && change.pullRequest) add({ login: change.pullRequest.author.login }, 'PR author', false)
+  for (const c of change.commits) {
+    if (sources.includes('commit-authors')) add({ ...c.author, login: c.author.account?.login }, `author of ${short(c.sha)}`, true)
+    if (sources.includes('committers') && !isWebFlow(c.committer)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short(c.sha)}`, false)
+    if (sources.includes('co-authors')) for (const co of c.coAuthors) add(co, `co-author of ${short(c.sha)}`, true)
+  }
+  return [...byKey.values()]
+}
+
+/** `Co-authored-by: Name <email>` trailers of a commit message. */
+export function parseCoAuthors(message: string): { name: string; email: string }[] {
+  const out: { name: string; email: string }[] = []
+  for (const m of message.matchAll(/^co-authored-by:\s*(.*?)\s*<([^>]+)>\s*$/gim)) out.push({ name: m[1] as string, email: m[2] as string })
+  return out
+}
