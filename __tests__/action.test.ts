@@ -20,9 +20,9 @@ const PASSING = `<testsuites>
 const FAILING = PASSING.replace('<testcase name="locks"/>', '<testcase name="locks"><failure message="period &lt;2026-10&gt; still open"/></testcase>')
 
 describe('the bundled action (dist/index.js) as the runner runs it', () => {
-  test('allow: outputs, a job summary table, exit 0', () => {
+  test('allow: outputs, a job summary table, exit 0', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': PASSING })
-    const r = runAction(dir, { 'control-map': '.github/sox-controls.yml', mode: 'enforce' })
+    const r = await runAction(dir, { 'control-map': '.github/sox-controls.yml', mode: 'enforce' })
     expect(r.code).toBe(0)
     expect(r.outputs).toEqual({ decision: 'allow', passed: '2', failed: '0', waived: '0' })
     expect(r.summary).toContain('**ALLOW: 2 of 2 controls passed, 0 failed, 0 waived**')
@@ -31,9 +31,9 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
     expect(r.summary).toContain('**CM-03** Period close \\| locks')
   })
 
-  test('block: step fails (exit 1), decision=block, an error annotation at the control map line', () => {
+  test('block: step fails (exit 1), decision=block, an error annotation at the control map line', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': FAILING })
-    const r = runAction(dir, {})
+    const r = await runAction(dir, {})
     expect(r.code).toBe(1)
     expect(r.outputs).toMatchObject({ decision: 'block', passed: '1', failed: '1', waived: '0' })
     expect(r.stdout).toContain('::error title=SOX control CM-03 failed,file=.github/sox-controls.yml,line=9::CM-03: 1 of 1 matched tests failed: close.PeriodTest › locks\n')
@@ -43,40 +43,40 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
     expect(r.summary).toContain('❌ FAIL')
   })
 
-  test('report-only: same decision recorded, step passes with a warning', () => {
+  test('report-only: same decision recorded, step passes with a warning', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': FAILING })
-    const r = runAction(dir, { mode: 'report-only' })
+    const r = await runAction(dir, { mode: 'report-only' })
     expect(r.code).toBe(0)
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain('::warning::SOX compliance gate (report-only, not enforced): BLOCK')
   })
 
-  test('the reports input overrides the map, one glob per line with ! excludes', () => {
+  test('the reports input overrides the map, one glob per line with ! excludes', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'out/good.xml': PASSING, 'out/bad.xml': FAILING })
-    const r = runAction(dir, { reports: 'out/*.xml\n!out/bad.xml' })
+    const r = await runAction(dir, { reports: 'out/*.xml\n!out/bad.xml' })
     expect(r.code).toBe(0)
     expect(r.outputs.decision).toBe('allow')
   })
 
-  test('configuration error: exit 2, decision stays block, annotated with file, line and column', () => {
+  test('configuration error: exit 2, decision stays block, annotated with file, line and column', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP.replace('id: CM-03', 'id: CM-01'), 'reports/a.xml': PASSING })
-    const r = runAction(dir, {})
+    const r = await runAction(dir, {})
     expect(r.code).toBe(2)
     expect(r.outputs).toEqual({ decision: 'block' })
     expect(r.stdout).toContain('::error title=sox-gate configuration error,file=.github/sox-controls.yml,line=9,col=5::duplicate control id "CM-01" (first defined at line 5)')
   })
 
-  test('a report that is missing is a configuration error, never an allow', () => {
+  test('a report that is missing is a configuration error, never an allow', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP })
-    const r = runAction(dir, {})
+    const r = await runAction(dir, {})
     expect(r.code).toBe(2)
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain('reports glob \\"reports/*.xml\\" matched no file'.replace(/\\"/g, '"'))
   })
 
-  test('invalid inputs are reported together', () => {
+  test('invalid inputs are reported together', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': PASSING })
-    const r = runAction(dir, { mode: 'audit', 'upload-evidence': 'maybe', 'retention-days': '400' })
+    const r = await runAction(dir, { mode: 'audit', 'upload-evidence': 'maybe', 'retention-days': '400' })
     expect(r.code).toBe(2)
     expect(r.stdout).toContain('input mode must be "enforce" or "report-only", not "audit"')
     expect(r.stdout).toContain('input upload-evidence must be true or false, not "maybe"')

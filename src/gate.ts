@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { loadChangeRecord } from './change/load.js'
+import type { ChangeRecord } from './change/model.js'
 import { loadControlMap } from './controls/load.js'
 import type { ControlMap } from './controls/model.js'
 import { Evaluation } from './engine/evaluate.js'
@@ -12,17 +14,13 @@ import { discoverReports } from './discover.js'
 import { readReport } from './reports/read.js'
 
 export interface GateOptions {
-  /** Path of the control map, relative to `cwd` or absolute. */
-  controlsPath: string
+  map: ControlMap
   /** Report globs; when empty the control map's `reports:` are used. */
   reportGlobs: readonly string[]
   now: Date
   cwd: string
-}
-
-export interface GateRun {
-  map: ControlMap
-  result: GateResult
+  /** The change record, when the shell has one (read from GitHub, or a --change file). */
+  change?: ChangeRecord
 }
 
 /** Reads the control map from disk; the same loader the gate uses, for `validate`. */
@@ -36,12 +34,12 @@ export async function loadControlMapFile(controlsPath: string, cwd: string): Pro
   return loadControlMap(text, controlsPath)
 }
 
-/** The pipeline both shells call: control map → discover → read (streaming) → evaluate. */
-export async function runGate(options: GateOptions): Promise<GateRun> {
-  const map = await loadControlMapFile(options.controlsPath, options.cwd)
+/** The pipeline both shells call: discover → read (streaming) → evaluate, for a loaded control map. */
+export async function runGate(options: GateOptions): Promise<GateResult> {
+  const { map } = options
   const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map.reports
-  const files = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? 'reports' : options.controlsPath)
-  const evaluation = new Evaluation({ map, now: options.now })
+  const files = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? 'reports' : map.file)
+  const evaluation = new Evaluation({ map, now: options.now, change: options.change })
   const reports: ReportResult[] = []
   const problems: InputProblem[] = []
   for (const file of files) {
@@ -61,7 +59,18 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
       `the reports hold no test case at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing could prove any control`
     )
   }
-  return { map, result }
+  return result
+}
+
+/** Reads a change record file for offline evaluation (`--change`). */
+export async function loadChangeRecordFile(file: string, cwd: string): Promise<ChangeRecord> {
+  let text: string
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8')
+  } catch (e) {
+    throw ConfigError.at(file, `cannot read the change record: ${describeFsError(e)}`)
+  }
+  return loadChangeRecord(text, file)
 }
 
 /** Streams one report through hashing, decoding and its reader; the hash is of the raw bytes. */

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from './corpus.js'
@@ -15,16 +15,16 @@ export interface ActionRun {
  * Runs the bundled action the way the Actions runner does: `node dist/index.js` with every input
  * as INPUT_<NAME> (upper-cased, spaces to `_`, dashes kept) and the runner's file commands.
  */
-export function runAction(workspaceDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ActionRun {
+export async function runAction(workspaceDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
   const outputFile = path.join(workspaceDir, '.runner-output')
   const summaryFile = path.join(workspaceDir, '.runner-summary')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const inputEnv: Record<string, string> = {}
   for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/index.js')], {
+  // Asynchronous, so that servers the test runs in this process (fake GitHub) can answer.
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], {
     cwd: workspaceDir,
-    encoding: 'utf8',
     timeout: 60_000,
     env: {
       PATH: process.env.PATH,
@@ -36,7 +36,12 @@ export function runAction(workspaceDir: string, inputs: Record<string, string>, 
       ...env
     }
   })
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')))
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)))
+  return { code, stdout, stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
 }
 
 /** GITHUB_OUTPUT's heredoc format: `name<<DELIM\nvalue\nDELIM\n`; the last write of a name wins. */

@@ -1,7 +1,16 @@
+import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { ConfigError } from '../errors.js'
+import type { RunContext } from '../github/change.js'
 
-/** Every action input, read once, validated, typed (as actions/checkout's input-helper does). */
+/** The run as the Actions runner describes it; absent when not running in Actions. */
+export interface RunSettings extends RunContext {
+  apiUrl: string
+  serverUrl: string
+  runAttempt?: number
+}
+
+/** Every action input and runner variable, read once, validated, typed (as actions/checkout's input-helper does). */
 export interface ActionSettings {
   controlMap: string
   /** Report globs from the `reports` input; empty means "use the control map's". */
@@ -17,6 +26,7 @@ export interface ActionSettings {
   retentionDays?: number
   /** Where relative paths are resolved: the checked-out repository. */
   workspace: string
+  run?: RunSettings
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
@@ -49,8 +59,39 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     evidenceRequired: bool('evidence-required', true),
     artifactName: core.getInput('artifact-name') || undefined,
     retentionDays,
-    workspace: env.GITHUB_WORKSPACE || process.cwd()
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    run: readRun(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: 'action inputs', message })))
   return settings
+}
+
+function readRun(env: NodeJS.ProcessEnv, problems: string[]): RunSettings | undefined {
+  const repository = env.GITHUB_REPOSITORY
+  if (!repository) return undefined
+  const [owner, repo] = repository.split('/')
+  if (!owner || !repo) {
+    problems.push(`GITHUB_REPOSITORY must be owner/repo, not "${repository}"`)
+    return undefined
+  }
+  let payload: Record<string, unknown> = {}
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>
+    } catch (e) {
+      problems.push(`cannot read the event payload GITHUB_EVENT_PATH=${env.GITHUB_EVENT_PATH}: ${(e as Error).message}`)
+    }
+  }
+  const number = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined)
+  return {
+    owner,
+    repo,
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    payload,
+    sha: env.GITHUB_SHA ?? '',
+    runId: number(env.GITHUB_RUN_ID),
+    runAttempt: number(env.GITHUB_RUN_ATTEMPT),
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
+  }
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js'
-import { loadControlMapFile, runGate } from '../gate.js'
+import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderText } from '../render/text.js'
 import { parseCliArgs, USAGE, UsageError } from './args.js'
@@ -31,9 +31,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'verify':
         throw new UsageError('verify is not available in this version: evidence bundles are not written yet')
       case 'check': {
-        if (args.change !== undefined) throw new UsageError('--change is not available in this version: change records come with approval evaluation')
         if (args.evidence !== undefined) throw new UsageError('--evidence is not available in this version: evidence bundles are not written yet')
-        const { map, result } = await runGate({ controlsPath: args.controls, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
+        const map = await loadControlMapFile(args.controls, io.cwd)
+        const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
+        const result = await runGate({ map, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
         io.stdout(args.format === 'json' ? JSON.stringify(decisionObject(map, result), null, 2) + '\n' : renderText(map, result))
         return result.decision === 'allow' || args.mode === 'report-only' ? 0 : 1
       }

@@ -1,9 +1,8 @@
 import picomatch from 'picomatch'
-import { LineCounter, parseDocument } from 'yaml'
 import { ConfigError, type InputProblem } from '../errors.js'
 import type { ApprovalRule, Control, ControlMap, Selector, SelectorKind, Waiver } from './model.js'
-import { pointerToPath, YamlPositions } from './positions.js'
-import { describeSchemaError, validateControlMap } from './schema.js'
+import { parseWithPositions, schemaProblems, type YamlPositions } from './positions.js'
+import { validateControlMap } from './schema.js'
 
 type Raw = Record<string, unknown>
 
@@ -13,27 +12,11 @@ type Raw = Record<string, unknown>
  * proven by something). Throws one ConfigError listing every problem with its position.
  */
 export function loadControlMap(text: string, file: string): ControlMap {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true })
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, col: e.linePos?.[0].col, message: yamlMessage(e.message) }))
-    )
-  }
-  const positions = new YamlPositions(doc, lines)
-  const data = doc.toJS() as unknown
+  const { data, positions } = parseWithPositions(text, file)
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw ConfigError.at(file, 'the control map must be a mapping with version, system and controls', 1, 1)
   }
-  if (!validateControlMap(data)) {
-    const problems = (validateControlMap.errors ?? []).map((e): InputProblem => {
-      const path = pointerToPath(e.instancePath)
-      const { message, key } = describeSchemaError(e)
-      const at = key ? positions.ofKey(path, key) : positions.of(path)
-      return { file, ...at, message: `${e.instancePath || '/'}: ${message}` }
-    })
-    throw new ConfigError(dedupe(problems))
-  }
+  if (!validateControlMap(data)) throw new ConfigError(schemaProblems(validateControlMap.errors ?? [], file, positions))
   const map = build(data as Raw, file, positions)
   const problems = semanticProblems(map, positions)
   if (problems.length > 0) throw new ConfigError(problems)
@@ -140,18 +123,4 @@ export function selectorProblem(s: Selector): string | undefined {
     const what = s.kind === 'regex' ? 'regex' : `${s.kind} glob`
     return `invalid ${what} ${JSON.stringify(s.pattern)}: ${(e as Error).message}`
   }
-}
-
-function yamlMessage(message: string): string {
-  return (message.split('\n', 1)[0] as string).replace(/ at line \d+, column \d+:?$/, '')
-}
-
-function dedupe(problems: InputProblem[]): InputProblem[] {
-  const seen = new Set<string>()
-  return problems.filter((p) => {
-    const k = `${p.line}:${p.col}:${p.message}`
-    if (seen.has(k)) return false
-    seen.add(k)
-    return true
-  })
 }

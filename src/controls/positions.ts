@@ -1,4 +1,7 @@
-import { isMap, isSeq, type Document, type LineCounter, type Node } from 'yaml'
+import type { ErrorObject } from 'ajv'
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { ConfigError, type InputProblem } from '../errors.js'
+import { describeSchemaError } from './schema.js'
 
 /** Finds where a JSON-pointer-like path sits in the YAML source, for `FILE:LINE:COL` messages. */
 export class YamlPositions {
@@ -43,4 +46,37 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .split('/')
     .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+}
+
+/**
+ * Parses YAML (or JSON, its subset) keeping every node's position. Syntax errors, duplicate keys
+ * included, throw one ConfigError listing each at its line and column.
+ */
+export function parseWithPositions(text: string, file: string): { data: unknown; positions: YamlPositions } {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true })
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, col: e.linePos?.[0].col, message: (e.message.split('\n', 1)[0] as string).replace(/ at line \d+, column \d+:?$/, '') }))
+    )
+  }
+  return { data: doc.toJS() as unknown, positions: new YamlPositions(doc, lines) }
+}
+
+/** Schema errors as problems at the position of what they are about (the key, for unknown keys). */
+export function schemaProblems(errors: readonly ErrorObject[], file: string, positions: YamlPositions, suffix = ''): InputProblem[] {
+  const seen = new Set<string>()
+  const problems: InputProblem[] = []
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf') continue
+    const path = pointerToPath(e.instancePath)
+    const { message, key } = describeSchemaError(e)
+    const at = key ? positions.ofKey(path, key) : positions.of(path)
+    const text = `${e.instancePath || '/'}: ${message}${suffix}`
+    const id = `${at.line}:${at.col}:${text}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    problems.push({ file, ...at, message: text })
+  }
+  return problems
 }

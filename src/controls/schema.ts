@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
+import changeRecordSchema from '../../schema/change-record.schema.json' with { type: 'json' }
 import controlMapSchema from '../../schema/control-map.schema.json' with { type: 'json' }
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
@@ -8,8 +9,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: false })
 addFormats(ajv)
 
-/** The shipped JSON Schema, compiled once. */
+/** The shipped JSON Schemas, compiled once. */
 export const validateControlMap = ajv.compile(controlMapSchema)
+export const validateChangeRecord = ajv.compile(changeRecordSchema)
 
 /** One ajv error in words a person reads; `key` is set when the error is about a key, not a value. */
 export function describeSchemaError(e: ErrorObject): { message: string; key?: string } {

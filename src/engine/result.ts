@@ -9,6 +9,9 @@ export interface TestRef {
   name: string
   report: string
   line: number
+  /** The test's source file and line, where the report gives them. */
+  file?: string
+  fileLine?: number
   message?: string
 }
 

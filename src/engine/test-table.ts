@@ -57,7 +57,14 @@ export class TestTable {
     if (tc.status !== 'passed') bits &= ~CURRENT_FLAKY
     this.bits[slot] = bits
     if ((tc.status === 'failed' || tc.status === 'error') && !this.failures.has(slot)) {
-      this.failures.set(slot, { name, report: tc.report, line: tc.line, message: tc.message === undefined ? undefined : detach(tc.message) })
+      this.failures.set(slot, {
+        name,
+        report: tc.report,
+        line: tc.line,
+        ...(tc.file ? { file: detach(tc.file) } : {}),
+        ...(tc.fileLine ? { fileLine: tc.fileLine } : {}),
+        message: tc.message === undefined ? undefined : detach(tc.message)
+      })
     }
   }
 

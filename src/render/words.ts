@@ -22,11 +22,13 @@ export function testsCell(c: ControlResult): string {
   return parts.join(', ')
 }
 
-/** The reasons worth showing first: what failed it, else what passed or waived it. */
+/**
+ * Every reason, the decisive ones first: for a failing control what fails it, then what explains
+ * it (an approval that did not count and why); for a waived one the failure, then the waiver.
+ */
 export function mainReasons(c: ControlResult): string[] {
-  const decisive = c.status === 'fail' ? c.reasons.filter((r) => r.effect === 'fail') : c.reasons.filter((r) => r.effect !== 'info' || c.status === 'waived')
-  const shown = decisive.length > 0 ? decisive : c.reasons
-  return shown.map((r) => r.message)
+  const order: Record<string, number> = c.status === 'pass' ? { pass: 0, info: 1, fail: 2 } : c.status === 'fail' ? { fail: 0, info: 1, pass: 2 } : { fail: 0, pass: 1, info: 2 }
+  return [...c.reasons].sort((a, b) => (order[a.effect] as number) - (order[b.effect] as number)).map((r) => r.message)
 }
 
 export function totalsLine(result: GateResult): string {

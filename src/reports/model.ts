@@ -15,6 +15,8 @@ export interface TestCase {
   name: string
   /** Source file of the test, `/`-separated, where the report names one. */
   file?: string
+  /** Line of the test in `file`, where the report gives one. */
+  fileLine?: number
   /**
    * The test's outcome. After re-runs it is `passed` exactly when the last attempt passed; a test
    * that never passed keeps the status of its first failure (Surefire counts it so in its headers).

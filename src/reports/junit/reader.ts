@@ -245,6 +245,7 @@ class JunitState {
     const name = c.attrs.name ?? ''
     const file = c.attrs.file ?? suite?.file
     const duration = Number(c.attrs.time ?? c.attrs.duration)
+    const fileLine = Number(c.attrs.line ?? c.attrs.lineno)
     countCase(this.stats, status)
     this.sink({
       report: this.reportPath,
@@ -253,6 +254,7 @@ class JunitState {
       classname: c.attrs.classname ?? c.attrs.class ?? '',
       name,
       file: file ? file.replaceAll('\\', '/') : undefined,
+      fileLine: Number.isInteger(fileLine) && fileLine > 0 ? fileLine : undefined,
       status,
       duration: Number.isFinite(duration) && duration >= 0 ? duration : undefined,
       properties: c.properties,

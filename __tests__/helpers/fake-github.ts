@@ -1,0 +1,227 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { components } from '@octokit/openapi-types'
+
+type Schemas = components['schemas']
+type SimpleUser = Schemas['simple-user']
+type Review = Schemas['pull-request-review']
+type Commit = Schemas['commit']
+type PullRequest = Pick<Schemas['pull-request'], 'id' | 'number' | 'html_url' | 'title' | 'state' | 'user' | 'merged_at' | 'merge_commit_sha' | 'commits'> & {
+  head: Pick<Schemas['pull-request']['head'], 'sha' | 'ref' | 'label'>
+}
+type CheckRun = Pick<Schemas['check-run'], 'id' | 'html_url' | 'name' | 'head_sha' | 'status' | 'conclusion'>
+type EnvironmentApproval = Schemas['environment-approvals']
+
+/** A full GitHub `simple-user`, as every endpoint returns it. */
+export function ghUser(login: string, type: 'User' | 'Bot' = 'User', id = login.length * 1000 + login.charCodeAt(0)): SimpleUser {
+  const api = `https://api.github.com/users/${login}`
+  return {
+    login,
+    id,
+    node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
+    gravatar_id: '',
+    url: api,
+    html_url: `https://github.com/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type,
+    site_admin: false
+  }
+}
+
+let reviewIds = 80_000_000
+export function ghReview(login: string, state: Review['state'], commitId: string, submittedAt: string, type: 'User' | 'Bot' = 'User'): Review {
+  const id = reviewIds++
+  return {
+    id,
+    node_id: `PRR_${id}`,
+    user: ghUser(login, type),
+    body: '',
+    state,
+    html_url: `https://github.com/acme/ledger/pull/42#pullrequestreview-${id}`,
+    pull_request_url: 'https://api.github.com/repos/acme/ledger/pulls/42',
+    _links: { html: { href: `https://github.com/acme/ledger/pull/42#pullrequestreview-${id}` }, pull_request: { href: 'https://api.github.com/repos/acme/ledger/pulls/42' } },
+    submitted_at: submittedAt,
+    commit_id: commitId,
+    author_association: 'MEMBER'
+  }
+}
+
+export interface GitPerson {
+  name: string
+  email: string
+  /** The linked account's login, or null for an e-mail GitHub links to no account. */
+  login: string | null
+}
+
+export function ghCommit(sha: string, author: GitPerson, committer: GitPerson, message: string): Commit {
+  const url = `https://api.github.com/repos/acme/ledger/commits/${sha}`
+  const linked = (p: GitPerson) => (p.login ? ghUser(p.login) : null)
+  return {
+    url,
+    sha,
+    node_id: `C_${sha.slice(0, 8)}`,
+    html_url: `https://github.com/acme/ledger/commit/${sha}`,
+    comments_url: `${url}/comments`,
+    commit: {
+      url: `https://api.github.com/repos/acme/ledger/git/commits/${sha}`,
+      author: { name: author.name, email: author.email, date: '2026-11-20T09:00:00Z' },
+      committer: { name: committer.name, email: committer.email, date: '2026-11-20T09:00:00Z' },
+      message,
+      comment_count: 0,
+      tree: { sha: 'ab'.repeat(20), url: 'https://api.github.com/repos/acme/ledger/git/trees/' + 'ab'.repeat(20) }
+    },
+    author: linked(author),
+    committer: linked(committer),
+    parents: []
+  }
+}
+
+export const WEB_FLOW: GitPerson = { name: 'GitHub', email: 'noreply@github.com', login: 'web-flow' }
+
+export function ghPull(number: number, opener: string, headSha: string, commits: number, merged?: { at: string; sha: string }): PullRequest {
+  return {
+    id: 1_000_000 + number,
+    number,
+    html_url: `https://github.com/acme/ledger/pull/${number}`,
+    title: 'Post journal entries atomically',
+    state: merged ? 'closed' : 'open',
+    user: ghUser(opener),
+    merged_at: merged?.at ?? null,
+    merge_commit_sha: merged?.sha ?? null,
+    commits,
+    head: { sha: headSha, ref: 'feature/posting', label: `acme:feature/posting` }
+  }
+}
+
+export function ghApproval(login: string, state: EnvironmentApproval['state'], environments: string[], type: 'User' | 'Bot' = 'User'): EnvironmentApproval {
+  return {
+    environments: environments.map((name, i) => ({ id: 500 + i, node_id: `EN_${i}`, name, url: `https://api.github.com/repos/acme/ledger/environments/${name}`, html_url: `https://github.com/acme/ledger/deployments/activity_log?environments_filter=${name}`, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' })),
+    state,
+    user: ghUser(login, type),
+    comment: 'ship it'
+  }
+}
+
+/** An injected failure: the next `times` requests matching `method` and `path` get this answer. */
+export interface Fault {
+  method: string
+  path: RegExp
+  status: number
+  message: string
+  headers?: Record<string, string>
+  times: number
+}
+
+export interface Scenario {
+  pulls?: Record<number, { pr: PullRequest; reviews: Review[]; commits: Commit[] }>
+  /** GET /repos/{o}/{r}/commits/{sha}/pulls */
+  commitPulls?: Record<string, PullRequest[]>
+  /** GET /repos/{o}/{r}/commits/{sha} */
+  commits?: Record<string, Commit>
+  runApprovals?: Record<number, EnvironmentApproval[]>
+  faults?: Fault[]
+  /** Page size the server allows, to spread lists over several pages. */
+  maxPerPage?: number
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: string
+  authorization?: string
+  body?: unknown
+}
+
+export interface FakeGitHub {
+  url: string
+  requests: RecordedRequest[]
+  checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[] }[]
+  close(): Promise<void>
+}
+
+/** GitHub's REST API, the few endpoints sox-gate uses, on 127.0.0.1 with a free port. */
+export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
+  const requests: RecordedRequest[] = []
+  const checkRuns: FakeGitHub['checkRuns'] = []
+  const faults = (scenario.faults ?? []).map((f) => ({ ...f }))
+  let base = ''
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((e: Error) => send(res, 500, { message: e.message }))
+  })
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', base)
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const raw = Buffer.concat(chunks).toString('utf8')
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined
+    requests.push({ method: req.method ?? '', path: url.pathname, query: url.search, authorization: req.headers.authorization, body })
+    const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(url.pathname))
+    if (fault) {
+      fault.times--
+      send(res, fault.status, { message: fault.message, documentation_url: 'https://docs.github.com/rest' }, fault.headers)
+      return
+    }
+    const m = (re: RegExp) => re.exec(url.pathname)
+    let hit: RegExpExecArray | null
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)\/pulls$/))) return send(res, 200, scenario.commitPulls?.[hit[1] as string] ?? [])
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)$/))) {
+      const c = scenario.commits?.[hit[1] as string]
+      return c ? send(res, 200, c) : send(res, 404, { message: 'No commit found for SHA' })
+    }
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/pulls\/(\d+)(\/reviews|\/commits)?$/))) {
+      const pull = scenario.pulls?.[Number(hit[1])]
+      if (!pull) return send(res, 404, { message: 'Not Found' })
+      if (!hit[2]) return send(res, 200, pull.pr)
+      return sendPage(req, res, url, hit[2] === '/reviews' ? pull.reviews : pull.commits)
+    }
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
+    if (req.method === 'POST' && url.pathname === '/repos/acme/ledger/check-runs') {
+      const id = 7_000_000 + checkRuns.length
+      checkRuns.push({ id, body: body ?? {}, updates: [] })
+      const run: CheckRun = { id, html_url: `https://github.com/acme/ledger/runs/${id}`, name: String(body?.name), head_sha: String(body?.head_sha), status: 'completed', conclusion: body?.conclusion as CheckRun['conclusion'] }
+      return send(res, 201, run)
+    }
+    if (req.method === 'PATCH' && (hit = m(/^\/repos\/acme\/ledger\/check-runs\/(\d+)$/))) {
+      const run = checkRuns.find((r) => r.id === Number(hit?.[1]))
+      if (!run) return send(res, 404, { message: 'Not Found' })
+      run.updates.push(body ?? {})
+      return send(res, 200, { id: run.id, html_url: `https://github.com/acme/ledger/runs/${run.id}` })
+    }
+    send(res, 404, { message: `fake GitHub has no ${req.method} ${url.pathname}` })
+  }
+  function sendPage(req: IncomingMessage, res: ServerResponse, url: URL, items: unknown[]): void {
+    const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), scenario.maxPerPage ?? 100)
+    const page = Number(url.searchParams.get('page') ?? 1)
+    const pages = Math.max(1, Math.ceil(items.length / perPage))
+    const headers: Record<string, string> = {}
+    if (page < pages) {
+      const next = new URL(url)
+      next.searchParams.set('page', String(page + 1))
+      const last = new URL(url)
+      last.searchParams.set('page', String(pages))
+      headers.link = `<${next.toString()}>; rel="next", <${last.toString()}>; rel="last"`
+    }
+    send(res, 200, items.slice((page - 1) * perPage, page * perPage), headers)
+  }
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-github-api-version-selected': '2022-11-28', ...headers })
+    res.end(JSON.stringify(body))
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url: base,
+    requests,
+    checkRuns,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}

@@ -1,0 +1,124 @@
+import { parseCoAuthors } from '../change/identity.js'
+import type { Account, ChangeCommit, ChangeRecord, ChangeReview, DeploymentApproval, GitIdentity } from '../change/model.js'
+import { describeApiError, type GitHubClient } from './client.js'
+
+/** What the runner tells about the run (GITHUB_* variables and the event payload). */
+export interface RunContext {
+  owner: string
+  repo: string
+  eventName: string
+  payload: Record<string, unknown>
+  /** GITHUB_SHA. */
+  sha: string
+  runId?: number
+}
+
+/** GitHub lists at most this many commits of a pull request. */
+const COMMIT_LIST_LIMIT = 250
+
+/** The commit the gate evaluates and publishes its check on, for each kind of event. */
+export function evaluatedSha(ctx: RunContext): string {
+  const p = ctx.payload as { pull_request?: { head?: { sha?: string } }; merge_group?: { head_sha?: string }; deployment?: { sha?: string } }
+  return p.pull_request?.head?.sha ?? p.merge_group?.head_sha ?? p.deployment?.sha ?? ctx.sha
+}
+
+/**
+ * Reads the change record from GitHub. Never throws for an API failure: the failure is written
+ * into `problems`, which makes every approval control fail (and so the decision block).
+ */
+export async function readChange(client: GitHubClient, ctx: RunContext, options: { deploymentApprovals: boolean; environment?: string }): Promise<ChangeRecord> {
+  const sha = evaluatedSha(ctx)
+  const record: ChangeRecord = {
+    version: 1,
+    repository: `${ctx.owner}/${ctx.repo}`,
+    sha,
+    event: ctx.eventName,
+    pullRequest: null,
+    commits: [],
+    commitsComplete: true,
+    reviews: [],
+    problems: []
+  }
+  const repo = { owner: ctx.owner, repo: ctx.repo }
+  try {
+    const number = await pullRequestNumber(client, ctx, sha)
+    if (number === undefined) {
+      // A direct push: no review to find, but its commit's author still matters (waivers).
+      const { data } = await client.rest.repos.getCommit({ ...repo, ref: sha })
+      record.commits = [toCommit(data)]
+    } else {
+      const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: number })
+      record.pullRequest = {
+        number: pr.number,
+        url: pr.html_url,
+        title: pr.title,
+        author: account(pr.user) ?? { login: 'ghost', type: 'User' },
+        headSha: pr.head.sha,
+        state: pr.state,
+        mergedAt: pr.merged_at
+      }
+      const reviews = await client.paginate(client.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 })
+      record.reviews = reviews.map(
+        (r): ChangeReview => ({ id: r.id, user: account(r.user), state: r.state as ChangeReview['state'], commitId: r.commit_id ?? null, submittedAt: r.submitted_at ?? null })
+      )
+      const commits = await client.paginate(client.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 })
+      record.commits = commits.map(toCommit)
+      record.commitsComplete = commits.length < COMMIT_LIST_LIMIT && commits.length >= pr.commits
+    }
+    if (options.deploymentApprovals) {
+      if (ctx.runId === undefined) record.problems.push('deployment approvals asked for, but GITHUB_RUN_ID is not set')
+      else {
+        const { data } = await client.rest.actions.getReviewsForRun({ ...repo, run_id: ctx.runId })
+        record.deployment = {
+          environment: options.environment,
+          approvals: data.map(
+            (a): DeploymentApproval => ({
+              user: account(a.user) ?? { login: 'ghost', type: 'User' },
+              state: a.state as DeploymentApproval['state'],
+              environments: a.environments.map((e) => e.name ?? '').filter(Boolean),
+              ...(a.comment ? { comment: a.comment } : {})
+            })
+          )
+        }
+      }
+    }
+  } catch (e) {
+    record.problems.push(describeApiError(e))
+  }
+  return record
+}
+
+async function pullRequestNumber(client: GitHubClient, ctx: RunContext, sha: string): Promise<number | undefined> {
+  const p = ctx.payload as { pull_request?: { number?: number }; merge_group?: { head_ref?: string } }
+  if (p.pull_request?.number) return p.pull_request.number
+  if (ctx.eventName === 'merge_group') {
+    // The queue branch names the pull request: refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>
+    const m = /\/pr-(\d+)-[0-9a-f]+$/.exec(p.merge_group?.head_ref ?? '')
+    if (m) return Number(m[1])
+    throw new Error(`merge_group head_ref "${p.merge_group?.head_ref ?? ''}" names no pull request`)
+  }
+  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner: ctx.owner, repo: ctx.repo, commit_sha: sha })
+  // Merge, squash and rebase merges all list the pull request; prefer the one that produced this commit.
+  const merged = data.filter((pr) => pr.merged_at)
+  return (merged.find((pr) => pr.merge_commit_sha === sha) ?? merged[0])?.number
+}
+
+function account(user: { login: string; type: string } | null | undefined): Account | null {
+  return user ? { login: user.login, type: user.type } : null
+}
+
+interface ApiCommit {
+  sha: string
+  commit: { message: string; author: { name?: string; email?: string } | null; committer: { name?: string; email?: string } | null }
+  author: { login: string; type: string } | Record<string, never> | null
+  committer: { login: string; type: string } | Record<string, never> | null
+}
+
+function toCommit(c: ApiCommit): ChangeCommit {
+  const identity = (git: { name?: string; email?: string } | null, user: ApiCommit['author']): GitIdentity => ({
+    ...(git?.name ? { name: git.name } : {}),
+    ...(git?.email ? { email: git.email } : {}),
+    ...(user && 'login' in user && user.login ? { account: { login: user.login, type: user.type } } : {})
+  })
+  return { sha: c.sha, author: identity(c.commit.author, c.author), committer: identity(c.commit.committer, c.committer), coAuthors: parseCoAuthors(c.commit.message) }
+}

@@ -1,0 +1,41 @@
+import type { CheckRunContent } from '../render/check-run.js'
+import { describeApiError, type GitHubClient } from './client.js'
+
+const BATCH = 50
+
+export interface PublishedCheck {
+  url?: string
+  /** Set when the check run could not be written; the step's own result still carries the decision. */
+  warning?: string
+}
+
+/**
+ * Creates the check run with its first 50 annotations and appends the rest 50 at a time (GitHub
+ * takes at most 50 per request). Never throws: a token that cannot write checks (fork pull
+ * requests get a read-only one) is a warning, and the decision stands.
+ */
+export async function publishCheckRun(client: GitHubClient, target: { owner: string; repo: string; sha: string; name: string; detailsUrl?: string }, content: CheckRunContent): Promise<PublishedCheck> {
+  const output = (annotations: CheckRunContent['annotations']) => ({ title: content.title, summary: content.summary, text: content.text, annotations })
+  let url: string | undefined
+  try {
+    const { data } = await client.rest.checks.create({
+      owner: target.owner,
+      repo: target.repo,
+      name: target.name,
+      head_sha: target.sha,
+      status: 'completed',
+      conclusion: content.conclusion,
+      ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
+      output: output(content.annotations.slice(0, BATCH))
+    })
+    url = data.html_url ?? undefined
+    for (let i = BATCH; i < content.annotations.length; i += BATCH) {
+      await client.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: data.id, output: output(content.annotations.slice(i, i + BATCH)) })
+    }
+    return { url }
+  } catch (e) {
+    const status = (e as { status?: number }).status
+    const why = status === 403 || status === 404 ? ' — the token cannot write checks (it needs `checks: write`; pull requests from forks only get a read-only token)' : ''
+    return { url, warning: `could not publish the check run "${target.name}": ${describeApiError(e)}${why}. The step's result still carries the decision.` }
+  }
+}
