@@ -72,9 +72,16 @@ describe('sox-gate check: decisions and exit codes', () => {
   })
 
   test('the bundled example (the README\'s first command) allows', () => {
-    const r = runCli(['check', '--controls', 'examples/sox-controls.yml', '--now', '2026-11-22T12:00:00Z'], ROOT)
+    const r = runCli(['check', '--controls', 'examples/sox-controls.yml', '--change', 'examples/change.json', '--now', '2026-11-22T12:00:00Z', '--format', 'json'], ROOT)
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('ALLOW: 3 of 3 controls passed')
+    const out = JSON.parse(r.stdout)
+    expect(out.counts).toEqual({ controls: 4, passed: 4, failed: 0, waived: 0 })
+    // bo co-authored the head commit (noreply e-mail), so only carol's approval on the head counts.
+    const approval = out.controls.find((c: { id: string }) => c.id === 'CM-02')
+    expect(approval.reasons.map((x: { message: string }) => x.message)).toEqual([
+      'pull request #1287 has 1 independent approval (carol) on head 4f1d2c3; min-approvals is 1; authors: alice, bo',
+      'bo approved but is an author of the change (co-author of 4f1d2c3)'
+    ])
   })
 })
 

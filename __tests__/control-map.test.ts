@@ -153,6 +153,6 @@ waivers:
     const ajv = new Ajv2020({ strict: false })
     expect(ajv.validateSchema(schema)).toBe(true)
     const example = readFileSync(path.join(ROOT, 'examples/sox-controls.yml'), 'utf8')
-    expect(loadControlMap(example, 'examples/sox-controls.yml').controls.map((c) => c.id)).toEqual(['CM-01', 'CM-03', 'CM-04'])
+    expect(loadControlMap(example, 'examples/sox-controls.yml').controls.map((c) => c.id)).toEqual(['CM-01', 'CM-03', 'CM-04', 'CM-02'])
   })
 })
