@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runAction, type ActionRun } from './helpers/action.js'
 import { ghApproval, ghCommit, ghPull, ghReview, startFakeGitHub, WEB_FLOW, type FakeGitHub, type GitPerson, type Scenario } from './helpers/fake-github.js'
@@ -53,6 +53,12 @@ async function gate(scenario: Scenario, options: { map?: string; event?: string;
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1'
   })
+  // Every scenario is also re-performed offline from the change record the action kept:
+  // the same rules must give the same decision through `sox-gate check --change`.
+  if (r.code !== 2 && existsSync(path.join(dir, 'sox-evidence/change.json'))) {
+    const offline = runCli(['check', '--change', 'sox-evidence/change.json', '--format', 'json', ...(options.inputs?.mode === 'report-only' ? ['--mode', 'report-only'] : [])], dir)
+    expect(JSON.parse(offline.stdout).decision).toBe(r.outputs.decision)
+  }
   return { ...r, dir }
 }
 
@@ -165,6 +171,64 @@ describe('segregation of duties through the bundled action and a fake GitHub API
     await server?.close()
     const independent = await gate({ ...prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), runApprovals: { 4242: [ghApproval('gina', 'approved', ['production'])] } }, { map, inputs: { environment: 'production' } })
     expect(independent.outputs.decision).toBe('allow')
+  })
+})
+
+describe('more rules through the fake API (and, by the helper, through --change)', () => {
+  test('allowed-approvers: an independent approver outside the list does not count', async () => {
+    const r = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), { map: MAP('{ allowed-approvers: [gina, hal] }') })
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('carol approved but is not in allowed-approvers')
+  })
+
+  test('a commit author with no GitHub account blocks unless allow-unlinked-authors', async () => {
+    const commits = [ghCommit(HEAD, { name: 'Laptop', email: 'me@laptop.local', login: null }, WEB_FLOW, 'wip')]
+    const r = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)], { commits }))
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('Laptop <me@laptop.local> (author of 9f8e7d6) has no GitHub account')
+    await server?.close()
+    const allowed = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)], { commits }), { map: MAP('{ allow-unlinked-authors: true }') })
+    expect(allowed.outputs.decision).toBe('allow')
+  })
+
+  test('with the environment input set, deployment approvals are read and kept even when no control requires them', async () => {
+    const r = await gate({ ...prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), runApprovals: { 4242: [ghApproval('gina', 'approved', ['production'])] } }, { inputs: { environment: 'production' } })
+    expect(r.outputs.decision).toBe('allow')
+    const change = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/change.json'), 'utf8'))
+    expect(change.deployment).toEqual({ environment: 'production', approvals: [{ user: { login: 'gina', type: 'User' }, state: 'approved', environments: ['production'], comment: 'ship it' }] })
+  })
+
+  test('a later COMMENTED review does not undo an approval', async () => {
+    const r = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1), ghReview('carol', 'COMMENTED', HEAD, T2)]))
+    expect(r.outputs.decision).toBe('allow')
+  })
+
+  test('more commits than GitHub lists: the authors cannot all be known, block', async () => {
+    const commits = Array.from({ length: 250 }, (_, i) => ghCommit(i === 249 ? HEAD : i.toString(16).padStart(40, '0'), person('alice'), WEB_FLOW, `c${i}`))
+    const scenario: Scenario = { pulls: { 42: { pr: { ...ghPull(42, 'alice', HEAD, 300) }, reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits } } }
+    const r = await gate(scenario)
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('pull request #42 has more commits than GitHub lists (250): its authors cannot all be known')
+    expect(calls().filter((c) => c.endsWith('/commits'))).toHaveLength(3)
+  })
+
+  test('waivers: approved by an author of the change gives no cover; by an independent person it does', async () => {
+    const waived = (approver: string) => `version: 1
+system: ledger-service
+reports: ["reports/*.xml"]
+controls:
+  - id: CM-07
+    title: Nightly reconciliation runs
+    tests: [{ tag: CM-07 }]
+waivers:
+  - { id: EXC-1, control: CM-07, reason: reconciliation job down, requested-by: alice, approved-by: ${approver}, expires: "2099-01-01T00:00:00Z" }
+`
+    const byAuthor = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)], { commits: [ghCommit(HEAD, person('alice'), person('frank'), 'x')] }), { map: waived('frank') })
+    expect(byAuthor.outputs.decision).toBe('block')
+    expect(byAuthor.stdout).toContain('waiver EXC-1 gives no cover: approved by frank, an author of the change')
+    await server?.close()
+    const independent = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), { map: waived('gina') })
+    expect(independent.outputs).toMatchObject({ decision: 'allow', waived: '1' })
   })
 })
 

@@ -52267,7 +52267,7 @@ async function changeFor(map, settings, client) {
   if (!client) {
     return { version: 1, repository: `${run2.owner}/${run2.repo}`, sha: evaluatedSha(run2), event: run2.eventName, pullRequest: null, commits: [], commitsComplete: false, reviews: [], problems: ["no github-token: the pull request and its reviews cannot be read"] };
   }
-  const deploymentApprovals = map.controls.some((c) => c.approval?.deploymentApproval);
+  const deploymentApprovals = settings.environment !== void 0 || map.controls.some((c) => c.approval?.deploymentApproval);
   return readChange(client, run2, { deploymentApprovals, environment: settings.environment });
 }
 async function keepChangeRecord(change, settings) {

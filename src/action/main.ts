@@ -68,7 +68,8 @@ async function changeFor(map: ControlMap, settings: ActionSettings, client: GitH
   if (!client) {
     return { version: 1, repository: `${run.owner}/${run.repo}`, sha: evaluatedSha(run), event: run.eventName, pullRequest: null, commits: [], commitsComplete: false, reviews: [], problems: ['no github-token: the pull request and its reviews cannot be read'] }
   }
-  const deploymentApprovals = map.controls.some((c) => c.approval?.deploymentApproval)
+  // Read whenever a deployment is in play, so the record shows who approved it even if no control requires it.
+  const deploymentApprovals = settings.environment !== undefined || map.controls.some((c) => c.approval?.deploymentApproval)
   return readChange(client, run, { deploymentApprovals, environment: settings.environment })
 }
 
