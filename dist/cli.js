@@ -26519,13 +26519,14 @@ function lineOf(text, index) {
 
 // src/gate.ts
 async function loadControlMapFile(controlsPath, cwd) {
-  let text;
+  return loadControlMap(await readInput(controlsPath, cwd, "the control map"), controlsPath);
+}
+async function readInput(file, cwd, what) {
   try {
-    text = await readFile(path.resolve(cwd, controlsPath), "utf8");
+    return await readFile(path.resolve(cwd, file), "utf8");
   } catch (e) {
-    throw ConfigError.at(controlsPath, `cannot read the control map: ${describeFsError(e)}`);
+    throw ConfigError.at(file, `cannot read ${what}: ${describeFsError(e)}`);
   }
-  return loadControlMap(text, controlsPath);
 }
 async function runGate(options) {
   const { map } = options;
@@ -26554,13 +26555,7 @@ async function runGate(options) {
   return result;
 }
 async function loadChangeRecordFile(file, cwd) {
-  let text;
-  try {
-    text = await readFile(path.resolve(cwd, file), "utf8");
-  } catch (e) {
-    throw ConfigError.at(file, `cannot read the change record: ${describeFsError(e)}`);
-  }
-  return loadChangeRecord(text, file);
+  return loadChangeRecord(await readInput(file, cwd, "the change record"), file);
 }
 async function readReportFile(file, cwd, sink) {
   const full = path.resolve(cwd, file);

@@ -47457,13 +47457,14 @@ function lineOf(text, index) {
 
 // src/gate.ts
 async function loadControlMapFile(controlsPath, cwd) {
-  let text;
+  return loadControlMap(await readInput(controlsPath, cwd, "the control map"), controlsPath);
+}
+async function readInput(file, cwd, what) {
   try {
-    text = await readFile(path.resolve(cwd, controlsPath), "utf8");
+    return await readFile(path.resolve(cwd, file), "utf8");
   } catch (e) {
-    throw ConfigError.at(controlsPath, `cannot read the control map: ${describeFsError(e)}`);
+    throw ConfigError.at(file, `cannot read ${what}: ${describeFsError(e)}`);
   }
-  return loadControlMap(text, controlsPath);
 }
 async function runGate(options) {
   const { map } = options;
@@ -52291,7 +52292,7 @@ async function publishCheck(client, settings, map, result) {
 async function publishConfigError(client, settings, e) {
   const run2 = settings.run;
   if (!client || !run2) return;
-  const summary2 = ["sox-gate could not evaluate the change: nothing was proven, so the gate blocks.", "", ...e.problems.map((p) => `- \`${e.message.split("\n")[e.problems.indexOf(p)] ?? p.message}\``)].join("\n");
+  const summary2 = ["sox-gate could not evaluate the change: nothing was proven, so the gate blocks.", "", ...e.problems.map((p) => `- \`${formatProblem(p)}\``)].join("\n");
   const published = await publishCheckRun(
     client,
     { owner: run2.owner, repo: run2.repo, sha: evaluatedSha(run2), name: settings.checkName, detailsUrl: runUrl(settings) },

@@ -25,13 +25,16 @@ export interface GateOptions {
 
 /** Reads the control map from disk; the same loader the gate uses, for `validate`. */
 export async function loadControlMapFile(controlsPath: string, cwd: string): Promise<ControlMap> {
-  let text: string
+  return loadControlMap(await readInput(controlsPath, cwd, 'the control map'), controlsPath)
+}
+
+/** An input file's text; a missing or unreadable one is a configuration error naming it. */
+async function readInput(file: string, cwd: string, what: string): Promise<string> {
   try {
-    text = await readFile(path.resolve(cwd, controlsPath), 'utf8')
+    return await readFile(path.resolve(cwd, file), 'utf8')
   } catch (e) {
-    throw ConfigError.at(controlsPath, `cannot read the control map: ${describeFsError(e)}`)
+    throw ConfigError.at(file, `cannot read ${what}: ${describeFsError(e)}`)
   }
-  return loadControlMap(text, controlsPath)
 }
 
 /** The pipeline both shells call: discover → read (streaming) → evaluate, for a loaded control map. */
@@ -64,13 +67,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 
 /** Reads a change record file for offline evaluation (`--change`). */
 export async function loadChangeRecordFile(file: string, cwd: string): Promise<ChangeRecord> {
-  let text: string
-  try {
-    text = await readFile(path.resolve(cwd, file), 'utf8')
-  } catch (e) {
-    throw ConfigError.at(file, `cannot read the change record: ${describeFsError(e)}`)
-  }
-  return loadChangeRecord(text, file)
+  return loadChangeRecord(await readInput(file, cwd, 'the change record'), file)
 }
 
 /** Streams one report through hashing, decoding and its reader; the hash is of the raw bytes. */

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import type { ChangeRecord } from '../change/model.js'
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
-import { ConfigError } from '../errors.js'
+import { ConfigError, formatProblem } from '../errors.js'
 import { loadControlMapFile, runGate } from '../gate.js'
 import { evaluatedSha, readChange } from '../github/change.js'
 import { publishCheckRun } from '../github/check-run.js'
@@ -99,7 +99,7 @@ async function publishCheck(client: GitHubClient | undefined, settings: ActionSe
 async function publishConfigError(client: GitHubClient | undefined, settings: ActionSettings, e: ConfigError): Promise<void> {
   const run = settings.run
   if (!client || !run) return
-  const summary = ['sox-gate could not evaluate the change: nothing was proven, so the gate blocks.', '', ...e.problems.map((p) => `- \`${e.message.split('\n')[e.problems.indexOf(p)] ?? p.message}\``)].join('\n')
+  const summary = ['sox-gate could not evaluate the change: nothing was proven, so the gate blocks.', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``)].join('\n')
   const published = await publishCheckRun(
     client,
     { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: runUrl(settings) },
