@@ -46294,6 +46294,97 @@ function parseCoAuthors(message) {
   return out;
 }
 
+// src/reports/mask.ts
+var emptyCounts = () => ({ card: 0, ssn: 0, iban: 0, email: 0, secret: 0 });
+var PATTERN = new RegExp(
+  [
+    // GitHub tokens (classic and fine-grained), AWS access key ids, PEM private keys, bearer tokens.
+    String.raw`(?<secret>\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|(?:AKIA|ASIA)[A-Z0-9]{16})\b|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)|\b[Bb]earer\s+[A-Za-z0-9\-._~+/]{16,}=*)`,
+    String.raw`(?<email>\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b)`,
+    String.raw`(?<iban>\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)`,
+    String.raw`(?<ssn>\b\d{3}-\d{2}-\d{4}\b)`,
+    String.raw`(?<card>(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-]))`
+  ].join("|"),
+  "g"
+);
+var MAYBE = /@|gh[pousr]_|github_pat_|A[KS]IA|PRIVATE KEY|[Bb]earer|[A-Z]{2}\d{2}|\d{3}-\d{2}-\d{4}|\d(?:[ -]?\d){12}/;
+function mask(text) {
+  if (!MAYBE.test(text)) return { text };
+  let counts;
+  const out = text.replace(PATTERN, (match, ...rest) => {
+    const groups2 = rest[rest.length - 1];
+    const replacement = replace(match, groups2);
+    if (replacement === void 0) return match;
+    counts ??= emptyCounts();
+    counts[replacement.kind]++;
+    return replacement.text;
+  });
+  return counts ? { text: out, counts } : { text };
+}
+function maskText(text) {
+  return mask(text).text;
+}
+function replace(match, g) {
+  if (g.secret) return { kind: "secret", text: "[REDACTED-SECRET]" };
+  if (g.email) return { kind: "email", text: "[REDACTED-EMAIL]" };
+  if (g.iban) return validIban(match) ? { kind: "iban", text: "[REDACTED-IBAN]" } : void 0;
+  if (g.ssn) return validSsn(match) ? { kind: "ssn", text: "[REDACTED-SSN]" } : void 0;
+  if (g.card) {
+    const digits = match.replace(/\D/g, "");
+    return luhn(digits) ? { kind: "card", text: `[REDACTED-CARD-${digits.slice(-4)}]` } : void 0;
+  }
+  return void 0;
+}
+function luhn(digits) {
+  if (digits.length < 13 || digits.length > 19) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+function validIban(text) {
+  const iban = text.replace(/ /g, "");
+  if (iban.length < 15 || iban.length > 34) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const value = ch >= "A" && ch <= "Z" ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
+  }
+  return remainder === 1;
+}
+function validSsn(text) {
+  const [area, group, serial] = text.split("-");
+  return area !== "000" && area !== "666" && area[0] !== "9" && group !== "00" && serial !== "0000";
+}
+var CaseMasker = class {
+  lastSuite = ["", ""];
+  lastClass = ["", ""];
+  mask(tc) {
+    const suite = this.remembered(this.lastSuite, tc.suite);
+    const classname = this.remembered(this.lastClass, tc.classname);
+    const name = maskText(tc.name);
+    const message = tc.message === void 0 ? void 0 : maskText(tc.message);
+    const file = tc.file === void 0 ? void 0 : maskText(tc.file);
+    const properties = tc.properties.length === 0 ? tc.properties : tc.properties.map((p) => ({ name: maskText(p.name), value: maskText(p.value) }));
+    if (suite === tc.suite && classname === tc.classname && name === tc.name && message === tc.message && file === tc.file && properties === tc.properties) return tc;
+    return { ...tc, suite, classname, name, message, file, properties };
+  }
+  remembered(memo, raw) {
+    if (memo[0] !== raw) {
+      memo[0] = raw;
+      memo[1] = maskText(raw);
+    }
+    return memo[1];
+  }
+};
+
 // src/reports/model.ts
 function emptyStats(format) {
   return { format, cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, notes: [] };
@@ -46978,11 +47069,18 @@ var Evaluation = class {
   tests = new TestTable();
   totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 };
   reportIndex = -1;
+  masker = new CaseMasker();
   /** Call before the cases of each report: re-runs are recognised within a report, not across. */
   beginReport() {
     this.reportIndex++;
   }
-  addCase(tc) {
+  /**
+   * Takes one case as read. Its text is masked first (SPEC §7), so everything the evaluation
+   * produces — reasons, names, summaries — is masked, and re-performing from the bundle's
+   * masked reports sees exactly the same cases.
+   */
+  addCase(raw) {
+    const tc = this.masker.mask(raw);
     const t = this.totals;
     t.cases++;
     if (tc.status === "passed") t.passed++;

@@ -1,6 +1,7 @@
 import { resolveAuthors } from '../change/identity.js'
 import type { ChangeRecord } from '../change/model.js'
 import type { Control, ControlMap } from '../controls/model.js'
+import { CaseMasker } from '../reports/mask.js'
 import { fullName, type TestCase } from '../reports/model.js'
 import { evaluateApprovalControl } from './approval-control.js'
 import { ControlIndex } from './mapping.js'
@@ -26,6 +27,7 @@ export class Evaluation {
   private readonly tests = new TestTable()
   private readonly totals: Totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 }
   private reportIndex = -1
+  private readonly masker = new CaseMasker()
 
   constructor(private readonly input: EvaluationInput) {
     this.index = new ControlIndex(input.map.controls)
@@ -36,7 +38,13 @@ export class Evaluation {
     this.reportIndex++
   }
 
-  addCase(tc: TestCase): void {
+  /**
+   * Takes one case as read. Its text is masked first (SPEC §7), so everything the evaluation
+   * produces — reasons, names, summaries — is masked, and re-performing from the bundle's
+   * masked reports sees exactly the same cases.
+   */
+  addCase(raw: TestCase): void {
+    const tc = this.masker.mask(raw)
     const t = this.totals
     t.cases++
     if (tc.status === 'passed') t.passed++
