@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { runAction } from './helpers/action.js'
 import { workspace } from './helpers/run.js'
 
@@ -22,9 +25,10 @@ const FAILING = PASSING.replace('<testcase name="locks"/>', '<testcase name="loc
 describe('the bundled action (dist/index.js) as the runner runs it', () => {
   test('allow: outputs, a job summary table, exit 0', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': PASSING })
-    const r = await runAction(dir, { 'control-map': '.github/sox-controls.yml', mode: 'enforce' })
+    const r = await runAction(dir, { 'control-map': '.github/sox-controls.yml', mode: 'enforce', 'upload-evidence': 'false' })
     expect(r.code).toBe(0)
-    expect(r.outputs).toEqual({ decision: 'allow', passed: '2', failed: '0', waived: '0' })
+    const manifest = readFileSync(path.join(dir, 'sox-evidence/manifest.json'))
+    expect(r.outputs).toEqual({ decision: 'allow', passed: '2', failed: '0', waived: '0', 'evidence-dir': path.join(dir, 'sox-evidence'), 'evidence-sha256': createHash('sha256').update(manifest).digest('hex') })
     expect(r.summary).toContain('**ALLOW: 2 of 2 controls passed, 0 failed, 0 waived**')
     expect(r.summary).toContain('| Control | Status | Tests | Reason |')
     expect(r.summary).toContain('| 🔑 **CM-01** Entries balance | ✅ PASS | 1/1 passed | 1 of 1 matched tests passed (min-tests 1) |')
@@ -33,7 +37,7 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
 
   test('block: step fails (exit 1), decision=block, an error annotation at the control map line', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': FAILING })
-    const r = await runAction(dir, {})
+    const r = await runAction(dir, { 'upload-evidence': 'false' })
     expect(r.code).toBe(1)
     expect(r.outputs).toMatchObject({ decision: 'block', passed: '1', failed: '1', waived: '0' })
     expect(r.stdout).toContain('::error title=SOX control CM-03 failed,file=.github/sox-controls.yml,line=9::CM-03: 1 of 1 matched tests failed: close.PeriodTest › locks\n')
@@ -45,7 +49,7 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
 
   test('report-only: same decision recorded, step passes with a warning', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': FAILING })
-    const r = await runAction(dir, { mode: 'report-only' })
+    const r = await runAction(dir, { mode: 'report-only', 'upload-evidence': 'false' })
     expect(r.code).toBe(0)
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain('::warning::SOX compliance gate (report-only, not enforced): BLOCK')
@@ -53,14 +57,14 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
 
   test('the reports input overrides the map, one glob per line with ! excludes', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'out/good.xml': PASSING, 'out/bad.xml': FAILING })
-    const r = await runAction(dir, { reports: 'out/*.xml\n!out/bad.xml' })
+    const r = await runAction(dir, { reports: 'out/*.xml\n!out/bad.xml', 'upload-evidence': 'false' })
     expect(r.code).toBe(0)
     expect(r.outputs.decision).toBe('allow')
   })
 
   test('configuration error: exit 2, decision stays block, annotated with file, line and column', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP.replace('id: CM-03', 'id: CM-01'), 'reports/a.xml': PASSING })
-    const r = await runAction(dir, {})
+    const r = await runAction(dir, { 'upload-evidence': 'false' })
     expect(r.code).toBe(2)
     expect(r.outputs).toEqual({ decision: 'block' })
     expect(r.stdout).toContain('::error title=sox-gate configuration error,file=.github/sox-controls.yml,line=9,col=5::duplicate control id "CM-01" (first defined at line 5)')
@@ -68,7 +72,7 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
 
   test('a report that is missing is a configuration error, never an allow', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP })
-    const r = await runAction(dir, {})
+    const r = await runAction(dir, { 'upload-evidence': 'false' })
     expect(r.code).toBe(2)
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain('reports glob \\"reports/*.xml\\" matched no file'.replace(/\\"/g, '"'))

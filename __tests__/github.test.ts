@@ -43,7 +43,7 @@ afterEach(async () => {
 async function gate(scenario: Scenario, options: { map?: string; event?: string; payload?: object; sha?: string; inputs?: Record<string, string> } = {}): Promise<ActionRun & { dir: string }> {
   server = await startFakeGitHub(scenario)
   const dir = workspace({ '.github/sox-controls.yml': options.map ?? MAP(), 'reports/r.xml': REPORT, 'event.json': JSON.stringify(options.payload ?? PR_EVENT) })
-  const r = await runAction(dir, { 'github-token': 'ghs_faketoken', 'check-name': 'SOX compliance gate', ...options.inputs }, {
+  const r = await runAction(dir, { 'github-token': 'ghs_faketoken', 'check-name': 'SOX compliance gate', 'upload-evidence': 'false', ...options.inputs }, {
     GITHUB_API_URL: server.url,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'acme/ledger',
@@ -277,7 +277,7 @@ describe('the check run', () => {
     const cases = Array.from({ length: 60 }, (_, i) => `<testcase name="case ${i} [CM-01]" file="src/ledger/post.test.ts" line="${i + 10}"><failure message="boom ${i}"/></testcase>`).join('')
     server = await startFakeGitHub(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]))
     const dir = workspace({ '.github/sox-controls.yml': MAP(), 'reports/r.xml': `<testsuite name="posting">${cases}</testsuite>`, 'event.json': JSON.stringify(PR_EVENT) })
-    const r = await runAction(dir, { 'github-token': 't' }, { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/ledger', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_SHA: MERGE, GITHUB_RUN_ID: '1' })
+    const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false' }, { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/ledger', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_SHA: MERGE, GITHUB_RUN_ID: '1' })
     expect(r.outputs.decision).toBe('block')
     const run = server.checkRuns[0]
     const first = (run?.body.output as { annotations: { path: string; start_line: number; title: string; message: string }[] }).annotations

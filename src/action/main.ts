@@ -1,10 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { ChangeRecord } from '../change/model.js'
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
 import { ConfigError, formatProblem } from '../errors.js'
+import { writeBundle } from '../evidence/bundle.js'
+import { runMetadata } from '../evidence/run-metadata.js'
+import { uploadBundle } from '../evidence/upload.js'
 import { loadControlMapFile, runGate } from '../gate.js'
 import { evaluatedSha, readChange } from '../github/change.js'
 import { publishCheckRun } from '../github/check-run.js'
@@ -35,9 +37,18 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    if (change) await keepChangeRecord(change, settings)
-    await publishCheck(client, settings, map, result)
-    await core.summary.addRaw(renderMarkdown(map, result)).write()
+    const evidence = await keepEvidence(settings, map, result, change)
+    await publishCheck(client, settings, map, result, evidence.note)
+    await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
+    if (evidence.problem) {
+      if (settings.evidenceRequired) {
+        // Evidence that was not kept is a control deviation: no evidence, no deployment.
+        core.setOutput('decision', 'block')
+        core.setFailed(`SOX compliance gate: ${evidence.problem} — no evidence, no deployment (evidence-required: true)`)
+        return
+      }
+      core.warning(`SOX compliance gate: ${evidence.problem} (evidence-required: false, so the step goes on)`)
+    }
     if (result.decision === 'block') {
       if (settings.mode === 'enforce') core.setFailed(`SOX compliance gate: ${headline(result)}`)
       else core.warning(`SOX compliance gate (report-only, not enforced): ${headline(result)}`)
@@ -73,11 +84,32 @@ async function changeFor(map: ControlMap, settings: ActionSettings, client: GitH
   return readChange(client, run, { deploymentApprovals, environment: settings.environment })
 }
 
-/** Everything read is kept: the change record goes beside the evidence. */
-async function keepChangeRecord(change: ChangeRecord, settings: ActionSettings): Promise<void> {
+/**
+ * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
+ * `problem`, and no output claims evidence that does not exist.
+ */
+async function keepEvidence(settings: ActionSettings, map: ControlMap, result: GateResult, change: ChangeRecord | undefined): Promise<{ note?: string; problem?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
-  await mkdir(dir, { recursive: true })
-  await writeFile(path.join(dir, 'change.json'), JSON.stringify(change, null, 2) + '\n')
+  let written
+  try {
+    written = await writeBundle({ dir, cwd: settings.workspace, map, result, change, mode: settings.mode, run: runMetadata(process.env) })
+  } catch (e) {
+    return { problem: `could not write the evidence bundle to ${settings.evidenceDir}: ${e instanceof ConfigError ? e.problems.map((p) => p.message).join('; ') : (e as Error).message}` }
+  }
+  core.setOutput('evidence-dir', dir)
+  core.setOutput('evidence-sha256', written.manifestSha256)
+  const sealed = `manifest sha256 \`${written.manifestSha256}\`, ${written.files} files`
+  if (!settings.uploadEvidence) return { note: `Evidence: \`${settings.evidenceDir}\` on the runner (${sealed}; upload-evidence is false).` }
+  const run = settings.run
+  const name = settings.artifactName ?? `sox-evidence-${run?.runId ?? 'local'}-${run?.runAttempt ?? 1}`
+  try {
+    const uploaded = await uploadBundle(dir, name, settings.retentionDays)
+    core.setOutput('artifact-id', String(uploaded.id))
+    const url = run?.runId ? `${run.serverUrl}/${run.owner}/${run.repo}/actions/runs/${run.runId}/artifacts/${uploaded.id}` : undefined
+    return { note: `Evidence: artifact [\`${name}\`](${url ?? '#'}) (id ${uploaded.id}; ${sealed}). Check it with \`sox-gate verify <dir>\`.` }
+  } catch (e) {
+    return { note: `Evidence: \`${settings.evidenceDir}\` on the runner only (${sealed}).`, problem: `could not upload the evidence bundle as artifact "${name}": ${(e as Error).message}` }
+  }
 }
 
 function runUrl(settings: ActionSettings): string | undefined {
@@ -85,11 +117,12 @@ function runUrl(settings: ActionSettings): string | undefined {
   return run?.runId ? `${run.serverUrl}/${run.owner}/${run.repo}/actions/runs/${run.runId}` : undefined
 }
 
-async function publishCheck(client: GitHubClient | undefined, settings: ActionSettings, map: ControlMap, result: GateResult): Promise<void> {
+async function publishCheck(client: GitHubClient | undefined, settings: ActionSettings, map: ControlMap, result: GateResult, evidenceNote: string | undefined): Promise<void> {
   const run = settings.run
   if (!client || !run) return
   const url = runUrl(settings)
-  const content = renderCheckRun(map, result, { mode: settings.mode, workspace: settings.workspace, evidenceNote: url ? `Run, logs and evidence: ${url}` : '' })
+  const note = [evidenceNote, url ? `Run and logs: ${url}` : ''].filter(Boolean).join('\n\n')
+  const content = renderCheckRun(map, result, { mode: settings.mode, workspace: settings.workspace, evidenceNote: note })
   const published = await publishCheckRun(client, { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: url }, content)
   if (published.warning) core.warning(published.warning)
   if (published.url) core.setOutput('check-run-url', published.url)

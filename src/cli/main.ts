@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { ConfigError } from '../errors.js'
+import { writeBundle } from '../evidence/bundle.js'
+import { runMetadata } from '../evidence/run-metadata.js'
+import { verifyBundle } from '../evidence/verify.js'
 import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderText } from '../render/text.js'
@@ -28,14 +33,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout(`${args.controls}: valid (${map.controls.length} controls, ${map.waivers.length} waivers)\n`)
         return 0
       }
-      case 'verify':
-        throw new UsageError('verify is not available in this version: evidence bundles are not written yet')
+      case 'verify': {
+        const dir = path.resolve(io.cwd, args.dir)
+        if (!existsSync(dir)) throw new UsageError(`verify: no such directory "${args.dir}"`)
+        const { findings, manifest } = await verifyBundle(dir)
+        for (const f of findings) io.stdout(`${f}\n`)
+        if (findings.length > 0) {
+          io.stdout(`NOT INTACT: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${args.dir}\n`)
+          return 1
+        }
+        io.stdout(`intact: ${args.dir}: ${(manifest?.files.length ?? 0) + 1} files match manifest.json; re-performed decision ${manifest?.decision.toUpperCase()} (${manifest?.evaluatedAt}) matches the record\n`)
+        return 0
+      }
       case 'check': {
-        if (args.evidence !== undefined) throw new UsageError('--evidence is not available in this version: evidence bundles are not written yet')
         const map = await loadControlMapFile(args.controls, io.cwd)
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
         const result = await runGate({ map, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
-        io.stdout(args.format === 'json' ? JSON.stringify(decisionObject(map, result), null, 2) + '\n' : renderText(map, result))
+        const evidence =
+          args.evidence === undefined ? undefined : await writeBundle({ dir: path.resolve(io.cwd, args.evidence), cwd: io.cwd, map, result, change, mode: args.mode, run: runMetadata(io.env) })
+        const evidenceInfo = evidence ? { dir: args.evidence as string, manifestSha256: evidence.manifestSha256, files: evidence.files } : undefined
+        if (args.format === 'json') io.stdout(JSON.stringify({ ...decisionObject(map, result), ...(evidenceInfo ? { evidence: evidenceInfo } : {}) }, null, 2) + '\n')
+        else io.stdout(renderText(map, result) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})\n` : ''))
         return result.decision === 'allow' || args.mode === 'report-only' ? 0 : 1
       }
     }

@@ -17,13 +17,13 @@ export function loadControlMap(text: string, file: string): ControlMap {
     throw ConfigError.at(file, 'the control map must be a mapping with version, system and controls', 1, 1)
   }
   if (!validateControlMap(data)) throw new ConfigError(schemaProblems(validateControlMap.errors ?? [], file, positions))
-  const map = build(data as Raw, file, positions)
+  const map = build(data as Raw, file, text, positions)
   const problems = semanticProblems(map, positions)
   if (problems.length > 0) throw new ConfigError(problems)
   return map
 }
 
-function build(raw: Raw, file: string, positions: YamlPositions): ControlMap {
+function build(raw: Raw, file: string, source: string, positions: YamlPositions): ControlMap {
   const controls = (raw.controls as Raw[]).map((c, i) => buildControl(c, positions, ['controls', i]))
   const waivers = ((raw.waivers as Raw[] | undefined) ?? []).map((w, i): Waiver => ({
     ...positions.of(['waivers', i]),
@@ -39,6 +39,7 @@ function build(raw: Raw, file: string, positions: YamlPositions): ControlMap {
   }))
   return {
     file,
+    source,
     version: 1,
     system: raw.system as string,
     owner: raw.owner as string | undefined,

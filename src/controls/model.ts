@@ -59,6 +59,8 @@ export interface Waiver extends Located {
 export interface ControlMap {
   /** The path the map was read from, as given by the user. */
   file: string
+  /** The map's text exactly as read: kept in the evidence and hashed there. */
+  source: string
   version: 1
   system: string
   owner?: string

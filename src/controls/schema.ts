@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import changeRecordSchema from '../../schema/change-record.schema.json' with { type: 'json' }
 import controlMapSchema from '../../schema/control-map.schema.json' with { type: 'json' }
+import manifestSchema from '../../schema/manifest.schema.json' with { type: 'json' }
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020
@@ -12,6 +13,7 @@ addFormats(ajv)
 /** The shipped JSON Schemas, compiled once. */
 export const validateControlMap = ajv.compile(controlMapSchema)
 export const validateChangeRecord = ajv.compile(changeRecordSchema)
+export const validateManifest = ajv.compile(manifestSchema)
 
 /** One ajv error in words a person reads; `key` is set when the error is about a key, not a value. */
 export function describeSchemaError(e: ErrorObject): { message: string; key?: string } {

@@ -1,0 +1,24 @@
+import type { ControlMap } from '../controls/model.js'
+import type { GateResult } from '../engine/result.js'
+
+const COLUMNS = ['control_id', 'title', 'sox', 'type', 'key', 'owner', 'objective', 'risk', 'status', 'waiver', 'tests_matched', 'tests_passed', 'tests_failed', 'tests_skipped', 'tests_flaky', 'reasons']
+
+/**
+ * The control matrix for spreadsheets: RFC 4180 (CRLF line ends, fields quoted when they hold a
+ * comma, quote or line break, quotes doubled). A text cell that a spreadsheet would run as a
+ * formula (=, +, -, @ first) is prefixed with an apostrophe.
+ */
+export function renderCsv(map: ControlMap, result: GateResult): string {
+  const byId = new Map(map.controls.map((c) => [c.id, c]))
+  const rows = result.controls.map((r) => {
+    const c = byId.get(r.id)
+    return [r.id, r.title, c?.sox.join(' ') ?? '', c?.type ?? '', r.key ? 'yes' : 'no', c?.owner ?? '', c?.objective ?? '', c?.risk ?? '', r.status, r.waiver ?? '', r.tests.matched, r.tests.passed, r.tests.failed, r.tests.skipped, r.tests.flaky, r.reasons.map((x) => x.message).join('\n')]
+  })
+  return [COLUMNS, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
+}
+
+function cell(value: string | number): string {
+  if (typeof value === 'number') return String(value)
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+}

@@ -1,0 +1,122 @@
+import { resolveAuthors } from '../change/identity.js'
+import type { ChangeRecord } from '../change/model.js'
+import type { ControlMap } from '../controls/model.js'
+import { latestOpinions } from '../engine/approval-control.js'
+import type { GateResult } from '../engine/result.js'
+import type { RedactionCounts } from '../reports/mask.js'
+import { headline } from '../render/words.js'
+import type { RunMetadata } from './run-metadata.js'
+
+export interface HtmlInputs {
+  map: ControlMap
+  result: GateResult
+  change?: ChangeRecord
+  run: RunMetadata
+  toolVersion: string
+  controlMapSha256: string
+  redactions: RedactionCounts
+}
+
+const esc = (s: string | number | null | undefined): string =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;margin:2rem auto;max-width:70rem;padding:0 1rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
+.decision{display:inline-block;font-weight:700;font-size:1.25rem;padding:.3rem .9rem;border-radius:.4rem;color:#fff}
+.allow{background:#1a7f37}.block{background:#cf222e}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa}td.pass{color:#1a7f37;font-weight:600}td.fail{color:#cf222e;font-weight:600}td.waived{color:#9a6700;font-weight:600}
+ul{margin:0;padding-left:1.1rem}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
+footer{margin-top:2rem;color:#57606a;font-size:12px}
+@media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.decision{border:2px solid #000;color:#000;background:none}}
+`
+
+/** The page an auditor or release manager opens: one file, no network, printable. */
+export function renderHtml(x: HtmlInputs): string {
+  const { map, result, change, run } = x
+  const parts: string[] = []
+  parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`)
+  parts.push(`<title>SOX gate evidence — ${esc(map.system)} — ${esc(result.decision.toUpperCase())}</title><style>${CSS}</style></head><body>`)
+  parts.push(`<header><h1>SOX change-management gate — ${esc(map.system)}</h1>`)
+  parts.push(`<p><span id="decision" class="decision ${esc(result.decision)}">${esc(result.decision.toUpperCase())}</span> <strong id="headline">${esc(headline(result))}</strong></p></header>`)
+  parts.push('<h2>Run</h2><dl>')
+  const runRows: [string, string | null][] = [
+    ['Evaluated at', result.evaluatedAt],
+    ['Repository', run.repository],
+    ['Commit', run.sha],
+    ['Ref', run.ref],
+    ['Workflow', run.workflow],
+    ['Run', run.runId ? `${run.runId} (attempt ${run.runAttempt ?? '1'})` : null],
+    ['Actor', run.actor],
+    ['Event', run.event],
+    ['Control map', map.file]
+  ]
+  for (const [k, v] of runRows) if (v) parts.push(`<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`)
+  parts.push('</dl>')
+
+  parts.push('<h2>Controls</h2><table id="controls"><thead><tr><th>Control</th><th>Status</th><th>Tests</th><th>Reasons</th></tr></thead><tbody>')
+  const byId = new Map(map.controls.map((c) => [c.id, c]))
+  for (const r of result.controls) {
+    const c = byId.get(r.id)
+    const meta = [c?.key ? 'key control' : '', c?.type ?? '', c?.sox.length ? `SOX ${c.sox.join(', ')}` : ''].filter(Boolean).join(' · ')
+    const t = r.tests
+    const tests = t.matched ? `${t.passed}/${t.matched} passed${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}${t.flaky ? `, ${t.flaky} flaky` : ''}` : '—'
+    parts.push(`<tr data-control="${esc(r.id)}"><td><strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ''}</td>`)
+    parts.push(`<td class="${esc(r.status)}">${esc(r.status.toUpperCase())}${r.waiver ? `<br><small>${esc(r.waiver)}</small>` : ''}</td><td>${esc(tests)}</td>`)
+    parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join('')}</ul></td></tr>`)
+  }
+  parts.push('</tbody></table>')
+
+  parts.push('<h2>Change</h2>')
+  if (!change) parts.push('<p>No change record was read: the map has no approval control or waiver, or the run was outside GitHub.</p>')
+  else parts.push(changeSection(change))
+
+  parts.push('<h2>Waivers</h2>')
+  if (map.waivers.length === 0) parts.push('<p>None in the control map.</p>')
+  else {
+    const used = new Set(result.controls.map((r) => r.waiver).filter(Boolean))
+    parts.push('<table id="waivers"><thead><tr><th>Waiver</th><th>Control</th><th>Requested / approved</th><th>Expires</th><th>Used</th><th>Reason</th></tr></thead><tbody>')
+    for (const w of map.waivers) {
+      parts.push(`<tr><td>${esc(w.id)}${w.incident ? `<br><small>${esc(w.incident)}</small>` : ''}</td><td>${esc(w.control)}</td><td>${esc(w.requestedBy)} / ${esc(w.approvedBy)}</td><td>${esc(w.expires)}</td><td>${used.has(w.id) ? 'yes' : 'no'}</td><td>${esc(w.reason)}${w.compensatingControl ? `<br><small>Compensating: ${esc(w.compensatingControl)}</small>` : ''}</td></tr>`)
+    }
+    parts.push('</tbody></table>')
+  }
+
+  parts.push('<h2>Inputs</h2><table id="inputs"><thead><tr><th>File</th><th>Format</th><th>Size</th><th>Cases</th><th>sha256 (as read)</th></tr></thead><tbody>')
+  parts.push(`<tr><td>${esc(map.file)}</td><td>control map</td><td>${Buffer.byteLength(map.source)}</td><td>—</td><td><code>${esc(x.controlMapSha256)}</code></td></tr>`)
+  for (const r of result.reports) {
+    parts.push(`<tr><td>${esc(r.path)}</td><td>${esc(r.format)}</td><td>${r.size}</td><td>${r.cases} (${r.failed + r.errors} failed, ${r.skipped} skipped)</td><td><code>${esc(r.sha256)}</code></td></tr>`)
+  }
+  parts.push('</tbody></table>')
+  const redacted = Object.entries(x.redactions).filter(([, n]) => n > 0)
+  parts.push(`<p>Redactions in the reports as kept: ${redacted.length ? esc(redacted.map(([k, n]) => `${k} ${n}`).join(', ')) : 'none'}. Hashes are of the raw files, before masking.</p>`)
+  parts.push(`<footer>sox-gate ${esc(x.toolVersion)}. Check this bundle with <code>sox-gate verify &lt;dir&gt;</code>: it recomputes every hash and re-performs the decision from the inputs kept here.</footer>`)
+  parts.push('</body></html>\n')
+  return parts.join('')
+}
+
+function changeSection(change: ChangeRecord): string {
+  const parts: string[] = []
+  const pr = change.pullRequest
+  if (change.problems.length) parts.push(`<p><strong>Could not be read:</strong> ${change.problems.map(esc).join('; ')}</p>`)
+  if (!pr) {
+    parts.push(`<p>No pull request brought <code>${esc(change.sha)}</code>: a direct push, not reviewed.</p>`)
+    return parts.join('')
+  }
+  parts.push(`<p>Pull request <strong>#${pr.number}</strong> ${esc(pr.title ?? '')}${pr.url ? ` — <code>${esc(pr.url)}</code>` : ''}, head <code>${esc(pr.headSha)}</code>, ${change.commits.length} commit(s)${change.commitsComplete ? '' : ' (incomplete list)'}.</p>`)
+  const authors = resolveAuthors(change, ['pr-author', 'commit-authors', 'committers', 'co-authors'])
+  parts.push('<table id="authors"><thead><tr><th>Author</th><th>How</th></tr></thead><tbody>')
+  for (const a of authors) parts.push(`<tr><td>${esc(a.label)}${a.unlinked ? ' <small>(no GitHub account)</small>' : ''}</td><td>${esc(a.roles.join(', '))}</td></tr>`)
+  parts.push('</tbody></table>')
+  const opinions = latestOpinions(change.reviews)
+  parts.push('<table id="approvals"><thead><tr><th>Reviewer</th><th>Latest opinion</th><th>On commit</th><th>At</th></tr></thead><tbody>')
+  if (opinions.length === 0) parts.push('<tr><td colspan="4">No approving or blocking review.</td></tr>')
+  for (const r of opinions) parts.push(`<tr><td>${esc(r.user?.login)}${r.user?.type === 'Bot' ? ' <small>(bot)</small>' : ''}</td><td>${esc(r.state)}</td><td><code>${esc(r.commitId)}</code></td><td>${esc(r.submittedAt)}</td></tr>`)
+  parts.push('</tbody></table>')
+  if (change.deployment) {
+    parts.push(`<p>Deployment approvals${change.deployment.environment ? ` for ${esc(change.deployment.environment)}` : ''}: ${change.deployment.approvals.length ? change.deployment.approvals.map((a) => `${esc(a.user.login)} ${esc(a.state)} (${esc(a.environments.join(', '))})`).join('; ') : 'none'}.</p>`)
+  }
+  return parts.join('')
+}

@@ -1,0 +1,32 @@
+import type { ControlStatus, ReportResult, TestCounts, Totals } from '../engine/result.js'
+import type { RedactionCounts } from '../reports/mask.js'
+import type { RunMetadata } from './run-metadata.js'
+
+/** A file of the bundle: path relative to the bundle with `/` separators. */
+export interface ManifestFile {
+  path: string
+  sha256: string
+  size: number
+}
+
+/** manifest.json (SPEC §6); described by schema/manifest.schema.json. */
+export interface Manifest {
+  manifestVersion: 1
+  tool: { name: string; version: string }
+  run: RunMetadata
+  mode: 'enforce' | 'report-only'
+  evaluatedAt: string
+  decision: 'allow' | 'block'
+  counts: { controls: number; passed: number; failed: number; waived: number }
+  /** sha256 and size of the map as read; it is kept unchanged at bundlePath. */
+  controlMap: { path: string; sha256: string; size: number; bundlePath: string }
+  /** Each report as read: sha256 and size of the raw bytes (before masking), and where its masked copy is. */
+  reports: (ReportResult & { bundlePath: string })[]
+  change: { bundlePath: string } | null
+  controls: { id: string; status: ControlStatus; waiver?: string; tests: TestCounts; matchedTests: string[] }[]
+  totals: Totals
+  /** How many values were masked in the reports kept, per kind — never the values. */
+  redactions: RedactionCounts
+  /** Every file of the bundle but manifest.json itself, sorted by path. */
+  files: ManifestFile[]
+}

@@ -1,0 +1,31 @@
+import { addCounts, mask, type RedactionCounts } from '../reports/mask.js'
+
+/** A single line longer than this is masked in pieces (a match across the cut may be missed). */
+const LINE_LIMIT = 1 << 20
+/** An unterminated private-key block is held back at most this long. */
+const BLOCK_LIMIT = 4 << 20
+
+/**
+ * Masks streamed text. It masks whole lines, so nothing maskable is cut in two: every pattern
+ * except a private-key block lives within one line, and an open block is held until its END.
+ */
+export async function* maskChunks(chunks: AsyncIterable<string>, counts: RedactionCounts): AsyncGenerator<string> {
+  let pending = ''
+  const flush = (text: string): string => {
+    const m = mask(text)
+    addCounts(counts, m.counts)
+    return m.text
+  }
+  for await (const chunk of chunks) {
+    pending += chunk
+    let cut = pending.lastIndexOf('\n') + 1
+    const begin = pending.lastIndexOf('-----BEGIN', cut)
+    if (begin >= 0 && pending.indexOf('-----END', begin) < 0 && pending.length < BLOCK_LIMIT) cut = Math.min(cut, begin)
+    if (cut === 0 && pending.length > LINE_LIMIT) cut = pending.length
+    if (cut > 0) {
+      yield flush(pending.slice(0, cut))
+      pending = pending.slice(cut)
+    }
+  }
+  if (pending) yield flush(pending)
+}
