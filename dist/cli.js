@@ -26669,13 +26669,13 @@ function evaluateTestsControl(control, tests) {
   if (counts.skipped > 0) {
     const list = nameList(tests.skipped, counts.skipped);
     reasons.push(
-      control.allowSkipped ? { code: "tests-skipped-allowed", effect: "info", message: `${counts.skipped} matched tests were skipped (allow-skipped): ${list}` } : { code: "tests-skipped", effect: "fail", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped and allow-skipped is false: ${list}` }
+      control.allowSkipped ? { code: "tests-skipped-allowed", effect: "info", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped (allow-skipped): ${list}` } : { code: "tests-skipped", effect: "fail", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped and allow-skipped is false: ${list}` }
     );
   }
   if (counts.flaky > 0) {
     const list = nameList(tests.flakyNames, counts.flaky);
     reasons.push(
-      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${counts.flaky} matched tests passed only on a re-run (flaky: fail): ${list}` } : { code: "tests-flaky-allowed", effect: "info", message: `${counts.flaky} matched tests passed only on a re-run (flaky: pass): ${list}` }
+      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: fail): ${list}` } : { code: "tests-flaky-allowed", effect: "info", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: pass): ${list}` }
     );
   }
   const explained = reasons.some((r) => r.effect === "fail");

@@ -101,7 +101,7 @@ async function keepEvidence(settings: ActionSettings, map: ControlMap, result: G
   const sealed = `manifest sha256 \`${written.manifestSha256}\`, ${written.files} files`
   if (!settings.uploadEvidence) return { note: `Evidence: \`${settings.evidenceDir}\` on the runner (${sealed}; upload-evidence is false).` }
   const run = settings.run
-  const name = settings.artifactName ?? `sox-evidence-${run?.runId ?? 'local'}-${run?.runAttempt ?? 1}`
+  const name = settings.artifactName
   try {
     const uploaded = await uploadBundle(dir, name, settings.retentionDays)
     core.setOutput('artifact-id', String(uploaded.id))

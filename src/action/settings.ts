@@ -22,7 +22,8 @@ export interface ActionSettings {
   evidenceDir: string
   uploadEvidence: boolean
   evidenceRequired: boolean
-  artifactName?: string
+  /** The input, or SPEC's default `sox-evidence-<run_id>-<attempt>`. */
+  artifactName: string
   retentionDays?: number
   /** Where relative paths are resolved: the checked-out repository. */
   workspace: string
@@ -57,7 +58,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     evidenceDir: core.getInput('evidence-dir') || 'sox-evidence',
     uploadEvidence: bool('upload-evidence', true),
     evidenceRequired: bool('evidence-required', true),
-    artifactName: core.getInput('artifact-name') || undefined,
+    artifactName: core.getInput('artifact-name') || `sox-evidence-${env.GITHUB_RUN_ID || 'local'}-${env.GITHUB_RUN_ATTEMPT || '1'}`,
     retentionDays,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     run: readRun(env, problems)

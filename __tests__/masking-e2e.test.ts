@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { runAction } from './helpers/action.js'
+import { startFakeGitHub } from './helpers/fake-github.js'
+import { runCli, workspace } from './helpers/run.js'
+
+const SECRETS = {
+  card: '4111 1111 1111 1111',
+  cardInProperty: '5500000000000004',
+  ssn: '123-45-6789',
+  email: 'jane.doe@bank.example',
+  iban: 'DE89 3704 0044 0532 0130 00',
+  ghToken: 'ghp_' + 'Z9'.repeat(18),
+  aws: 'AKIAIOSFODNN7EXAMPLE',
+  bearer: 'Bearer abcdefghijklmnop1234',
+  pemBody: 'MIIEowIBAAKCAQEAsecretkeymaterial'
+}
+
+const REPORT = `<?xml version="1.0"?>
+<testsuite name="payments">
+  <testcase name="charges card ${SECRETS.card} [CM-01]">
+    <properties><property name="pan" value="${SECRETS.cardInProperty}"/></properties>
+    <failure message="ssn ${SECRETS.ssn} for ${SECRETS.email} into ${SECRETS.iban}">stack</failure>
+    <system-out>token ${SECRETS.ghToken} and ${SECRETS.aws}; Authorization: ${SECRETS.bearer}
+-----BEGIN RSA PRIVATE KEY-----
+${SECRETS.pemBody}
+-----END RSA PRIVATE KEY-----
+</system-out>
+  </testcase>
+</testsuite>
+`
+const MAP = `version: 1
+system: payments
+reports: ["reports/*.xml"]
+controls:
+  - { id: CM-01, title: Card payments are authorised, tests: [{ tag: CM-01 }] }
+`
+
+function expectNoSecret(where: string, text: string): void {
+  for (const [kind, value] of Object.entries(SECRETS)) {
+    if (text.includes(value)) throw new Error(`${kind} value leaked into ${where}`)
+  }
+  // Spaced card digits are also caught without their spaces.
+  expect(text.includes('4111111111111111')).toBe(false)
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+}
+
+describe('masking reaches every surface', () => {
+  test('CLI text, CLI JSON and every file of the bundle; the manifest counts redactions, never values', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': REPORT })
+    const text = runCli(['check', '--now', '2026-11-22T12:00:00Z'], dir)
+    expect(text.code).toBe(1)
+    expectNoSecret('CLI text output', text.stdout + text.stderr)
+    expect(text.stdout).toContain('payments › charges card [REDACTED-CARD-1111] [CM-01]')
+    const json = runCli(['check', '--now', '2026-11-22T12:00:00Z', '--format', 'json', '--evidence', 'ev'], dir)
+    expectNoSecret('CLI JSON output', json.stdout + json.stderr)
+    expect(JSON.parse(json.stdout).controls[0].reasons[0].tests[0].message).toBe('ssn [REDACTED-SSN] for [REDACTED-EMAIL] into [REDACTED-IBAN]')
+    const files = allFiles(path.join(dir, 'ev'))
+    expect(files.length).toBe(8)
+    for (const f of files) expectNoSecret(path.relative(dir, f), readFileSync(f, 'utf8'))
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8'))
+    expect(manifest.redactions).toEqual({ card: 2, ssn: 1, iban: 1, email: 1, secret: 4 })
+    // The raw report is hashed before masking: the hash proves what was read.
+    expect(manifest.reports[0].sha256).toBe(createHash('sha256').update(REPORT).digest('hex'))
+    // The masked copy still reads, and re-performs to the same result.
+    expect(runCli(['verify', 'ev'], dir).code).toBe(0)
+  })
+
+  test('the job summary, the check run and the logs of the action', async () => {
+    const server = await startFakeGitHub({})
+    try {
+      const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': REPORT, 'event.json': '{}' })
+      const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false' }, { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/ledger', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_SHA: 'a'.repeat(40), GITHUB_RUN_ID: '9' })
+      expect(r.outputs.decision).toBe('block')
+      expectNoSecret('the action log', r.stdout + r.stderr)
+      expectNoSecret('the job summary', r.summary)
+      expect(server.checkRuns).toHaveLength(1)
+      expectNoSecret('the check run', JSON.stringify(server.checkRuns[0]?.body))
+      expect(JSON.stringify(server.checkRuns[0]?.body)).toContain('[REDACTED-CARD-1111]')
+    } finally {
+      await server.close()
+    }
+  })
+})
