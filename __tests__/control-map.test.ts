@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { loadControlMap } from '../src/controls/load.js'
@@ -145,6 +145,12 @@ waivers:
   test('an empty file or a scalar is refused', () => {
     expect(problems('')).toEqual(['map.yml:1:1 the control map must be a mapping with version, system and controls'])
     expect(problems('just text')).toEqual(['map.yml:1:1 the control map must be a mapping with version, system and controls'])
+  })
+
+  test("the project's own control map (.github/sox-controls.yml) is valid and names tests that exist", () => {
+    const own = loadControlMap(readFileSync(path.join(ROOT, '.github/sox-controls.yml'), 'utf8'), '.github/sox-controls.yml')
+    expect(own.controls.map((c) => c.id)).toEqual(['SG-01', 'SG-02', 'SG-03', 'SG-04', 'SG-05', 'SG-06'])
+    for (const c of own.controls) for (const s of c.tests) if (s.kind === 'file') expect(existsSync(path.join(ROOT, s.pattern))).toBe(true)
   })
 
   test('the shipped schema is valid draft 2020-12 and accepts the bundled example', () => {

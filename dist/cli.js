@@ -25480,6 +25480,7 @@ var package_default = {
     esbuild: "^0.28.2",
     eslint: "^10.15.0",
     jest: "^29.7.0",
+    "jest-junit": "^17.0.0",
     "ts-jest": "^29.4.15",
     typescript: "5.9",
     "typescript-eslint": "^8.73.0"
