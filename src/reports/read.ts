@@ -1,9 +1,15 @@
 import { ConfigError } from '../errors.js'
-import { junitReader, rootElementName } from './junit/reader.js'
+import { ctestReader } from './ctest/reader.js'
+import { junitReader } from './junit/reader.js'
+import { nunit2Reader, nunit3Reader } from './nunit/reader.js'
+import { testngReader } from './testng/reader.js'
+import { trxReader } from './trx/reader.js'
+import { xunitNetReader } from './xunit-net/reader.js'
+import { rootElementName } from './xml.js'
 import type { CaseSink, ReportReader, ReportStats } from './model.js'
 
 /** Every format we read, in the order they are tried. */
-export const READERS: readonly ReportReader[] = [junitReader]
+export const READERS: readonly ReportReader[] = [junitReader, trxReader, nunit3Reader, nunit2Reader, xunitNetReader, testngReader, ctestReader]
 
 const HEAD_SIZE = 4096
 /** XML may open with long comments; look this far for the root element before giving up. */

@@ -1,7 +1,7 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes'
-import { ConfigError } from '../../errors.js'
+import type { SaxesTagPlain } from 'saxes'
 import { countCase, emptyStats, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
 import { extractTags, isTagProperty } from '../tags.js'
+import { firstLine, rootElementName, streamXml } from '../xml.js'
 import { attemptsOf, finalStatus, type CaseOutcome } from './status.js'
 
 const ROOTS = new Set(['testsuites', 'testsuite', 'testrun'])
@@ -41,41 +41,12 @@ export const junitReader: ReportReader = {
   },
   async read(chunks, reportPath, sink) {
     const stats = emptyStats('junit')
-    const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true })
-    // Text is only wanted while a message or property value is being captured; saxes skips all
-    // text work while no handler is set, so the handlers are attached only for that time.
-    const onText = (text: string): void => state.text(text)
-    const state = new JunitState(reportPath, stats, sink, (on) => {
-      if (on) {
-        parser.on('text', onText)
-        parser.on('cdata', onText)
-      } else {
-        parser.off('text')
-        parser.off('cdata')
-      }
-    })
-    let tagStartLine = 1
-    parser.on('error', (err) => {
-      throw ConfigError.at(reportPath, cleanSaxesMessage(err.message), parser.line, parser.column + 1)
-    })
-    parser.on('doctype', () => {
-      throw ConfigError.at(reportPath, 'declares a DTD (<!DOCTYPE>): refused as unsafe, reports must not use DTDs or entities', parser.line)
-    })
-    parser.on('opentagstart', () => {
-      // Fired after the character that ends the name; when that was a newline the tag began a line earlier.
-      tagStartLine = parser.column === 0 ? parser.line - 1 : parser.line
-    })
-    parser.on('opentag', (tag) => state.open(tag, tagStartLine))
-    parser.on('closetag', (tag) => state.close(tag.name))
-    for await (const chunk of chunks) parser.write(chunk)
-    parser.close()
-    if (!state.sawRoot) throw ConfigError.at(reportPath, 'no root element: not a JUnit report')
+    await streamXml(chunks, reportPath, ROOTS, 'JUnit', (stream) => new JunitState(reportPath, stats, sink, (on) => stream.listenToText(on)))
     return stats
   }
 }
 
 class JunitState {
-  sawRoot = false
   private depth = 0
   private readonly suites: SuiteFrame[] = []
   private rootTags: string[] = []
@@ -98,13 +69,7 @@ class JunitState {
     const name = tag.name
     const attrs = tag.attributes
     this.depth++
-    if (this.depth === 1) {
-      if (!ROOTS.has(name)) {
-        throw ConfigError.at(this.reportPath, `root element <${name}> is not a JUnit report (expected <testsuites>, <testsuite> or <testrun>)`, line)
-      }
-      this.sawRoot = true
-      if (name !== 'testsuite') return
-    }
+    if (this.depth === 1 && name !== 'testsuite') return
     const c = this.current
     if (c) {
       this.openInCase(c, name, attrs)
@@ -283,31 +248,4 @@ class JunitState {
       message: p.message
     })
   }
-}
-
-function firstLine(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined
-  const trimmed = text.trim()
-  if (!trimmed) return undefined
-  const line = trimmed.split(/\r?\n/, 1)[0] as string
-  return line.length > MESSAGE_LIMIT ? line.slice(0, MESSAGE_LIMIT) + '…' : line
-}
-
-/** saxes prefixes "line:col: "; the position is reported separately. */
-function cleanSaxesMessage(message: string): string {
-  return message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')
-}
-
-/** Name of the first element in an XML head, skipping the declaration, comments and PIs. */
-export function rootElementName(head: string): string | undefined {
-  const re = /<(!--[\s\S]*?-->|\?[\s\S]*?\?>|!DOCTYPE|([A-Za-z_][\w.:-]*))/g
-  let m: RegExpExecArray | null
-  const start = head.search(/\S/)
-  if (start < 0 || head[start] !== '<') return undefined
-  re.lastIndex = start
-  while ((m = re.exec(head)) !== null) {
-    if (m[2] !== undefined) return m[2]
-    if (m[1] === '!DOCTYPE') return '!DOCTYPE'
-  }
-  return undefined
 }
