@@ -129,7 +129,7 @@ describe('sox-gate: bad input is one clear line and exit 2, never a pass', () =>
   test('a binary file and a text file', () => {
     const r = gate({ 'reports/a.xml': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]), 'reports/b.xml': 'all tests passed!\n' })
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe('reports/a.xml binary file, not a test report\nreports/b.xml not a known report format (tried: junit)\n')
+    expect(r.stderr).toBe('reports/a.xml binary file, not a test report\nreports/b.xml not a known report format (tried: junit, trx, nunit3, nunit2, xunit-net, testng, ctest, ctrf, jest, mocha, mochawesome, rspec, go-test-json, dart-json, tap)\n')
   })
 
   test('a report declaring a DTD', () => {

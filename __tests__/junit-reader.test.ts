@@ -136,11 +136,11 @@ describe('JUnit reader: unsafe and broken input', () => {
   })
 
   test('well-formed XML that is not JUnit is refused naming its root', async () => {
-    expect(await problemOf('<catalog><book/></catalog>')).toBe('bad.xml not a known report format (tried: junit)')
+    expect(await problemOf('<catalog><book/></catalog>')).toBe('bad.xml not a known report format (tried: junit, trx, nunit3, nunit2, xunit-net, testng, ctest, ctrf, jest, mocha, mochawesome, rspec, go-test-json, dart-json, tap)')
   })
 
   test('text and binary are refused', async () => {
-    expect(await problemOf('hello, I am not a report')).toBe('bad.xml not a known report format (tried: junit)')
+    expect(await problemOf('hello, I am not a report')).toBe('bad.xml not a known report format (tried: junit, trx, nunit3, nunit2, xunit-net, testng, ctest, ctrf, jest, mocha, mochawesome, rspec, go-test-json, dart-json, tap)')
     expect(await problemOf('\u0000\u0001PK\u0003')).toBe('bad.xml binary file, not a test report')
     expect(await problemOf('   \n  ')).toBe('bad.xml empty report: no content')
   })

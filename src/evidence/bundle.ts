@@ -40,6 +40,9 @@ export interface BundleWritten {
   bytes: number
 }
 
+/** Formats whose kept copy is masked as JSON (strings only). */
+const JSON_FORMATS = new Set(['ctrf', 'jest', 'mocha', 'mochawesome', 'rspec', 'go-test-json', 'dart-json'])
+
 export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 
 /**
@@ -62,7 +65,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const reports: Manifest['reports'] = []
   for (const [i, r] of x.result.reports.entries()) {
     const rel = `inputs/reports/${String(i + 1).padStart(3, '0')}-${path.basename(r.path).replace(/[^A-Za-z0-9._-]/g, '_')}`
-    files.push(await copyMasked(path.resolve(x.cwd, r.path), x.dir, rel, redactions))
+    files.push(await copyMasked(path.resolve(x.cwd, r.path), x.dir, rel, redactions, JSON_FORMATS.has(r.format) ? 'json' : 'text'))
     reports.push({ ...r, bundlePath: rel })
   }
   if (x.change) await put('change.json', stableJson(x.change))
@@ -96,13 +99,13 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
 }
 
 /** The report as read, masked, streamed to the bundle; returns its entry for files[]. */
-async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>): Promise<ManifestFile> {
+async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>, mode: 'text' | 'json'): Promise<ManifestFile> {
   const full = path.join(dir, ...rel.split('/'))
   await mkdir(path.dirname(full), { recursive: true })
   const hash = createHash('sha256')
   let size = 0
   async function* encoded(): AsyncGenerator<Buffer> {
-    for await (const text of maskChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions)) {
+    for await (const text of maskChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions, mode)) {
       const bytes = Buffer.from(text, 'utf8')
       hash.update(bytes)
       size += bytes.length

@@ -5,13 +5,20 @@ const LINE_LIMIT = 1 << 20
 /** An unterminated private-key block is held back at most this long. */
 const BLOCK_LIMIT = 4 << 20
 
+const JSON_STRING = /"(?:[^"\\\n]|\\.)*"/g
+
 /**
  * Masks streamed text. It masks whole lines, so nothing maskable is cut in two: every pattern
  * except a private-key block lives within one line, and an open block is held until its END.
+ *
+ * In `json` mode only string literals are masked, decoded first (so an escape cannot hide a
+ * value) and re-encoded: a number — an epoch-milliseconds timestamp can pass Luhn — is left
+ * alone, so the copy stays valid JSON and reads back to the same test cases.
  */
-export async function* maskChunks(chunks: AsyncIterable<string>, counts: RedactionCounts): AsyncGenerator<string> {
+export async function* maskChunks(chunks: AsyncIterable<string>, counts: RedactionCounts, mode: 'text' | 'json' = 'text'): AsyncGenerator<string> {
   let pending = ''
   const flush = (text: string): string => {
+    if (mode === 'json') return text.replace(JSON_STRING, (token) => maskJsonString(token, counts))
     const m = mask(text)
     addCounts(counts, m.counts)
     return m.text
@@ -28,4 +35,17 @@ export async function* maskChunks(chunks: AsyncIterable<string>, counts: Redacti
     }
   }
   if (pending) yield flush(pending)
+}
+
+function maskJsonString(token: string, counts: RedactionCounts): string {
+  let decoded: string
+  try {
+    decoded = JSON.parse(token) as string
+  } catch {
+    return token
+  }
+  const m = mask(decoded)
+  if (!m.counts) return token
+  addCounts(counts, m.counts)
+  return JSON.stringify(m.text)
 }

@@ -1,5 +1,12 @@
 import { ConfigError } from '../errors.js'
 import { ctestReader } from './ctest/reader.js'
+import { ctrfReader } from './ctrf/reader.js'
+import { dartReader } from './dart/reader.js'
+import { goTestReader } from './go-test/reader.js'
+import { jestReader } from './jest/reader.js'
+import { mochaReader, mochawesomeReader } from './mocha/reader.js'
+import { rspecReader } from './rspec/reader.js'
+import { tapReader } from './tap/reader.js'
 import { junitReader } from './junit/reader.js'
 import { nunit2Reader, nunit3Reader } from './nunit/reader.js'
 import { testngReader } from './testng/reader.js'
@@ -9,7 +16,23 @@ import { rootElementName } from './xml.js'
 import type { CaseSink, ReportReader, ReportStats } from './model.js'
 
 /** Every format we read, in the order they are tried. */
-export const READERS: readonly ReportReader[] = [junitReader, trxReader, nunit3Reader, nunit2Reader, xunitNetReader, testngReader, ctestReader]
+export const READERS: readonly ReportReader[] = [
+  junitReader,
+  trxReader,
+  nunit3Reader,
+  nunit2Reader,
+  xunitNetReader,
+  testngReader,
+  ctestReader,
+  ctrfReader,
+  jestReader,
+  mochaReader,
+  mochawesomeReader,
+  rspecReader,
+  goTestReader,
+  dartReader,
+  tapReader
+]
 
 const HEAD_SIZE = 4096
 /** XML may open with long comments; look this far for the root element before giving up. */

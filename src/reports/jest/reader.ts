@@ -1,0 +1,44 @@
+import { emitCase } from '../case-frame.js'
+import { arr, durationMs, num, obj, str, streamJson } from '../json.js'
+import { emptyStats, type ReportReader, type TestStatus } from '../model.js'
+
+const STATUS: Record<string, TestStatus> = { passed: 'passed', failed: 'failed', pending: 'skipped', todo: 'skipped', skipped: 'skipped', disabled: 'skipped', focused: 'passed' }
+
+/**
+ * Jest `--json` (`testResults[].assertionResults[]`): the describe titles are the suite, the test
+ * file is the file. A test file that failed to run (no assertions, a failure message) becomes a
+ * failing `(suite)` case. `invocations` > 1 on a pass is a flaky test (`jest.retryTimes`).
+ */
+export const jestReader: ReportReader = {
+  format: 'jest',
+  sniff: (head) => /^\s*\{/.test(head) && /"numTotalTests"\s*:/.test(head) && /"numFailedTestSuites"|"testResults"/.test(head),
+  async read(chunks, reportPath, sink) {
+    const stats = emptyStats('jest')
+    await streamJson(chunks, reportPath, 'Jest', ['$.testResults.*'], (value, _keys, line) => {
+      const file = obj(value)
+      const path = str(file.name) ?? str(file.testFilePath) ?? ''
+      const assertions = arr(file.assertionResults)
+      if (assertions.length === 0 && str(file.status) === 'failed') {
+        emitCase(reportPath, stats, sink, { line, suite: '', classname: '', name: '(suite)', file: path, status: 'error', message: str(file.message) ?? str(obj(file.testExecError).message) })
+        return
+      }
+      for (const a of assertions.map(obj)) {
+        const status = STATUS[str(a.status) ?? ''] ?? 'error'
+        const invocations = num(a.invocations) ?? 1
+        emitCase(reportPath, stats, sink, {
+          line,
+          suite: arr(a.ancestorTitles).map(String).join(' › '),
+          classname: '',
+          name: str(a.title) ?? '',
+          file: path,
+          fileLine: num(obj(a.location).line),
+          status,
+          duration: durationMs(a.duration),
+          attempts: invocations > 1 ? [...Array<TestStatus>(invocations - 1).fill('failed'), status] : [status],
+          message: str(arr(a.failureMessages)[0])?.replace(/\u001b\[[0-9;]*m/g, '')
+        })
+      }
+    })
+    return stats
+  }
+}
