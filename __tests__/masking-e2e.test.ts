@@ -86,3 +86,25 @@ describe('masking reaches every surface', () => {
     }
   })
 })
+
+describe('masking the kept copy of a JSON report', () => {
+  test('strings are masked, numbers left alone (an epoch timestamp passing Luhn stays), the copy is valid JSON and verifies', () => {
+    // 1700000000004 passes Luhn (checked independently); as a JSON number it is a timestamp, not a card.
+    const ctrf = JSON.stringify({
+      results: {
+        tool: { name: 'jest' },
+        summary: { tests: 1, passed: 0, failed: 1, start: 1700000000004, stop: 1700000000104 },
+        tests: [{ name: 'refund to card [CM-01]', status: 'failed', duration: 100, message: 'refund to 4111111111111111 failed\nfor ops@bank.example' }]
+      }
+    })
+    const dir = workspace({ '.github/sox-controls.yml': MAP.replace('reports/*.xml', 'reports/*.json'), 'reports/ctrf.json': ctrf })
+    const r = runCli(['check', '--now', '2026-11-22T12:00:00Z', '--evidence', 'ev'], dir)
+    expect(r.code).toBe(1)
+    const kept = readFileSync(path.join(dir, 'ev/inputs/reports/001-ctrf.json'), 'utf8')
+    const parsed = JSON.parse(kept)
+    expect(parsed.results.summary.start).toBe(1700000000004)
+    expect(parsed.results.tests[0].message).toBe('refund to [REDACTED-CARD-1111] failed\nfor [REDACTED-EMAIL]')
+    expect(JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8')).redactions).toEqual({ card: 1, ssn: 0, iban: 0, email: 1, secret: 0 })
+    expect(runCli(['verify', 'ev'], dir).code).toBe(0)
+  })
+})

@@ -54,6 +54,25 @@ async function generate(cases, file) {
   await once(out, 'finish')
 }
 
+/** The same cases as CTRF JSON: the streaming JSON path (one test object at a time). */
+async function generateCtrf(cases, file) {
+  if (existsSync(file)) return
+  const out = createWriteStream(file)
+  const write = async (s) => {
+    if (!out.write(s)) await once(out, 'drain')
+  }
+  await write('{"results":{"tool":{"name":"bench"},"summary":{"tests":' + cases + '},"tests":[\n')
+  for (let n = 0; n < cases; n++) {
+    const s = Math.floor(n / 100)
+    const tag = n % 50 === 0 ? ` [CTL-${String(n % CONTROLS).padStart(4, '0')}]` : ''
+    const status = n % 997 === 0 ? 'skipped' : 'passed'
+    await write(`${n ? ',\n' : ''}{"name":"scenario ${n % 1000} handles case ${n}${tag}","status":"${status}","duration":12,"suite":"com.example.mod${s % 97}.Suite${s}","filePath":"src/mod${s % 97}/suite${s}.test.ts"}`)
+  }
+  await write('\n]}}\n')
+  out.end()
+  await once(out, 'finish')
+}
+
 const maps = { typical: path.join(DATA, 'controls-typical.yml'), stress: path.join(DATA, 'controls-stress.yml') }
 writeFileSync(maps.typical, controlMap(false))
 writeFileSync(maps.stress, controlMap(true))
@@ -65,6 +84,12 @@ for (const cases of SIZES) {
   const file = path.join(DATA, `junit-${cases}.xml`)
   await generate(cases, file)
   for (const [kind, mapFile] of Object.entries(maps)) await measure(kind, mapFile, cases, file)
+}
+console.log('CTRF JSON (streaming JSON):')
+for (const cases of SIZES) {
+  const file = path.join(DATA, `ctrf-${cases}.json`)
+  await generateCtrf(cases, file)
+  await measure('typical', maps.typical, cases, file)
 }
 
 async function measure(kind, mapFile, cases, file) {
