@@ -28573,7 +28573,7 @@ async function* lines(chunks) {
     }
     pending = pending.slice(start);
   }
-  if (pending) yield { text: pending.replace(/\r$/, ""), line: ++line, ended: false };
+  if (pending) yield { text: pending.replace(/\r$/, ""), line: line + 1, ended: false };
 }
 
 // src/reports/json.ts
@@ -28801,6 +28801,7 @@ function lastMeaningful(output) {
 }
 
 // src/reports/jest/reader.ts
+var ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 var STATUS2 = { passed: "passed", failed: "failed", pending: "skipped", todo: "skipped", skipped: "skipped", disabled: "skipped", focused: "passed" };
 var jestReader = {
   format: "jest",
@@ -28828,7 +28829,7 @@ var jestReader = {
           status,
           duration: durationMs(a.duration),
           attempts: invocations > 1 ? [...Array(invocations - 1).fill("failed"), status] : [status],
-          message: str(arr(a.failureMessages)[0])?.replace(/\u001b\[[0-9;]*m/g, "")
+          message: str(arr(a.failureMessages)[0])?.replace(ANSI_COLOUR, "")
         });
       }
     });

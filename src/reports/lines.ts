@@ -11,5 +11,5 @@ export async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<{ te
     }
     pending = pending.slice(start)
   }
-  if (pending) yield { text: pending.replace(/\r$/, ''), line: ++line, ended: false }
+  if (pending) yield { text: pending.replace(/\r$/, ''), line: line + 1, ended: false }
 }

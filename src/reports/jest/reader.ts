@@ -2,6 +2,9 @@ import { emitCase } from '../case-frame.js'
 import { arr, durationMs, num, obj, str, streamJson } from '../json.js'
 import { emptyStats, type ReportReader, type TestStatus } from '../model.js'
 
+/** Jest colours its failure messages; the colour codes are noise in a reason. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
+
 const STATUS: Record<string, TestStatus> = { passed: 'passed', failed: 'failed', pending: 'skipped', todo: 'skipped', skipped: 'skipped', disabled: 'skipped', focused: 'passed' }
 
 /**
@@ -35,7 +38,7 @@ export const jestReader: ReportReader = {
           status,
           duration: durationMs(a.duration),
           attempts: invocations > 1 ? [...Array<TestStatus>(invocations - 1).fill('failed'), status] : [status],
-          message: str(arr(a.failureMessages)[0])?.replace(/\u001b\[[0-9;]*m/g, '')
+          message: str(arr(a.failureMessages)[0])?.replace(ANSI_COLOUR, '')
         })
       }
     })
