@@ -121,7 +121,8 @@ describe('formats: semantics on inline reports written by hand', () => {
       testResults: [
         { name: '/repo/src/ledger.test.ts', status: 'passed', assertionResults: [
           { ancestorTitles: ['Ledger', 'posting'], title: 'balances [CM-01]', status: 'passed', duration: 12, location: { line: 8, column: 3 }, invocations: 2 },
-          { ancestorTitles: ['Ledger'], title: 'todo later', status: 'todo' }
+          { ancestorTitles: ['Ledger'], title: 'todo later', status: 'todo' },
+          { ancestorTitles: ['Ledger'], title: 'rejects', status: 'failed', failureMessages: ['\u001b[31mexpect(received).toBe(expected)\u001b[39m\n    at ledger.test.ts:20'] }
         ] },
         { name: '/repo/src/broken.test.ts', status: 'failed', message: 'SyntaxError: Unexpected token', assertionResults: [] }
       ]
@@ -131,9 +132,11 @@ describe('formats: semantics on inline reports written by hand', () => {
     expect(cases.map((x) => [x.suite, x.name, x.status, x.file, x.fileLine, x.tags, x.attempts])).toEqual([
       ['Ledger › posting', 'balances [CM-01]', 'passed', '/repo/src/ledger.test.ts', 8, ['CM-01'], ['failed', 'passed']],
       ['Ledger', 'todo later', 'skipped', '/repo/src/ledger.test.ts', undefined, [], ['skipped']],
+      ['Ledger', 'rejects', 'failed', '/repo/src/ledger.test.ts', undefined, [], ['failed']],
       ['', '(suite)', 'error', '/repo/src/broken.test.ts', undefined, [], ['error']]
     ])
-    expect(cases[2]?.message).toBe('SyntaxError: Unexpected token')
+    expect(cases[2]?.message).toBe('expect(received).toBe(expected)')
+    expect(cases[3]?.message).toBe('SyntaxError: Unexpected token')
   })
 
   test('mochawesome: nested suite titles, states, skipped flag', async () => {
