@@ -1,7 +1,6 @@
-import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError } from '../src/errors.js'
-import { CORPUS, describeCorpus } from './helpers/corpus.js'
+import { CORPUS, corpusFiles, describeCorpus } from './helpers/corpus.js'
 import { readFileCases, readTextCases } from './helpers/read.js'
 
 /** The format each corpus folder holds. */
@@ -63,7 +62,7 @@ const HAND_COUNTED: Record<string, Counts> = {
 }
 
 describeCorpus('every report format, on the shared corpus', () => {
-  const files = Object.keys(FORMAT_OF_DIR).flatMap((dir) => readdirSync(path.join(CORPUS, dir)).sort().map((f) => `${dir}/${f}`))
+  const files = Object.keys(FORMAT_OF_DIR).flatMap((dir) => corpusFiles(dir).map((f) => `${dir}/${f}`))
 
   test('the corpus holds the 130 well-formed files SOURCES.md lists', () => {
     expect(files).toHaveLength(130)
@@ -93,7 +92,7 @@ describeCorpus('every report format, on the shared corpus', () => {
   })
 
   test('malformed files fail with an error naming them, for every format family', async () => {
-    for (const f of readdirSync(path.join(CORPUS, 'malformed'))) {
+    for (const f of corpusFiles('malformed')) {
       await expect(readFileCases(path.join(CORPUS, 'malformed', f), f)).rejects.toThrow(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
     }
   })

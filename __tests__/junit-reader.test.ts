@@ -1,7 +1,6 @@
-import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError } from '../src/errors.js'
-import { CORPUS, describeCorpus } from './helpers/corpus.js'
+import { CORPUS, corpusFiles, describeCorpus } from './helpers/corpus.js'
 import { readFileCases, readTextCases } from './helpers/read.js'
 
 describe('JUnit reader: statuses and dialects', () => {
@@ -170,7 +169,7 @@ const HAND_COUNTED: Record<string, { cases: number; passed: number; failed: numb
 
 describeCorpus('JUnit reader on the shared corpus (../shared/corpus/junit-xml)', () => {
   const dir = path.join(CORPUS, 'junit-xml')
-  const files = readdirSync(dir).sort()
+  const files = corpusFiles('junit-xml')
 
   test('the corpus holds the 72 files SOURCES.md lists', () => {
     expect(files).toHaveLength(72)
@@ -210,7 +209,7 @@ describeCorpus('JUnit reader on the shared corpus (../shared/corpus/junit-xml)',
 
 describeCorpus('malformed corpus files are refused, naming the file (../shared/corpus/malformed)', () => {
   const dir = path.join(CORPUS, 'malformed')
-  const files = readdirSync(dir).sort()
+  const files = corpusFiles('malformed')
   test.each(files)('%s fails with a clear error', async (file) => {
     let error: unknown
     try {

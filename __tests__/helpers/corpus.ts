@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -9,3 +9,11 @@ export const HAS_CORPUS = existsSync(CORPUS)
 /** `describe` that skips, with its name saying why, when ../shared is not there. */
 export const describeCorpus = HAS_CORPUS ? describe : describe.skip
 export const FIXTURES = path.join(ROOT, '__fixtures__')
+
+/**
+ * The files of a corpus folder, sorted. Jest runs a skipped describe's body to collect its tests,
+ * so without the corpus this returns one placeholder row (for `test.each`) instead of throwing.
+ */
+export function corpusFiles(dir: string): string[] {
+  return HAS_CORPUS ? readdirSync(path.join(CORPUS, dir)).sort() : ['(../shared/corpus is absent)']
+}
