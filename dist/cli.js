@@ -29178,23 +29178,18 @@ var JunitState = class {
     const suite = this.suites[this.suites.length - 1];
     if (suite) suite.cases++;
     const status = finalStatus(c.outcome);
-    const name = c.attrs.name ?? "";
-    const file = c.attrs.file ?? suite?.file;
-    const duration = Number(c.attrs.time ?? c.attrs.duration);
     const fileLine = Number(c.attrs.line ?? c.attrs.lineno);
-    countCase(this.stats, status);
-    this.sink({
-      report: this.reportPath,
+    emitCase(this.reportPath, this.stats, this.sink, {
       line: c.line,
       suite: suite?.name ?? "",
       classname: c.attrs.classname ?? c.attrs.class ?? "",
-      name,
-      file: file ? file.replaceAll("\\", "/") : void 0,
+      name: c.attrs.name ?? "",
+      file: c.attrs.file ?? suite?.file,
       fileLine: Number.isInteger(fileLine) && fileLine > 0 ? fileLine : void 0,
       status,
-      duration: Number.isFinite(duration) && duration >= 0 ? duration : void 0,
+      duration: seconds(c.attrs.time ?? c.attrs.duration),
       properties: c.properties,
-      tags: extractTags(name, c.properties, suite?.tags ?? this.rootTags),
+      tags: suite?.tags ?? this.rootTags,
       attempts: attemptsOf(c.outcome, status),
       message: c.message
     });
@@ -29203,20 +29198,7 @@ var JunitState = class {
     const suite = this.suites[this.suites.length - 1];
     if (!suite) return;
     suite.cases++;
-    countCase(this.stats, p.status);
-    this.sink({
-      report: this.reportPath,
-      line: p.line,
-      suite: suite.name,
-      classname: "",
-      name: "(suite)",
-      file: suite.file ? suite.file.replaceAll("\\", "/") : void 0,
-      status: p.status,
-      properties: [],
-      tags: [...suite.tags],
-      attempts: [p.status],
-      message: p.message
-    });
+    emitCase(this.reportPath, this.stats, this.sink, { line: p.line, suite: suite.name, classname: "", name: "(suite)", file: suite.file || void 0, status: p.status, tags: suite.tags, message: p.message });
   }
 };
 

@@ -29,20 +29,12 @@ export class TextCapture {
   }
 }
 
-export interface CaseFields {
-  line: number
-  suite: string
-  classname: string
-  name: string
-  file?: string
-  fileLine?: number
-  status: TestStatus
-  duration?: number
+/** What a reader knows of a case; the rest (report, tags, counting) is filled in the same way for all. */
+export type CaseFields = Omit<TestCase, 'report' | 'properties' | 'tags' | 'attempts'> & {
   properties?: TestProperty[]
-  /** Tags besides those in the properties and the name (e.g. categories, traits). */
+  /** Tags besides those in the properties and the name (e.g. categories, traits, inherited ones). */
   tags?: string[]
   attempts?: TestStatus[]
-  message?: string
 }
 
 /** Builds the normalized case, counts it, and hands it to the sink: the one way every reader emits. */

@@ -1,7 +1,8 @@
 import type { SaxesTagPlain } from 'saxes'
-import { countCase, emptyStats, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
+import { emitCase } from '../case-frame.js'
+import { emptyStats, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
 import { extractTags, isTagProperty } from '../tags.js'
-import { firstLine, rootElementName, streamXml } from '../xml.js'
+import { firstLine, rootElementName, seconds, streamXml } from '../xml.js'
 import { attemptsOf, finalStatus, type CaseOutcome } from './status.js'
 
 const ROOTS = new Set(['testsuites', 'testsuite', 'testrun'])
@@ -207,23 +208,18 @@ class JunitState {
     const suite = this.suites[this.suites.length - 1]
     if (suite) suite.cases++
     const status = finalStatus(c.outcome)
-    const name = c.attrs.name ?? ''
-    const file = c.attrs.file ?? suite?.file
-    const duration = Number(c.attrs.time ?? c.attrs.duration)
     const fileLine = Number(c.attrs.line ?? c.attrs.lineno)
-    countCase(this.stats, status)
-    this.sink({
-      report: this.reportPath,
+    emitCase(this.reportPath, this.stats, this.sink, {
       line: c.line,
       suite: suite?.name ?? '',
       classname: c.attrs.classname ?? c.attrs.class ?? '',
-      name,
-      file: file ? file.replaceAll('\\', '/') : undefined,
+      name: c.attrs.name ?? '',
+      file: c.attrs.file ?? suite?.file,
       fileLine: Number.isInteger(fileLine) && fileLine > 0 ? fileLine : undefined,
       status,
-      duration: Number.isFinite(duration) && duration >= 0 ? duration : undefined,
+      duration: seconds(c.attrs.time ?? c.attrs.duration),
       properties: c.properties,
-      tags: extractTags(name, c.properties, suite?.tags ?? this.rootTags),
+      tags: suite?.tags ?? this.rootTags,
       attempts: attemptsOf(c.outcome, status),
       message: c.message
     })
@@ -233,19 +229,6 @@ class JunitState {
     const suite = this.suites[this.suites.length - 1]
     if (!suite) return
     suite.cases++
-    countCase(this.stats, p.status)
-    this.sink({
-      report: this.reportPath,
-      line: p.line,
-      suite: suite.name,
-      classname: '',
-      name: '(suite)',
-      file: suite.file ? suite.file.replaceAll('\\', '/') : undefined,
-      status: p.status,
-      properties: [],
-      tags: [...suite.tags],
-      attempts: [p.status],
-      message: p.message
-    })
+    emitCase(this.reportPath, this.stats, this.sink, { line: p.line, suite: suite.name, classname: '', name: '(suite)', file: suite.file || undefined, status: p.status, tags: suite.tags, message: p.message })
   }
 }
