@@ -68,6 +68,8 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
     expect(r.code).toBe(2)
     expect(r.outputs).toEqual({ decision: 'block' })
     expect(r.stdout).toContain('::error title=sox-gate configuration error,file=.github/sox-controls.yml,line=9,col=5::duplicate control id "CM-01" (first defined at line 5)')
+    expect(r.summary).toContain('## ⛔ SOX compliance gate — configuration error')
+    expect(r.summary).toContain('- `.github/sox-controls.yml:9:5 duplicate control id "CM-01" (first defined at line 5)`')
   })
 
   test('a report that is missing is a configuration error, never an allow', async () => {

@@ -59,6 +59,10 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
         core.error(p.message, { title: 'sox-gate configuration error', file: p.file, startLine: p.line, startColumn: p.col })
       }
       core.setFailed(`sox-gate could not evaluate the change (configuration error):\n${e.message}`)
+      await core.summary
+        .addRaw(['## ⛔ SOX compliance gate — configuration error', '', 'Nothing could be evaluated, so the gate blocks. Fix these and run again:', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``), ''].join('\n'))
+        .write()
+        .catch(() => undefined)
       if (settings) await publishConfigError(client, settings, e)
     } else {
       core.setFailed(`sox-gate internal error: ${(e as Error).message}`)
