@@ -22836,7 +22836,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path5, (statError, stat3) => {
+        settings.fs.stat(path5, (statError, stat2) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -22846,9 +22846,9 @@ var require_async = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat3.isSymbolicLink = () => true;
+            stat2.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat3);
+          callSuccessCallback(callback, stat2);
         });
       });
     }
@@ -22874,11 +22874,11 @@ var require_sync = __commonJS({
         return lstat;
       }
       try {
-        const stat3 = settings.fs.statSync(path5);
+        const stat2 = settings.fs.statSync(path5);
         if (settings.markSymbolicLink) {
-          stat3.isSymbolicLink = () => true;
+          stat2.isSymbolicLink = () => true;
         }
-        return stat3;
+        return stat2;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat;
@@ -22945,14 +22945,14 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat3(path5, optionsOrSettingsOrCallback, callback) {
+    function stat2(path5, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         async.read(path5, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
       async.read(path5, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports.stat = stat3;
+    exports.stat = stat2;
     function statSync(path5, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path5, settings);
@@ -24868,7 +24868,7 @@ var ConfigError = class _ConfigError extends Error {
 // src/evidence/bundle.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -25581,7 +25581,6 @@ async function prepareDir(dir) {
     await rm(dir, { recursive: true, force: true });
   }
   await mkdir(dir, { recursive: true });
-  await stat(dir);
 }
 
 // src/evidence/run-metadata.ts
@@ -25609,7 +25608,7 @@ import path2 from "node:path";
 // src/controls/positions.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/controls/schema.ts
+// src/schemas.ts
 var import__ = __toESM(require__(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
@@ -25956,7 +25955,7 @@ var manifest_schema_default = {
   }
 };
 
-// src/controls/schema.ts
+// src/schemas.ts
 var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
 var ajv = new import__.Ajv2020({ allErrors: true, strict: true, useDefaults: false });
 addFormats(ajv);
@@ -26885,10 +26884,11 @@ async function streamXml(chunks, reportPath, roots, formatName, makeHandlers) {
   let depth = 0;
   let sawRoot = false;
   let tagStartLine = 1;
+  let onText;
   const stream = {
     listenToText(on) {
       if (on && handlers.text) {
-        const onText = handlers.text.bind(handlers);
+        onText ??= handlers.text.bind(handlers);
         parser.on("text", onText);
         parser.on("cdata", onText);
       } else {
@@ -29009,7 +29009,6 @@ function attemptsOf(o, status) {
 
 // src/reports/junit/reader.ts
 var ROOTS = /* @__PURE__ */ new Set(["testsuites", "testsuite", "testrun"]);
-var MESSAGE_LIMIT = 500;
 var junitReader = {
   format: "junit",
   sniff(head) {
@@ -29027,18 +29026,17 @@ var JunitState = class {
     this.reportPath = reportPath;
     this.stats = stats;
     this.sink = sink;
-    this.listenToText = listenToText;
+    this.capture = new TextCapture(listenToText);
   }
   reportPath;
   stats;
   sink;
-  listenToText;
   depth = 0;
   suites = [];
   rootTags = [];
   current = null;
-  capture = null;
-  captured = "";
+  captureFor = null;
+  capture;
   /** Depth of the `<properties>` element we are in, and whose it is. */
   propertiesOwner = null;
   /** A suite-level `<error>`/`<failure>` (no testcase around it) becomes a synthetic failed case. */
@@ -29128,18 +29126,17 @@ var JunitState = class {
     if (this.propertiesOwner === "root") this.rootTags.push(...tags);
     else this.suites[this.suites.length - 1]?.tags.push(...tags);
   }
-  startCapture(capture) {
-    this.capture = capture;
-    this.captured = "";
-    this.listenToText(true);
+  startCapture(target) {
+    this.captureFor = target;
+    this.capture.start();
   }
   text(text) {
-    if (this.capture && this.captured.length < MESSAGE_LIMIT * 4) this.captured += text;
+    this.capture.text(text);
   }
   close(name) {
     this.depth--;
     const c = this.current;
-    if (this.capture) this.endCapture(c);
+    if (this.captureFor) this.endCapture(c);
     if (c) {
       if (name === "testcase") this.emitCase(c);
       else if (name === "properties") this.propertiesOwner = null;
@@ -29164,11 +29161,9 @@ var JunitState = class {
     }
   }
   endCapture(c) {
-    const capture = this.capture;
-    const text = this.captured;
-    this.capture = null;
-    this.captured = "";
-    this.listenToText(false);
+    const capture = this.captureFor;
+    const text = this.capture.stop();
+    this.captureFor = null;
     if (capture?.kind === "property") c?.properties.push({ name: capture.name, value: text.trim() });
     else if (c) c.message = firstLine(text);
     else if (this.suiteProblem) this.suiteProblem.message = firstLine(text);
@@ -29622,7 +29617,7 @@ async function walk(dir, prefix = "") {
 // src/gate.ts
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile3, stat } from "node:fs/promises";
 import path3 from "node:path";
 
 // src/discover.ts
@@ -29687,7 +29682,7 @@ async function readReportFile(file, cwd, sink) {
   const full = path3.resolve(cwd, file);
   let size;
   try {
-    size = (await stat2(full)).size;
+    size = (await stat(full)).size;
   } catch (e) {
     throw ConfigError.at(file, `cannot read the report: ${describeFsError(e)}`);
   }

@@ -7,7 +7,6 @@ import type { RunContext } from '../github/change.js'
 export interface RunSettings extends RunContext {
   apiUrl: string
   serverUrl: string
-  runAttempt?: number
 }
 
 /** Every action input and runner variable, read once, validated, typed (as actions/checkout's input-helper does). */
@@ -91,7 +90,6 @@ function readRun(env: NodeJS.ProcessEnv, problems: string[]): RunSettings | unde
     payload,
     sha: env.GITHUB_SHA ?? '',
     runId: number(env.GITHUB_RUN_ID),
-    runAttempt: number(env.GITHUB_RUN_ATTEMPT),
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
   }

@@ -1,5 +1,5 @@
 import { parseWithPositions, schemaProblems } from '../controls/positions.js'
-import { validateChangeRecord } from '../controls/schema.js'
+import { validateChangeRecord } from '../schemas.js'
 import { ConfigError } from '../errors.js'
 import type { ChangeRecord } from './model.js'
 

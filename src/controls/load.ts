@@ -2,7 +2,7 @@ import picomatch from 'picomatch'
 import { ConfigError, type InputProblem } from '../errors.js'
 import type { ApprovalRule, Control, ControlMap, Selector, SelectorKind, Waiver } from './model.js'
 import { parseWithPositions, schemaProblems, type YamlPositions } from './positions.js'
-import { validateControlMap } from './schema.js'
+import { validateControlMap } from '../schemas.js'
 
 type Raw = Record<string, unknown>
 

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv'
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 import { ConfigError, type InputProblem } from '../errors.js'
-import { describeSchemaError } from './schema.js'
+import { describeSchemaError } from '../schemas.js'
 
 /** Finds where a JSON-pointer-like path sits in the YAML source, for `FILE:LINE:COL` messages. */
 export class YamlPositions {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -131,5 +131,4 @@ async function prepareDir(dir: string): Promise<void> {
     await rm(dir, { recursive: true, force: true })
   }
   await mkdir(dir, { recursive: true })
-  await stat(dir)
 }

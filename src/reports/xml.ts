@@ -23,10 +23,12 @@ export async function streamXml(chunks: AsyncIterable<string>, reportPath: strin
   let depth = 0
   let sawRoot = false
   let tagStartLine = 1
+  // Bound once, on first use: captures start and stop for every message.
+  let onText: ((text: string) => void) | undefined
   const stream: XmlStream = {
     listenToText(on) {
       if (on && handlers.text) {
-        const onText = handlers.text.bind(handlers)
+        onText ??= handlers.text.bind(handlers)
         parser.on('text', onText)
         parser.on('cdata', onText)
       } else {

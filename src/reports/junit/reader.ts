@@ -1,12 +1,11 @@
 import type { SaxesTagPlain } from 'saxes'
-import { emitCase } from '../case-frame.js'
+import { emitCase, TextCapture } from '../case-frame.js'
 import { emptyStats, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
 import { extractTags, isTagProperty } from '../tags.js'
 import { firstLine, rootElementName, seconds, streamXml } from '../xml.js'
 import { attemptsOf, finalStatus, type CaseOutcome } from './status.js'
 
 const ROOTS = new Set(['testsuites', 'testsuite', 'testrun'])
-const MESSAGE_LIMIT = 500
 
 interface SuiteFrame {
   name: string
@@ -26,8 +25,8 @@ interface CaseFrame {
   message?: string
 }
 
-/** Where text is being captured and for what. */
-type Capture = { kind: 'message' } | { kind: 'property'; name: string } | null
+/** What the text being captured is for. */
+type CaptureTarget = { kind: 'message' } | { kind: 'property'; name: string } | null
 
 /**
  * One streaming reader for every JUnit dialect. Only the handful of elements that carry meaning
@@ -52,8 +51,8 @@ class JunitState {
   private readonly suites: SuiteFrame[] = []
   private rootTags: string[] = []
   private current: CaseFrame | null = null
-  private capture: Capture = null
-  private captured = ''
+  private captureFor: CaptureTarget = null
+  private readonly capture: TextCapture
   /** Depth of the `<properties>` element we are in, and whose it is. */
   private propertiesOwner: 'root' | 'suite' | 'case' | null = null
   /** A suite-level `<error>`/`<failure>` (no testcase around it) becomes a synthetic failed case. */
@@ -63,8 +62,10 @@ class JunitState {
     private readonly reportPath: string,
     private readonly stats: ReportStats,
     private readonly sink: CaseSink,
-    private readonly listenToText: (on: boolean) => void
-  ) {}
+    listenToText: (on: boolean) => void
+  ) {
+    this.capture = new TextCapture(listenToText)
+  }
 
   open(tag: SaxesTagPlain, line: number): void {
     const name = tag.name
@@ -154,20 +155,19 @@ class JunitState {
     else this.suites[this.suites.length - 1]?.tags.push(...tags)
   }
 
-  private startCapture(capture: Capture): void {
-    this.capture = capture
-    this.captured = ''
-    this.listenToText(true)
+  private startCapture(target: CaptureTarget): void {
+    this.captureFor = target
+    this.capture.start()
   }
 
   text(text: string): void {
-    if (this.capture && this.captured.length < MESSAGE_LIMIT * 4) this.captured += text
+    this.capture.text(text)
   }
 
   close(name: string): void {
     this.depth--
     const c = this.current
-    if (this.capture) this.endCapture(c)
+    if (this.captureFor) this.endCapture(c)
     if (c) {
       if (name === 'testcase') this.emitCase(c)
       else if (name === 'properties') this.propertiesOwner = null
@@ -193,11 +193,9 @@ class JunitState {
   }
 
   private endCapture(c: CaseFrame | null): void {
-    const capture = this.capture
-    const text = this.captured
-    this.capture = null
-    this.captured = ''
-    this.listenToText(false)
+    const capture = this.captureFor
+    const text = this.capture.stop()
+    this.captureFor = null
     if (capture?.kind === 'property') c?.properties.push({ name: capture.name, value: text.trim() })
     else if (c) c.message = firstLine(text)
     else if (this.suiteProblem) this.suiteProblem.message = firstLine(text)

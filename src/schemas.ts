@@ -1,8 +1,8 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import changeRecordSchema from '../../schema/change-record.schema.json' with { type: 'json' }
-import controlMapSchema from '../../schema/control-map.schema.json' with { type: 'json' }
-import manifestSchema from '../../schema/manifest.schema.json' with { type: 'json' }
+import changeRecordSchema from '../schema/change-record.schema.json' with { type: 'json' }
+import controlMapSchema from '../schema/control-map.schema.json' with { type: 'json' }
+import manifestSchema from '../schema/manifest.schema.json' with { type: 'json' }
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020
@@ -10,7 +10,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: false })
 addFormats(ajv)
 
-/** The shipped JSON Schemas, compiled once. */
+/** The three JSON Schemas the project ships (control map, change record, manifest), compiled once. */
 export const validateControlMap = ajv.compile(controlMapSchema)
 export const validateChangeRecord = ajv.compile(changeRecordSchema)
 export const validateManifest = ajv.compile(manifestSchema)
