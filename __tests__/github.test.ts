@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { runAction, type ActionRun } from './helpers/action.js'
-import { ghApproval, ghCommit, ghPull, ghReview, startFakeGitHub, WEB_FLOW, type FakeGitHub, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { BASE_SHA, ghApproval, ghCommit, ghFile, ghPull, ghReview, WEB_FLOW, type FakeGitHub, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { runGateScenario, type GateRun } from './helpers/gate-run.js'
 import { runCli, workspace } from './helpers/run.js'
 
 const HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
@@ -32,7 +32,7 @@ function prScenario(reviews: ReturnType<typeof ghReview>[], options: { commits?:
   return { pulls: { 42: { pr: ghPull(42, options.opener ?? 'alice', HEAD, commits.length), reviews, commits } } }
 }
 
-const PR_EVENT = { action: 'synchronize', number: 42, pull_request: { number: 42, head: { sha: HEAD } } }
+const PR_EVENT = { action: 'synchronize', number: 42, pull_request: { number: 42, head: { sha: HEAD }, base: { sha: BASE_SHA } } }
 
 let server: FakeGitHub | undefined
 afterEach(async () => {
@@ -40,26 +40,13 @@ afterEach(async () => {
   server = undefined
 })
 
-async function gate(scenario: Scenario, options: { map?: string; event?: string; payload?: object; sha?: string; inputs?: Record<string, string> } = {}): Promise<ActionRun & { dir: string }> {
-  server = await startFakeGitHub(scenario)
-  const dir = workspace({ '.github/sox-controls.yml': options.map ?? MAP(), 'reports/r.xml': REPORT, 'event.json': JSON.stringify(options.payload ?? PR_EVENT) })
-  const r = await runAction(dir, { 'github-token': 'ghs_faketoken', 'check-name': 'SOX compliance gate', 'upload-evidence': 'false', ...options.inputs }, {
-    GITHUB_API_URL: server.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'acme/ledger',
-    GITHUB_EVENT_NAME: options.event ?? 'pull_request',
-    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
-    GITHUB_SHA: options.sha ?? MERGE,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '1'
-  })
-  // Every scenario is also re-performed offline from the change record the action kept:
+async function gate(scenario: Scenario, options: { map?: string; event?: string; payload?: object; sha?: string; inputs?: Record<string, string> } = {}): Promise<GateRun> {
+  const r = await runGateScenario(scenario, { map: options.map ?? MAP(), report: REPORT, event: options.event, payload: options.payload ?? PR_EVENT, sha: options.sha ?? MERGE, inputs: options.inputs })
+  server = r.server
+  // Every scenario is also re-performed offline from the change record and maps the action kept:
   // the same rules must give the same decision through `sox-gate check --change`.
-  if (r.code !== 2 && existsSync(path.join(dir, 'sox-evidence/change.json'))) {
-    const offline = runCli(['check', '--change', 'sox-evidence/change.json', '--format', 'json', ...(options.inputs?.mode === 'report-only' ? ['--mode', 'report-only'] : [])], dir)
-    expect(JSON.parse(offline.stdout).decision).toBe(r.outputs.decision)
-  }
-  return { ...r, dir }
+  if (r.offline) expect(r.offline.decision).toBe(r.outputs.decision)
+  return r
 }
 
 const calls = () => (server?.requests ?? []).map((r) => `${r.method} ${r.path}`)
@@ -74,12 +61,16 @@ describe('segregation of duties through the bundled action and a fake GitHub API
       'GET /repos/acme/ledger/pulls/42',
       'GET /repos/acme/ledger/pulls/42/reviews',
       'GET /repos/acme/ledger/pulls/42/commits',
+      'GET /repos/acme/ledger/pulls/42/files',
+      'GET /repos/acme/ledger/contents/.github/sox-controls.yml',
       'POST /repos/acme/ledger/check-runs'
     ])
+    expect(server?.requests[4]?.query).toBe(`?ref=${BASE_SHA}`)
     expect(server?.requests[0]?.authorization).toBe('token ghs_faketoken')
     const check = server?.checkRuns[0]?.body as { head_sha: string; conclusion: string; name: string; output: { title: string; summary: string } }
     expect(check).toMatchObject({ head_sha: HEAD, conclusion: 'success', name: 'SOX compliance gate' })
-    expect(check.output.title).toBe('ALLOW: 2 of 2 controls passed, 0 failed, 0 waived')
+    expect(check.output.title).toBe('ALLOW: 3 of 3 controls passed, 0 failed, 0 waived')
+    expect(check.output.summary).toContain('no protected path changed (1 file checked')
     expect(check.output.summary).toContain('pull request #42 has 1 independent approval (carol) on head 9f8e7d6')
     const change = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/change.json'), 'utf8'))
     expect(change).toMatchObject({ repository: 'acme/ledger', sha: HEAD, event: 'pull_request', pullRequest: { number: 42, author: { login: 'alice' } }, problems: [] })
@@ -139,7 +130,8 @@ describe('segregation of duties through the bundled action and a fake GitHub API
   })
 
   test('direct push (no pull request for the commit): block, "direct push, no review"', async () => {
-    const r = await gate({ commitPulls: { [MERGE]: [] }, commits: { [MERGE]: ghCommit(MERGE, person('alice'), person('alice'), 'hotfix') } }, { event: 'push', payload: { ref: 'refs/heads/main', after: MERGE } })
+    const commit = ghCommit(MERGE, person('alice'), person('alice'), 'hotfix', { parents: [BASE_SHA], files: [ghFile('src/ledger/posting.ts')] })
+    const r = await gate({ commitPulls: { [MERGE]: [] }, commits: { [MERGE]: commit } }, { event: 'push', payload: { ref: 'refs/heads/main', after: MERGE } })
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain('direct push, no review: no pull request brought c0ffee0')
     expect(calls().slice(0, 2)).toEqual([`GET /repos/acme/ledger/commits/${MERGE}/pulls`, `GET /repos/acme/ledger/commits/${MERGE}`])
@@ -155,7 +147,7 @@ describe('segregation of duties through the bundled action and a fake GitHub API
   })
 
   test('merge queue: the pull request is named by the queue branch', async () => {
-    const payload = { action: 'checks_requested', merge_group: { head_sha: MERGE, head_ref: `refs/heads/gh-readonly-queue/main/pr-42-${OLD}`, base_sha: OLD, base_ref: 'refs/heads/main' } }
+    const payload = { action: 'checks_requested', merge_group: { head_sha: MERGE, head_ref: `refs/heads/gh-readonly-queue/main/pr-42-${OLD}`, base_sha: BASE_SHA, base_ref: 'refs/heads/main' } }
     const r = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), { event: 'merge_group', payload, sha: MERGE })
     expect(r.outputs.decision).toBe('allow')
     expect(calls()[0]).toBe('GET /repos/acme/ledger/pulls/42')
@@ -212,22 +204,23 @@ describe('more rules through the fake API (and, by the helper, through --change)
     expect(calls().filter((c) => c.endsWith('/commits'))).toHaveLength(3)
   })
 
-  test('waivers: approved by an author of the change gives no cover; by an independent person it does', async () => {
+  test('waivers: approved by an author of the change gives no cover; by a control owner who approved the change it does', async () => {
     const waived = (approver: string) => `version: 1
 system: ledger-service
+control-owners: [carol, frank]
 reports: ["reports/*.xml"]
 controls:
   - id: CM-07
     title: Nightly reconciliation runs
     tests: [{ tag: CM-07 }]
 waivers:
-  - { id: EXC-1, control: CM-07, reason: reconciliation job down, requested-by: alice, approved-by: ${approver}, expires: "2099-01-01T00:00:00Z" }
+  - { id: EXC-1, control: CM-07, reason: reconciliation job down, requested-by: alice, approved-by: ${approver}, expires: "2026-12-20T00:00:00Z" }
 `
     const byAuthor = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)], { commits: [ghCommit(HEAD, person('alice'), person('frank'), 'x')] }), { map: waived('frank') })
     expect(byAuthor.outputs.decision).toBe('block')
-    expect(byAuthor.stdout).toContain('waiver EXC-1 gives no cover: approved by frank, an author of the change')
+    expect(byAuthor.stdout).toContain('waiver EXC-1 gives no cover: frank is an author of the change (committer of 9f8e7d6)')
     await server?.close()
-    const independent = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), { map: waived('gina') })
+    const independent = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), { map: waived('carol') })
     expect(independent.outputs).toMatchObject({ decision: 'allow', waived: '1' })
   })
 })
@@ -275,9 +268,8 @@ describe('the GitHub API failing', () => {
 describe('the check run', () => {
   test('more than 50 annotations go out in batches of 50; failing tests carry their source file and line', async () => {
     const cases = Array.from({ length: 60 }, (_, i) => `<testcase name="case ${i} [CM-01]" file="src/ledger/post.test.ts" line="${i + 10}"><failure message="boom ${i}"/></testcase>`).join('')
-    server = await startFakeGitHub(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]))
-    const dir = workspace({ '.github/sox-controls.yml': MAP(), 'reports/r.xml': `<testsuite name="posting">${cases}</testsuite>`, 'event.json': JSON.stringify(PR_EVENT) })
-    const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false' }, { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/ledger', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_SHA: MERGE, GITHUB_RUN_ID: '1' })
+    const r = await runGateScenario(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), { map: MAP(), report: `<testsuite name="posting">${cases}</testsuite>`, payload: PR_EVENT, sha: MERGE })
+    server = r.server
     expect(r.outputs.decision).toBe('block')
     const run = server.checkRuns[0]
     const first = (run?.body.output as { annotations: { path: string; start_line: number; title: string; message: string }[] }).annotations
@@ -291,12 +283,11 @@ describe('the check run', () => {
   test('a map with 120 failing controls sends 50 + 50 + 20 annotations', async () => {
     const controls = Array.from({ length: 120 }, (_, i) => `  - { id: C${i}, title: t, tests: [{ tag: C${i} }] }`).join('\n')
     const map = `version: 1\nsystem: s\nreports: ["reports/*.xml"]\ncontrols:\n${controls}\n`
-    const r = await gate({ pulls: {} }, { map })
+    const r = await gate(prScenario([ghReview('carol', 'APPROVED', HEAD, T1)]), { map })
     expect(r.outputs.decision).toBe('block')
     const run = server?.checkRuns[0]
     expect((run?.body.output as { annotations: unknown[] }).annotations).toHaveLength(50)
     expect(run?.updates.map((u) => (u.output as { annotations: unknown[] }).annotations.length)).toEqual([50, 20])
-    expect(calls().filter((c) => c.startsWith('GET'))).toEqual([])
   })
 
   test('report-only: a block is published as neutral so a rollout does not block merges', async () => {

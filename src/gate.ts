@@ -7,6 +7,7 @@ import type { ChangeRecord } from './change/model.js'
 import { loadControlMap } from './controls/load.js'
 import type { ControlMap } from './controls/model.js'
 import { Evaluation } from './engine/evaluate.js'
+import type { TrustDecision } from './engine/trust.js'
 import type { GateResult, ReportResult } from './engine/result.js'
 import { ConfigError, type InputProblem } from './errors.js'
 import { decodeChunks } from './reports/decode.js'
@@ -14,7 +15,9 @@ import { discoverReports } from './discover.js'
 import { readReport } from './reports/read.js'
 
 export interface GateOptions {
+  /** The map that judges: `trust.judging`. */
   map: ControlMap
+  trust: TrustDecision
   /** Report globs; when empty the control map's `reports:` are used. */
   reportGlobs: readonly string[]
   now: Date
@@ -42,7 +45,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const { map } = options
   const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map.reports
   const files = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? 'reports' : map.file)
-  const evaluation = new Evaluation({ map, now: options.now, change: options.change })
+  const evaluation = new Evaluation({ map, now: options.now, change: options.change, trust: options.trust })
   const reports: ReportResult[] = []
   const problems: InputProblem[] = []
   for (const file of files) {

@@ -42,6 +42,8 @@ export function describeSchemaError(e: ErrorObject): { message: string; key?: st
       return { message: 'must not be empty' }
     case 'minimum':
       return { message: `must be at least ${String(p.limit)}` }
+    case 'maximum':
+      return { message: `must be at most ${String(p.limit)}` }
     case 'uniqueItems':
       return { message: 'must not list the same item twice' }
     default:

@@ -6,9 +6,13 @@ type Schemas = components['schemas']
 type SimpleUser = Schemas['simple-user']
 type Review = Schemas['pull-request-review']
 type Commit = Schemas['commit']
-type PullRequest = Pick<Schemas['pull-request'], 'id' | 'number' | 'html_url' | 'title' | 'state' | 'user' | 'merged_at' | 'merge_commit_sha' | 'commits'> & {
+type PullRequest = Pick<Schemas['pull-request'], 'id' | 'number' | 'html_url' | 'title' | 'state' | 'user' | 'merged_at' | 'merge_commit_sha' | 'commits' | 'changed_files'> & {
   head: Pick<Schemas['pull-request']['head'], 'sha' | 'ref' | 'label'>
+  base: Pick<Schemas['pull-request']['base'], 'sha' | 'ref' | 'label'>
 }
+type DiffEntry = Schemas['diff-entry']
+type ContentFile = Schemas['content-file']
+type Comparison = Pick<Schemas['commit-comparison'], 'url' | 'html_url' | 'status' | 'ahead_by' | 'behind_by' | 'total_commits' | 'commits' | 'files'>
 type CheckRun = Pick<Schemas['check-run'], 'id' | 'html_url' | 'name' | 'head_sha' | 'status' | 'conclusion'>
 type EnvironmentApproval = Schemas['environment-approvals']
 
@@ -62,7 +66,7 @@ export interface GitPerson {
   login: string | null
 }
 
-export function ghCommit(sha: string, author: GitPerson, committer: GitPerson, message: string): Commit {
+export function ghCommit(sha: string, author: GitPerson, committer: GitPerson, message: string, options: { parents?: string[]; files?: DiffEntry[] } = {}): Commit {
   const url = `https://api.github.com/repos/acme/ledger/commits/${sha}`
   const linked = (p: GitPerson) => (p.login ? ghUser(p.login) : null)
   return {
@@ -81,13 +85,34 @@ export function ghCommit(sha: string, author: GitPerson, committer: GitPerson, m
     },
     author: linked(author),
     committer: linked(committer),
-    parents: []
+    parents: (options.parents ?? []).map((p) => ({ sha: p, url: `https://api.github.com/repos/acme/ledger/commits/${p}` })),
+    ...(options.files ? { files: options.files } : {})
   }
 }
 
 export const WEB_FLOW: GitPerson = { name: 'GitHub', email: 'noreply@github.com', login: 'web-flow' }
 
-export function ghPull(number: number, opener: string, headSha: string, commits: number, merged?: { at: string; sha: string }): PullRequest {
+/** The base commit every pull request of the tests is opened against, unless told otherwise. */
+export const BASE_SHA = 'ba5eba5eba5eba5eba5eba5eba5eba5eba5eba5e'
+
+/** A file a change touches, as GitHub's pull request files and compare list it. */
+export function ghFile(filename: string, status: DiffEntry['status'] = 'modified', previous?: string): DiffEntry {
+  return {
+    sha: 'f1'.repeat(20),
+    filename,
+    status,
+    additions: 3,
+    deletions: status === 'added' ? 0 : 1,
+    changes: status === 'added' ? 3 : 4,
+    blob_url: `https://github.com/acme/ledger/blob/${'f1'.repeat(20)}/${filename}`,
+    raw_url: `https://github.com/acme/ledger/raw/${'f1'.repeat(20)}/${filename}`,
+    contents_url: `https://api.github.com/repos/acme/ledger/contents/${filename}?ref=${'f1'.repeat(20)}`,
+    patch: '@@ -1 +1 @@',
+    ...(previous ? { previous_filename: previous } : {})
+  }
+}
+
+export function ghPull(number: number, opener: string, headSha: string, commits: number, merged?: { at: string; sha: string }, base = BASE_SHA, changedFiles = 1): PullRequest {
   return {
     id: 1_000_000 + number,
     number,
@@ -98,7 +123,9 @@ export function ghPull(number: number, opener: string, headSha: string, commits:
     merged_at: merged?.at ?? null,
     merge_commit_sha: merged?.sha ?? null,
     commits,
-    head: { sha: headSha, ref: 'feature/posting', label: `acme:feature/posting` }
+    changed_files: changedFiles,
+    head: { sha: headSha, ref: 'feature/posting', label: `acme:feature/posting` },
+    base: { sha: base, ref: 'main', label: 'acme:main' }
   }
 }
 
@@ -122,7 +149,11 @@ export interface Fault {
 }
 
 export interface Scenario {
-  pulls?: Record<number, { pr: PullRequest; reviews: Review[]; commits: Commit[] }>
+  pulls?: Record<number, { pr: PullRequest; reviews: Review[]; commits: Commit[]; files?: DiffEntry[] }>
+  /** File texts by `owner/repo@ref`, then path: what GET /repos/{o}/{r}/contents/{path}?ref= serves. */
+  contents?: Record<string, Record<string, string>>
+  /** GET /repos/{o}/{r}/compare/{base}...{head}, by `base...head`. */
+  compares?: Record<string, { commits: Commit[]; files: DiffEntry[] }>
   /** GET /repos/{o}/{r}/commits/{sha}/pulls */
   commitPulls?: Record<string, PullRequest[]>
   /** GET /repos/{o}/{r}/commits/{sha} */
@@ -138,6 +169,7 @@ export interface RecordedRequest {
   path: string
   query: string
   authorization?: string
+  accept?: string
   body?: unknown
 }
 
@@ -163,7 +195,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     for await (const c of req) chunks.push(c as Buffer)
     const raw = Buffer.concat(chunks).toString('utf8')
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined
-    requests.push({ method: req.method ?? '', path: url.pathname, query: url.search, authorization: req.headers.authorization, body })
+    requests.push({ method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.search, authorization: req.headers.authorization, accept: req.headers.accept, body })
     const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(url.pathname))
     if (fault) {
       fault.times--
@@ -177,11 +209,18 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       const c = scenario.commits?.[hit[1] as string]
       return c ? send(res, 200, c) : send(res, 404, { message: 'No commit found for SHA' })
     }
-    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/pulls\/(\d+)(\/reviews|\/commits)?$/))) {
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/pulls\/(\d+)(\/reviews|\/commits|\/files)?$/))) {
       const pull = scenario.pulls?.[Number(hit[1])]
       if (!pull) return send(res, 404, { message: 'Not Found' })
       if (!hit[2]) return send(res, 200, pull.pr)
-      return sendPage(req, res, url, hit[2] === '/reviews' ? pull.reviews : pull.commits)
+      return sendPage(req, res, url, hit[2] === '/reviews' ? pull.reviews : hit[2] === '/files' ? (pull.files ?? []) : pull.commits)
+    }
+    if (req.method === 'GET' && (hit = m(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/))) return sendContent(req, res, `${hit[1]}/${hit[2]}`, decodeURIComponent(hit[3] as string), url.searchParams.get('ref') ?? 'HEAD')
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/compare\/([^/]+)$/))) {
+      const compare = scenario.compares?.[decodeURIComponent(hit[1] as string)]
+      if (!compare) return send(res, 404, { message: 'Not Found' })
+      const body: Comparison = { url: '', html_url: '', status: 'ahead', ahead_by: compare.commits.length, behind_by: 0, total_commits: compare.commits.length, commits: compare.commits, files: compare.files.slice(0, 300) }
+      return send(res, 200, body)
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
     if (req.method === 'POST' && url.pathname === '/repos/acme/ledger/check-runs') {
@@ -197,6 +236,32 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       return send(res, 200, { id: run.id, html_url: `https://github.com/acme/ledger/runs/${run.id}` })
     }
     send(res, 404, { message: `fake GitHub has no ${req.method} ${url.pathname}` })
+  }
+  /** The contents API in both media types: raw text, or the JSON object with base64 content. */
+  function sendContent(req: IncomingMessage, res: ServerResponse, repo: string, file: string, ref: string): void {
+    const text = scenario.contents?.[`${repo}@${ref}`]?.[file]
+    if (text === undefined) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' })
+    if (/application\/vnd\.github(\.v3)?\.raw/.test(req.headers.accept ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/vnd.github.raw; charset=utf-8', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999' })
+      res.end(text)
+      return
+    }
+    const sha = 'c0'.repeat(20)
+    const body: ContentFile = {
+      type: 'file',
+      encoding: 'base64',
+      size: Buffer.byteLength(text),
+      name: file.split('/').pop() as string,
+      path: file,
+      content: Buffer.from(text).toString('base64'),
+      sha,
+      url: `https://api.github.com/repos/${repo}/contents/${file}?ref=${ref}`,
+      git_url: `https://api.github.com/repos/${repo}/git/blobs/${sha}`,
+      html_url: `https://github.com/${repo}/blob/${ref}/${file}`,
+      download_url: `https://raw.githubusercontent.com/${repo}/${ref}/${file}`,
+      _links: { self: `https://api.github.com/repos/${repo}/contents/${file}?ref=${ref}`, git: `https://api.github.com/repos/${repo}/git/blobs/${sha}`, html: `https://github.com/${repo}/blob/${ref}/${file}` }
+    }
+    send(res, 200, body)
   }
   function sendPage(req: IncomingMessage, res: ServerResponse, url: URL, items: unknown[]): void {
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), scenario.maxPerPage ?? 100)

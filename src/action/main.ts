@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { ChangeRecord } from '../change/model.js'
@@ -7,8 +8,13 @@ import { ConfigError, formatProblem } from '../errors.js'
 import { writeBundle } from '../evidence/bundle.js'
 import { runMetadata } from '../evidence/run-metadata.js'
 import { uploadBundle } from '../evidence/upload.js'
-import { loadControlMapFile, runGate } from '../gate.js'
-import { evaluatedSha, readChange } from '../github/change.js'
+import { loadControlMap } from '../controls/load.js'
+import { INTEGRITY_CONTROL_ID } from '../controls/protected.js'
+import { decideJudge, integrityFailed } from '../engine/judge.js'
+import type { TrustDecision } from '../engine/trust.js'
+import { runGate } from '../gate.js'
+import { evaluatedSha, readChange, readDeploymentApprovals } from '../github/change.js'
+import { describeLocation, parseMapLocation, readTrust, TrustedMapUnreadable } from '../github/trust.js'
 import { publishCheckRun } from '../github/check-run.js'
 import { createClient, type GitHubClient } from '../github/client.js'
 import { renderCheckRun } from '../render/check-run.js'
@@ -26,18 +32,19 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
   try {
     settings = readSettings()
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
-    const map = await loadControlMapFile(settings.controlMap, settings.workspace)
-    const change = await changeFor(map, settings, client)
-    const result = await runGate({ map, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
+    const judged = await judge(settings, client)
+    const { map, change, trust } = judged
+    const result = await runGate({ map, trust, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))
     core.setOutput('failed', String(result.counts.failed))
     core.setOutput('waived', String(result.counts.waived))
+    core.setOutput('emergency', String(result.emergency))
     core.info(renderText(map, result))
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await keepEvidence(settings, map, result, change)
+    const evidence = await keepEvidence(settings, judged, result)
     await publishCheck(client, settings, map, result, evidence.note)
     await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -51,6 +58,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     }
     if (result.decision === 'block') {
       if (settings.mode === 'enforce') core.setFailed(`SOX compliance gate: ${headline(result)}`)
+      else if (integrityFailed(result)) core.setFailed(`SOX compliance gate: ${headline(result)} — ${INTEGRITY_CONTROL_ID} failed, so report-only does not apply (the mode may come from the change itself)`)
       else core.warning(`SOX compliance gate (report-only, not enforced): ${headline(result)}`)
     }
   } catch (e) {
@@ -72,31 +80,72 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
   }
 }
 
+interface Judged {
+  /** The map that judges (SPEC §9), the workspace's proposed map, and the trusted one (null: none). */
+  map: ControlMap
+  proposed: ControlMap
+  trusted: ControlMap | null
+  change: ChangeRecord
+  trust: TrustDecision
+}
+
 /**
- * The change record, read only when the map needs one (an approval control or a waiver). Outside
- * Actions there is none; without a token it is a record whose problem fails every approval control.
+ * Trust, decided before anything is evaluated: the change record (always: which files the change
+ * touches decides which map judges it), the trusted map read through the API — at the change's
+ * base, or in a policy repository — and the workspace's copy as the *proposed* map. Nothing here
+ * ever falls back to the workspace when the trusted map cannot be read.
  */
-async function changeFor(map: ControlMap, settings: ActionSettings, client: GitHubClient | undefined): Promise<ChangeRecord | undefined> {
-  if (!map.controls.some((c) => c.approval) && map.waivers.length === 0) return undefined
+async function judge(settings: ActionSettings, client: GitHubClient | undefined): Promise<Judged> {
   const run = settings.run
-  if (!run) return undefined
-  if (!client) {
-    return { version: 1, repository: `${run.owner}/${run.repo}`, sha: evaluatedSha(run), event: run.eventName, pullRequest: null, commits: [], commitsComplete: false, reviews: [], problems: ['no github-token: the pull request and its reviews cannot be read'] }
+  const location = parseMapLocation(settings.controlMap)
+  const where = describeLocation(location)
+  if (!run) throw ConfigError.at(where, 'not running in GitHub Actions (GITHUB_REPOSITORY is not set): the change and its trusted control map cannot be read; outside Actions use `sox-gate check`')
+  if (!client) throw ConfigError.at(where, 'no github-token: the change and its trusted control map cannot be read (the gate never trusts the workspace\'s copy alone)')
+  const policyClient = location.kind === 'policy' && settings.policyToken ? createClient({ token: settings.policyToken, baseUrl: run.apiUrl, warn: (m) => core.warning(m) }) : client
+  const change = await readChange(client, run, { deploymentApprovals: false })
+  const proposedText = location.kind === 'repository' ? await readWorkspaceMap(location.path, settings.workspace) : undefined
+  let read
+  try {
+    read = await readTrust({ repo: client, policy: policyClient }, run, change, location, { path: location.kind === 'repository' ? location.path : where, text: proposedText ?? '' })
+  } catch (e) {
+    if (e instanceof TrustedMapUnreadable) throw ConfigError.at(where, e.message)
+    throw e
   }
+  const trustedLabel = read.facts.source === 'policy' ? where : read.facts.path
+  const trusted = read.trustedText === null ? null : loadControlMap(read.trustedText, trustedLabel)
+  // In policy mode the workspace holds no map that could judge: the policy map is both.
+  const proposed = proposedText === undefined ? (trusted as ControlMap) : loadControlMap(proposedText, location.path)
+  if (proposedText === undefined) {
+    read.facts.proposedPath = read.facts.path
+    read.facts.proposedSha256 = read.facts.sha256 as string
+  }
+  change.trust = read.facts
+  const trust = decideJudge(proposed, trusted, change)
   // Read whenever a deployment is in play, so the record shows who approved it even if no control requires it.
-  const deploymentApprovals = settings.environment !== undefined || map.controls.some((c) => c.approval?.deploymentApproval)
-  return readChange(client, run, { deploymentApprovals, environment: settings.environment })
+  if (settings.environment !== undefined || trust.judging.controls.some((c) => c.approval?.deploymentApproval)) {
+    await readDeploymentApprovals(client, run, change, settings.environment)
+  }
+  return { map: trust.judging, proposed, trusted, change, trust }
+}
+
+async function readWorkspaceMap(file: string, workspace: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(workspace, file), 'utf8')
+  } catch (e) {
+    throw ConfigError.at(file, `cannot read the control map: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+  }
 }
 
 /**
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, map: ControlMap, result: GateResult, change: ChangeRecord | undefined): Promise<{ note?: string; problem?: string }> {
+async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult): Promise<{ note?: string; problem?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
-    written = await writeBundle({ dir, cwd: settings.workspace, map, result, change, mode: settings.mode, run: runMetadata(process.env) })
+    const { map, proposed, trusted, change } = judged
+    written = await writeBundle({ dir, cwd: settings.workspace, map, proposed, trusted, result, change, mode: settings.mode, run: runMetadata(process.env) })
   } catch (e) {
     return { problem: `could not write the evidence bundle to ${settings.evidenceDir}: ${e instanceof ConfigError ? e.problems.map((p) => p.message).join('; ') : (e as Error).message}` }
   }

@@ -16,6 +16,8 @@ export interface ActionSettings {
   reports: string[]
   mode: 'enforce' | 'report-only'
   githubToken: string
+  /** Reads a policy repository's control map (`control-map: OWNER/REPO/PATH@REF`); default github-token. */
+  policyToken: string
   checkName: string
   environment?: string
   evidenceDir: string
@@ -52,6 +54,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     reports: core.getMultilineInput('reports'),
     mode: mode as ActionSettings['mode'],
     githubToken: core.getInput('github-token'),
+    policyToken: core.getInput('policy-token') || core.getInput('github-token'),
     checkName: core.getInput('check-name') || 'SOX compliance gate',
     environment: core.getInput('environment') || undefined,
     evidenceDir: core.getInput('evidence-dir') || 'sox-evidence',

@@ -44,8 +44,41 @@ export interface DeploymentApproval {
   comment?: string
 }
 
+/** A file the change touches, as GitHub lists it (pull request files, or a compare). */
+export interface ChangedFile {
+  path: string
+  /** GitHub's word: added, removed, modified, renamed, copied, changed, unchanged. */
+  status: string
+  /** The old path of a renamed or copied file: moving a protected file away touches it too. */
+  previousPath?: string
+}
+
+/**
+ * Which control map judges the change, and the facts that decide it (SPEC §9), read at the edge
+ * before evaluation so that offline re-performance reaches the same decision.
+ */
+export interface TrustFacts {
+  /** `base`: the map at the change's base; `policy`: a map in a policy repository; `first-adoption`: no map at the base. */
+  source: 'base' | 'policy' | 'first-adoption'
+  /** Repository and path of the trusted map, and the commit or ref it was read at. */
+  repository: string
+  path: string
+  ref: string | null
+  /** sha256 of the trusted map's bytes; null on first adoption (there is none). */
+  sha256: string | null
+  /** The workspace's copy: the map this change proposes. */
+  proposedPath: string
+  proposedSha256: string
+  /** Every file the change touches; `filesComplete` is false when GitHub lists fewer than there are. */
+  files: ChangedFile[]
+  filesComplete: boolean
+  /** How the trusted map was found, in words, for the reasons. */
+  note: string
+}
+
 export interface ChangeRecord {
-  version: 1
+  /** 2 since the trust facts; version 1 records still load. */
+  version: 1 | 2
   repository: string
   /** The commit the gate evaluates (and the check run is created on). */
   sha: string
@@ -57,6 +90,10 @@ export interface ChangeRecord {
     title?: string
     author: Account
     headSha: string
+    /** The base commit the pull request was compared with: where its trusted map is read. */
+    baseSha?: string
+    /** How many files GitHub says the pull request changes: the files list must hold them all. */
+    changedFiles?: number
     state?: string
     mergedAt?: string | null
   } | null
@@ -66,6 +103,10 @@ export interface ChangeRecord {
   reviews: ChangeReview[]
   /** The run's environment reviews, when they were asked for. */
   deployment?: { environment?: string; approvals: DeploymentApproval[] }
+  /** The evaluated commit's first parent, when no pull request brought it (a direct push). */
+  parentSha?: string
+  /** Which map judges and what the change touches (version 2). */
+  trust?: TrustFacts
   /** What could not be read: any entry makes every approval control fail. */
   problems: string[]
 }

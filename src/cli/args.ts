@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 export class UsageError extends Error {}
 
 export const USAGE = `usage:
-  sox-gate check    [--controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
+  sox-gate check    [--controls FILE] [--base-controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
                     [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]
   sox-gate validate [--controls FILE]
   sox-gate verify   DIR
@@ -13,6 +13,8 @@ exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usa
 export interface CheckArgs {
   command: 'check'
   controls: string
+  /** The trusted map (SPEC §9): the one at the change's base, or a policy repository's. */
+  baseControls?: string
   reports: string[]
   change?: string
   evidence?: string
@@ -35,6 +37,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
       strict: true,
       options: {
         controls: { type: 'string' },
+        'base-controls': { type: 'string' },
         reports: { type: 'string', multiple: true },
         change: { type: 'string' },
         evidence: { type: 'string' },
@@ -53,7 +56,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   const [command, ...rest] = positionals
   if (values.help || command === 'help' || command === undefined) return { command: 'help', debug }
   const allowed: Record<string, string[]> = {
-    check: ['controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug'],
+    check: ['controls', 'base-controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug'],
     validate: ['controls', 'debug'],
     verify: ['debug']
   }
@@ -70,6 +73,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   return {
     command: 'check',
     controls,
+    baseControls: values['base-controls'],
     reports: values.reports ?? [],
     change: values.change,
     evidence: values.evidence,

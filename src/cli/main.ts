@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { decideJudge, integrityFailed } from '../engine/judge.js'
 import { ConfigError } from '../errors.js'
 import { writeBundle } from '../evidence/bundle.js'
 import { runMetadata } from '../evidence/run-metadata.js'
@@ -46,15 +47,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0
       }
       case 'check': {
-        const map = await loadControlMapFile(args.controls, io.cwd)
+        const proposed = await loadControlMapFile(args.controls, io.cwd)
+        const trusted = args.baseControls === undefined ? undefined : await loadControlMapFile(args.baseControls, io.cwd)
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
-        const result = await runGate({ map, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
+        const trust = decideJudge(proposed, trusted, change)
+        const map = trust.judging
+        const result = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
         const evidence =
-          args.evidence === undefined ? undefined : await writeBundle({ dir: path.resolve(io.cwd, args.evidence), cwd: io.cwd, map, result, change, mode: args.mode, run: runMetadata(io.env) })
+          args.evidence === undefined
+            ? undefined
+            : await writeBundle({ dir: path.resolve(io.cwd, args.evidence), cwd: io.cwd, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) })
         const evidenceInfo = evidence ? { dir: args.evidence as string, manifestSha256: evidence.manifestSha256, files: evidence.files } : undefined
         if (args.format === 'json') io.stdout(JSON.stringify({ ...decisionObject(map, result), ...(evidenceInfo ? { evidence: evidenceInfo } : {}) }, null, 2) + '\n')
         else io.stdout(renderText(map, result) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})\n` : ''))
-        return result.decision === 'allow' || args.mode === 'report-only' ? 0 : 1
+        return result.decision === 'allow' || (args.mode === 'report-only' && !integrityFailed(result)) ? 0 : 1
       }
     }
   } catch (e) {

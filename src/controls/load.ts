@@ -1,5 +1,6 @@
 import picomatch from 'picomatch'
 import { ConfigError, type InputProblem } from '../errors.js'
+import { INTEGRITY_CONTROL_ID } from './protected.js'
 import type { ApprovalRule, Control, ControlMap, Selector, SelectorKind, Waiver } from './model.js'
 import { parseWithPositions, schemaProblems, type YamlPositions } from './positions.js'
 import { validateControlMap } from '../schemas.js'
@@ -43,6 +44,9 @@ function build(raw: Raw, file: string, source: string, positions: YamlPositions)
     version: 1,
     system: raw.system as string,
     owner: raw.owner as string | undefined,
+    controlOwners: ((raw['control-owners'] as string[] | undefined) ?? []).map((l) => l.toLowerCase()),
+    protectedPaths: (raw['protected-paths'] as string[] | undefined) ?? [],
+    maxWaiverDays: (raw['max-waiver-days'] as number | undefined) ?? 30,
     reports: (raw.reports as string[] | undefined) ?? [],
     controls,
     waivers
@@ -81,7 +85,8 @@ function buildApproval(a: Raw): ApprovalRule {
     blockOnChangesRequested: (a['block-on-changes-requested'] as boolean | undefined) ?? true,
     deploymentApproval: (a['deployment-approval'] as boolean | undefined) ?? false,
     allowedApprovers: (a['allowed-approvers'] as string[] | undefined) ?? [],
-    allowUnlinkedAuthors: (a['allow-unlinked-authors'] as boolean | undefined) ?? false
+    allowUnlinkedAuthors: (a['allow-unlinked-authors'] as boolean | undefined) ?? false,
+    waivable: (a.waivable as boolean | undefined) ?? false
   }
 }
 
@@ -100,6 +105,14 @@ function semanticProblems(map: ControlMap, positions: YamlPositions): InputProbl
       const problem = selectorProblem(s)
       if (problem) problems.push({ file, line: s.line, col: s.col, message: `control "${c.id}": ${problem}` })
     }
+  }
+  for (const [i, glob] of map.protectedPaths.entries()) {
+    const problem = selectorProblem({ kind: 'file', pattern: glob, line: 0, col: 0 })
+    if (problem) problems.push({ file, ...positions.of(['protected-paths', i]), message: `protected-paths: ${problem.replace('file glob', 'glob')}` })
+  }
+  if (firstById.has(INTEGRITY_CONTROL_ID)) {
+    const c = firstById.get(INTEGRITY_CONTROL_ID) as Control
+    problems.push({ file, line: c.line, col: c.col, message: `control id "${INTEGRITY_CONTROL_ID}" is the gate's own built-in control: choose another id` })
   }
   const waiverIds = new Map<string, Waiver>()
   for (const w of map.waivers) {

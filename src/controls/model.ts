@@ -24,6 +24,8 @@ export interface ApprovalRule {
   deploymentApproval: boolean
   allowedApprovers: string[]
   allowUnlinkedAuthors: boolean
+  /** A waiver may cover this control; such a waiver is an emergency change (SPEC §9). */
+  waivable: boolean
 }
 
 export interface Control extends Located {
@@ -64,6 +66,12 @@ export interface ControlMap {
   version: 1
   system: string
   owner?: string
+  /** Lower-cased logins who may approve protected changes and waivers (SPEC §9). */
+  controlOwners: string[]
+  /** Globs of paths beyond the always-protected ones whose change needs an owner's approval. */
+  protectedPaths: string[]
+  /** A waiver gives cover only when it expires at most this many days after the evaluation. */
+  maxWaiverDays: number
   reports: string[]
   controls: Control[]
   waivers: Waiver[]

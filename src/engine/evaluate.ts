@@ -1,4 +1,3 @@
-import { resolveAuthors } from '../change/identity.js'
 import type { ChangeRecord } from '../change/model.js'
 import type { Control, ControlMap } from '../controls/model.js'
 import { CaseMasker } from '../reports/mask.js'
@@ -8,7 +7,8 @@ import { ControlIndex } from './mapping.js'
 import type { ControlResult, GateResult, Reason, ReportResult, TestCounts, Totals } from './result.js'
 import { TestTable } from './test-table.js'
 import { evaluateTestsControl, MatchedTests } from './tests-control.js'
-import { evaluateWaivers } from './waivers.js'
+import { decideTrust, type TrustDecision } from './trust.js'
+import { evaluateWaivers, type WaiverContext } from './waivers.js'
 
 export interface EvaluationInput {
   map: ControlMap
@@ -16,6 +16,11 @@ export interface EvaluationInput {
   now: Date
   /** The change record, when one was read or given: approval controls and waivers need it. */
   change?: ChangeRecord
+  /**
+   * Which map judges and SOX-GATE-INTEGRITY, decided before evaluation (SPEC §9); `map` must be
+   * its judging map. Without it, `map` is taken as both trusted and proposed.
+   */
+  trust?: TrustDecision
 }
 
 /**
@@ -29,7 +34,11 @@ export class Evaluation {
   private reportIndex = -1
   private readonly masker = new CaseMasker()
 
+  private readonly trust: TrustDecision
+
   constructor(private readonly input: EvaluationInput) {
+    this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change })
+    if (this.trust.judging !== input.map) throw new Error('the evaluation must use the map that trust decided judges the change')
     this.index = new ControlIndex(input.map.controls)
   }
 
@@ -61,13 +70,15 @@ export class Evaluation {
   }
 
   finish(reports: ReportResult[]): GateResult {
-    const { map, now, change } = this.input
-    const changeAuthors = authorsForWaivers(change)
+    const { map, now } = this.input
+    const trust = this.trust
+    const waiverContext: WaiverContext = { now, owners: trust.owners, maxWaiverDays: trust.maxWaiverDays, approvals: trust.approvals }
     const perControl = map.controls.map(() => new MatchedTests())
     this.tests.forEach((name, status, flaky, controls, failure) => {
       for (const c of controls) perControl[c]?.add(name, status, flaky, failure)
     })
-    const controls = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, map, now, change, changeAuthors))
+    const evaluated = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, map, this.input.change, waiverContext))
+    const controls = trust.integrity ? [trust.integrity, ...evaluated] : evaluated
     const counts = {
       controls: controls.length,
       passed: controls.filter((c) => c.status === 'pass').length,
@@ -77,6 +88,15 @@ export class Evaluation {
     return {
       decision: counts.failed === 0 ? 'allow' : 'block',
       evaluatedAt: now.toISOString(),
+      emergency: controls.some((c) => c.emergency === true),
+      trust: {
+        judgedBy: trust.judgedBy,
+        trustedSha256: trust.trustedSha256,
+        proposedSha256: trust.proposedSha256,
+        owners: trust.owners,
+        touched: trust.touched,
+        ...(this.input.change?.trust ? { source: this.input.change.trust.source, note: this.input.change.trust.note } : {})
+      },
       counts,
       controls,
       reports,
@@ -89,9 +109,8 @@ function evaluateControl(
   control: Control,
   matched: MatchedTests,
   map: ControlMap,
-  now: Date,
   change: ChangeRecord | undefined,
-  changeAuthors: readonly string[] | undefined
+  waiverContext: WaiverContext
 ): ControlResult {
   const reasons: Reason[] = []
   let pass = true
@@ -119,11 +138,12 @@ function evaluateControl(
   }
   if (!pass) {
     const waivers = map.waivers.filter((w) => w.control === control.id)
-    const verdict = evaluateWaivers(waivers, now, changeAuthors)
+    const verdict = evaluateWaivers(waivers, control, waiverContext)
     result.reasons.push(...verdict.reasons)
     if (verdict.active) {
       result.status = 'waived'
       result.waiver = verdict.active.id
+      if (verdict.emergency) result.emergency = true
     }
   }
   return result
@@ -131,14 +151,4 @@ function evaluateControl(
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
-}
-
-/**
- * Everyone who wrote the change, in every role, by login and e-mail: a waiver's approver must be
- * none of them. Unknown (undefined) when there is no change record or it could not be read.
- */
-function authorsForWaivers(change: ChangeRecord | undefined): string[] | undefined {
-  if (!change || change.problems.length > 0 || !change.commitsComplete) return undefined
-  const authors = resolveAuthors(change, ['pr-author', 'commit-authors', 'committers', 'co-authors'])
-  return authors.flatMap((a) => [a.login, a.email].filter((x): x is string => x !== undefined))
 }

@@ -49,6 +49,20 @@ export interface ControlResult {
   matchedTests: string[]
   /** The waiver that covers a failing control, when one does. */
   waiver?: string
+  /** True when a waiver covers an approval control: an emergency change (SPEC §9). */
+  emergency?: boolean
+}
+
+/** Which control map judged the change and why (SPEC §9), for every surface and the evidence. */
+export interface TrustSummary {
+  judgedBy: 'trusted' | 'proposed'
+  trustedSha256: string | null
+  proposedSha256: string
+  owners: string[]
+  /** Protected files the change touches, with the glob that protects each. */
+  touched: { path: string; glob: string }[]
+  source?: 'base' | 'policy' | 'first-adoption'
+  note?: string
 }
 
 /** A report as read: what its reader counted, plus where it is and the hash of its raw bytes. */
@@ -72,6 +86,9 @@ export interface GateResult {
   decision: 'allow' | 'block'
   /** The time the evaluation was done for (waiver expiry), ISO-8601. */
   evaluatedAt: string
+  /** True when an emergency waiver (of an approval control) gave cover. */
+  emergency: boolean
+  trust: TrustSummary
   counts: { controls: number; passed: number; failed: number; waived: number }
   controls: ControlResult[]
   reports: ReportResult[]

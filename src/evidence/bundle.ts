@@ -26,7 +26,11 @@ export interface BundleInputs {
   dir: string
   /** Where the reports' paths are relative to. */
   cwd: string
+  /** The map that judged the change (SPEC §9). */
   map: ControlMap
+  /** The workspace's map, and the trusted one read from outside the change (null when none). */
+  proposed: ControlMap
+  trusted: ControlMap | null
   result: GateResult
   change?: ChangeRecord
   mode: 'enforce' | 'report-only'
@@ -60,7 +64,8 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
     files.push({ path: rel, sha256: sha256(content), size: Buffer.byteLength(content) })
   }
 
-  await put('inputs/control-map.yml', x.map.source)
+  await put('inputs/control-map.yml', x.proposed.source)
+  if (x.trusted) await put('inputs/trusted-control-map.yml', x.trusted.source)
   const redactions = emptyCounts()
   const reports: Manifest['reports'] = []
   for (const [i, r] of x.result.reports.entries()) {
@@ -70,6 +75,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   }
   if (x.change) await put('change.json', stableJson(x.change))
   const controlMapSha256 = sha256(x.map.source)
+  const mapRecord = (m: ControlMap, bundlePath: string): Manifest['controlMap'] => ({ path: m.file, sha256: sha256(m.source), size: Buffer.byteLength(m.source), bundlePath })
   await put('decision.json', stableJson(decisionObject(x.map, x.result)))
   await put('summary.md', renderMarkdown(x.map, x.result))
   await put('controls.csv', renderCsv(x.map, x.result))
@@ -85,10 +91,13 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
     evaluatedAt: x.result.evaluatedAt,
     decision: x.result.decision,
     counts: x.result.counts,
-    controlMap: { path: x.map.file, sha256: controlMapSha256, size: Buffer.byteLength(x.map.source), bundlePath: 'inputs/control-map.yml' },
+    controlMap: mapRecord(x.proposed, 'inputs/control-map.yml'),
+    trustedControlMap: x.trusted ? mapRecord(x.trusted, 'inputs/trusted-control-map.yml') : null,
+    judgedBy: x.result.trust.judgedBy,
+    emergency: x.result.emergency,
     reports,
     change: x.change ? { bundlePath: 'change.json' } : null,
-    controls: x.result.controls.map((c) => ({ id: c.id, status: c.status, ...(c.waiver ? { waiver: c.waiver } : {}), tests: c.tests, matchedTests: c.matchedTests })),
+    controls: x.result.controls.map((c) => ({ id: c.id, status: c.status, ...(c.waiver ? { waiver: c.waiver } : {}), ...(c.emergency ? { emergency: true } : {}), tests: c.tests, matchedTests: c.matchedTests })),
     totals: x.result.totals,
     redactions,
     files

@@ -4,7 +4,7 @@ import type { ControlMap } from '../controls/model.js'
 import { latestOpinions } from '../engine/approval-control.js'
 import type { GateResult } from '../engine/result.js'
 import type { RedactionCounts } from '../reports/mask.js'
-import { headline } from '../render/words.js'
+import { emergencyBanner, headline, trustLine } from '../render/words.js'
 import type { RunMetadata } from './run-metadata.js'
 
 export interface HtmlInputs {
@@ -29,6 +29,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid 
 th{background:#f6f8fa}td.pass{color:#1a7f37;font-weight:600}td.fail{color:#cf222e;font-weight:600}td.waived{color:#9a6700;font-weight:600}
 ul{margin:0;padding-left:1.1rem}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
+.emergency{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}
 footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.decision{border:2px solid #000;color:#000;background:none}}
 `
@@ -40,7 +41,12 @@ export function renderHtml(x: HtmlInputs): string {
   parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`)
   parts.push(`<title>SOX gate evidence — ${esc(map.system)} — ${esc(result.decision.toUpperCase())}</title><style>${CSS}</style></head><body>`)
   parts.push(`<header><h1>SOX change-management gate — ${esc(map.system)}</h1>`)
-  parts.push(`<p><span id="decision" class="decision ${esc(result.decision)}">${esc(result.decision.toUpperCase())}</span> <strong id="headline">${esc(headline(result))}</strong></p></header>`)
+  parts.push(`<p><span id="decision" class="decision ${esc(result.decision)}">${esc(result.decision.toUpperCase())}</span> <strong id="headline">${esc(headline(result))}</strong></p>`)
+  const banner = emergencyBanner(result)
+  if (banner) parts.push(`<p id="emergency" class="emergency" role="alert">⚠ ${esc(banner)}</p>`)
+  const trust = trustLine(result)
+  if (trust) parts.push(`<p id="trust">${esc(trust)}</p>`)
+  parts.push('</header>')
   parts.push('<h2>Run</h2><dl>')
   const runRows: [string, string | null][] = [
     ['Evaluated at', result.evaluatedAt],

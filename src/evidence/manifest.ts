@@ -20,10 +20,14 @@ export interface Manifest {
   counts: { controls: number; passed: number; failed: number; waived: number }
   /** sha256 and size of the map as read; it is kept unchanged at bundlePath. */
   controlMap: { path: string; sha256: string; size: number; bundlePath: string }
+  /** The map read from outside the change, when there was one besides the proposed map. */
+  trustedControlMap?: { path: string; sha256: string; size: number; bundlePath: string } | null
+  judgedBy?: 'trusted' | 'proposed'
+  emergency?: boolean
   /** Each report as read: sha256 and size of the raw bytes (before masking), and where its masked copy is. */
   reports: (ReportResult & { bundlePath: string })[]
   change: { bundlePath: string } | null
-  controls: { id: string; status: ControlStatus; waiver?: string; tests: TestCounts; matchedTests: string[] }[]
+  controls: { id: string; status: ControlStatus; waiver?: string; emergency?: boolean; tests: TestCounts; matchedTests: string[] }[]
   totals: Totals
   /** How many values were masked in the reports kept, per kind — never the values. */
   redactions: RedactionCounts

@@ -6,6 +6,7 @@ import { loadChangeRecord } from '../change/load.js'
 import { loadControlMap } from '../controls/load.js'
 import { validateManifest } from '../schemas.js'
 import { Evaluation } from '../engine/evaluate.js'
+import { decideJudge } from '../engine/judge.js'
 import { ConfigError, formatProblem } from '../errors.js'
 import { decodeChunks } from '../reports/decode.js'
 import { readReport } from '../reports/read.js'
@@ -55,10 +56,13 @@ async function integrity(dir: string, manifest: Manifest): Promise<string[]> {
 async function reperform(dir: string, manifest: Manifest): Promise<string[]> {
   const at = (rel: string): string => path.join(dir, ...rel.split('/'))
   try {
-    const mapText = await readFile(at(manifest.controlMap.bundlePath), 'utf8')
-    const map = loadControlMap(mapText, manifest.controlMap.path)
+    const proposed = loadControlMap(await readFile(at(manifest.controlMap.bundlePath), 'utf8'), manifest.controlMap.path)
+    const trustedRecord = manifest.trustedControlMap
+    const trusted = trustedRecord ? loadControlMap(await readFile(at(trustedRecord.bundlePath), 'utf8'), trustedRecord.path) : undefined
     const change = manifest.change ? loadChangeRecord(await readFile(at(manifest.change.bundlePath), 'utf8'), manifest.change.bundlePath) : undefined
-    const evaluation = new Evaluation({ map, now: new Date(manifest.evaluatedAt), change })
+    // Which map judges is decided again from the bundle's own facts, exactly as the run decided it.
+    const trust = decideJudge(proposed, trusted, change)
+    const evaluation = new Evaluation({ map: trust.judging, now: new Date(manifest.evaluatedAt), change, trust })
     for (const r of manifest.reports) {
       evaluation.beginReport()
       // Read under its original path, so every reason names the same report as the original run.

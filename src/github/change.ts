@@ -29,7 +29,7 @@ export function evaluatedSha(ctx: RunContext): string {
 export async function readChange(client: GitHubClient, ctx: RunContext, options: { deploymentApprovals: boolean; environment?: string }): Promise<ChangeRecord> {
   const sha = evaluatedSha(ctx)
   const record: ChangeRecord = {
-    version: 1,
+    version: 2,
     repository: `${ctx.owner}/${ctx.repo}`,
     sha,
     event: ctx.eventName,
@@ -46,6 +46,7 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
       // A direct push: no review to find, but its commit's author still matters (waivers).
       const { data } = await client.rest.repos.getCommit({ ...repo, ref: sha })
       record.commits = [toCommit(data)]
+      if (data.parents[0]?.sha) record.parentSha = data.parents[0].sha
     } else {
       const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: number })
       record.pullRequest = {
@@ -54,6 +55,8 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
         title: pr.title,
         author: account(pr.user) ?? { login: 'ghost', type: 'User' },
         headSha: pr.head.sha,
+        baseSha: pr.base.sha,
+        changedFiles: pr.changed_files,
         state: pr.state,
         mergedAt: pr.merged_at
       }
@@ -65,27 +68,35 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
       record.commits = commits.map(toCommit)
       record.commitsComplete = commits.length < COMMIT_LIST_LIMIT && commits.length >= pr.commits
     }
-    if (options.deploymentApprovals) {
-      if (ctx.runId === undefined) record.problems.push('deployment approvals asked for, but GITHUB_RUN_ID is not set')
-      else {
-        const { data } = await client.rest.actions.getReviewsForRun({ ...repo, run_id: ctx.runId })
-        record.deployment = {
-          environment: options.environment,
-          approvals: data.map(
-            (a): DeploymentApproval => ({
-              user: account(a.user) ?? { login: 'ghost', type: 'User' },
-              state: a.state as DeploymentApproval['state'],
-              environments: a.environments.map((e) => e.name ?? '').filter(Boolean),
-              ...(a.comment ? { comment: a.comment } : {})
-            })
-          )
-        }
-      }
-    }
+    if (options.deploymentApprovals) await readDeploymentApprovals(client, ctx, record, options.environment)
   } catch (e) {
     record.problems.push(describeApiError(e))
   }
   return record
+}
+
+/** The run's environment reviews, into the record; a failure is one more problem (fail closed). */
+export async function readDeploymentApprovals(client: GitHubClient, ctx: RunContext, record: ChangeRecord, environment: string | undefined): Promise<void> {
+  if (ctx.runId === undefined) {
+    record.problems.push('deployment approvals asked for, but GITHUB_RUN_ID is not set')
+    return
+  }
+  try {
+    const { data } = await client.rest.actions.getReviewsForRun({ owner: ctx.owner, repo: ctx.repo, run_id: ctx.runId })
+    record.deployment = {
+      environment,
+      approvals: data.map(
+        (a): DeploymentApproval => ({
+          user: account(a.user) ?? { login: 'ghost', type: 'User' },
+          state: a.state as DeploymentApproval['state'],
+          environments: a.environments.map((e) => e.name ?? '').filter(Boolean),
+          ...(a.comment ? { comment: a.comment } : {})
+        })
+      )
+    }
+  } catch (e) {
+    record.problems.push(describeApiError(e))
+  }
 }
 
 async function pullRequestNumber(client: GitHubClient, ctx: RunContext, sha: string): Promise<number | undefined> {

@@ -1,5 +1,6 @@
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult, TestRef } from '../engine/result.js'
+import { integrityFailed } from '../engine/judge.js'
 import { renderMarkdown } from './markdown.js'
 import { headline, mainReasons } from './words.js'
 
@@ -32,7 +33,8 @@ export interface CheckRunContent {
  * and line where the report gives them, else the report and the test's line in it).
  */
 export function renderCheckRun(map: ControlMap, result: GateResult, options: { mode: 'enforce' | 'report-only'; workspace: string; evidenceNote: string }): CheckRunContent {
-  const conclusion = result.decision === 'allow' ? 'success' : options.mode === 'report-only' ? 'neutral' : 'failure'
+  // SOX-GATE-INTEGRITY failing fails the check whatever the mode: the mode may come from the change.
+  const conclusion = result.decision === 'allow' ? 'success' : options.mode === 'report-only' && !integrityFailed(result) ? 'neutral' : 'failure'
   const title = (options.mode === 'report-only' && result.decision === 'block' ? `${headline(result)} (report-only)` : headline(result)).slice(0, 255)
   const summary = renderMarkdown(map, result, CHECK_TEXT_LIMIT - options.evidenceNote.length - 2) + '\n' + options.evidenceNote
   const annotations: CheckAnnotation[] = []

@@ -6,6 +6,8 @@ export function decisionObject(map: ControlMap, result: GateResult): Record<stri
   return {
     decision: result.decision,
     evaluatedAt: result.evaluatedAt,
+    emergency: result.emergency,
+    trust: result.trust,
     system: map.system,
     controlMap: map.file,
     counts: result.counts,
@@ -15,6 +17,7 @@ export function decisionObject(map: ControlMap, result: GateResult): Record<stri
       key: c.key,
       status: c.status,
       ...(c.waiver ? { waiver: c.waiver } : {}),
+      ...(c.emergency ? { emergency: true } : {}),
       reasons: c.reasons,
       tests: c.tests
     })),

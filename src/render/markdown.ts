@@ -1,6 +1,6 @@
 import type { ControlMap } from '../controls/model.js'
 import type { ControlResult, GateResult } from '../engine/result.js'
-import { headline, mainReasons, statusLabel, testsCell, totalsLine } from './words.js'
+import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, totalsLine, trustLine } from './words.js'
 
 const ICON: Record<ControlResult['status'], string> = { pass: '✅', fail: '❌', waived: '⚠️' }
 
@@ -14,10 +14,12 @@ export function renderMarkdown(map: ControlMap, result: GateResult, limit = SUMM
     '',
     `**${headline(result)}**`,
     '',
+    ...(emergencyBanner(result) ? [`> [!WARNING]`, `> **${emergencyBanner(result) as string}.**`, ''] : []),
     '| Control | Status | Tests | Reason |',
     '|---|---|---|---|'
   ]
-  const foot = ['', totalsLine(result), '', `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`]
+  const trust = trustLine(result)
+  const foot = ['', totalsLine(result), ...(trust ? ['', escapeCell(trust)] : []), '', `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`]
   const rows: string[] = []
   let size = [...head, ...foot].join('\n').length
   let cut = 0

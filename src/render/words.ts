@@ -36,3 +36,21 @@ export function totalsLine(result: GateResult): string {
   const files = result.reports.length
   return `${files} report${files === 1 ? '' : 's'}, ${t.cases} test cases (${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped), ${t.unmapped} not mapped to any control`
 }
+
+/** The banner every surface shows when an emergency waiver covered an approval control (SPEC §9). */
+export function emergencyBanner(result: GateResult): string | undefined {
+  if (!result.emergency) return undefined
+  const waived = result.controls.filter((c) => c.emergency).map((c) => `${c.id} (waiver ${c.waiver ?? '?'})`)
+  return `EMERGENCY CHANGE: the approval control ${waived.join(', ')} is covered by a waiver, not by an independent review`
+}
+
+/** Which control map judged the change, and why, in one sentence (SPEC §9). */
+export function trustLine(result: GateResult): string | undefined {
+  const t = result.trust
+  const short = (s: string | null): string => (s ? s.slice(0, 12) : '—')
+  if (!t.source) return undefined
+  if (t.source === 'first-adoption') return `Judged by the control map this change introduces (first adoption; sha256 ${short(t.proposedSha256)}).`
+  const trusted = `the trusted control map (${t.note ?? t.source}; sha256 ${short(t.trustedSha256)})`
+  const touched = t.touched.length ? ` Protected files changed: ${t.touched.map((x) => x.path).join(', ')}; control owners: ${t.owners.join(', ') || 'none named'}.` : ''
+  return t.judgedBy === 'proposed' ? `Judged by the proposed control map (sha256 ${short(t.proposedSha256)}), approved by a control owner; ${trusted} was checked first.${touched}` : `Judged by ${trusted}.${touched}`
+}

@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { runAction, type ActionRun } from './action.js'
+import { BASE_SHA, ghFile, startFakeGitHub, type FakeGitHub, type Scenario } from './fake-github.js'
+import { runCli, workspace } from './run.js'
+
+export interface GateRunOptions {
+  /** The workspace's control map: the one the change proposes. */
+  map: string
+  /** The map at the base, served by the contents API; undefined: the same as `map`; null: none (404). */
+  baseMap?: string | null
+  /** Files the change touches, given to every pull request of the scenario that has none. */
+  files?: ReturnType<typeof ghFile>[]
+  report: string
+  event?: string
+  payload: object
+  sha: string
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  /** More workspace files (path → text). */
+  workspaceFiles?: Record<string, string>
+}
+
+export interface GateRun extends ActionRun {
+  dir: string
+  server: FakeGitHub
+  /** The offline re-performance's decision, when the run reached one. */
+  offline?: { code: number; decision: string; stdout: string }
+}
+
+/**
+ * Runs dist/index.js on a pull request or push against a fake GitHub API that serves the control
+ * map at the base (as the contents API does), then re-performs the decision offline from what the
+ * action kept — change record, proposed and trusted maps — through `sox-gate check`.
+ */
+export async function runGateScenario(scenario: Scenario, o: GateRunOptions): Promise<GateRun> {
+  const baseMap = o.baseMap === undefined ? o.map : o.baseMap
+  const contents = { ...scenario.contents }
+  if (baseMap !== null && !contents[`acme/ledger@${BASE_SHA}`]) contents[`acme/ledger@${BASE_SHA}`] = { '.github/sox-controls.yml': baseMap }
+  const pulls = Object.fromEntries(Object.entries(scenario.pulls ?? {}).map(([n, p]) => [n, { ...p, files: p.files ?? o.files ?? [ghFile('src/ledger/posting.ts')] }]))
+  const server = await startFakeGitHub({ ...scenario, pulls, contents })
+  const dir = workspace({ '.github/sox-controls.yml': o.map, 'reports/r.xml': o.report, 'event.json': JSON.stringify(o.payload), ...o.workspaceFiles })
+  const r = await runAction(dir, { 'github-token': 'ghs_faketoken', 'check-name': 'SOX compliance gate', 'upload-evidence': 'false', ...o.inputs }, {
+    GITHUB_API_URL: server.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/ledger',
+    GITHUB_EVENT_NAME: o.event ?? 'pull_request',
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    GITHUB_SHA: o.sha,
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    ...o.env
+  })
+  return { ...r, dir, server, offline: reperform(dir, r) }
+}
+
+/** `sox-gate check` on what the action kept: the same rules must give the same decision offline. */
+export function reperform(dir: string, r: ActionRun): GateRun['offline'] {
+  const bundle = path.join(dir, 'sox-evidence')
+  if (r.code === 2 || !existsSync(path.join(bundle, 'change.json'))) return undefined
+  const args = ['check', '--format', 'json', '--change', 'sox-evidence/change.json', '--controls', 'sox-evidence/inputs/control-map.yml', '--now', evaluatedAt(bundle)]
+  if (existsSync(path.join(bundle, 'inputs/trusted-control-map.yml'))) args.push('--base-controls', 'sox-evidence/inputs/trusted-control-map.yml')
+  const offline = runCli(args, dir)
+  let decision = `exit ${offline.code}: ${offline.stderr}`
+  try {
+    decision = (JSON.parse(offline.stdout) as { decision: string }).decision
+  } catch {
+    // keep the exit code and stderr as the "decision", so the assertion shows what went wrong
+  }
+  return { code: offline.code, decision, stdout: offline.stdout }
+}
+
+function evaluatedAt(bundle: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(bundle, 'manifest.json'), 'utf8')) as { evaluatedAt: string }
+  return manifest.evaluatedAt
+}
