@@ -75,7 +75,10 @@ describe('sox-gate check: decisions and exit codes', () => {
     const r = runCli(['check', '--controls', 'examples/sox-controls.yml', '--change', 'examples/change.json', '--now', '2026-11-22T12:00:00Z', '--format', 'json'], ROOT)
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout)
-    expect(out.counts).toEqual({ controls: 4, passed: 4, failed: 0, waived: 0 })
+    expect(out.counts).toEqual({ controls: 5, passed: 5, failed: 0, waived: 0 })
+    // The example's change record names the map it was judged by (its sha256): the one given.
+    expect(out.controls[0]).toMatchObject({ id: 'SOX-GATE-INTEGRITY', status: 'pass' })
+    expect(out.controls[0].reasons[0].message).toMatch(/^no protected path changed \(3 files checked against 8 protected globs\); the control map at base 2b9e4a7 of pull request #1287 judges/)
     // bo co-authored the head commit (noreply e-mail), so only carol's approval on the head counts.
     const approval = out.controls.find((c: { id: string }) => c.id === 'CM-02')
     expect(approval.reasons.map((x: { message: string }) => x.message)).toEqual([

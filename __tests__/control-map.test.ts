@@ -57,9 +57,28 @@ describe('control map loader', () => {
       blockOnChangesRequested: true,
       deploymentApproval: false,
       allowedApprovers: [],
-      allowUnlinkedAuthors: false
+      allowUnlinkedAuthors: false,
+      waivable: false
     })
     expect(map.waivers[0]).toMatchObject({ id: 'EXC-1', requestedBy: 'alice', approvedBy: 'carol', expiresAt: Date.UTC(2026, 11, 5), line: 16 })
+    expect(map).toMatchObject({ controlOwners: [], protectedPaths: [], maxWaiverDays: 30 })
+  })
+
+  test('control-owners (lower-cased), protected-paths, max-waiver-days and waivable load; bad ones are FILE:LINE:COL errors', () => {
+    const ok = loadControlMap('version: 1\nsystem: s\ncontrol-owners: [Olivia, dan]\nprotected-paths: ["deploy/**"]\nmax-waiver-days: 7\ncontrols:\n  - { id: A, title: t, approval: { waivable: true } }\n', 'm.yml')
+    expect(ok).toMatchObject({ controlOwners: ['olivia', 'dan'], protectedPaths: ['deploy/**'], maxWaiverDays: 7 })
+    expect(ok.controls[0]?.approval?.waivable).toBe(true)
+    const bad = 'version: 1\nsystem: s\nmax-waiver-days: 91\nprotected-paths: ["deploy/[x"]\ncontrols:\n  - { id: SOX-GATE-INTEGRITY, title: t, tests: [{ tag: A }] }\n'
+    expect(() => loadControlMap(bad, 'm.yml')).toThrow('m.yml:3:18 /max-waiver-days: must be at most 90')
+    const noSchemaProblem = bad.replace('91', '30')
+    let message = ''
+    try {
+      loadControlMap(noSchemaProblem, 'm.yml')
+    } catch (e) {
+      message = (e as Error).message
+    }
+    expect(message).toContain('m.yml:6:5 control id "SOX-GATE-INTEGRITY" is the gate\'s own built-in control: choose another id')
+    expect(message).toContain('m.yml:4:19 protected-paths: invalid glob "deploy/[x"')
   })
 
   test('YAML syntax errors give FILE:LINE:COL', () => {

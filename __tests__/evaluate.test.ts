@@ -116,6 +116,7 @@ describe('evaluation of test controls', () => {
 describe('waivers', () => {
   const withWaiver = (waiver: string): string => `version: 1
 system: s
+control-owners: [carol]
 controls:
   - { id: A, title: t, tests: [{ tag: A }] }
   - { id: B, title: t, tests: [{ tag: B }] }
@@ -127,30 +128,31 @@ ${waiver}
     `  - { id: EXC-1, control: A, reason: outage hotfix, incident: INC-1, requested-by: alice, approved-by: carol, expires: "2026-12-05T00:00:00Z"${fields} }`
 
   test('an unexpired waiver approved by an independent person covers a failing control: allow, status waived', async () => {
-    const r = await evaluateInline(withWaiver(waiver('')), failingA, { authors: ['alice', 'bob@example.com'] })
+    const r = await evaluateInline(withWaiver(waiver('')), failingA, { authors: ['alice', 'bob@example.com'], approvers: ['carol'] })
     expect(r.decision).toBe('allow')
-    expect(r.counts).toEqual({ controls: 2, passed: 1, failed: 0, waived: 1 })
-    expect(r.controls[0]).toMatchObject({ status: 'waived', waiver: 'EXC-1' })
-    expect(r.controls[0]?.reasons.at(-1)?.message).toBe('waived by EXC-1 (requested by alice, approved by carol, expires 2026-12-05T00:00:00Z, incident INC-1): outage hotfix')
+    // The change record makes SOX-GATE-INTEGRITY a row: one map, given as trusted.
+    expect(r.counts).toEqual({ controls: 3, passed: 2, failed: 0, waived: 1 })
+    expect(r.controls[1]).toMatchObject({ id: 'A', status: 'waived', waiver: 'EXC-1' })
+    expect(r.controls[1]?.reasons.at(-1)?.message).toBe('waived by EXC-1 (requested by alice, approved by control owner carol on GitHub, expires 2026-12-05T00:00:00Z, incident INC-1): outage hotfix')
   })
 
   test('an expired waiver gives no cover', async () => {
-    const r = await evaluateInline(withWaiver(waiver('')), failingA, { authors: ['alice'], now: '2026-12-05T00:00:00Z' })
+    const r = await evaluateInline(withWaiver(waiver('')), failingA, { authors: ['alice'], approvers: ['carol'], now: '2026-12-05T00:00:00Z' })
     expect(r.decision).toBe('block')
-    expect(r.controls[0]?.reasons.at(-1)).toMatchObject({ code: 'waiver-expired', message: 'waiver EXC-1 gives no cover: expired at 2026-12-05T00:00:00Z' })
+    expect(r.controls[1]?.reasons.at(-1)).toMatchObject({ code: 'waiver-expired', message: 'waiver EXC-1 gives no cover: expired at 2026-12-05T00:00:00Z' })
   })
 
   test('a waiver approved by its requester (any case) gives no cover', async () => {
     const yaml = withWaiver(waiver('').replace('approved-by: carol', 'approved-by: Alice'))
-    const r = await evaluateInline(yaml, failingA, { authors: [] })
+    const r = await evaluateInline(yaml, failingA, { authors: [], approvers: ['Alice'] })
     expect(r.decision).toBe('block')
-    expect(r.controls[0]?.reasons.at(-1)?.code).toBe('waiver-self-approved')
+    expect(r.controls[1]?.reasons.at(-1)?.code).toBe('waiver-self-approved')
   })
 
   test('a waiver approved by an author of the change gives no cover', async () => {
-    const r = await evaluateInline(withWaiver(waiver('')), failingA, { authors: ['CAROL'] })
+    const r = await evaluateInline(withWaiver(waiver('')), failingA, { authors: ['CAROL'], approvers: ['carol'] })
     expect(r.decision).toBe('block')
-    expect(r.controls[0]?.reasons.at(-1)?.code).toBe('waiver-approved-by-author')
+    expect(r.controls[1]?.reasons.at(-1)?.code).toBe('waiver-approved-by-author')
   })
 
   test('without a change record the approver cannot be shown independent: no cover (fail closed)', async () => {
@@ -160,8 +162,8 @@ ${waiver}
   })
 
   test('a waiver for a passing control changes nothing', async () => {
-    const r = await evaluateInline(withWaiver(waiver('').replace('control: A', 'control: B')), failingA, { authors: [] })
-    expect(r.controls[1]).toMatchObject({ status: 'pass' })
-    expect(r.controls[1]?.waiver).toBeUndefined()
+    const r = await evaluateInline(withWaiver(waiver('').replace('control: A', 'control: B')), failingA, { authors: [], approvers: ['carol'] })
+    expect(r.controls[2]).toMatchObject({ id: 'B', status: 'pass' })
+    expect(r.controls[2]?.waiver).toBeUndefined()
   })
 })

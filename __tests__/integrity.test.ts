@@ -272,3 +272,11 @@ describe('first adoption and policy repositories', () => {
     expect(integrityRow(r).reasons[0]?.message).toContain('the policy map acme/compliance-policy/sox/ledger.yml@v3 judges')
   })
 })
+
+test('a "policy" map in the same repository is refused: its ref could be the change’s own branch', async () => {
+  const r = await runGateScenario(pr(byFrank), { map: BASE_MAP(), report: PASSING, payload: PR_EVENT, sha: MERGE, inputs: { 'control-map': 'acme/ledger/.github/sox-controls.yml@feature/posting' } })
+  await r.server.close()
+  expect(r.code).toBe(2)
+  expect(r.outputs.decision).toBe('block')
+  expect(r.stdout).toContain('control-map names a policy map in this same repository')
+})

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { runAction } from './helpers/action.js'
-import { startFakeGitHub } from './helpers/fake-github.js'
+import { runActionInPullRequest } from './helpers/gate-run.js'
 import { runCli, workspace } from './helpers/run.js'
 
 const SECRETS = {
@@ -71,18 +70,16 @@ describe('masking reaches every surface', () => {
   })
 
   test('the job summary, the check run and the logs of the action', async () => {
-    const server = await startFakeGitHub({})
-    try {
-      const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': REPORT, 'event.json': '{}' })
-      const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false' }, { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/ledger', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_SHA: 'a'.repeat(40), GITHUB_RUN_ID: '9' })
+    {
+      const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': REPORT })
+      const r = await runActionInPullRequest(dir, { 'upload-evidence': 'false' })
+      const server = r.server
       expect(r.outputs.decision).toBe('block')
       expectNoSecret('the action log', r.stdout + r.stderr)
       expectNoSecret('the job summary', r.summary)
       expect(server.checkRuns).toHaveLength(1)
       expectNoSecret('the check run', JSON.stringify(server.checkRuns[0]?.body))
       expect(JSON.stringify(server.checkRuns[0]?.body)).toContain('[REDACTED-CARD-1111]')
-    } finally {
-      await server.close()
     }
   })
 })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { runAction } from './helpers/action.js'
+import { runActionInPullRequest } from './helpers/gate-run.js'
 import { startFakeResults, unzip, type FakeResults } from './helpers/fake-results.js'
 import { workspace } from './helpers/run.js'
 
@@ -32,7 +32,7 @@ describe('evidence upload to the Actions results service', () => {
   test('the bytes received are the bundle, the finalize hash matches, artifact-id is the service\'s', async () => {
     results = await startFakeResults()
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING })
-    const r = await runAction(dir, { 'retention-days': '30' }, runnerEnv(results))
+    const r = await runActionInPullRequest(dir, { 'retention-days': '30' }, runnerEnv(results))
     expect(r.code).toBe(0)
     expect(r.outputs).toMatchObject({ decision: 'allow', 'artifact-id': '424242' })
     const twirp = results.calls.filter((c) => c.path.startsWith('/twirp/'))
@@ -55,7 +55,7 @@ describe('evidence upload to the Actions results service', () => {
   test('upload refused, evidence required: the step fails naming the cause, decision block, no artifact-id', async () => {
     results = await startFakeResults({ failCreate: true })
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING })
-    const r = await runAction(dir, { 'artifact-name': 'ledger-evidence' }, runnerEnv(results))
+    const r = await runActionInPullRequest(dir, { 'artifact-name': 'ledger-evidence' }, runnerEnv(results))
     expect(r.code).toBe(1)
     expect(r.outputs.decision).toBe('block')
     expect(r.outputs['artifact-id']).toBeUndefined()
@@ -65,7 +65,7 @@ describe('evidence upload to the Actions results service', () => {
   test('upload refused, evidence-required false: a warning, the decision stands, no artifact-id', async () => {
     results = await startFakeResults({ failCreate: true })
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING })
-    const r = await runAction(dir, { 'evidence-required': 'false' }, runnerEnv(results))
+    const r = await runActionInPullRequest(dir, { 'evidence-required': 'false' }, runnerEnv(results))
     expect(r.code).toBe(0)
     expect(r.outputs.decision).toBe('allow')
     expect(r.outputs['artifact-id']).toBeUndefined()
@@ -75,14 +75,14 @@ describe('evidence upload to the Actions results service', () => {
   test('a blocked change with an evidence failure stays blocked even when evidence is optional', async () => {
     results = await startFakeResults({ failCreate: true })
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': FAILING })
-    const r = await runAction(dir, { 'evidence-required': 'false' }, runnerEnv(results))
+    const r = await runActionInPullRequest(dir, { 'evidence-required': 'false' }, runnerEnv(results))
     expect(r.code).toBe(1)
     expect(r.outputs.decision).toBe('block')
   })
 
   test('a bundle that cannot be written (evidence-dir holds foreign files) fails the step', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING, 'out/keep.txt': 'mine' })
-    const r = await runAction(dir, { 'evidence-dir': 'out', 'upload-evidence': 'false' })
+    const r = await runActionInPullRequest(dir, { 'evidence-dir': 'out', 'upload-evidence': 'false' })
     expect(r.code).toBe(1)
     expect(r.outputs.decision).toBe('block')
     expect(r.outputs['evidence-sha256']).toBeUndefined()

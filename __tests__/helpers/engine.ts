@@ -6,9 +6,9 @@ import type { TestCase } from '../../src/reports/model.js'
 import { readTextCases } from './read.js'
 
 /** Evaluates inline JUnit reports (one string per report) against an inline control map. */
-export async function evaluateInline(mapYaml: string, reports: string[], options: { now?: string; authors?: string[]; change?: ChangeRecord } = {}): Promise<GateResult> {
+export async function evaluateInline(mapYaml: string, reports: string[], options: { now?: string; authors?: string[]; approvers?: string[]; change?: ChangeRecord } = {}): Promise<GateResult> {
   const map = loadControlMap(mapYaml, 'map.yml')
-  const change = options.change ?? (options.authors ? changeWrittenBy(options.authors) : undefined)
+  const change = options.change ?? (options.authors ? changeWrittenBy(options.authors, options.approvers) : undefined)
   const evaluation = new Evaluation({ map, now: new Date(options.now ?? '2026-11-22T12:00:00Z'), change })
   for (const [i, xml] of reports.entries()) {
     evaluation.beginReport()
@@ -22,8 +22,8 @@ export function testCase(partial: Partial<TestCase> & { name: string }): TestCas
   return { report: 'r.xml', line: 1, suite: '', classname: '', status: 'passed', properties: [], tags: [], attempts: ['passed'], ...partial }
 }
 
-/** A merged pull request whose commits were written by `authors` (logins, or e-mails of unlinked people). */
-export function changeWrittenBy(authors: string[]): ChangeRecord {
+/** A merged pull request whose commits were written by `authors` (logins, or e-mails of unlinked people), approved on its head by `approvers`. */
+export function changeWrittenBy(authors: string[], approvers: string[] = []): ChangeRecord {
   return {
     version: 1,
     repository: 'acme/ledger',
@@ -37,7 +37,7 @@ export function changeWrittenBy(authors: string[]): ChangeRecord {
       coAuthors: []
     })),
     commitsComplete: true,
-    reviews: [],
+    reviews: approvers.map((login, i) => ({ id: i + 1, user: { login, type: 'User' }, state: 'APPROVED' as const, commitId: 'e'.repeat(40), submittedAt: '2026-11-20T10:00:00Z' })),
     problems: []
   }
 }

@@ -42,7 +42,7 @@ export function ghUser(login: string, type: 'User' | 'Bot' = 'User', id = login.
 }
 
 let reviewIds = 80_000_000
-export function ghReview(login: string, state: Review['state'], commitId: string, submittedAt: string, type: 'User' | 'Bot' = 'User'): Review {
+export function ghReview(login: string, state: Review['state'], commitId: string, submittedAt: string, type: 'User' | 'Bot' = 'User', association: Review['author_association'] = 'MEMBER'): Review {
   const id = reviewIds++
   return {
     id,
@@ -55,7 +55,7 @@ export function ghReview(login: string, state: Review['state'], commitId: string
     _links: { html: { href: `https://github.com/acme/ledger/pull/42#pullrequestreview-${id}` }, pull_request: { href: 'https://api.github.com/repos/acme/ledger/pulls/42' } },
     submitted_at: submittedAt,
     commit_id: commitId,
-    author_association: 'MEMBER'
+    author_association: association
   }
 }
 
@@ -66,7 +66,12 @@ export interface GitPerson {
   login: string | null
 }
 
-export function ghCommit(sha: string, author: GitPerson, committer: GitPerson, message: string, options: { parents?: string[]; files?: DiffEntry[] } = {}): Commit {
+/**
+ * A commit as GitHub lists it. GitHub signs the commits its web-flow makes (web merges and
+ * edits), so those are verified unless told otherwise; others are unsigned unless `verified`.
+ */
+export function ghCommit(sha: string, author: GitPerson, committer: GitPerson, message: string, options: { parents?: string[]; files?: DiffEntry[]; verified?: boolean } = {}): Commit {
+  const verified = options.verified ?? committer === WEB_FLOW
   const url = `https://api.github.com/repos/acme/ledger/commits/${sha}`
   const linked = (p: GitPerson) => (p.login ? ghUser(p.login) : null)
   return {
@@ -81,6 +86,9 @@ export function ghCommit(sha: string, author: GitPerson, committer: GitPerson, m
       committer: { name: committer.name, email: committer.email, date: '2026-11-20T09:00:00Z' },
       message,
       comment_count: 0,
+      verification: verified
+        ? { verified: true, reason: 'valid', signature: '-----BEGIN PGP SIGNATURE-----\n…\n-----END PGP SIGNATURE-----', payload: `tree ${'ab'.repeat(20)}`, verified_at: '2026-11-20T09:00:01Z' }
+        : { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
       tree: { sha: 'ab'.repeat(20), url: 'https://api.github.com/repos/acme/ledger/git/trees/' + 'ab'.repeat(20) }
     },
     author: linked(author),

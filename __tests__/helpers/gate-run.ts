@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runAction, type ActionRun } from './action.js'
-import { BASE_SHA, ghFile, startFakeGitHub, type FakeGitHub, type Scenario } from './fake-github.js'
+import { BASE_SHA, ghCommit, ghFile, ghPull, ghReview, startFakeGitHub, WEB_FLOW, type FakeGitHub, type Scenario } from './fake-github.js'
 import { runCli, workspace } from './run.js'
 
 export interface GateRunOptions {
@@ -73,4 +73,38 @@ export function reperform(dir: string, r: ActionRun): GateRun['offline'] {
 function evaluatedAt(bundle: string): string {
   const manifest = JSON.parse(readFileSync(path.join(bundle, 'manifest.json'), 'utf8')) as { evaluatedAt: string }
   return manifest.evaluatedAt
+}
+
+const PR_HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
+const PR_MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
+
+/**
+ * runAction, on a pull request as GitHub would run it: #42 by alice, approved on its head by
+ * carol, touching no protected path, with the workspace's control map also served at the base.
+ * For tests about something else than who approved (reports, evidence, masking, upload).
+ */
+export async function runActionInPullRequest(dir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun & { server: FakeGitHub }> {
+  const mapPath = inputs['control-map'] ?? '.github/sox-controls.yml'
+  const mapFile = path.join(dir, mapPath)
+  const contents: Record<string, Record<string, string>> = existsSync(mapFile) ? { [`acme/ledger@${BASE_SHA}`]: { [mapPath.replace(/^\.\//, '')]: readFileSync(mapFile, 'utf8') } } : {}
+  const commit = ghCommit(PR_HEAD, { name: 'Alice', email: 'alice@acme.example', login: 'alice' }, WEB_FLOW, 'Post entries atomically')
+  const server = await startFakeGitHub({ pulls: { 42: { pr: ghPull(42, 'alice', PR_HEAD, 1), reviews: [ghReview('carol', 'APPROVED', PR_HEAD, '2026-11-20T10:00:00Z')], commits: [commit], files: [ghFile('src/ledger/posting.ts')] } }, contents })
+  const eventFile = path.join(dir, '.github-event.json')
+  writeFileSync(eventFile, JSON.stringify({ action: 'synchronize', number: 42, pull_request: { number: 42, head: { sha: PR_HEAD }, base: { sha: BASE_SHA } } }))
+  try {
+    const r = await runAction(dir, { 'github-token': 'ghs_faketoken', ...inputs }, {
+      GITHUB_API_URL: server.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/ledger',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventFile,
+      GITHUB_SHA: PR_MERGE,
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '1',
+      ...env
+    })
+    return { ...r, server }
+  } finally {
+    await server.close()
+  }
 }

@@ -100,6 +100,10 @@ async function judge(settings: ActionSettings, client: GitHubClient | undefined)
   const location = parseMapLocation(settings.controlMap)
   const where = describeLocation(location)
   if (!run) throw ConfigError.at(where, 'not running in GitHub Actions (GITHUB_REPOSITORY is not set): the change and its trusted control map cannot be read; outside Actions use `sox-gate check`')
+  if (location.kind === 'policy' && `${location.owner}/${location.repo}`.toLowerCase() === `${run.owner}/${run.repo}`.toLowerCase()) {
+    // A ref of this repository is one the change can move (its own branch): no trust anchor.
+    throw ConfigError.at(where, 'control-map names a policy map in this same repository: a change can point that at a ref it controls. Give the path alone (the map is then read at the change\'s base), or keep the map in a repository the change cannot edit')
+  }
   if (!client) throw ConfigError.at(where, 'no github-token: the change and its trusted control map cannot be read (the gate never trusts the workspace\'s copy alone)')
   const policyClient = location.kind === 'policy' && settings.policyToken ? createClient({ token: settings.policyToken, baseUrl: run.apiUrl, warn: (m) => core.warning(m) }) : client
   const change = await readChange(client, run, { deploymentApprovals: false })

@@ -1,9 +1,12 @@
 import type { AuthorSource } from '../controls/model.js'
 import type { ChangeRecord, GitIdentity } from './model.js'
 
-/** GitHub's own committer on web merges and edits: never an author of the change. */
-export function isWebFlow(id: GitIdentity): boolean {
-  return id.account?.login.toLowerCase() === 'web-flow' || id.email?.toLowerCase() === 'noreply@github.com'
+/**
+ * GitHub's own committer on web merges and edits, and so no author of the change — but only on a
+ * commit GitHub signed (SPEC §10): anyone can write `noreply@github.com` into an unsigned commit.
+ */
+export function isWebFlow(id: GitIdentity, verified: boolean | undefined): boolean {
+  return verified === true && (id.account?.login.toLowerCase() === 'web-flow' || id.email?.toLowerCase() === 'noreply@github.com')
 }
 
 /** The login in GitHub's noreply forms: `ID+login@users.noreply.github.com`, `login@users.noreply.github.com`. */
@@ -54,7 +57,7 @@ export function resolveAuthors(change: ChangeRecord, sources: readonly AuthorSou
   if (sources.includes('pr-author') && change.pullRequest) add({ login: change.pullRequest.author.login }, 'PR author', false)
   for (const c of change.commits) {
     if (sources.includes('commit-authors')) add({ ...c.author, login: c.author.account?.login }, `author of ${short(c.sha)}`, true)
-    if (sources.includes('committers') && !isWebFlow(c.committer)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short(c.sha)}`, false)
+    if (sources.includes('committers') && !isWebFlow(c.committer, c.verified)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short(c.sha)}`, false)
     if (sources.includes('co-authors')) for (const co of c.coAuthors) add(co, `co-author of ${short(c.sha)}`, true)
   }
   return [...byKey.values()]

@@ -22,6 +22,8 @@ export interface ChangeCommit {
   sha: string
   author: GitIdentity
   committer: GitIdentity
+  /** GitHub's `verification.verified`: only a commit GitHub signed has a web-flow committer to except. */
+  verified?: boolean
   /** `Co-authored-by:` trailers of the message. */
   coAuthors: { name: string; email: string }[]
 }
@@ -35,6 +37,8 @@ export interface ChangeReview {
   /** The commit the review was made on. */
   commitId: string | null
   submittedAt: string | null
+  /** OWNER, MEMBER, COLLABORATOR (write access), CONTRIBUTOR, NONE…: only write access approves (SPEC §10). */
+  authorAssociation?: string
 }
 
 export interface DeploymentApproval {
@@ -92,6 +96,8 @@ export interface ChangeRecord {
     headSha: string
     /** The base commit the pull request was compared with: where its trusted map is read. */
     baseSha?: string
+    /** The commit a merge produced (merge, squash or rebase): besides the head, the only commit that was approved. */
+    mergeCommitSha?: string | null
     /** How many files GitHub says the pull request changes: the files list must hold them all. */
     changedFiles?: number
     state?: string

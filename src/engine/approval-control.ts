@@ -28,6 +28,8 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
   }
   const pr = change.pullRequest
   if (!pr) return fail('no-pull-request', `direct push, no review: no pull request brought ${short(change.sha)}`)
+  const wrong = notTheApprovedCommit(change)
+  if (wrong) return fail('not-approved-commit', wrong)
   if (!change.commitsComplete) {
     return fail('commits-incomplete', `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`)
   }
@@ -59,7 +61,7 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
       reasons.push({ code: 'review-dismissed', effect: 'info', message: `${who}'s review was dismissed: it does not count`, people: [who] })
       continue
     }
-    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed)
+    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed) ?? withoutWriteAccess(review, change)
     if (why) reasons.push({ code: why.code, effect: 'info', message: why.message, people: [who] })
     else qualifying.push(who)
   }
@@ -122,4 +124,30 @@ function deploymentReason(change: ChangeRecord, authorByLogin: Map<string, Autho
     effect: 'fail',
     message: `no independent deployment approval${env ? ` for ${env}` : ''}${rejected.length ? `: ${rejected.join('; ')}` : ' was given for this run'}`
   }
+}
+
+/** Write access, as GitHub tells it on the review: only these approvals count (SPEC §10). */
+const WRITE_ACCESS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+
+/**
+ * Why an approval does not count for lack of write access: a second account of the author, or
+ * any outsider on a public repository, can approve. Version 1 records did not keep the
+ * association; from version 2 on, a missing one does not count either.
+ */
+export function withoutWriteAccess(review: ChangeReview, change: ChangeRecord): { code: string; message: string } | undefined {
+  if (change.version < 2) return undefined
+  const association = review.authorAssociation
+  if (association && WRITE_ACCESS.has(association)) return undefined
+  return { code: 'approval-without-write-access', message: `${review.user?.login ?? 'ghost'} approved but has no write access to the repository (author_association ${association ?? 'unknown'}): it does not count` }
+}
+
+/**
+ * A push, dispatch or deployment must ship the commit that was approved: the pull request's head,
+ * or the commit its merge produced — not an earlier commit of it (SPEC §10).
+ */
+export function notTheApprovedCommit(change: ChangeRecord): string | undefined {
+  const pr = change.pullRequest
+  if (!pr || change.version < 2 || ['pull_request', 'pull_request_target', 'merge_group'].includes(change.event)) return undefined
+  if (change.sha === pr.headSha || (pr.mergeCommitSha && change.sha === pr.mergeCommitSha)) return undefined
+  return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ''}, and ${short(change.sha)} is another of its commits`
 }

@@ -1,6 +1,6 @@
 import { resolveAuthors, type Author } from '../change/identity.js'
 import type { ChangeRecord } from '../change/model.js'
-import { latestOpinions } from './approval-control.js'
+import { latestOpinions, withoutWriteAccess } from './approval-control.js'
 
 /** Every role counts here, whatever an approval control's `authors:` narrows: the map may be the change's own. */
 const EVERY_AUTHOR_ROLE = ['pr-author', 'commit-authors', 'committers', 'co-authors'] as const
@@ -33,6 +33,7 @@ export function headApprovals(change: ChangeRecord): HeadApprovals {
     if (author) discounted.set(login, `${r.user.login} is an author of the change (${author.roles.join(', ')})`)
     else if (r.user.type === 'Bot') discounted.set(login, `${r.user.login} is a bot account`)
     else if (!head || r.commitId !== head) discounted.set(login, `${r.user.login}'s approval is on ${(r.commitId ?? 'no commit').slice(0, 7)}, not on head ${(head ?? '?').slice(0, 7)}`)
+    else if (withoutWriteAccess(r, change)) discounted.set(login, `${r.user.login} has no write access to the repository (author_association ${r.authorAssociation ?? 'unknown'})`)
     else independent.add(login)
   }
   return { independent, discounted, unlinked: authors.filter((a) => a.unlinked), authors }

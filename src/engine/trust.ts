@@ -44,7 +44,9 @@ export function decideTrust(input: TrustInput): TrustDecision {
   const facts = change?.trust
   const trustedSha256 = trusted ? mapSha256(trusted) : null
   const proposedSha256 = mapSha256(proposed)
-  const base = { trustedSha256, proposedSha256, owners: trusted?.controlOwners ?? [], maxWaiverDays: trusted?.maxWaiverDays ?? 30 }
+  // Who approved is known only from a readable change whose authors can all be known.
+  const known = change && change.problems.length === 0 && change.commitsComplete ? headApprovals(change) : undefined
+  const base = { trustedSha256, proposedSha256, owners: trusted?.controlOwners ?? [], maxWaiverDays: trusted?.maxWaiverDays ?? 30, approvals: known }
   const row = (pass: boolean, reasons: Reason[]): ControlResult => ({
     id: INTEGRITY_CONTROL_ID,
     title: 'Nothing in the change loosens the rules it is judged by',
@@ -72,8 +74,8 @@ export function decideTrust(input: TrustInput): TrustDecision {
     }
   }
 
-  const judgedByTrusted = (integrity: ControlResult, touched: TrustDecision['touched'] = [], approvals?: HeadApprovals): TrustDecision =>
-    trusted ? { ...base, judging: trusted, judgedBy: 'trusted', integrity, touched, approvals } : { ...base, judging: proposed, judgedBy: 'proposed', integrity, touched, approvals }
+  const judgedByTrusted = (integrity: ControlResult, touched: TrustDecision['touched'] = []): TrustDecision =>
+    trusted ? { ...base, judging: trusted, judgedBy: 'trusted', integrity, touched } : { ...base, judging: proposed, judgedBy: 'proposed', integrity, touched }
 
   if (change.problems.length > 0) {
     return judgedByTrusted(row(false, change.problems.map((p) => ({ code: 'change-unreadable', effect: 'fail', message: `the change could not be read, so who changed what cannot be known: ${p}` }))))
@@ -81,7 +83,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
   if (facts.source !== 'first-adoption' && !trusted) {
     return judgedByTrusted(row(false, [{ code: 'trusted-map-missing', effect: 'fail', message: `the change record names a trusted map (${facts.repository}/${facts.path}@${short(facts.ref)}) that was not given` }]))
   }
-  const approvals = headApprovals(change)
+  const approvals = known ?? headApprovals(change)
   const pr = change.pullRequest
   const where = `${facts.note}`
 
@@ -90,14 +92,13 @@ export function decideTrust(input: TrustInput): TrustDecision {
     const blockers = independenceBlockers(change, approvals)
     const approvers = [...approvals.independent]
     if (blockers.length === 0 && approvers.length > 0) {
-      return { ...base, judging: proposed, judgedBy: 'proposed', touched, approvals, integrity: row(true, [{ code: 'first-adoption', effect: 'pass', message: `the control map is introduced by this change (${facts.proposedPath}; ${where}): it judges the change, approved independently by ${approvers.join(', ')} on head ${short(pr?.headSha)}; from the next change on, the map at the base judges`, people: approvers }]) }
+      return { ...base, judging: proposed, judgedBy: 'proposed', touched, integrity: row(true, [{ code: 'first-adoption', effect: 'pass', message: `the control map is introduced by this change (${facts.proposedPath}; ${where}): it judges the change, approved independently by ${approvers.join(', ')} on head ${short(pr?.headSha)}; from the next change on, the map at the base judges`, people: approvers }]) }
     }
     return {
       ...base,
       judging: proposed,
       judgedBy: 'proposed',
       touched,
-      approvals,
       integrity: row(false, [
         { code: 'first-adoption-unapproved', effect: 'fail', message: `the control map is introduced by this change (${facts.proposedPath}; ${where}): it needs an approval on the head commit by someone who is not an author of the change, and has none` },
         ...blockers,
@@ -111,17 +112,17 @@ export function decideTrust(input: TrustInput): TrustDecision {
   const ownersText = base.owners.length > 0 ? `control owners: ${base.owners.join(', ')}` : 'the trusted map names no control-owners'
   const source = facts.source === 'base' ? `the control map at ${where}` : `the policy map ${facts.repository}/${facts.path}@${facts.ref ?? '?'}`
   if (!facts.filesComplete) {
-    return judgedByTrusted(row(false, [{ code: 'files-incomplete', effect: 'fail', message: `GitHub lists only ${facts.files.length} of the files this change touches: it cannot be shown that no protected path changed; ${source} judges` }]), touched, approvals)
+    return judgedByTrusted(row(false, [{ code: 'files-incomplete', effect: 'fail', message: `GitHub lists only ${facts.files.length} of the files this change touches: it cannot be shown that no protected path changed; ${source} judges` }]), touched)
   }
   if (touched.length === 0) {
-    return judgedByTrusted(row(true, [{ code: 'no-protected-change', effect: 'pass', message: `no protected path changed (${facts.files.length} file${facts.files.length === 1 ? '' : 's'} checked against ${globs.length} protected globs); ${source} judges (sha256 ${short(trustedSha256)})` }]), touched, approvals)
+    return judgedByTrusted(row(true, [{ code: 'no-protected-change', effect: 'pass', message: `no protected path changed (${facts.files.length} file${facts.files.length === 1 ? '' : 's'} checked against ${globs.length} protected globs); ${source} judges (sha256 ${short(trustedSha256)})` }]), touched)
   }
   const files = touched.map((t) => t.path).join(', ')
   const owners = base.owners.filter((o) => approvals.independent.has(o))
   const blockers = independenceBlockers(change, approvals)
   if (owners.length > 0 && blockers.length === 0) {
     const judge = facts.source === 'base' ? `the proposed map (sha256 ${short(proposedSha256)}) judges this change; the trusted one was sha256 ${short(trustedSha256)}` : `${source} judges`
-    const decision: TrustDecision = facts.source === 'base' ? { ...base, judging: proposed, judgedBy: 'proposed', touched, approvals } : { ...base, judging: trusted as ControlMap, judgedBy: 'trusted', touched, approvals }
+    const decision: TrustDecision = facts.source === 'base' ? { ...base, judging: proposed, judgedBy: 'proposed', touched } : { ...base, judging: trusted as ControlMap, judgedBy: 'trusted', touched }
     decision.integrity = row(true, [{ code: 'protected-change-approved', effect: 'pass', message: `protected files changed (${files}) and approved on head ${short(pr?.headSha)} by control owner ${owners.join(', ')}, who is not an author: ${judge}`, people: owners }])
     return decision
   }
@@ -132,8 +133,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
       ...(owners.length > 0 ? blockers : []),
       ...discountedReasons(approvals, base.owners)
     ]),
-    touched,
-    approvals
+    touched
   )
 }
 

@@ -56,13 +56,14 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
         author: account(pr.user) ?? { login: 'ghost', type: 'User' },
         headSha: pr.head.sha,
         baseSha: pr.base.sha,
+        mergeCommitSha: pr.merge_commit_sha,
         changedFiles: pr.changed_files,
         state: pr.state,
         mergedAt: pr.merged_at
       }
       const reviews = await client.paginate(client.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 })
       record.reviews = reviews.map(
-        (r): ChangeReview => ({ id: r.id, user: account(r.user), state: r.state as ChangeReview['state'], commitId: r.commit_id ?? null, submittedAt: r.submitted_at ?? null })
+        (r): ChangeReview => ({ id: r.id, user: account(r.user), state: r.state as ChangeReview['state'], commitId: r.commit_id ?? null, submittedAt: r.submitted_at ?? null, authorAssociation: r.author_association })
       )
       const commits = await client.paginate(client.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 })
       record.commits = commits.map(toCommit)
@@ -120,7 +121,7 @@ function account(user: { login: string; type: string } | null | undefined): Acco
 
 interface ApiCommit {
   sha: string
-  commit: { message: string; author: { name?: string; email?: string } | null; committer: { name?: string; email?: string } | null }
+  commit: { message: string; author: { name?: string; email?: string } | null; committer: { name?: string; email?: string } | null; verification?: { verified: boolean } }
   author: { login: string; type: string } | Record<string, never> | null
   committer: { login: string; type: string } | Record<string, never> | null
 }
@@ -131,5 +132,5 @@ function toCommit(c: ApiCommit): ChangeCommit {
     ...(git?.email ? { email: git.email } : {}),
     ...(user && 'login' in user && user.login ? { account: { login: user.login, type: user.type } } : {})
   })
-  return { sha: c.sha, author: identity(c.commit.author, c.author), committer: identity(c.commit.committer, c.committer), coAuthors: parseCoAuthors(c.commit.message) }
+  return { sha: c.sha, author: identity(c.commit.author, c.author), committer: identity(c.commit.committer, c.committer), verified: c.commit.verification?.verified === true, coAuthors: parseCoAuthors(c.commit.message) }
 }

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { BASE_SHA, ghCommit, ghPull, ghReview, WEB_FLOW, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { runGateScenario, type GateRun } from './helpers/gate-run.js'
+
+// SPEC §10: the commit deployed is the one approved, approved by someone with write access,
+// and GitHub's web-flow is excepted only on a commit GitHub signed.
+const HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
+const OLD = '1a2b3c4d5e6f708192a3b4c5d6e7f80912345678'
+const MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
+const T1 = '2026-11-20T10:00:00Z'
+const person = (login: string): GitPerson => ({ name: login[0]?.toUpperCase() + login.slice(1), email: `${login}@acme.example`, login })
+const MAP = `version: 1
+system: ledger-service
+control-owners: [olivia]
+reports: ["reports/*.xml"]
+controls:
+  - id: CM-01
+    title: Entries balance
+    tests: [{ tag: CM-01 }]
+  - id: CM-02
+    title: Changes are approved by someone other than their authors
+    approval: {}
+`
+const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>'
+const PR_EVENT = { action: 'synchronize', number: 42, pull_request: { number: 42, head: { sha: HEAD }, base: { sha: BASE_SHA } } }
+
+async function gate(scenario: Scenario, o: { event?: string; payload?: object; sha?: string } = {}): Promise<GateRun> {
+  const r = await runGateScenario(scenario, { map: MAP, report: REPORT, payload: o.payload ?? PR_EVENT, sha: o.sha ?? MERGE, event: o.event })
+  await r.server.close()
+  expect(r.offline?.decision).toBe(r.outputs.decision)
+  return r
+}
+
+/** CM-02's first reason, as decision.json keeps it. */
+function cm02(r: GateRun): string {
+  const decision = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/decision.json'), 'utf8')) as { controls: { id: string; reasons: { message: string }[] }[] }
+  return decision.controls.find((c) => c.id === 'CM-02')?.reasons[0]?.message ?? ''
+}
+
+describe('the right commit', () => {
+  // Merged pull request #42: OLD (later reverted by HEAD), then HEAD, approved on HEAD; merged as MERGE.
+  const merged = (): Scenario => {
+    const pr = ghPull(42, 'alice', HEAD, 2, { at: T1, sha: MERGE })
+    const commits = [ghCommit(OLD, person('alice'), person('alice'), 'add a shortcut'), ghCommit(HEAD, person('alice'), person('alice'), 'Revert "add a shortcut"')]
+    return { pulls: { 42: { pr, reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits } }, commitPulls: { [OLD]: [pr], [MERGE]: [pr], [HEAD]: [pr] } }
+  }
+
+  test('workflow_dispatch on an earlier, reverted commit of an approved PR: block, "not the commit that was approved"', async () => {
+    const r = await gate(merged(), { event: 'workflow_dispatch', payload: { ref: 'refs/heads/main' }, sha: OLD })
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('1a2b3c4 is not the commit that was approved: pull request #42 was approved on its head 9f8e7d6 and merged as c0ffee0, and 1a2b3c4 is another of its commits')
+  })
+
+  test('the merge commit and the head itself are the approved commits: allow', async () => {
+    expect((await gate(merged(), { event: 'workflow_dispatch', payload: { ref: 'refs/heads/main' }, sha: MERGE })).outputs.decision).toBe('allow')
+    expect((await gate(merged(), { event: 'workflow_dispatch', payload: { ref: 'refs/heads/main' }, sha: HEAD })).outputs.decision).toBe('allow')
+  })
+})
+
+describe('real reviewers: write access', () => {
+  const pr = (association: 'NONE' | 'CONTRIBUTOR' | 'FIRST_TIME_CONTRIBUTOR' | 'COLLABORATOR' | 'OWNER'): Scenario => ({
+    pulls: { 42: { pr: ghPull(42, 'alice', HEAD, 1), reviews: [ghReview('alice-alt', 'APPROVED', HEAD, T1, 'User', association)], commits: [ghCommit(HEAD, person('alice'), WEB_FLOW, 'x')] } }
+  })
+  test.each(['NONE', 'CONTRIBUTOR', 'FIRST_TIME_CONTRIBUTOR'] as const)('the only approval comes from author_association %s: block, naming the reviewer', async (association) => {
+    const r = await gate(pr(association))
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain(`alice-alt approved but has no write access to the repository (author_association ${association}): it does not count`)
+  })
+  test.each(['COLLABORATOR', 'OWNER'] as const)('an approval from %s counts', async (association) => {
+    expect((await gate(pr(association))).outputs.decision).toBe('allow')
+  })
+})
+
+describe('web-flow is excepted only on a commit GitHub signed', () => {
+  const fakeWebFlow: GitPerson = { name: 'GitHub', email: 'noreply@github.com', login: null }
+  test('an unsigned commit whose committer calls itself noreply@github.com: that committer is an author', async () => {
+    const commit = ghCommit(HEAD, person('alice'), fakeWebFlow, 'x', { verified: false })
+    const r = await gate({ pulls: { 42: { pr: ghPull(42, 'alice', HEAD, 1), reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits: [commit] } } })
+    // The committer has no account: it is an author now, and its approvals cannot be told apart.
+    expect(cm02(r)).toContain('authors: alice, GitHub <noreply@github.com>')
+  })
+  test('an unsigned commit committed by a real account using the web-flow address, who approves: block', async () => {
+    const spoof: GitPerson = { name: 'GitHub', email: 'noreply@github.com', login: 'mallory' }
+    const commit = ghCommit(HEAD, person('alice'), spoof, 'x', { verified: false })
+    const r = await gate({ pulls: { 42: { pr: ghPull(42, 'alice', HEAD, 1), reviews: [ghReview('mallory', 'APPROVED', HEAD, T1)], commits: [commit] } } })
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('mallory approved but is an author of the change (committer of 9f8e7d6)')
+  })
+  test('a signed web-flow commit: web-flow is no author, the independent approval counts', async () => {
+    const commit = ghCommit(HEAD, person('alice'), WEB_FLOW, 'x')
+    const r = await gate({ pulls: { 42: { pr: ghPull(42, 'alice', HEAD, 1), reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits: [commit] } } })
+    expect(r.outputs.decision).toBe('allow')
+    expect(cm02(r)).toMatch(/authors: alice$/)
+  })
+})
