@@ -44,7 +44,10 @@ describe('approval: who counts as an author', () => {
     const v = evaluate(prChange('alice', [commit(HEAD, 'alice', { committer: 'frank' })], [review('frank', 'APPROVED')]))
     expect(v.reasons.find((r) => r.code === 'approval-by-author')?.message).toBe('frank approved but is an author of the change (committer of 9f8e7d6)')
     const webFlow = evaluate(prChange('alice', [commit(HEAD, 'alice')], [review('carol', 'APPROVED')]))
-    expect(webFlow.reasons[0]?.message).toContain('authors: alice')
+    expect(webFlow.reasons[0]?.message).toMatch(/authors: alice$/)
+    // SPEC §10: on a commit GitHub did not sign, a committer calling itself web-flow is an author.
+    const unsigned = evaluate(prChange('alice', [commit(HEAD, 'alice', { verified: false })], [review('carol', 'APPROVED')]))
+    expect(unsigned.reasons[0]?.message).toMatch(/authors: alice, web-flow$/)
   })
 
   test('the authors setting narrows who counts: without committers, a committer may approve', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { BASE_SHA, ghCommit, ghPull, ghReview, WEB_FLOW, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { BASE_SHA, ghCommit, ghFile, ghPull, ghReview, WEB_FLOW, type GitPerson, type Scenario } from './helpers/fake-github.js'
 import { runGateScenario, type GateRun } from './helpers/gate-run.js'
 
 // SPEC §10: the commit deployed is the one approved, approved by someone with write access,
@@ -92,5 +92,45 @@ describe('web-flow is excepted only on a commit GitHub signed', () => {
     const r = await gate({ pulls: { 42: { pr: ghPull(42, 'alice', HEAD, 1), reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits: [commit] } } })
     expect(r.outputs.decision).toBe('allow')
     expect(cm02(r)).toMatch(/authors: alice$/)
+  })
+})
+
+describe('the deployed range (push events): every commit came through the evaluated pull request', () => {
+  const B0 = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0'
+  const DIRECT = 'd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1'
+  function pushOfMerge(extra: ReturnType<typeof ghCommit>[], prCommits = [ghCommit(HEAD, person('alice'), person('alice'), 'post')], base = B0): Scenario {
+    const pr = ghPull(42, 'alice', HEAD, prCommits.length, { at: T1, sha: MERGE })
+    const mergeCommit = ghCommit(MERGE, person('alice'), WEB_FLOW, 'Merge pull request #42')
+    return {
+      pulls: { 42: { pr, reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits: prCommits } },
+      commitPulls: { [MERGE]: [pr], [DIRECT]: [] },
+      contents: { [`acme/ledger@${base}`]: { '.github/sox-controls.yml': MAP } },
+      compares: { [`${base}...${MERGE}`]: { commits: [...extra, ...prCommits, mergeCommit], files: [ghFile('src/ledger/posting.ts')] } }
+    }
+  }
+  const push = { event: 'push', payload: { ref: 'refs/heads/main', before: B0, after: MERGE }, sha: MERGE }
+
+  test('a direct push, then a reviewed pull request merged on top: the push of the merge blocks, naming the direct commit and its author', async () => {
+    const r = await gate(pushOfMerge([ghCommit(DIRECT, person('mallory'), person('mallory'), 'quick fix')]), push)
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('direct push, no review: commit d1d1d1d by mallory is in the deployed range b0b0b0b…c0ffee0, and no pull request brought it')
+  })
+
+  test('the same push without the direct commit: allow; the map at `before` judges', async () => {
+    const r = await gate(pushOfMerge([]), push)
+    expect(r.outputs.decision).toBe('allow')
+    expect(r.server.requests.map((q) => q.path)).toContain('/repos/acme/ledger/contents/.github/sox-controls.yml')
+    expect(r.server.requests.find((q) => q.path.includes('/contents/'))?.query).toBe(`?ref=${B0}`)
+  })
+
+  test('`since` is preferred over `before`, and every page of the compare is read', async () => {
+    const prCommits = Array.from({ length: 120 }, (_, i) => ghCommit(i === 119 ? HEAD : (i + 1).toString(16).padStart(40, 'a'), person('alice'), person('alice'), `c${i}`))
+    const scenario = pushOfMerge([], prCommits, 'v1.4.0')
+    const r = await runGateScenario(scenario, { map: MAP, report: REPORT, ...push, inputs: { since: 'v1.4.0' } })
+    await r.server.close()
+    expect(r.outputs.decision).toBe('allow')
+    expect(r.offline?.decision).toBe('allow')
+    const compares = r.server.requests.filter((q) => q.path.startsWith('/repos/acme/ledger/compare/'))
+    expect(compares.map((q) => `${q.path}${q.query}`)).toEqual([`/repos/acme/ledger/compare/v1.4.0...${MERGE}?per_page=100&page=1`, `/repos/acme/ledger/compare/v1.4.0...${MERGE}?per_page=100&page=2`])
   })
 })

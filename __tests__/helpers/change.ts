@@ -5,10 +5,11 @@ export const OLD = '1a2b3c4d5e6f708192a3b4c5d6e7f80912345678'
 
 export const user = (login: string, type = 'User'): Account => ({ login, type })
 
-export function commit(sha: string, author: string | { email: string; name?: string }, options: { committer?: string; coAuthors?: { name: string; email: string }[] } = {}): ChangeCommit {
+/** A commit; GitHub signs what its web-flow commits, so those are verified unless `verified: false`. */
+export function commit(sha: string, author: string | { email: string; name?: string }, options: { committer?: string; coAuthors?: { name: string; email: string }[]; verified?: boolean } = {}): ChangeCommit {
   const id = typeof author === 'string' ? { name: author, email: `${author}@example.com`, account: user(author) } : { ...author }
   const committer = options.committer === undefined ? { name: 'GitHub', email: 'noreply@github.com', account: user('web-flow') } : { name: options.committer, email: `${options.committer}@example.com`, account: user(options.committer) }
-  return { sha, author: id, committer, coAuthors: options.coAuthors ?? [] }
+  return { sha, author: id, committer, verified: options.verified ?? options.committer === undefined, coAuthors: options.coAuthors ?? [] }
 }
 
 let reviewId = 1

@@ -12,7 +12,7 @@ type PullRequest = Pick<Schemas['pull-request'], 'id' | 'number' | 'html_url' | 
 }
 type DiffEntry = Schemas['diff-entry']
 type ContentFile = Schemas['content-file']
-type Comparison = Pick<Schemas['commit-comparison'], 'url' | 'html_url' | 'status' | 'ahead_by' | 'behind_by' | 'total_commits' | 'commits' | 'files'>
+type Comparison = Pick<Schemas['commit-comparison'], 'url' | 'html_url' | 'status' | 'ahead_by' | 'behind_by' | 'total_commits' | 'commits' | 'files' | 'base_commit' | 'merge_base_commit'>
 type CheckRun = Pick<Schemas['check-run'], 'id' | 'html_url' | 'name' | 'head_sha' | 'status' | 'conclusion'>
 type EnvironmentApproval = Schemas['environment-approvals']
 
@@ -225,9 +225,25 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/))) return sendContent(req, res, `${hit[1]}/${hit[2]}`, decodeURIComponent(hit[3] as string), url.searchParams.get('ref') ?? 'HEAD')
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/compare\/([^/]+)$/))) {
-      const compare = scenario.compares?.[decodeURIComponent(hit[1] as string)]
+      const basehead = decodeURIComponent(hit[1] as string)
+      const compare = scenario.compares?.[basehead]
       if (!compare) return send(res, 404, { message: 'Not Found' })
-      const body: Comparison = { url: '', html_url: '', status: 'ahead', ahead_by: compare.commits.length, behind_by: 0, total_commits: compare.commits.length, commits: compare.commits, files: compare.files.slice(0, 300) }
+      // GitHub pages a compare's commits (oldest first, at most 250 a page); files come on page 1 only, at most 300.
+      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 250), 250)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const base = ghCommit(basehead.split('...')[0] as string, { name: 'Base', email: 'base@acme.example', login: 'base' }, WEB_FLOW, 'base')
+      const body: Comparison = {
+        url: `https://api.github.com/repos/acme/ledger/compare/${basehead}`,
+        html_url: `https://github.com/acme/ledger/compare/${basehead}`,
+        status: 'ahead',
+        ahead_by: compare.commits.length,
+        behind_by: 0,
+        total_commits: compare.commits.length,
+        base_commit: base,
+        merge_base_commit: base,
+        commits: compare.commits.slice((page - 1) * perPage, page * perPage),
+        files: page === 1 ? compare.files.slice(0, 300) : []
+      }
       return send(res, 200, body)
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])

@@ -20,6 +20,8 @@ export interface ActionSettings {
   policyToken: string
   checkName: string
   environment?: string
+  /** Range start for push, dispatch and deployment events (SPEC §10): a sha, tag or branch. */
+  since?: string
   evidenceDir: string
   uploadEvidence: boolean
   evidenceRequired: boolean
@@ -57,6 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     policyToken: core.getInput('policy-token') || core.getInput('github-token'),
     checkName: core.getInput('check-name') || 'SOX compliance gate',
     environment: core.getInput('environment') || undefined,
+    since: core.getInput('since') || undefined,
     evidenceDir: core.getInput('evidence-dir') || 'sox-evidence',
     uploadEvidence: bool('upload-evidence', true),
     evidenceRequired: bool('evidence-required', true),

@@ -80,6 +80,27 @@ export interface TrustFacts {
   note: string
 }
 
+/** A commit of the deployed range, and the merged pull request that brought it (null: none). */
+export interface RangeCommit {
+  sha: string
+  /** Login, else e-mail or name, of its author. */
+  author: string
+  pullRequest: number | null
+}
+
+/** What a deployment ships (SPEC §10): every commit from the range start to the evaluated one. */
+export interface DeployedRange {
+  /** The range start as given (`since`, or the push's `before`), and the commit it resolved to. */
+  start: string
+  startSha: string
+  source: 'since' | 'before'
+  commits: RangeCommit[]
+  /** False when GitHub listed fewer commits than the compare counts. */
+  complete: boolean
+  files: ChangedFile[]
+  filesComplete: boolean
+}
+
 export interface ChangeRecord {
   /** 2 since the trust facts; version 1 records still load. */
   version: 1 | 2
@@ -111,6 +132,8 @@ export interface ChangeRecord {
   deployment?: { environment?: string; approvals: DeploymentApproval[] }
   /** The evaluated commit's first parent, when no pull request brought it (a direct push). */
   parentSha?: string
+  /** The deployed range, for push, dispatch and deployment events with a range start (version 2). */
+  range?: DeployedRange
   /** Which map judges and what the change touches (version 2). */
   trust?: TrustFacts
   /** What could not be read: any entry makes every approval control fail. */

@@ -30,6 +30,8 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
   if (!pr) return fail('no-pull-request', `direct push, no review: no pull request brought ${short(change.sha)}`)
   const wrong = notTheApprovedCommit(change)
   if (wrong) return fail('not-approved-commit', wrong)
+  const unreviewed = unreviewedInRange(change)
+  if (unreviewed.length > 0) return { pass: false, reasons: unreviewed.map((r) => ({ ...r, line: control.line })) }
   if (!change.commitsComplete) {
     return fail('commits-incomplete', `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`)
   }
@@ -150,4 +152,24 @@ export function notTheApprovedCommit(change: ChangeRecord): string | undefined {
   if (!pr || change.version < 2 || ['pull_request', 'pull_request_target', 'merge_group'].includes(change.event)) return undefined
   if (change.sha === pr.headSha || (pr.mergeCommitSha && change.sha === pr.mergeCommitSha)) return undefined
   return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ''}, and ${short(change.sha)} is another of its commits`
+}
+
+/**
+ * Every commit a deployment ships must have come through the pull request evaluated (SPEC §10):
+ * a commit no pull request brought is a direct push; one another pull request brought was not
+ * evaluated here, so it fails closed rather than ship unexamined.
+ */
+export function unreviewedInRange(change: ChangeRecord): Reason[] {
+  const range = change.range
+  const pr = change.pullRequest
+  if (!range) return []
+  const where = `the deployed range ${range.start === range.startSha ? short(range.startSha) : `${range.start} (${short(range.startSha)})`}…${short(change.sha)}`
+  const reasons: Reason[] = []
+  if (!range.complete) reasons.push({ code: 'range-incomplete', effect: 'fail', message: `GitHub listed only ${range.commits.length} commits of ${where}: what ships cannot all be known` })
+  for (const c of range.commits) {
+    if (pr && c.pullRequest === pr.number) continue
+    if (c.pullRequest === null) reasons.push({ code: 'direct-push', effect: 'fail', message: `direct push, no review: commit ${short(c.sha)} by ${c.author} is in ${where}, and no pull request brought it`, people: [c.author] })
+    else reasons.push({ code: 'range-other-pull-request', effect: 'fail', message: `commit ${short(c.sha)} by ${c.author} in ${where} came through pull request #${c.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c.author] })
+  }
+  return reasons
 }

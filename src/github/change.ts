@@ -1,6 +1,7 @@
 import { parseCoAuthors } from '../change/identity.js'
 import type { Account, ChangeCommit, ChangeRecord, ChangeReview, DeploymentApproval, GitIdentity } from '../change/model.js'
 import { describeApiError, type GitHubClient } from './client.js'
+import { rangeStart, readRange } from './range.js'
 
 /** What the runner tells about the run (GITHUB_* variables and the event payload). */
 export interface RunContext {
@@ -26,7 +27,7 @@ export function evaluatedSha(ctx: RunContext): string {
  * Reads the change record from GitHub. Never throws for an API failure: the failure is written
  * into `problems`, which makes every approval control fail (and so the decision block).
  */
-export async function readChange(client: GitHubClient, ctx: RunContext, options: { deploymentApprovals: boolean; environment?: string }): Promise<ChangeRecord> {
+export async function readChange(client: GitHubClient, ctx: RunContext, options: { deploymentApprovals: boolean; environment?: string; since?: string }): Promise<ChangeRecord> {
   const sha = evaluatedSha(ctx)
   const record: ChangeRecord = {
     version: 2,
@@ -69,6 +70,8 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
       record.commits = commits.map(toCommit)
       record.commitsComplete = commits.length < COMMIT_LIST_LIMIT && commits.length >= pr.commits
     }
+    const start = rangeStart(ctx, options.since)
+    if (start) await readRange(client, ctx, record, start)
     if (options.deploymentApprovals) await readDeploymentApprovals(client, ctx, record, options.environment)
   } catch (e) {
     record.problems.push(describeApiError(e))

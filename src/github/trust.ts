@@ -26,7 +26,6 @@ export class TrustedMapUnreadable extends Error {}
 /** GitHub lists at most this many files of a compare or a commit, and 3,000 of a pull request. */
 const COMPARE_FILE_LIMIT = 300
 const PULL_FILE_LIMIT = 3000
-const ZERO_SHA = /^0+$/
 
 export interface TrustRead {
   facts: TrustFacts
@@ -87,12 +86,13 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const short = (sha: string): string => sha.slice(0, 7)
 
 /** The commit whose map is trusted, per event (SPEC §9); undefined when none can be known. */
-function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: string; kind: 'pull' | 'push' | 'parent' } | undefined {
-  const p = ctx.payload as { pull_request?: { base?: { sha?: string } }; merge_group?: { base_sha?: string }; before?: string }
+function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: string; kind: 'pull' | 'range' | 'parent' } | undefined {
+  const p = ctx.payload as { pull_request?: { base?: { sha?: string } }; merge_group?: { base_sha?: string } }
   const pr = change.pullRequest
   if (p.pull_request?.base?.sha) return { sha: p.pull_request.base.sha, note: `base ${short(p.pull_request.base.sha)} of pull request #${pr?.number ?? '?'}`, kind: 'pull' }
   if (ctx.eventName === 'merge_group') return p.merge_group?.base_sha ? { sha: p.merge_group.base_sha, note: `base ${short(p.merge_group.base_sha)} of the merge queue entry`, kind: 'pull' } : undefined
-  if (ctx.eventName === 'push' && p.before && /^[0-9a-f]{40}$/.test(p.before) && !ZERO_SHA.test(p.before)) return { sha: p.before, note: `the push's range start ${short(p.before)}`, kind: 'push' }
+  const range = change.range
+  if (range) return { sha: range.startSha, note: range.source === 'since' ? `the range start ${range.start} (${short(range.startSha)}, input since)` : `the push's range start ${short(range.startSha)}`, kind: 'range' }
   if (pr?.baseSha) return { sha: pr.baseSha, note: `base ${short(pr.baseSha)} of merged pull request #${pr.number}`, kind: 'pull' }
   if (change.parentSha) return { sha: change.parentSha, note: `parent ${short(change.parentSha)} of ${short(change.sha)} (no pull request, no range start)`, kind: 'parent' }
   return undefined
@@ -101,11 +101,8 @@ function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: 
 async function readFiles(client: GitHubClient, ctx: RunContext, change: ChangeRecord, base: ReturnType<typeof rangeBase>): Promise<{ files: ChangedFile[]; filesComplete: boolean }> {
   const repo = { owner: ctx.owner, repo: ctx.repo }
   const toFile = (f: { filename: string; status: string; previous_filename?: string }): ChangedFile => ({ path: f.filename, status: f.status, ...(f.previous_filename ? { previousPath: f.previous_filename } : {}) })
-  if (base?.kind === 'push') {
-    const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base.sha}...${change.sha}`, per_page: 1 })
-    const files = (data.files ?? []).map(toFile)
-    return { files, filesComplete: files.length < COMPARE_FILE_LIMIT }
-  }
+  // A range's files came with its compare (SPEC §10): every commit shipped, not one pull request's.
+  if (base?.kind === 'range' && change.range) return { files: change.range.files, filesComplete: change.range.filesComplete }
   const pr = change.pullRequest
   if (pr) {
     const listed = await client.paginate(client.rest.pulls.listFiles, { ...repo, pull_number: pr.number, per_page: 100 })
