@@ -55,7 +55,7 @@ export async function attestEvidence(settings: ActionSettings, dir: string, mani
         const response = await client.request('POST /repos/{owner}/{repo}/attestations', { owner: run.owner, repo: run.repo, bundle: bundle as never })
         return (response.data as { id?: number }).id
       } catch (e) {
-        throw new Error(`storing it in ${run.owner}/${run.repo}'s attestations failed (needs \`permissions: attestations: write\`): ${describeApiError(e)}`)
+        throw new Error(`storing it in ${run.owner}/${run.repo}'s attestations failed (needs \`permissions: attestations: write\`): ${describeApiError(e)}`, { cause: e })
       }
     })
     core.info(`Attested the evidence bundle (${attested.bytes} bytes, ${Date.now() - started} ms): attestation.sigstore.json`)

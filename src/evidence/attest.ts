@@ -85,7 +85,7 @@ export async function attestBundle(dir: string, statement: Record<string, unknow
   try {
     bundle = await new DSSEBundleBuilder({ signer, witnesses }).create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' })
   } catch (e) {
-    throw new Error(`signing failed: ${describe(e)}`)
+    throw new Error(`signing failed: ${describe(e)}`, { cause: e })
   }
   const json = bundleToJSON(bundle)
   const text = JSON.stringify(json, null, 2) + '\n'

@@ -52,7 +52,7 @@ export async function checkAttestation(dir: string, x: { manifestSha256: string;
     const note = `statement ${findings.length ? 'does not match' : 'names this manifest and commit'}; signature not checked (give --trusted-root FILE to check it offline)`
     return findings.length ? { status: 'checked', findings, detail: note } : { status: 'not checked', findings, detail: note }
   }
-  let identity = ''
+  let identity: string
   try {
     const root = TrustedRoot.fromJSON(JSON.parse(await readFile(x.trustedRoot, 'utf8')))
     const entity = toSignedEntity(bundle)
