@@ -28,7 +28,7 @@ interface Statement {
  * certificate chain, the transparency-log / timestamp evidence and (with a pattern) the signer's
  * identity are verified offline by @sigstore/verify.
  */
-export async function checkAttestation(dir: string, x: { manifestSha256: string; manifest: Manifest | undefined; trustedRoot?: string; certificateIdentity?: string }): Promise<AttestationCheck> {
+export async function checkAttestation(dir: string, x: { manifestSha256: string; manifest: Manifest | undefined; commit?: string; trustedRoot?: string; certificateIdentity?: string }): Promise<AttestationCheck> {
   let text: string
   try {
     text = await readFile(path.join(dir, ATTESTATION_FILE), 'utf8')
@@ -46,7 +46,7 @@ export async function checkAttestation(dir: string, x: { manifestSha256: string;
   } catch (e) {
     return { status: 'checked', findings: [`${ATTESTATION_FILE}: not a Sigstore bundle with an in-toto statement: ${(e as Error).message}`], detail: '' }
   }
-  findings.push(...checkStatement(statement, x.manifestSha256, x.manifest))
+  findings.push(...checkStatement(statement, x.manifestSha256, x.manifest, x.commit))
 
   if (!x.trustedRoot) {
     const note = `statement ${findings.length ? 'does not match' : 'names this manifest and commit'}; signature not checked (give --trusted-root FILE to check it offline)`
@@ -78,7 +78,7 @@ export async function checkAttestation(dir: string, x: { manifestSha256: string;
   return { status: 'checked', findings, detail: `signature, certificate chain and timestamps verify against ${path.basename(x.trustedRoot)}; ${who}; its statement names this manifest and commit` }
 }
 
-function checkStatement(s: Statement, manifestSha256: string, manifest: Manifest | undefined): string[] {
+function checkStatement(s: Statement, manifestSha256: string, manifest: Manifest | undefined, expectedCommit: string | undefined): string[] {
   const findings: string[] = []
   if (s.predicateType !== TEST_RESULT_PREDICATE) findings.push(`${ATTESTATION_FILE}: predicate type ${s.predicateType ?? '(none)'}, not ${TEST_RESULT_PREDICATE}`)
   const subjects = s.subject ?? []
@@ -87,6 +87,7 @@ function checkStatement(s: Statement, manifestSha256: string, manifest: Manifest
   if (!manifest) return findings
   const commit = subjects.find((x) => x.digest?.gitCommit !== undefined)?.digest?.gitCommit
   if (manifest.run.sha !== null && commit === undefined) findings.push(`${ATTESTATION_FILE}: names no commit (gitCommit subject)`)
+  else if (commit !== undefined && expectedCommit !== undefined && commit !== expectedCommit) findings.push(`${ATTESTATION_FILE}: signs commit ${commit}, but the bundle evaluated ${expectedCommit}`)
   const result = manifest.decision === 'allow' ? 'PASSED' : 'FAILED'
   if (s.predicate?.result !== result) findings.push(`${ATTESTATION_FILE}: result ${s.predicate?.result ?? '(none)'}, but the manifest's decision is ${manifest.decision.toUpperCase()}`)
   const map = s.predicate?.configuration?.[0]?.digest?.sha256

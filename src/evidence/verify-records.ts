@@ -41,8 +41,9 @@ export async function checkRecords(dir: string, manifest: Manifest, result: Gate
     differ(`control ${c.id} status`, c.status, r.status)
     differ(`control ${c.id} waiver`, c.waiver ?? null, r.waiver ?? null)
     differ(`control ${c.id} tests`, c.tests, r.tests)
-    const extra = c.matchedTests.filter((t) => !r.matchedTests.includes(t))
-    const lost = r.matchedTests.filter((t) => !c.matchedTests.includes(t))
+    const [recorded, matched] = [new Set(c.matchedTests), new Set(r.matchedTests)]
+    const extra = c.matchedTests.filter((t) => !matched.has(t))
+    const lost = r.matchedTests.filter((t) => !recorded.has(t))
     if (extra.length || lost.length) {
       findings.push(`manifest control ${c.id} matchedTests: ${[...extra.slice(0, 3).map((t) => `"${t}" recorded but not matched`), ...lost.slice(0, 3).map((t) => `"${t}" matched but not recorded`)].join('; ')}`)
     } else differ(`control ${c.id} matchedTests (order)`, c.matchedTests, r.matchedTests)
@@ -118,7 +119,7 @@ async function scanKept(file: string): Promise<KeptScan> {
 }
 
 /** Events whose GITHUB_SHA is not the commit the change record is about (a merge or deployment ref). */
-const SHA_DIFFERS = new Set(['pull_request', 'pull_request_target', 'merge_group', 'deployment', 'deployment_status'])
+export const SHA_DIFFERS = new Set(['pull_request', 'pull_request_target', 'merge_group', 'deployment', 'deployment_status'])
 
 /** run.repository and run.sha against change.json, the one place in the bundle that also names them. */
 export function checkRunAgainstChange(manifest: Manifest, change: ChangeRecord | undefined): { status: 'checked' | 'not checked'; findings: string[]; detail: string } {

@@ -15,7 +15,7 @@ import { validateManifest } from '../schemas.js'
 import type { Manifest } from './manifest.js'
 import { renderBundleFiles } from './render-files.js'
 import { ATTESTATION_FILE, checkAttestation } from './signature.js'
-import { checkRecords, checkRunAgainstChange, UNCHECKABLE_RUN_FIELDS } from './verify-records.js'
+import { checkRecords, checkRunAgainstChange, SHA_DIFFERS, UNCHECKABLE_RUN_FIELDS } from './verify-records.js'
 import { TOOL_VERSION } from './version.js'
 
 export interface VerifyOptions {
@@ -99,10 +99,16 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     else level('run vs change record', run.findings, run.detail)
   }
 
-  const signature = await checkAttestation(dir, { manifestSha256, manifest, trustedRoot: options.trustedRoot, certificateIdentity: options.certificateIdentity })
+  const signature = await checkAttestation(dir, { manifestSha256, manifest, commit: evaluatedCommit(manifest, 'result' in redone ? redone.change : undefined), trustedRoot: options.trustedRoot, certificateIdentity: options.certificateIdentity })
   if (signature.status === 'not checked') levels.push({ name: 'signature', status: 'not checked', detail: signature.detail })
   else level('signature', signature.findings, signature.detail)
   return { findings, levels, manifest, manifestSha256 }
+}
+
+/** The commit the attestation must name: the change record's, or the run's own when GITHUB_SHA is the change. */
+function evaluatedCommit(manifest: Manifest, change: ChangeRecord | undefined): string | undefined {
+  if (change) return change.sha
+  return manifest.run.event !== null && !SHA_DIFFERS.has(manifest.run.event) ? (manifest.run.sha ?? undefined) : undefined
 }
 
 async function integrity(dir: string, manifest: Manifest): Promise<string[]> {
