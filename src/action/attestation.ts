@@ -1,8 +1,11 @@
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
 import * as core from '@actions/core'
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
 import { attestBundle, canMintIdToken, sigstoreEndpoints, testResultStatement } from '../evidence/attest.js'
 import { sha256 } from '../evidence/bundle.js'
+import { ATTESTATION_FILE } from '../evidence/signature.js'
 import { evaluatedSha } from '../github/change.js'
 import { describeApiError, type GitHubClient } from '../github/client.js'
 import type { ActionSettings } from './settings.js'
@@ -22,6 +25,8 @@ export interface AttestationOutcome {
  * attestation a warning; with `true` either is an evidence failure.
  */
 export async function attestEvidence(settings: ActionSettings, dir: string, manifestSha256: string, map: ControlMap, result: GateResult, client: GitHubClient | undefined): Promise<AttestationOutcome> {
+  // A signature left by an earlier run in this directory would sign another manifest.
+  await rm(path.join(dir, ATTESTATION_FILE), { force: true }).catch(() => undefined)
   if (settings.attest === 'false') return {}
   const run = settings.run
   const required = settings.attest === 'true'
