@@ -9,8 +9,8 @@ const NOW = '2026-11-22T12:00:00Z'
 const HEAD = '4f1d2c3b5a69788796a5b4c3d2e1f00112233445'
 /** As the runner sets them, so the manifest records a run. */
 const RUN_ENV = { GITHUB_REPOSITORY: 'acme/ledger-service', GITHUB_SHA: HEAD, GITHUB_EVENT_NAME: 'push', GITHUB_ACTOR: 'alice', GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '1', GITHUB_REF: 'refs/heads/main', GITHUB_WORKFLOW: 'sox', GITHUB_SERVER_URL: 'https://github.com' }
-/** A report no control selects, whose output holds an e-mail address: masked once in the kept copy. */
-const MASKED_REPORT = `<testsuite name="misc"><testcase name="notifies"><system-out>sent to ops@example.com</system-out></testcase></testsuite>\n`
+/** A report no control selects, whose output holds an e-mail address and an SSN: masked in the kept copy (report.html lists the kinds in the order masking counts them, not the manifest's sorted order). */
+const MASKED_REPORT = `<testsuite name="misc"><testcase name="notifies"><system-out>sent to ops@example.com about 123-45-6789</system-out></testcase></testsuite>\n`
 
 interface Made {
   dir: string

@@ -10,6 +10,7 @@ import { Evaluation } from '../engine/evaluate.js'
 import type { GateResult } from '../engine/result.js'
 import { ConfigError, formatProblem } from '../errors.js'
 import { decodeChunks } from '../reports/decode.js'
+import { emptyCounts } from '../reports/mask.js'
 import { readReport } from '../reports/read.js'
 import { validateManifest } from '../schemas.js'
 import type { Manifest } from './manifest.js'
@@ -162,7 +163,8 @@ async function compareRendered(dir: string, manifest: Manifest, map: ControlMap,
     run: manifest.run,
     toolVersion: manifest.tool.version,
     controlMapSha256: manifest.controlMap.sha256,
-    redactions: manifest.redactions,
+    // In the writer's key order: manifest.json's keys are sorted, report.html lists them as counted.
+    redactions: { ...emptyCounts(), ...manifest.redactions },
     reportFiles: manifest.reports.map((r) => r.bundlePath)
   })
   const findings: string[] = []
