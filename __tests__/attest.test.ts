@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runAction } from './helpers/action.js'
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { ghCommit, startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 import { JOB_CLAIMS, startFakeSigstore, type FakeSigstore } from './helpers/fake-sigstore.js'
 import { runCli, workspace } from './helpers/run.js'
 
@@ -129,6 +129,28 @@ describe('attestation (SPEC §11) through local Fulcio, Rekor, TSA, OIDC and Git
     const v = runCli(['verify', ev], home)
     expect(v.code).toBe(0)
     expect(v.stdout).toMatch(/^signature: not checked \(statement names this manifest and commit; signature not checked \(give --trusted-root FILE to check it offline\)\)$/m)
+  })
+
+  test('with a change record, an expected hash and a trust root, verify checks every level', async () => {
+    const sha = JOB_CLAIMS.sha
+    const alice = { name: 'Alice', email: 'alice@acme.example', login: 'alice' }
+    const withChange = await startFakeGitHub({ commits: { [sha]: ghCommit(sha, alice, alice, 'Post entries') }, commitPulls: { [sha]: [] } })
+    try {
+      const dir = workspace({ '.github/sox-controls.yml': MAP + '  - id: CM-02\n    title: Four eyes\n    approval: { min-approvals: 1 }\n', 'reports/r.xml': PASSING })
+      const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false', attest: 'true' }, { ...runEnv(dir), GITHUB_API_URL: withChange.url, ...sigstore.env })
+      // A direct push is not reviewed: blocked, and the record of that is what gets signed.
+      expect(r.outputs.decision).toBe('block')
+      const ev = path.join(dir, 'sox-evidence')
+      expect(existsSync(path.join(ev, 'change.json'))).toBe(true)
+      const v = runCli(['verify', ev, '--expect-sha256', r.outputs['evidence-sha256'] as string, '--trusted-root', sigstore.trustedRoot, '--certificate-identity', IDENTITY], home)
+      expect(v.stdout).toMatch(/^run vs change record: ok \(run.repository equals change.json; run.sha equals change.json\)$/m)
+      expect(v.stdout).toMatch(/^signature: ok /m)
+      expect(v.stdout).not.toContain('not checked')
+      expect(v.stdout).toMatch(/; every level checked$/m)
+      expect(v.code).toBe(0)
+    } finally {
+      await withChange.close()
+    }
   })
 
   test("GitHub's own instance (private repositories): Fulcio and a timestamp authority, no public log", async () => {
