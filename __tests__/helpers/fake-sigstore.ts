@@ -104,6 +104,15 @@ export async function startFakeSigstore(dir: string, options: { tsa?: boolean; r
   const ca = await initializeCA(keys(), ctlog)
   const tlog = await initializeTLog(url, keys())
   const tsa = await initializeTSA(keys())
+  // The mock writes genTime with asn1js, which drops a fraction's trailing zeros (".12Z", as DER
+  // wants), while @sigstore/core reads exactly three digits: one run in ten failed on "invalid
+  // time". Keep the stand-in's milliseconds off a multiple of ten (at most 1 ms later).
+  const tsaClock = tsa as unknown as { getCurrentTime: () => Date }
+  tsaClock.getCurrentTime = () => {
+    const now = new Date()
+    if (now.getUTCMilliseconds() % 10 === 0) now.setUTCMilliseconds(now.getUTCMilliseconds() + 1)
+    return now
+  }
   for (const h of [fulcioHandler(ca), ...(options.rekor === false ? [] : [rekorHandler(tlog)]), ...(options.tsa === false ? [] : [tsaHandler(tsa)])]) handlers.set(h.path, h.fn)
 
   const since = new Date(Date.now() - 60_000)
