@@ -185,6 +185,8 @@ export interface FakeGitHub {
   url: string
   requests: RecordedRequest[]
   checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[] }[]
+  /** Sigstore bundles stored through POST /repos/{o}/{r}/attestations, in order. */
+  attestations: unknown[]
   close(): Promise<void>
 }
 
@@ -192,6 +194,7 @@ export interface FakeGitHub {
 export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
   const requests: RecordedRequest[] = []
   const checkRuns: FakeGitHub['checkRuns'] = []
+  const attestations: unknown[] = []
   const faults = (scenario.faults ?? []).map((f) => ({ ...f }))
   let base = ''
   const server = createServer((req, res) => {
@@ -259,6 +262,13 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       run.updates.push(body ?? {})
       return send(res, 200, { id: run.id, html_url: `https://github.com/acme/ledger/runs/${run.id}` })
     }
+    // --- Artifact attestations: POST /repos/{o}/{r}/attestations {bundle} → 201 {id} (GitHub's shape). ---
+    if (req.method === 'POST' && url.pathname === '/repos/acme/ledger/attestations') {
+      if (!body?.bundle) return send(res, 422, { message: 'Invalid request.\n\n"bundle" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest/repos/repos#create-an-attestation', status: '422' })
+      attestations.push(body.bundle)
+      return send(res, 201, { id: 4_200_000 + attestations.length })
+    }
+    // --- end attestations ---
     send(res, 404, { message: `fake GitHub has no ${req.method} ${url.pathname}` })
   }
   /** The contents API in both media types: raw text, or the JSON object with base64 content. */
@@ -311,6 +321,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     url: base,
     requests,
     checkRuns,
+    attestations,
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
   }
 }

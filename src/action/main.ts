@@ -21,6 +21,7 @@ import { renderCheckRun } from '../render/check-run.js'
 import { renderMarkdown } from '../render/markdown.js'
 import { renderText } from '../render/text.js'
 import { headline, mainReasons } from '../render/words.js'
+import { attestEvidence } from './attestation.js'
 import { readSettings, type ActionSettings } from './settings.js'
 
 /** The action: settings → change record → gate → outputs, summary, check run, step result. */
@@ -44,7 +45,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await keepEvidence(settings, judged, result)
+    const evidence = await keepEvidence(settings, judged, result, client)
     await publishCheck(client, settings, map, result, evidence.note)
     await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -144,7 +145,7 @@ async function readWorkspaceMap(file: string, workspace: string): Promise<string
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult): Promise<{ note?: string; problem?: string }> {
+async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, client: GitHubClient | undefined): Promise<{ note?: string; problem?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
@@ -156,6 +157,13 @@ async function keepEvidence(settings: ActionSettings, judged: Judged, result: Ga
   core.setOutput('evidence-dir', dir)
   core.setOutput('evidence-sha256', written.manifestSha256)
   const sealed = `manifest sha256 \`${written.manifestSha256}\`, ${written.files} files`
+  // Signed before the upload, so attestation.sigstore.json travels with the bundle.
+  const attestation = await attestEvidence(settings, dir, written.manifestSha256, judged.map, result, client)
+  const kept = await uploadEvidence(settings, dir, sealed)
+  return { note: [kept.note, attestation.note].filter(Boolean).join(' '), problem: [kept.problem, attestation.problem].filter(Boolean).join('; ') || undefined }
+}
+
+async function uploadEvidence(settings: ActionSettings, dir: string, sealed: string): Promise<{ note?: string; problem?: string }> {
   if (!settings.uploadEvidence) return { note: `Evidence: \`${settings.evidenceDir}\` on the runner (${sealed}; upload-evidence is false).` }
   const run = settings.run
   const name = settings.artifactName

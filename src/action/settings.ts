@@ -28,6 +28,8 @@ export interface ActionSettings {
   /** The input, or SPEC's default `sox-evidence-<run_id>-<attempt>`. */
   artifactName: string
   retentionDays?: number
+  /** SPEC §11: sign the bundle (`auto`: when the job can mint an OIDC token). */
+  attest: 'auto' | 'true' | 'false'
   /** Where relative paths are resolved: the checked-out repository. */
   workspace: string
   run?: RunSettings
@@ -43,6 +45,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     retentionDays = Number(retention)
     if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 90) problems.push(`input retention-days must be a whole number from 1 to 90, not "${retention}"`)
   }
+  const attest = (core.getInput('attest') || 'auto').toLowerCase()
+  if (attest !== 'auto' && attest !== 'true' && attest !== 'false') problems.push(`input attest must be "auto", "true" or "false", not "${attest}"`)
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = core.getInput(name)
     if (raw === '') return fallback
@@ -65,6 +69,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     evidenceRequired: bool('evidence-required', true),
     artifactName: core.getInput('artifact-name') || `sox-evidence-${env.GITHUB_RUN_ID || 'local'}-${env.GITHUB_RUN_ATTEMPT || '1'}`,
     retentionDays,
+    attest: attest as ActionSettings['attest'],
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     run: readRun(env, problems)
   }

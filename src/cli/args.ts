@@ -6,7 +6,7 @@ export const USAGE = `usage:
   sox-gate check    [--controls FILE] [--base-controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
                     [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]
   sox-gate validate [--controls FILE]
-  sox-gate verify   DIR
+  sox-gate verify   DIR [--expect-sha256 HEX] [--trusted-root FILE] [--certificate-identity REGEX]
 
 exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`
 
@@ -23,7 +23,15 @@ export interface CheckArgs {
   now?: Date
 }
 
-export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | { command: 'verify'; dir: string } | { command: 'help' }
+export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | VerifyArgs | { command: 'help' }
+
+export interface VerifyArgs {
+  command: 'verify'
+  dir: string
+  expectSha256?: string
+  trustedRoot?: string
+  certificateIdentity?: string
+}
 
 export const DEFAULT_CONTROLS = '.github/sox-controls.yml'
 
@@ -45,6 +53,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
         mode: { type: 'string' },
         now: { type: 'string' },
         debug: { type: 'boolean' },
+        'expect-sha256': { type: 'string' },
+        'trusted-root': { type: 'string' },
+        'certificate-identity': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -58,14 +69,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   const allowed: Record<string, string[]> = {
     check: ['controls', 'base-controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug'],
     validate: ['controls', 'debug'],
-    verify: ['debug']
+    verify: ['debug', 'expect-sha256', 'trusted-root', 'certificate-identity']
   }
   const flags = allowed[command]
   if (!flags) throw new UsageError(`unknown command "${command}" (check, validate or verify)`)
   for (const key of Object.keys(values)) if (!flags.includes(key)) throw new UsageError(`--${key} does not apply to "${command}"`)
   if (command === 'verify') {
     if (rest.length !== 1) throw new UsageError('verify takes exactly one DIR')
-    return { command, dir: rest[0] as string, debug }
+    const expect = values['expect-sha256']
+    if (expect !== undefined && !/^[0-9a-fA-F]{64}$/.test(expect)) throw new UsageError(`--expect-sha256 must be 64 hex digits (the evidence-sha256 output), not "${expect}"`)
+    if (values['certificate-identity'] !== undefined && values['trusted-root'] === undefined) throw new UsageError('--certificate-identity needs --trusted-root FILE: an identity means nothing without a checked signature')
+    return { command, dir: rest[0] as string, expectSha256: expect, trustedRoot: values['trusted-root'], certificateIdentity: values['certificate-identity'], debug }
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
   const controls = values.controls ?? DEFAULT_CONTROLS

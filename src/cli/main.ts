@@ -37,13 +37,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'verify': {
         const dir = path.resolve(io.cwd, args.dir)
         if (!existsSync(dir)) throw new UsageError(`verify: no such directory "${args.dir}"`)
-        const { findings, manifest } = await verifyBundle(dir)
+        const trustedRoot = args.trustedRoot === undefined ? undefined : path.resolve(io.cwd, args.trustedRoot)
+        if (trustedRoot !== undefined && !existsSync(trustedRoot)) throw new UsageError(`verify: no such trusted root "${args.trustedRoot}"`)
+        const { findings, levels, manifest } = await verifyBundle(dir, { expectSha256: args.expectSha256, trustedRoot, certificateIdentity: args.certificateIdentity })
+        for (const l of levels) io.stdout(`${l.name}: ${l.status}${l.detail ? ` (${l.detail})` : ''}\n`)
         for (const f of findings) io.stdout(`${f}\n`)
         if (findings.length > 0) {
           io.stdout(`NOT INTACT: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${args.dir}\n`)
           return 1
         }
-        io.stdout(`intact: ${args.dir}: ${(manifest?.files.length ?? 0) + 1} files match manifest.json; re-performed decision ${manifest?.decision.toUpperCase()} (${manifest?.evaluatedAt}) matches the record\n`)
+        const unchecked = levels.filter((l) => l.status === 'not checked').map((l) => l.name)
+        io.stdout(`intact: ${args.dir}: ${(manifest?.files.length ?? 0) + 1} files match manifest.json; re-performed decision ${manifest?.decision.toUpperCase()} (${manifest?.evaluatedAt}) matches the record${unchecked.length ? `; not checked: ${unchecked.join(', ')}` : '; every level checked'}\n`)
         return 0
       }
       case 'check': {

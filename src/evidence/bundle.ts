@@ -10,13 +10,9 @@ import type { GateResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
 import { decodeChunks } from '../reports/decode.js'
 import { emptyCounts } from '../reports/mask.js'
-import { decisionObject } from '../render/decision-json.js'
-import { renderMarkdown } from '../render/markdown.js'
-import { renderCsv } from './csv.js'
-import { renderHtml } from './html.js'
 import type { Manifest, ManifestFile } from './manifest.js'
 import { maskChunks } from './mask-stream.js'
-import { renderOscal } from './oscal.js'
+import { renderBundleFiles } from './render-files.js'
 import type { RunMetadata } from './run-metadata.js'
 import { stableJson } from './stable-json.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
@@ -76,11 +72,8 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   if (x.change) await put('change.json', stableJson(x.change))
   const controlMapSha256 = sha256(x.map.source)
   const mapRecord = (m: ControlMap, bundlePath: string): Manifest['controlMap'] => ({ path: m.file, sha256: sha256(m.source), size: Buffer.byteLength(m.source), bundlePath })
-  await put('decision.json', stableJson(decisionObject(x.map, x.result)))
-  await put('summary.md', renderMarkdown(x.map, x.result))
-  await put('controls.csv', renderCsv(x.map, x.result))
-  await put('report.html', renderHtml({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions }))
-  await put('oscal/assessment-results.json', stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: TOOL_VERSION, reportFiles: reports.map((r) => r.bundlePath), seed: `${controlMapSha256}:${x.result.evaluatedAt}:${x.run.runId ?? ''}` })))
+  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, reportFiles: reports.map((r) => r.bundlePath) })
+  for (const [rel, content] of rendered) await put(rel, content)
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   const manifest: Manifest = {

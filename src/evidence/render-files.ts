@@ -1,0 +1,42 @@
+import type { ChangeRecord } from '../change/model.js'
+import type { ControlMap } from '../controls/model.js'
+import type { GateResult } from '../engine/result.js'
+import type { RedactionCounts } from '../reports/mask.js'
+import { decisionObject } from '../render/decision-json.js'
+import { renderMarkdown } from '../render/markdown.js'
+import { renderCsv } from './csv.js'
+import { renderHtml } from './html.js'
+import { renderOscal } from './oscal.js'
+import type { RunMetadata } from './run-metadata.js'
+import { stableJson } from './stable-json.js'
+
+export interface RenderInputs {
+  map: ControlMap
+  result: GateResult
+  change?: ChangeRecord
+  run: RunMetadata
+  toolVersion: string
+  controlMapSha256: string
+  redactions: RedactionCounts
+  /** Bundle paths of the kept reports, in the order of result.reports. */
+  reportFiles: string[]
+}
+
+/** The rendered files of a bundle and the order they are written in. */
+export const RENDERED_FILES = ['decision.json', 'summary.md', 'controls.csv', 'report.html', 'oscal/assessment-results.json'] as const
+
+/**
+ * Every rendered file of the bundle, from the evaluation and what the manifest records. The
+ * writer and `verify` both call this one function, so a bundle re-rendered from its re-performed
+ * result must equal the kept files byte for byte.
+ */
+export function renderBundleFiles(x: RenderInputs): [(typeof RENDERED_FILES)[number], string][] {
+  const seed = `${x.controlMapSha256}:${x.result.evaluatedAt}:${x.run.runId ?? ''}`
+  return [
+    ['decision.json', stableJson(decisionObject(x.map, x.result))],
+    ['summary.md', renderMarkdown(x.map, x.result)],
+    ['controls.csv', renderCsv(x.map, x.result)],
+    ['report.html', renderHtml({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: x.toolVersion, controlMapSha256: x.controlMapSha256, redactions: x.redactions })],
+    ['oscal/assessment-results.json', stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))]
+  ]
+}
