@@ -1,8 +1,8 @@
 import { resolveAuthors } from '../change/identity.js'
 import type { ChangeRecord } from '../change/model.js'
 import type { Control, ControlMap } from '../controls/model.js'
-import { CaseMasker } from '../reports/mask.js'
-import { fullName, type TestCase } from '../reports/model.js'
+import { CaseMasker, maskText } from '../reports/mask.js'
+import { fullName, type Crash, type TestCase } from '../reports/model.js'
 import { evaluateApprovalControl } from './approval-control.js'
 import { ControlIndex } from './mapping.js'
 import type { ControlResult, GateResult, Reason, ReportResult, TestCounts, Totals } from './result.js'
@@ -28,14 +28,46 @@ export class Evaluation {
   private readonly totals: Totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 }
   private reportIndex = -1
   private readonly masker = new CaseMasker()
+  /** Per control: 1 + the index of the last report in which it matched a test. */
+  private readonly touchedIn: Uint32Array
+  /** The controls that matched a test of the report being read, so a crash it records fails them. */
+  private touchedNow: number[] = []
+  private reportOpen = false
+  private readonly crashReasons = new Map<number, Reason[]>()
 
   constructor(private readonly input: EvaluationInput) {
     this.index = new ControlIndex(input.map.controls)
+    this.touchedIn = new Uint32Array(input.map.controls.length)
   }
 
   /** Call before the cases of each report: re-runs are recognised within a report, not across. */
   beginReport(): void {
+    if (this.reportOpen) throw new Error('Evaluation.beginReport: the previous report was not ended (endReport)')
+    this.reportOpen = true
     this.reportIndex++
+    this.touchedNow = []
+  }
+
+  /**
+   * Call after the last case of a report, with the crashes its reader found (SPEC §12): each one
+   * fails every control that matched a test of the report, whatever its selectors.
+   */
+  endReport(reportPath: string, crashes: readonly Crash[]): void {
+    if (!this.reportOpen) throw new Error('Evaluation.endReport: no report was begun')
+    this.reportOpen = false
+    if (crashes.length === 0) return
+    const what = crashes.map((c) => maskText(c.line ? `${c.what} (line ${c.line})` : c.what)).join('; ')
+    const reason: Reason = {
+      code: 'report-crashed',
+      effect: 'fail',
+      message: `report ${reportPath} records a crash: ${what}, so its passes prove nothing`,
+      tests: crashes.slice(0, 3).map((c) => ({ name: `${reportPath} (crash)`, report: reportPath, line: c.line ?? 1, message: maskText(c.what) }))
+    }
+    for (const c of this.touchedNow) {
+      const list = this.crashReasons.get(c)
+      if (list) list.push(reason)
+      else this.crashReasons.set(c, [reason])
+    }
   }
 
   /**
@@ -58,16 +90,24 @@ export class Evaluation {
       return
     }
     this.tests.add(name, tc, Math.max(this.reportIndex, 0), controls)
+    const mark = this.reportIndex + 1
+    for (const c of controls) {
+      if (this.touchedIn[c] !== mark) {
+        this.touchedIn[c] = mark
+        this.touchedNow.push(c)
+      }
+    }
   }
 
   finish(reports: ReportResult[]): GateResult {
+    if (this.reportOpen) throw new Error('Evaluation.finish: a report was begun but not ended (endReport)')
     const { map, now, change } = this.input
     const changeAuthors = authorsForWaivers(change)
     const perControl = map.controls.map(() => new MatchedTests())
     this.tests.forEach((name, status, flaky, controls, failure) => {
       for (const c of controls) perControl[c]?.add(name, status, flaky, failure)
     })
-    const controls = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, map, now, change, changeAuthors))
+    const controls = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, this.crashReasons.get(i) ?? [], map, now, change, changeAuthors))
     const counts = {
       controls: controls.length,
       passed: controls.filter((c) => c.status === 'pass').length,
@@ -88,6 +128,7 @@ export class Evaluation {
 function evaluateControl(
   control: Control,
   matched: MatchedTests,
+  crashes: readonly Reason[],
   map: ControlMap,
   now: Date,
   change: ChangeRecord | undefined,
@@ -102,6 +143,10 @@ function evaluateControl(
     reasons.push(...verdict.reasons)
     counts = verdict.counts
   }
+  if (crashes.length > 0) {
+    pass = false
+    reasons.push(...crashes.slice(0, 10))
+  }
   if (control.approval) {
     const verdict = evaluateApprovalControl(control, change)
     pass &&= verdict.pass
@@ -115,7 +160,7 @@ function evaluateControl(
     status: pass ? 'pass' : 'fail',
     reasons,
     tests: counts,
-    matchedTests: matched.names.sort(byCodePoint)
+    matchedTests: matched.sortedNames()
   }
   if (!pass) {
     const waivers = map.waivers.filter((w) => w.control === control.id)
@@ -127,10 +172,6 @@ function evaluateControl(
     }
   }
   return result
-}
-
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /**

@@ -62,7 +62,8 @@ async function reperform(dir: string, manifest: Manifest): Promise<string[]> {
     for (const r of manifest.reports) {
       evaluation.beginReport()
       // Read under its original path, so every reason names the same report as the original run.
-      await readReport(decodeChunks(createReadStream(at(r.bundlePath))), r.path, (tc) => evaluation.addCase(tc))
+      const stats = await readReport(decodeChunks(createReadStream(at(r.bundlePath))), r.path, (tc) => evaluation.addCase(tc))
+      evaluation.endReport(r.path, stats.crashes)
     }
     const result = evaluation.finish([])
     const findings: string[] = []

@@ -5,12 +5,15 @@ import { headline, mainReasons, statusLabel, testsCell, totalsLine } from './wor
 /** What `sox-gate check` prints for a person. */
 export function renderText(map: ControlMap, result: GateResult): string {
   const lines = [`sox-gate ${map.system}: ${headline(result)}`]
-  const idWidth = Math.max(...result.controls.map((c) => c.id.length))
+  const idWidth = result.controls.reduce((w, c) => Math.max(w, c.id.length), 0)
   for (const c of result.controls) {
     lines.push(`  ${statusLabel(c.status).padEnd(6)} ${c.id.padEnd(idWidth)}  ${c.title}  [${testsCell(c)}]`)
     if (c.status !== 'pass') for (const r of mainReasons(c)) lines.push(`         - ${r}`)
   }
   lines.push(totalsLine(result))
-  for (const r of result.reports) for (const note of r.notes) lines.push(`note: ${r.path}: ${note}`)
+  for (const r of result.reports) {
+    for (const crash of r.crashes) lines.push(`crash: ${r.path}${crash.line ? `:${crash.line}` : ''}: ${crash.what}`)
+    for (const note of r.notes) lines.push(`note: ${r.path}: ${note}`)
+  }
   return lines.join('\n') + '\n'
 }

@@ -15,7 +15,7 @@ export const dartReader: ReportReader = {
     const stats = emptyStats('dart-json')
     const suites = new Map<number, string>()
     const tests = new Map<number, { name: string; suite: number; line: number; fileLine?: number; error?: string }>()
-    for await (const { text, line } of lines(chunks)) {
+    for await (const { text, line } of lines(chunks, reportPath)) {
       if (!text.trim().startsWith('{')) continue
       let e: Record<string, unknown>
       try {

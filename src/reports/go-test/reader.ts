@@ -27,7 +27,7 @@ export const goTestReader: ReportReader = {
     const failedIn = new Set<string>()
     const buildOutput = new Map<string, string[]>()
     let stray = 0
-    for await (const { text, line } of lines(chunks)) {
+    for await (const { text, line } of lines(chunks, reportPath)) {
       const trimmed = text.trim()
       if (!trimmed) continue
       let e: Record<string, unknown>
