@@ -17,6 +17,6 @@ export function compileSelectorRegex(pattern: string): SelectorRegex {
   } catch (e) {
     const message = (e as Error).message.replace(/^error parsing regexp: /, '')
     const hint = /\\[1-9]|\\k<|\(\?<?[=!]/.test(pattern) ? ' (backreferences and lookarounds need backtracking, which could hang the gate: regexes are matched in linear time, RE2 syntax)' : ''
-    throw new Error(`${message}${hint}`)
+    throw new Error(`${message}${hint}`, { cause: e })
   }
 }
