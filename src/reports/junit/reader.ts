@@ -3,7 +3,7 @@ import { emitCase, TextCapture } from '../case-frame.js'
 import { emptyStats, recordCrash, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
 import { extractTags, isTagProperty } from '../tags.js'
 import { firstLine, rootElementName, seconds, streamXml } from '../xml.js'
-import { attemptsOf, finalStatus, isForeignOutcome, type CaseOutcome } from './status.js'
+import { attemptsOf, finalStatus, isForeignOutcome, unknownOutcomeWords, type CaseOutcome } from './status.js'
 
 const ROOTS = new Set(['testsuites', 'testsuite', 'testrun'])
 
@@ -227,7 +227,7 @@ class JunitState {
       properties: c.properties,
       tags: suite?.tags ?? this.rootTags,
       attempts: attemptsOf(c.outcome, status),
-      message: c.message
+      message: c.message ?? unknownOutcomeWords(c.outcome)
     })
   }
 

@@ -66,6 +66,12 @@ export function finalStatus(o: CaseOutcome): TestStatus {
   return status
 }
 
+/** Why the outcome attributes say error when they name a word we do not know, for the case's message. */
+export function unknownOutcomeWords(o: CaseOutcome): string | undefined {
+  const unknown = (['status', 'result'] as const).filter((k) => o[k].trim() !== '' && WORDS[o[k].trim().toLowerCase()] === undefined)
+  return unknown.length ? `unknown outcome ${unknown.map((k) => `${k}="${o[k]}"`).join(' ')}: read as an error` : undefined
+}
+
 /** Every attempt in order, the final one last. */
 export function attemptsOf(o: CaseOutcome, status: TestStatus): TestStatus[] {
   if (status === 'passed') return [...o.flaky, status]
