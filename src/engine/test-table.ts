@@ -119,8 +119,18 @@ export class TestTable {
   /** The same test may carry other tags in another report: its controls are the union. */
   private addControls(slot: number, controls: readonly number[]): void {
     const current = this.controlSets[this.controlSet[slot] as number] as readonly number[]
-    if (controls.every((c) => current.includes(c))) return
-    const union = [...new Set([...current, ...controls])].sort((a, b) => a - b)
+    // Both ascending: one merge, linear even when a test belongs to thousands of controls.
+    const union: number[] = []
+    let i = 0
+    let j = 0
+    while (i < current.length || j < controls.length) {
+      const a = i < current.length ? (current[i] as number) : Infinity
+      const b = j < controls.length ? (controls[j] as number) : Infinity
+      union.push(a <= b ? a : b)
+      if (a <= b) i++
+      if (b <= a) j++
+    }
+    if (union.length === current.length) return
     this.controlSet[slot] = this.internSet(union)
   }
 

@@ -102,7 +102,7 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = []
   for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name
-    if (entry.isDirectory()) out.push(...(await walk(dir, rel)))
+    if (entry.isDirectory()) for (const file of await walk(dir, rel)) out.push(file)
     else out.push(rel)
   }
   return out.sort()
