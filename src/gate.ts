@@ -51,8 +51,12 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   for (const file of files) {
     evaluation.beginReport()
     try {
-      reports.push(await readReportFile(file, options.cwd, (tc) => evaluation.addCase(tc)))
+      const report = await readReportFile(file, options.cwd, (tc) => evaluation.addCase(tc))
+      reports.push(report)
+      evaluation.endReport(file, report.crashes)
     } catch (e) {
+      // Cut off mid-read: what it matched so far proves nothing (the run ends on the problem anyway).
+      evaluation.endReport(file, [{ what: 'the report could not be read to its end' }])
       if (!(e instanceof ConfigError)) throw e
       problems.push(...e.problems)
     }

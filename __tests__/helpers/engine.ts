@@ -12,8 +12,9 @@ export async function evaluateInline(mapYaml: string, reports: string[], options
   const evaluation = new Evaluation({ map, now: new Date(options.now ?? '2026-11-22T12:00:00Z'), change })
   for (const [i, xml] of reports.entries()) {
     evaluation.beginReport()
-    const { cases } = await readTextCases(xml, `r${i}.xml`, 4096)
+    const { cases, stats } = await readTextCases(xml, `r${i}.xml`, 4096)
     for (const tc of cases) evaluation.addCase(tc)
+    evaluation.endReport(`r${i}.xml`, stats.crashes)
   }
   return evaluation.finish([])
 }

@@ -8,7 +8,8 @@ import type { ChangeRecord } from './model.js'
  * so that every error — syntax or schema — points at a line and column.
  */
 export function loadChangeRecord(text: string, file: string): ChangeRecord {
-  const { data, positions } = parseWithPositions(text, file)
+  // A change record of thousands of commits is still far below this; the bound is against runaway input.
+  const { data, positions } = parseWithPositions(text, file, 32 * 1024 * 1024)
   if (!validateChangeRecord(data)) {
     throw new ConfigError(schemaProblems(validateChangeRecord.errors ?? [], file, positions, ' (not a sox-gate change record)'))
   }

@@ -2,6 +2,7 @@ import picomatch from 'picomatch'
 import { ConfigError, type InputProblem } from '../errors.js'
 import { INTEGRITY_CONTROL_ID } from './protected.js'
 import type { ApprovalRule, Control, ControlMap, Selector, SelectorKind, Waiver } from './model.js'
+import { compileSelectorRegex } from './regex.js'
 import { parseWithPositions, schemaProblems, type YamlPositions } from './positions.js'
 import { validateControlMap } from '../schemas.js'
 
@@ -130,7 +131,7 @@ function semanticProblems(map: ControlMap, positions: YamlPositions): InputProbl
 /** Why a selector cannot be used, or undefined when it compiles. */
 export function selectorProblem(s: Selector): string | undefined {
   try {
-    if (s.kind === 'regex') new RegExp(s.pattern, 'u')
+    if (s.kind === 'regex') compileSelectorRegex(s.pattern)
     else if (s.kind !== 'tag') picomatch.makeRe(s.pattern, { strictBrackets: true })
     return undefined
   } catch (e) {

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv'
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
 import { ConfigError, type InputProblem } from '../errors.js'
 import { describeSchemaError } from '../schemas.js'
 
@@ -52,15 +52,56 @@ export function pointerToPath(pointer: string): (string | number)[] {
  * Parses YAML (or JSON, its subset) keeping every node's position. Syntax errors, duplicate keys
  * included, throw one ConfigError listing each at its line and column.
  */
-export function parseWithPositions(text: string, file: string): { data: unknown; positions: YamlPositions } {
+export function parseWithPositions(text: string, file: string, maxChars = MAX_CONTROL_MAP_CHARS): { data: unknown; positions: YamlPositions } {
+  if (text.length > maxChars) {
+    throw ConfigError.at(file, `is ${(text.length / 1024 / 1024).toFixed(1)} MiB, over the ${maxChars / 1024 / 1024} MiB limit for this file: refused rather than read without bound`)
+  }
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true })
+  let doc: Document
+  try {
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true })
+  } catch (e) {
+    throw unreadable(e, file)
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, col: e.linePos?.[0].col, message: (e.message.split('\n', 1)[0] as string).replace(/ at line \d+, column \d+:?$/, '') }))
+      doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, col: e.linePos?.[0].col, message: yamlMessage(e.message) }))
     )
   }
-  return { data: doc.toJS() as unknown, positions: new YamlPositions(doc, lines) }
+  let data: unknown
+  try {
+    // yaml refuses aliases that expand too far (an alias bomb) by throwing, with no position.
+    data = doc.toJS({ maxAliasCount: 100 })
+  } catch (e) {
+    const alias = firstAlias(doc)
+    const at = alias?.range ? lines.linePos(alias.range[0]) : { line: 1, col: 1 }
+    if (/alias/i.test((e as Error).message)) throw ConfigError.at(file, 'YAML aliases expand too far (an alias bomb): refused as a resource-exhaustion attack', at.line, at.col)
+    throw unreadable(e, file)
+  }
+  return { data, positions: new YamlPositions(doc, lines) }
+}
+
+/**
+ * The largest control map read: a map of ~18,000 controls. The YAML library holds a map's whole
+ * syntax tree (about 150 bytes per byte of YAML), so a bigger one would not stay in bounded memory.
+ */
+export const MAX_CONTROL_MAP_CHARS = 1024 * 1024
+
+function firstAlias(doc: Document): Node | undefined {
+  let found: Node | undefined
+  visit(doc, {
+    Alias(_key, node) {
+      found = node
+      return visit.BREAK
+    }
+  })
+  return found
+}
+
+/** Input the YAML library could not even parse (nesting deeper than its recursion): one clear line. */
+function unreadable(e: unknown, file: string): ConfigError {
+  if (e instanceof RangeError) return ConfigError.at(file, 'YAML nested too deeply to read: refused')
+  return ConfigError.at(file, `cannot be read as YAML: ${(e as Error).message.split('\n', 1)[0] as string}`)
 }
 
 /** Schema errors as problems at the position of what they are about (the key, for unknown keys). */
@@ -79,4 +120,10 @@ export function schemaProblems(errors: readonly ErrorObject[], file: string, pos
     problems.push({ file, ...at, message: text })
   }
   return problems
+}
+
+/** The first line of a YAML error, without the position the problem already carries. */
+function yamlMessage(message: string): string {
+  if (message.includes('Maximum call stack size exceeded')) return 'YAML nested too deeply to read: refused'
+  return (message.split('\n', 1)[0] as string).replace(/ at line \d+, column \d+:?$/, '')
 }

@@ -1,7 +1,7 @@
 import type { ChangeRecord } from '../change/model.js'
 import type { Control, ControlMap } from '../controls/model.js'
-import { CaseMasker } from '../reports/mask.js'
-import { fullName, type TestCase } from '../reports/model.js'
+import { CaseMasker, maskText } from '../reports/mask.js'
+import { fullName, type Crash, type TestCase } from '../reports/model.js'
 import { evaluateApprovalControl } from './approval-control.js'
 import { ControlIndex } from './mapping.js'
 import type { ControlResult, GateResult, Reason, ReportResult, TestCounts, Totals } from './result.js'
@@ -33,6 +33,12 @@ export class Evaluation {
   private readonly totals: Totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 }
   private reportIndex = -1
   private readonly masker = new CaseMasker()
+  /** Per control: 1 + the index of the last report in which it matched a test. */
+  private readonly touchedIn: Uint32Array
+  /** The controls that matched a test of the report being read, so a crash it records fails them. */
+  private touchedNow: number[] = []
+  private reportOpen = false
+  private readonly crashReasons = new Map<number, Reason[]>()
 
   private readonly trust: TrustDecision
 
@@ -40,11 +46,37 @@ export class Evaluation {
     this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change })
     if (this.trust.judging !== input.map) throw new Error('the evaluation must use the map that trust decided judges the change')
     this.index = new ControlIndex(input.map.controls)
+    this.touchedIn = new Uint32Array(input.map.controls.length)
   }
 
   /** Call before the cases of each report: re-runs are recognised within a report, not across. */
   beginReport(): void {
+    if (this.reportOpen) throw new Error('Evaluation.beginReport: the previous report was not ended (endReport)')
+    this.reportOpen = true
     this.reportIndex++
+    this.touchedNow = []
+  }
+
+  /**
+   * Call after the last case of a report, with the crashes its reader found (SPEC §12): each one
+   * fails every control that matched a test of the report, whatever its selectors.
+   */
+  endReport(reportPath: string, crashes: readonly Crash[]): void {
+    if (!this.reportOpen) throw new Error('Evaluation.endReport: no report was begun')
+    this.reportOpen = false
+    if (crashes.length === 0) return
+    const what = crashes.map((c) => maskText(c.line ? `${c.what} (line ${c.line})` : c.what)).join('; ')
+    const reason: Reason = {
+      code: 'report-crashed',
+      effect: 'fail',
+      message: `report ${reportPath} records a crash: ${what}, so its passes prove nothing`,
+      tests: crashes.slice(0, 3).map((c) => ({ name: `${reportPath} (crash)`, report: reportPath, line: c.line ?? 1, message: maskText(c.what) }))
+    }
+    for (const c of this.touchedNow) {
+      const list = this.crashReasons.get(c)
+      if (list) list.push(reason)
+      else this.crashReasons.set(c, [reason])
+    }
   }
 
   /**
@@ -67,9 +99,17 @@ export class Evaluation {
       return
     }
     this.tests.add(name, tc, Math.max(this.reportIndex, 0), controls)
+    const mark = this.reportIndex + 1
+    for (const c of controls) {
+      if (this.touchedIn[c] !== mark) {
+        this.touchedIn[c] = mark
+        this.touchedNow.push(c)
+      }
+    }
   }
 
   finish(reports: ReportResult[]): GateResult {
+    if (this.reportOpen) throw new Error('Evaluation.finish: a report was begun but not ended (endReport)')
     const { map, now } = this.input
     const trust = this.trust
     const waiverContext: WaiverContext = { now, owners: trust.owners, maxWaiverDays: trust.maxWaiverDays, approvals: trust.approvals }
@@ -77,7 +117,7 @@ export class Evaluation {
     this.tests.forEach((name, status, flaky, controls, failure) => {
       for (const c of controls) perControl[c]?.add(name, status, flaky, failure)
     })
-    const evaluated = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, map, this.input.change, waiverContext))
+    const evaluated = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, this.crashReasons.get(i) ?? [], map, this.input.change, waiverContext))
     const controls = trust.integrity ? [trust.integrity, ...evaluated] : evaluated
     const counts = {
       controls: controls.length,
@@ -108,6 +148,7 @@ export class Evaluation {
 function evaluateControl(
   control: Control,
   matched: MatchedTests,
+  crashes: readonly Reason[],
   map: ControlMap,
   change: ChangeRecord | undefined,
   waiverContext: WaiverContext
@@ -120,6 +161,10 @@ function evaluateControl(
     pass &&= verdict.pass
     reasons.push(...verdict.reasons)
     counts = verdict.counts
+  }
+  if (crashes.length > 0) {
+    pass = false
+    reasons.push(...crashes.slice(0, 10))
   }
   if (control.approval) {
     const verdict = evaluateApprovalControl(control, change)
@@ -134,7 +179,7 @@ function evaluateControl(
     status: pass ? 'pass' : 'fail',
     reasons,
     tests: counts,
-    matchedTests: matched.names.sort(byCodePoint)
+    matchedTests: matched.sortedNames()
   }
   if (!pass) {
     const waivers = map.waivers.filter((w) => w.control === control.id)

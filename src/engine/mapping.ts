@@ -1,5 +1,6 @@
 import picomatch from 'picomatch'
 import type { Control } from '../controls/model.js'
+import { compileSelectorRegex } from '../controls/regex.js'
 import { detach, fullName, type TestCase } from '../reports/model.js'
 import { globRequiredLiteral, LiteralIndex, regexRequiredLiteral } from './literal-index.js'
 import { globLiteralPrefix, PatternIndex, type PatternEntry } from './pattern-index.js'
@@ -40,8 +41,10 @@ export class ControlIndex {
             pushTo(this.byTag, s.pattern, index)
             break
           case 'regex': {
-            const re = new RegExp(s.pattern, 'u')
-            this.namePatterns.add({ control: index, test: (x) => re.test(x) }, regexRequiredLiteral(s.pattern))
+            const re = compileSelectorRegex(s.pattern)
+            // RE2 flag groups (`(?i)`) and quoting (`\Q…\E`) change what a literal means: no prefilter then.
+            const literal = /\(\?[A-Za-z-]|\\Q/.test(s.pattern) ? '' : regexRequiredLiteral(s.pattern)
+            this.namePatterns.add({ control: index, test: (x) => re.test(x) }, literal)
             break
           }
           case 'name': {

@@ -4,7 +4,7 @@ import type { TestRef } from './result.js'
 export type SettledStatus = 'passed' | 'failed' | 'skipped'
 
 /*
- * Every test identity (full name) that some control selects, folded across all its cases.
+ * Every test identity (full name and source file, SPEC §12) that some control selects, folded across all its cases.
  * Within one report the last case wins and earlier failures make it flaky (runners write re-runs
  * as repeated cases); across reports every report must pass (a failing matrix shard fails it),
  * and a pass anywhere beats a skip elsewhere (a platform-only test).
@@ -33,13 +33,26 @@ export class TestTable {
   private readonly controlSetIds = new Map<string | number, number>()
   private readonly failures = new Map<number, TestRef>()
   private size = 0
+  /** How many identities carry a source file: only then can two identities share a name. */
+  private filed = 0
+
+  /**
+   * The identity of a test: its full name, and its source file where the report gives one. A
+   * name never holds U+0000 (replaced), so `name\0file` can never equal another identity.
+   */
+  private static identity(name: string, file: string | undefined): string {
+    const clean = name.includes('\u0000') ? name.replaceAll('\u0000', '\ufffd') : name
+    return file ? [clean, file].join('\u0000') : clean
+  }
 
   add(name: string, tc: TestCase, reportIndex: number, controls: readonly number[]): void {
-    let slot = this.slots.get(name)
+    const key = TestTable.identity(name, tc.file)
+    let slot = this.slots.get(key)
     if (slot === undefined) {
       slot = this.grow()
-      // `name` comes from fullName(), which never shares memory with the parser's chunk.
-      this.slots.set(name, slot)
+      if (tc.file) this.filed++
+      // `name` comes from fullName(), which never shares memory with the parser's chunk; join copies the file.
+      this.slots.set(key, slot)
       this.controlSet[slot] = this.internSet(controls)
       this.report[slot] = -1
     } else {
@@ -68,22 +81,56 @@ export class TestTable {
     }
   }
 
-  /** Calls `visit` once per test with its final status; each test's controls ascending. */
+  /**
+   * Calls `visit` once per test with its final status; each test's controls ascending. The name
+   * is the full name, followed by ` (file)` where another identity has the same full name.
+   */
   forEach(visit: (name: string, status: SettledStatus, flaky: boolean, controls: readonly number[], failure: TestRef | undefined) => void): void {
-    for (const [name, slot] of this.slots) {
+    const shared = this.sharedNames()
+    for (const [key, slot] of this.slots) {
+      const cut = this.filed > 0 ? key.indexOf('\u0000') : -1
+      const bare = cut < 0 ? key : key.slice(0, cut)
+      const name = cut >= 0 && shared.has(bare) ? `${bare} (${key.slice(cut + 1)})` : bare
+      const failure = this.failures.get(slot)
+      if (failure) failure.name = name
       const bits = settle(this.bits[slot] as number)
       const settled = bits & 0b11
       const status: SettledStatus = settled === FAILED ? 'failed' : settled === PASSED ? 'passed' : 'skipped'
       const controls = this.controlSets[this.controlSet[slot] as number] as readonly number[]
-      visit(name, status, status === 'passed' && (bits & SETTLED_FLAKY) !== 0, controls, this.failures.get(slot))
+      visit(name, status, status === 'passed' && (bits & SETTLED_FLAKY) !== 0, controls, failure)
     }
+  }
+
+  /** Full names that more than one identity carries (the same test name in different files). */
+  private sharedNames(): Set<string> {
+    const shared = new Set<string>()
+    if (this.filed === 0) return shared
+    const once = new Set<string>()
+    for (const key of this.slots.keys()) {
+      const cut = key.indexOf('\u0000')
+      if (cut < 0) continue
+      const bare = key.slice(0, cut)
+      if (once.has(bare) || this.slots.has(bare)) shared.add(bare)
+      else once.add(bare)
+    }
+    return shared
   }
 
   /** The same test may carry other tags in another report: its controls are the union. */
   private addControls(slot: number, controls: readonly number[]): void {
     const current = this.controlSets[this.controlSet[slot] as number] as readonly number[]
-    if (controls.every((c) => current.includes(c))) return
-    const union = [...new Set([...current, ...controls])].sort((a, b) => a - b)
+    // Both ascending: one merge, linear even when a test belongs to thousands of controls.
+    const union: number[] = []
+    let i = 0
+    let j = 0
+    while (i < current.length || j < controls.length) {
+      const a = i < current.length ? (current[i] as number) : Infinity
+      const b = j < controls.length ? (controls[j] as number) : Infinity
+      union.push(a <= b ? a : b)
+      if (a <= b) i++
+      if (b <= a) j++
+    }
+    if (union.length === current.length) return
     this.controlSet[slot] = this.internSet(union)
   }
 

@@ -16,6 +16,11 @@ export class MatchedTests {
   failedCount = 0
   skippedCount = 0
 
+  /** Every matched test's name, sorted by code point: the evidence of what proved the control. */
+  sortedNames(): string[] {
+    return this.names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  }
+
   add(name: string, status: SettledStatus, flaky: boolean, failure: TestRef | undefined): void {
     this.names.push(name)
     if (status === 'passed') {

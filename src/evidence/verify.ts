@@ -150,6 +150,7 @@ async function reperform(dir: string, manifest: Manifest): Promise<Reperformed> 
       evaluation.beginReport()
       // Read under its original path, so every reason names the same report as the original run.
       const stats = await readReport(decodeChunks(createReadStream(at(r.bundlePath))), r.path, (tc) => evaluation.addCase(tc))
+      evaluation.endReport(r.path, stats.crashes)
       reports.push({ path: r.path, sha256: r.sha256, size: r.size, ...stats })
     }
     return { result: evaluation.finish(reports), map, change }
@@ -210,7 +211,7 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = []
   for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name
-    if (entry.isDirectory()) out.push(...(await walk(dir, rel)))
+    if (entry.isDirectory()) for (const file of await walk(dir, rel)) out.push(file)
     else out.push(rel)
   }
   return out.sort()

@@ -12,6 +12,8 @@ export interface ClientOptions {
   warn: (message: string) => void
   /** Seconds of rate-limit wait the gate accepts before giving up (and failing closed). */
   maxRateLimitWait?: number
+  /** Milliseconds one request may take; default 30 s. */
+  timeoutMs?: number
 }
 
 /**
@@ -32,15 +34,65 @@ export function createClient(options: ClientOptions): GitHubClient {
     auth: options.token,
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     userAgent: 'sox-gate',
-    retry: { retries: 3 },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }
+    retry: { retries: RETRIES, retryAfterBaseValue: retryBaseMs() },
+    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    request: { fetch: fetchWithTimeout(options.timeoutMs ?? requestTimeoutMs()) }
   })
+}
+
+const RETRIES = 3
+/** How long one request may take, answer included, before it counts as failed (and is retried). */
+export const REQUEST_TIMEOUT_MS = 30_000
+
+/** The per-request timeout: 30 s, or (for tests, undocumented) SOX_GATE_HTTP_TIMEOUT_MS. */
+function requestTimeoutMs(): number {
+  const fromEnv = Number(process.env.SOX_GATE_HTTP_TIMEOUT_MS)
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : REQUEST_TIMEOUT_MS
+}
+
+/** Octokit waits (n + 1)² × this between retries; tests (undocumented) shorten it with SOX_GATE_HTTP_RETRY_BASE_MS. */
+function retryBaseMs(): number {
+  const fromEnv = Number(process.env.SOX_GATE_HTTP_RETRY_BASE_MS)
+  return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.SOX_GATE_HTTP_RETRY_BASE_MS !== '' ? fromEnv : 1000
+}
+
+/** A request that got no (complete) answer in time. Not an AbortError: Octokit retries it as a network error. */
+export class RequestTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs / 1000} s`)
+    this.name = 'RequestTimeout'
+  }
+}
+
+/**
+ * fetch with a deadline on every request, the body included: a server that accepts the
+ * connection and never answers would otherwise hold the job until its 6-hour limit.
+ */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline
+    try {
+      const response = await fetch(input, { ...init, signal })
+      // Read the body under the same deadline, so a response that stalls half-way times out too
+      // (Octokit would read a failed body as an empty one: a list of commits with none in it).
+      const body = await response.arrayBuffer()
+      const nullBody = response.status === 204 || response.status === 205 || response.status === 304
+      const copy = new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers })
+      Object.defineProperty(copy, 'url', { value: response.url })
+      return copy
+    } catch (e) {
+      if (deadline.aborted) throw new RequestTimeout(timeoutMs)
+      throw e
+    }
+  }
 }
 
 /** One line for an API failure: what was asked and what GitHub answered. */
 export function describeApiError(e: unknown): string {
-  const err = e as { status?: number; message?: string; request?: { method?: string; url?: string }; response?: { headers?: Record<string, string>; data?: { message?: unknown } } }
+  const err = e as { status?: number; message?: string; cause?: unknown; request?: { method?: string; url?: string }; response?: { headers?: Record<string, string>; data?: { message?: unknown } } }
   const where = err.request?.method && err.request.url ? `${err.request.method} ${new URL(err.request.url).pathname}` : 'GitHub API'
+  if (err.cause instanceof RequestTimeout) return `${where}: timed out: ${err.cause.message}, ${RETRIES + 1} attempts`
   const remaining = err.response?.headers?.['x-ratelimit-remaining']
   const limit = remaining === '0' ? ' (rate limit exhausted)' : ''
   // GitHub's own message; Octokit's error message would append the documentation URL.

@@ -7,7 +7,7 @@ export function renderText(map: ControlMap, result: GateResult): string {
   const lines = [`sox-gate ${map.system}: ${headline(result)}`]
   const banner = emergencyBanner(result)
   if (banner) lines.push(`  !!! ${banner}`)
-  const idWidth = Math.max(...result.controls.map((c) => c.id.length))
+  const idWidth = result.controls.reduce((w, c) => Math.max(w, c.id.length), 0)
   for (const c of result.controls) {
     lines.push(`  ${statusLabel(c.status).padEnd(6)} ${c.id.padEnd(idWidth)}  ${c.title}  [${testsCell(c)}]`)
     if (c.status !== 'pass') for (const r of mainReasons(c)) lines.push(`         - ${r}`)
@@ -15,6 +15,9 @@ export function renderText(map: ControlMap, result: GateResult): string {
   lines.push(totalsLine(result))
   const trust = trustLine(result)
   if (trust) lines.push(trust)
-  for (const r of result.reports) for (const note of r.notes) lines.push(`note: ${r.path}: ${note}`)
+  for (const r of result.reports) {
+    for (const crash of r.crashes) lines.push(`crash: ${r.path}${crash.line ? `:${crash.line}` : ''}: ${crash.what}`)
+    for (const note of r.notes) lines.push(`note: ${r.path}: ${note}`)
+  }
   return lines.join('\n') + '\n'
 }

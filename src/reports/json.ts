@@ -1,6 +1,5 @@
 import { JSONParser } from '@streamparser/json'
 import { ConfigError } from '../errors.js'
-import { lines } from './lines.js'
 
 export type JsonKeys = (string | number | undefined)[]
 
@@ -25,17 +24,33 @@ export async function streamJson(chunks: AsyncIterable<string>, reportPath: stri
   parser.onError = (e) => {
     failure ??= e
   }
-  for await (const { text, line, ended } of lines(chunks)) {
-    current = line
+  // Fed piece by piece, a piece never crossing a line end: no line is ever assembled (a minified
+  // report is one line of many megabytes), yet every value and error knows its line.
+  let written = 0
+  current = 1
+  const feed = (piece: string): void => {
+    if (piece === '') return
     try {
-      if (!parser.isEnded) parser.write(ended ? text + '\n' : text)
-      else if (text.trim()) throw new Error(`unexpected text after the end of the JSON document`)
+      if (!parser.isEnded) parser.write(piece)
+      else if (piece.trim()) throw new Error(`unexpected text after the end of the JSON document`)
     } catch (e) {
       failure ??= e
     }
-    if (failure) throw asConfigError(failure, reportPath, formatName, line, lineStart)
-    lineStart += text.length + 1
+    written += piece.length
+    if (failure) throw asConfigError(failure, reportPath, formatName, current, lineStart)
   }
+  for await (const chunk of chunks) {
+    let start = 0
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+      feed(chunk.slice(start, nl + 1))
+      current++
+      lineStart = written
+      start = nl + 1
+    }
+    feed(start === 0 ? chunk : chunk.slice(start))
+  }
+  // A value completes only when the parser sees what follows it; the last line is where it ends.
+  if (current > 1 && lineStart === written) current--
   if (!parser.isEnded) throw ConfigError.at(reportPath, `the ${formatName} JSON document ends early (truncated?)`, current)
 }
 

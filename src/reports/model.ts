@@ -1,3 +1,5 @@
+import { maskText } from './mask.js'
+
 /** The normalized test case every report reader yields (SPEC §2), whatever the format. */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped'
 
@@ -43,6 +45,18 @@ export interface ReportStats {
   skipped: number
   /** Facts worth a line in the evidence, e.g. "suite declares 6 tests but lists none". */
   notes: string[]
+  /**
+   * What the report records went wrong outside any one test (SPEC §12): a suite-level error, a
+   * bail-out, an unmet plan, a build failure, a report cut short. Any one of them fails every
+   * control that matched a test of this report: its passes prove nothing.
+   */
+  crashes: Crash[]
+}
+
+/** One crash a report records: what, in a few words, and the report line where it is recorded. */
+export interface Crash {
+  what: string
+  line?: number
 }
 
 /** Receives each test case as it is parsed; nothing holds a whole report in memory. */
@@ -60,8 +74,18 @@ export interface ReportReader {
 }
 
 export function emptyStats(format: string): ReportStats {
-  return { format, cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, notes: [] }
+  return { format, cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, notes: [], crashes: [] }
 }
+
+/** Records a crash, keeping the first few: one is enough to fail what the report touched. */
+export function recordCrash(stats: ReportStats, what: string, line?: number): void {
+  // Masked here, as the engine masks cases: the crash is quoted in the evidence and every surface (SPEC §7).
+  const text = maskText(what.length > 300 ? what.slice(0, 300) + '…' : what)
+  if (stats.crashes.length < MAX_CRASHES) stats.crashes.push(line === undefined || line < 1 ? { what: text } : { what: text, line })
+  else if (stats.crashes.length === MAX_CRASHES) stats.crashes.push({ what: 'and more crashes (only the first few are listed)' })
+}
+
+const MAX_CRASHES = 20
 
 export function countCase(stats: ReportStats, status: TestStatus): void {
   stats.cases++

@@ -1,7 +1,7 @@
 import { emitCase } from '../case-frame.js'
 import { lines } from '../lines.js'
 import { num, obj, str } from '../json.js'
-import { emptyStats, type ReportReader, type TestProperty, type TestStatus } from '../model.js'
+import { emptyStats, recordCrash, type ReportReader, type TestProperty, type TestStatus } from '../model.js'
 
 const TAIL = 12
 
@@ -27,7 +27,7 @@ export const goTestReader: ReportReader = {
     const failedIn = new Set<string>()
     const buildOutput = new Map<string, string[]>()
     let stray = 0
-    for await (const { text, line } of lines(chunks)) {
+    for await (const { text, line } of lines(chunks, reportPath)) {
       const trimmed = text.trim()
       if (!trimmed) continue
       let e: Record<string, unknown>
@@ -53,6 +53,7 @@ export const goTestReader: ReportReader = {
       }
       if (action === 'build-fail') {
         emitCase(reportPath, stats, sink, { line, suite: pkg, classname: '', name: '(build)', status: 'error', message: `build failed: ${(buildOutput.get(pkg) ?? []).join('').trim()}` })
+        recordCrash(stats, `package ${pkg} failed to build`, line)
         failedIn.add(pkg)
         continue
       }
@@ -62,11 +63,13 @@ export const goTestReader: ReportReader = {
           for (const [key, r] of running) {
             if (!key.startsWith(`${pkg}\u0000`)) continue
             emitCase(reportPath, stats, sink, { line: r.line, suite: pkg, classname: '', name: key.slice(pkg.length + 1), status: 'error', properties: r.properties, message: `did not finish: the package failed (panic or timeout): ${lastMeaningful(r.output)}` })
+            recordCrash(stats, `package ${pkg} failed while ${key.slice(pkg.length + 1)} was running (panic or timeout)`, line)
             running.delete(key)
             failedIn.add(pkg)
           }
           if (!failedIn.has(pkg)) {
             emitCase(reportPath, stats, sink, { line, suite: pkg, classname: '', name: '(package)', status: 'error', message: e.FailedBuild ? `build failed: ${String(e.FailedBuild)}` : 'the package failed outside any test' })
+            recordCrash(stats, e.FailedBuild ? `package ${pkg} failed to build` : `package ${pkg} failed outside any test (TestMain, init or a panic)`, line)
           }
         }
         continue
@@ -93,6 +96,7 @@ export const goTestReader: ReportReader = {
       const pkg = key.slice(0, key.indexOf('\u0000'))
       emitCase(reportPath, stats, sink, { line: r.line, suite: pkg, classname: '', name: key.slice(pkg.length + 1), status: 'error', properties: r.properties, message: 'did not finish: the report ends before the test does' })
     }
+    if (running.size > 0) recordCrash(stats, `the report is cut short: ${running.size} test${running.size === 1 ? '' : 's'} never finished`)
     if (stray > 0) stats.notes.push(`${stray} line${stray === 1 ? '' : 's'} that are not test2json events passed over`)
     return stats
   }

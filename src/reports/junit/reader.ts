@@ -1,9 +1,9 @@
 import type { SaxesTagPlain } from 'saxes'
 import { emitCase, TextCapture } from '../case-frame.js'
-import { emptyStats, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
+import { emptyStats, recordCrash, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
 import { extractTags, isTagProperty } from '../tags.js'
 import { firstLine, rootElementName, seconds, streamXml } from '../xml.js'
-import { attemptsOf, finalStatus, type CaseOutcome } from './status.js'
+import { attemptsOf, finalStatus, isForeignOutcome, unknownOutcomeWords, type CaseOutcome } from './status.js'
 
 const ROOTS = new Set(['testsuites', 'testsuite', 'testrun'])
 
@@ -32,6 +32,9 @@ type CaptureTarget = { kind: 'message' } | { kind: 'property'; name: string } | 
  * One streaming reader for every JUnit dialect. Only the handful of elements that carry meaning
  * are looked at; everything else (system-out, stack traces, attachments) streams past without
  * being kept. DTDs are refused outright, so no external or custom entity is ever resolved.
+ * A suite's own `<error>`/`<failure>` (a failing BeforeAll, a crashed fork) is a crash of the
+ * report (SPEC §12). The `failures`/`errors` counts a suite declares are not trusted either way:
+ * Surefire counts every re-run in them, and hand-written reports get them wrong.
  */
 export const junitReader: ReportReader = {
   format: 'junit',
@@ -56,7 +59,7 @@ class JunitState {
   /** Depth of the `<properties>` element we are in, and whose it is. */
   private propertiesOwner: 'root' | 'suite' | 'case' | null = null
   /** A suite-level `<error>`/`<failure>` (no testcase around it) becomes a synthetic failed case. */
-  private suiteProblem: { line: number; status: 'error' | 'failed'; message?: string } | null = null
+  private suiteProblem: { line: number; status: 'error' | 'failed'; element: string; message?: string } | null = null
 
   constructor(
     private readonly reportPath: string,
@@ -95,7 +98,7 @@ class JunitState {
         this.current = {
           line,
           attrs,
-          outcome: { error: false, failure: false, skipped: false, flaky: [], reruns: [], statusAttr: attrs.status ?? attrs.result ?? '' },
+          outcome: { error: false, failure: false, skipped: false, flaky: [], reruns: [], status: attrs.status ?? '', result: attrs.result ?? '' },
           properties: []
         }
         return
@@ -105,13 +108,11 @@ class JunitState {
       case 'property':
         if (this.propertiesOwner) this.suiteProperty(attrs)
         return
-      case 'error':
-      case 'failure':
-        if (this.suites.length > 0) {
-          this.suiteProblem = { line, status: name === 'error' ? 'error' : 'failed', message: firstLine(attrs.message) }
+      default:
+        if (name === 'error' || name === 'failure' || isForeignOutcome(name)) {
+          this.suiteProblem = { line, status: name === 'failure' ? 'failed' : 'error', element: name, message: firstLine(attrs.message) }
           if (!this.suiteProblem.message) this.startCapture({ kind: 'message' })
         }
-        return
     }
   }
 
@@ -145,14 +146,20 @@ class JunitState {
         if (attrs.value !== undefined) c.properties.push({ name: attrs.name, value: attrs.value })
         else this.startCapture({ kind: 'property', name: attrs.name })
         return
+      default:
+        if (isForeignOutcome(name)) {
+          o.error = true
+          c.message ??= `unknown outcome element <${name}>: read as an error`
+        }
     }
   }
 
   private suiteProperty(attrs: Record<string, string>): void {
     if (!attrs.name || !isTagProperty(attrs.name) || attrs.value === undefined) return
     const tags = extractTags('', [{ name: attrs.name, value: attrs.value }])
-    if (this.propertiesOwner === 'root') this.rootTags.push(...tags)
-    else this.suites[this.suites.length - 1]?.tags.push(...tags)
+    // One at a time: a property may list hundreds of thousands of ids, too many for a spread.
+    const into = this.propertiesOwner === 'root' ? this.rootTags : this.suites[this.suites.length - 1]?.tags
+    if (into) for (const tag of tags) into.push(tag)
   }
 
   private startCapture(target: CaptureTarget): void {
@@ -176,7 +183,8 @@ class JunitState {
     switch (name) {
       case 'testsuite': {
         const suite = this.suites.pop()
-        if (suite && suite.isLeaf && suite.cases === 0 && suite.declaredTests > 0) {
+        if (!suite) return
+        if (suite.isLeaf && suite.cases === 0 && suite.declaredTests > 0) {
           this.stats.notes.push(`suite "${suite.name}" declares ${suite.declaredTests} tests but lists none`)
         }
         return
@@ -184,11 +192,11 @@ class JunitState {
       case 'properties':
         this.propertiesOwner = null
         return
-      case 'error':
-      case 'failure':
-        if (this.suiteProblem) this.emitSuiteProblem(this.suiteProblem)
-        this.suiteProblem = null
-        return
+      default:
+        if (this.suiteProblem && name === this.suiteProblem.element) {
+          this.emitSuiteProblem(this.suiteProblem)
+          this.suiteProblem = null
+        }
     }
   }
 
@@ -204,8 +212,8 @@ class JunitState {
   private emitCase(c: CaseFrame): void {
     this.current = null
     const suite = this.suites[this.suites.length - 1]
-    if (suite) suite.cases++
     const status = finalStatus(c.outcome)
+    if (suite) suite.cases++
     const fileLine = Number(c.attrs.line ?? c.attrs.lineno)
     emitCase(this.reportPath, this.stats, this.sink, {
       line: c.line,
@@ -219,14 +227,17 @@ class JunitState {
       properties: c.properties,
       tags: suite?.tags ?? this.rootTags,
       attempts: attemptsOf(c.outcome, status),
-      message: c.message
+      message: c.message ?? unknownOutcomeWords(c.outcome)
     })
   }
 
-  private emitSuiteProblem(p: { line: number; status: 'error' | 'failed'; message?: string }): void {
+  private emitSuiteProblem(p: { line: number; status: 'error' | 'failed'; element: string; message?: string }): void {
     const suite = this.suites[this.suites.length - 1]
+    const where = suite ? `suite "${suite.name}"` : 'the report'
+    recordCrash(this.stats, `${where} has its own <${p.element}>${p.message ? ` "${p.message}"` : ''}`, p.line)
     if (!suite) return
     suite.cases++
     emitCase(this.reportPath, this.stats, this.sink, { line: p.line, suite: suite.name, classname: '', name: '(suite)', file: suite.file || undefined, status: p.status, tags: suite.tags, message: p.message })
   }
 }
+

@@ -1,5 +1,5 @@
 import { emitCase, TextCapture } from '../case-frame.js'
-import { emptyStats, type ReportReader, type TestStatus } from '../model.js'
+import { emptyStats, recordCrash, type ReportReader, type TestStatus } from '../model.js'
 import { rootElementName, seconds, streamXml } from '../xml.js'
 
 const STATUS: Record<string, TestStatus> = { PASS: 'passed', FAIL: 'failed', SKIP: 'skipped' }
@@ -7,7 +7,7 @@ const STATUS: Record<string, TestStatus> = { PASS: 'passed', FAIL: 'failed', SKI
 /**
  * TestNG `testng-results.xml`: `<test name>` › `<class name>` › `<test-method>`. The TestNG test is
  * the suite and the class the classname. Configuration methods count only when they fail (then
- * as errors: the tests they guard never ran). A data-provider run's parameters join its name,
+ * as errors, and as a crash of the report, SPEC §12: the tests they guard never ran). A data-provider run's parameters join its name,
  * so runs with different parameters stay different tests; a retried attempt (`retried="true"`)
  * followed by the final one is a re-run.
  */
@@ -45,6 +45,7 @@ export const testngReader: ReportReader = {
             const config = a['is-config'] === 'true'
             if (!config || status === 'failed') {
               const base = a.name ?? ''
+              if (config) recordCrash(stats, `configuration method ${cls ? `${cls}.` : ''}${base} failed${m.message ? `: ${m.message.split('\n', 1)[0] as string}` : ''}`, m.line)
               emitCase(reportPath, stats, sink, {
                 line: m.line,
                 suite: test,

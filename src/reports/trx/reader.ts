@@ -1,5 +1,5 @@
 import { emitCase, TextCapture } from '../case-frame.js'
-import { emptyStats, type ReportReader, type TestStatus } from '../model.js'
+import { emptyStats, recordCrash, type ReportReader, type TestStatus } from '../model.js'
 import { rootElementName, streamXml } from '../xml.js'
 
 /** TRX outcomes; anything else (a run still in progress, an unknown word) is an error. */
@@ -18,6 +18,9 @@ const STATUS: Record<string, TestStatus> = {
   NotRunnable: 'skipped'
 }
 
+/** `ResultSummary` outcomes of a run that ran to its end (failed tests are the tests' business). */
+const SUMMARY_COMPLETE = new Set(['Completed', 'Passed', 'Failed', 'Warning'])
+
 interface HeldResult {
   testId: string
   name: string
@@ -33,6 +36,8 @@ interface HeldResult {
  * Visual Studio TRX (`<TestRun>`). Results come before the test definitions that name their
  * classes, so results are held — compactly, one small record each — until the end. Data-driven
  * tests are their inner results; a test run more than once (retries) is the same test re-run.
+ * A run that did not complete (`ResultSummary` outcome Aborted, Timeout, Error…, or a result
+ * `PassedButRunAborted`) is a crash of the report (SPEC §12).
  */
 export const trxReader: ReportReader = {
   format: 'trx',
@@ -56,6 +61,7 @@ export const trxReader: ReportReader = {
             held.push(r)
           } else if (tag.name === 'UnitTest') definition = a.id ?? ''
           else if (tag.name === 'TestMethod' && definition) classOf.set(definition, a.className ?? '')
+          else if (tag.name === 'ResultSummary' && !SUMMARY_COMPLETE.has(a.outcome ?? '')) recordCrash(stats, `the test run did not complete: its outcome is "${a.outcome ?? ''}"`, line)
           else if (tag.name === 'Message' && open.length > 0 && open[open.length - 1]?.message === undefined) capture.start()
         },
         close(name) {
@@ -70,6 +76,7 @@ export const trxReader: ReportReader = {
       }
     })
     for (const r of held) {
+      if (r.outcome === 'PassedButRunAborted') recordCrash(stats, `the test run was aborted (${r.name} passed before it was)`, r.line)
       if (r.hasInner) continue
       const classname = classOf.get(r.testId) ?? ''
       emitCase(reportPath, stats, sink, {
