@@ -193,7 +193,3 @@ function evaluateControl(
   }
   return result
 }
-
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
