@@ -58,8 +58,12 @@ function retryBaseMs(): number {
 
 /** A request that got no (complete) answer in time. Not an AbortError: Octokit retries it as a network error. */
 export class RequestTimeout extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`no answer within ${timeoutMs / 1000} s`)
+  constructor(
+    readonly timeoutMs: number,
+    /** Not sent: earlier requests of this run already timed out. */
+    readonly skipped = false
+  ) {
+    super(skipped ? `not sent: GitHub gave no answer within ${timeoutMs / 1000} s to earlier requests of this run` : `no answer within ${timeoutMs / 1000} s`)
     this.name = 'RequestTimeout'
   }
 }
@@ -69,7 +73,12 @@ export class RequestTimeout extends Error {
  * connection and never answers would otherwise hold the job until its 6-hour limit.
  */
 function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  // A GitHub that gave no answer for 30 s is not asked again and again: after one request timed
+  // out, the rest fail at once (after Octokit's short retry waits), so a run against a silent API
+  // blocks in about a minute and a half rather than waiting out every retry of every call.
+  let timedOut = false
   return async (input, init) => {
+    if (timedOut) throw new RequestTimeout(timeoutMs, true)
     const deadline = AbortSignal.timeout(timeoutMs)
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline
     try {
@@ -82,7 +91,10 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
       Object.defineProperty(copy, 'url', { value: response.url })
       return copy
     } catch (e) {
-      if (deadline.aborted) throw new RequestTimeout(timeoutMs)
+      if (deadline.aborted) {
+        timedOut = true
+        throw new RequestTimeout(timeoutMs)
+      }
       throw e
     }
   }
@@ -92,7 +104,7 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
 export function describeApiError(e: unknown): string {
   const err = e as { status?: number; message?: string; cause?: unknown; request?: { method?: string; url?: string }; response?: { headers?: Record<string, string>; data?: { message?: unknown } } }
   const where = err.request?.method && err.request.url ? `${err.request.method} ${new URL(err.request.url).pathname}` : 'GitHub API'
-  if (err.cause instanceof RequestTimeout) return `${where}: timed out: ${err.cause.message}, ${RETRIES + 1} attempts`
+  if (err.cause instanceof RequestTimeout) return `${where}: timed out: ${err.cause.message}`
   const remaining = err.response?.headers?.['x-ratelimit-remaining']
   const limit = remaining === '0' ? ' (rate limit exhausted)' : ''
   // GitHub's own message; Octokit's error message would append the documentation URL.
