@@ -16,6 +16,7 @@ import { renderMarkdown } from '../render/markdown.js'
 import { renderText } from '../render/text.js'
 import { headline, mainReasons } from '../render/words.js'
 import { readSettings, type ActionSettings } from './settings.js'
+import { alsoStore } from './store.js'
 
 /** The action: settings → change record → gate → outputs, summary, check run, step result. */
 export async function run(clock: () => Date = () => new Date()): Promise<void> {
@@ -37,7 +38,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await keepEvidence(settings, map, result, change)
+    const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, map, result, change))
     await publishCheck(client, settings, map, result, evidence.note)
     await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -92,7 +93,7 @@ async function changeFor(map: ControlMap, settings: ActionSettings, client: GitH
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, map: ControlMap, result: GateResult, change: ChangeRecord | undefined): Promise<{ note?: string; problem?: string }> {
+async function keepEvidence(settings: ActionSettings, map: ControlMap, result: GateResult, change: ChangeRecord | undefined): Promise<{ note?: string; problem?: string; dir?: string; manifestSha256?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
@@ -103,16 +104,17 @@ async function keepEvidence(settings: ActionSettings, map: ControlMap, result: G
   core.setOutput('evidence-dir', dir)
   core.setOutput('evidence-sha256', written.manifestSha256)
   const sealed = `manifest sha256 \`${written.manifestSha256}\`, ${written.files} files`
-  if (!settings.uploadEvidence) return { note: `Evidence: \`${settings.evidenceDir}\` on the runner (${sealed}; upload-evidence is false).` }
+  const kept = { dir, manifestSha256: written.manifestSha256 }
+  if (!settings.uploadEvidence) return { ...kept, note: `Evidence: \`${settings.evidenceDir}\` on the runner (${sealed}; upload-evidence is false).` }
   const run = settings.run
   const name = settings.artifactName
   try {
     const uploaded = await uploadBundle(dir, name, settings.retentionDays)
     core.setOutput('artifact-id', String(uploaded.id))
     const url = run?.runId ? `${run.serverUrl}/${run.owner}/${run.repo}/actions/runs/${run.runId}/artifacts/${uploaded.id}` : undefined
-    return { note: `Evidence: artifact [\`${name}\`](${url ?? '#'}) (id ${uploaded.id}; ${sealed}). Check it with \`sox-gate verify <dir>\`.` }
+    return { ...kept, note: `Evidence: artifact [\`${name}\`](${url ?? '#'}) (id ${uploaded.id}; ${sealed}). Check it with \`sox-gate verify <dir>\`.` }
   } catch (e) {
-    return { note: `Evidence: \`${settings.evidenceDir}\` on the runner only (${sealed}).`, problem: `could not upload the evidence bundle as artifact "${name}": ${(e as Error).message}` }
+    return { ...kept, note: `Evidence: \`${settings.evidenceDir}\` on the runner only (${sealed}).`, problem: `could not upload the evidence bundle as artifact "${name}": ${(e as Error).message}` }
   }
 }
 

@@ -6,7 +6,8 @@ export const USAGE = `usage:
   sox-gate check    [--controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
                     [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]
   sox-gate validate [--controls FILE]
-  sox-gate verify   DIR
+  sox-gate verify   DIR|s3://BUCKET/PREFIX/OWNER/REPO/SHA/RUN-ATTEMPT/
+  sox-gate ledger   s3://BUCKET/PREFIX/OWNER/REPO
 
 exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`
 
@@ -21,7 +22,7 @@ export interface CheckArgs {
   now?: Date
 }
 
-export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | { command: 'verify'; dir: string } | { command: 'help' }
+export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | { command: 'verify'; dir: string } | { command: 'ledger'; url: string } | { command: 'help' }
 
 export const DEFAULT_CONTROLS = '.github/sox-controls.yml'
 
@@ -55,14 +56,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   const allowed: Record<string, string[]> = {
     check: ['controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug'],
     validate: ['controls', 'debug'],
-    verify: ['debug']
+    verify: ['debug'],
+    ledger: ['debug']
   }
   const flags = allowed[command]
-  if (!flags) throw new UsageError(`unknown command "${command}" (check, validate or verify)`)
+  if (!flags) throw new UsageError(`unknown command "${command}" (check, validate, verify or ledger)`)
   for (const key of Object.keys(values)) if (!flags.includes(key)) throw new UsageError(`--${key} does not apply to "${command}"`)
   if (command === 'verify') {
     if (rest.length !== 1) throw new UsageError('verify takes exactly one DIR')
     return { command, dir: rest[0] as string, debug }
+  }
+  if (command === 'ledger') {
+    if (rest.length !== 1 || !rest[0]?.startsWith('s3://')) throw new UsageError('ledger takes exactly one s3://BUCKET/PREFIX/OWNER/REPO')
+    return { command, url: rest[0], debug }
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
   const controls = values.controls ?? DEFAULT_CONTROLS

@@ -8,6 +8,7 @@ import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderText } from '../render/text.js'
 import { parseCliArgs, USAGE, UsageError } from './args.js'
+import { fetchStoredBundle, runLedger } from './store.js'
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -34,9 +35,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0
       }
       case 'verify': {
-        const dir = path.resolve(io.cwd, args.dir)
+        const stored = await fetchStoredBundle(args.dir, io.env)
+        const dir = stored?.dir ?? path.resolve(io.cwd, args.dir)
         if (!existsSync(dir)) throw new UsageError(`verify: no such directory "${args.dir}"`)
-        const { findings, manifest } = await verifyBundle(dir)
+        const { findings, manifest } = await verifyBundle(dir).finally(() => stored?.cleanup())
+        findings.unshift(...(stored?.findings ?? []))
         for (const f of findings) io.stdout(`${f}\n`)
         if (findings.length > 0) {
           io.stdout(`NOT INTACT: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${args.dir}\n`)
@@ -45,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout(`intact: ${args.dir}: ${(manifest?.files.length ?? 0) + 1} files match manifest.json; re-performed decision ${manifest?.decision.toUpperCase()} (${manifest?.evaluatedAt}) matches the record\n`)
         return 0
       }
+      case 'ledger':
+        return await runLedger(args.url, io)
       case 'check': {
         const map = await loadControlMapFile(args.controls, io.cwd)
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
