@@ -1,4 +1,4 @@
-import { GetObjectCommand, GetObjectRetentionCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { KeyTaken, WriteConflict, type ObjectStore, type PutOptions, type Retention, type StoredObject } from './object-store.js'
 
 /**
@@ -17,7 +17,8 @@ export class S3ObjectStore implements ObjectStore {
     env: NodeJS.ProcessEnv = process.env
   ) {
     const overridden = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
-    this.client = new S3Client({ forcePathStyle: overridden, maxAttempts: 5 })
+    // Response checksums are checked here, not by the SDK: a mismatch is a finding to report, not an exception.
+    this.client = new S3Client({ forcePathStyle: overridden, maxAttempts: 5, responseChecksumValidation: 'WHEN_REQUIRED' })
   }
 
   async put(key: string, body: Buffer, o: PutOptions): Promise<{ checksumSha256?: string }> {
@@ -43,11 +44,13 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** HEAD for the checksum S3 kept, then GET for the bytes; the caller compares the two. */
   async get(key: string): Promise<StoredObject | undefined> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }))
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }))
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
       const body = Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
-      return { body, checksumSha256: res.ChecksumSHA256 }
+      return { body, checksumSha256: head.ChecksumSHA256 }
     } catch (e) {
       if (status(e) === 404) return undefined
       throw described(e, `GetObject s3://${this.bucket}/${key}`)
