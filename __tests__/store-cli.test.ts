@@ -67,7 +67,7 @@ describe('sox-gate ledger s3://…', () => {
     expect(r.stdout).toContain(`break: 000000000003: previous is ${sha256(texts[0] as string)}, but entry 000000000002 hashes to ${sha256(texts[1] as string)}\n`)
   })
 
-  test('an entry rewritten as a new version (what the lock cannot stop): the next entry no longer chains', async () => {
+  test('an entry written over with a new version (the lock keeps the original, not the key): named, and the original chain is walked', async () => {
     const { fake, client } = await start()
     const texts = await chain(client, 3)
     const forged = (texts[1] as string).replace('"allow"', '"block"')
@@ -76,7 +76,21 @@ describe('sox-gate ledger s3://…', () => {
     expect(fake.versions('evidence', `${LEDGER}${name(2)}.json`).map((v) => v.body.toString('utf8'))).toEqual([texts[1], forged])
     const r = await ledger(fake)
     expect(r.code).toBe(1)
-    expect(r.stdout).toContain(`break: 000000000003: previous is ${sha256(texts[1] as string)}, but entry 000000000002 hashes to ${sha256(forged)}`)
+    expect(r.stdout.split('\n')).toEqual([
+      '000000000002: written over 1 time after it was stored; its first version is the one checked',
+      `BROKEN: 1 finding in the ledger s3://evidence/${LEDGER} (3 entries)`,
+      ''
+    ])
+  })
+
+  test('an entry hidden by a delete marker: named, not a gap', async () => {
+    const { fake, client } = await start()
+    await chain(client, 3)
+    await client.send(new DeleteObjectCommand({ Bucket: 'evidence', Key: `${LEDGER}${name(3)}.json` }))
+    const r = await ledger(fake)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('000000000003: hidden by 1 delete marker; its first version is the one checked\n')
+    expect(r.stdout).not.toContain('gap')
   })
 
   test('an entry that is not a ledger entry, and one that names the wrong number', async () => {
@@ -110,7 +124,7 @@ describe('sox-gate ledger s3://…', () => {
 })
 
 describe('sox-gate verify s3://…', () => {
-  test('the stored bundle verifies; a rewritten object (a new version with its own right checksum) does not', async () => {
+  test('the stored bundle verifies; an object written over or deleted is named, and the locked original is what is verified', async () => {
     const { fake, client } = await start()
     const { r: run } = await storeRun(fake)
     expect(run.code).toBe(0)
@@ -118,11 +132,17 @@ describe('sox-gate verify s3://…', () => {
     const intact = await cli(['verify', url], awsEnv(fake))
     expect(intact.stdout).toMatch(new RegExp(`^intact: ${url.replace(/[/.]/g, '\\$&')}: \\d+ files match manifest.json; re-performed decision ALLOW`))
     expect(intact.code).toBe(0)
-    await put(client, `${BUNDLE}decision.json`, (await fake.objects('evidence').get(`${BUNDLE}decision.json`)?.body.toString('utf8'))?.replace(/allow/g, 'block') ?? '')
+    // An attacker with s3:PutObject and s3:DeleteObject: a new version of decision.json (with its own right checksum), manifest.json deleted.
+    await put(client, `${BUNDLE}decision.json`, fake.objects('evidence').get(`${BUNDLE}decision.json`)?.body.toString('utf8').replace(/allow/g, 'block') ?? '')
+    await client.send(new DeleteObjectCommand({ Bucket: 'evidence', Key: `${BUNDLE}manifest.json` }))
     const tampered = await cli(['verify', url], awsEnv(fake))
     expect(tampered.code).toBe(1)
-    expect(tampered.stdout).toMatch(/^changed: decision\.json /m)
-    expect(tampered.stdout).toContain(`NOT INTACT: 1 finding in ${url}`)
+    expect(tampered.stdout.split('\n')).toEqual([
+      'stored: decision.json: written over 1 time after it was stored; its first version is the one checked',
+      'stored: manifest.json: hidden by 1 delete marker; its first version is the one checked',
+      `NOT INTACT: 2 findings in ${url}`,
+      ''
+    ])
   })
 
   test('bytes changed under the API (the stored checksum no longer matches): exit 1, naming the object', async () => {
@@ -150,7 +170,7 @@ describe('sox-gate verify s3://…', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     // The last line; on Node < 22 the SDK's own NodeVersionSupportWarning comes before it.
-    expect(r.stderr).toMatch(/(^|\n)s3:\/\/evidence\/\S+ cannot read the evidence store: ListObjectsV2 s3:\/\/evidence\/\S+: connect ECONNREFUSED 127\.0\.0\.1:9\n$/)
+    expect(r.stderr).toMatch(/(^|\n)s3:\/\/evidence\/\S+ cannot read the evidence store: ListObjectVersions s3:\/\/evidence\/\S+: connect ECONNREFUSED 127\.0\.0\.1:9\n$/)
   })
 })
 

@@ -77,8 +77,8 @@ class S3Error extends Error {
  * A small S3 on 127.0.0.1 speaking the REST API the way the S3 API reference documents it, for
  * exactly the operations sox-gate uses: PutObject (Object Lock headers, x-amz-checksum-sha256 and
  * Content-MD5 verified, If-None-Match: *), GetObject and HeadObject (checksum mode, versionId),
- * GetObjectRetention, ListObjectsV2 (prefix, continuation), DeleteObject (delete markers; a
- * locked version cannot be deleted). Path-style addressing; requests must carry a SigV4
+ * GetObjectRetention, ListObjectsV2 (prefix, continuation), ListObjectVersions (key and version
+ * markers), DeleteObject (delete markers; a locked version cannot be deleted). Path-style addressing; requests must carry a SigV4
  * Authorization header (its signature is not checked). Buckets are versioned when lock-enabled.
  */
 export async function startFakeS3(options: FakeS3Options): Promise<FakeS3> {
@@ -116,6 +116,7 @@ export async function startFakeS3(options: FakeS3Options): Promise<FakeS3> {
       const q = url.searchParams
       if (key === '') {
         if (req.method === 'GET' && q.get('list-type') === '2') return await list(bucketName, bucket.keys, q, send)
+        if (req.method === 'GET' && q.has('versions')) return listVersions(bucketName, bucket.keys, q, send)
         throw new S3Error(501, 'NotImplemented', 'A header or query you provided implies functionality that is not implemented')
       }
       const history = bucket.keys.get(key) ?? []
@@ -244,6 +245,38 @@ export async function startFakeS3(options: FakeS3Options): Promise<FakeS3> {
       200,
       { 'content-type': 'application/xml' },
       `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="${XMLNS}"><Name>${esc(name)}</Name><Prefix>${k(prefix)}</Prefix>${token !== null ? `<ContinuationToken>${esc(token)}</ContinuationToken>` : ''}<KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>${urlEncoded ? '<EncodingType>url</EncodingType>' : ''}<IsTruncated>${truncated}</IsTruncated>${next}${contents.join('')}</ListBucketResult>`
+    )
+  }
+
+  /** ListObjectVersions: keys ascending, each key's versions and delete markers newest first, paged by key and version markers. */
+  function listVersions(name: string, keys: Map<string, Version[]>, q: URLSearchParams, send: (s: number, h: Record<string, string>, p?: string) => void): void {
+    const prefix = q.get('prefix') ?? ''
+    const keyMarker = q.get('key-marker') ?? ''
+    const versionMarker = q.get('version-id-marker')
+    const all = [...keys.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([k, h]) => [...h].reverse().map((v, i) => ({ key: k, v, latest: i === 0 })))
+    let start = 0
+    if (keyMarker !== '') {
+      const at = versionMarker ? all.findIndex((e) => e.key === keyMarker && e.v.versionId === versionMarker) : -1
+      start = at >= 0 ? at + 1 : all.findIndex((e) => e.key > keyMarker)
+      if (start < 0) start = all.length
+    }
+    const maxKeys = Math.min(Number(q.get('max-keys') ?? 1000), options.pageSize ?? 1000)
+    const page = all.slice(start, start + maxKeys)
+    const truncated = start + page.length < all.length
+    const last = page.at(-1)
+    const body = page.map(({ key, v, latest }) =>
+      v.deleteMarker
+        ? `<DeleteMarker><Key>${esc(key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${latest}</IsLatest><LastModified>${v.lastModified.toISOString()}</LastModified></DeleteMarker>`
+        : `<Version><Key>${esc(key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${latest}</IsLatest><LastModified>${v.lastModified.toISOString()}</LastModified><ETag>${esc(v.etag)}</ETag><Size>${v.body.length}</Size><StorageClass>STANDARD</StorageClass></Version>`
+    )
+    const next = truncated && last ? `<NextKeyMarker>${esc(last.key)}</NextKeyMarker><NextVersionIdMarker>${last.v.versionId}</NextVersionIdMarker>` : ''
+    send(
+      200,
+      { 'content-type': 'application/xml' },
+      `<?xml version="1.0" encoding="UTF-8"?>\n<ListVersionsResult xmlns="${XMLNS}"><Name>${esc(name)}</Name><Prefix>${esc(prefix)}</Prefix><KeyMarker>${esc(keyMarker)}</KeyMarker><VersionIdMarker>${esc(versionMarker ?? '')}</VersionIdMarker><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${body.join('')}</ListVersionsResult>`
     )
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { stableJson } from '../stable-json.js'
 import { ledgerKey, ledgerPrefix, sequenceOf } from './location.js'
-import { KeyTaken, WriteConflict, type ObjectStore } from './object-store.js'
+import { KeyTaken, laterWrites, WriteConflict, type KeyHistory, type ObjectStore } from './object-store.js'
 import { lockProblem, sha256Base64 } from './bundle-store.js'
 
 /** One run's line in the ledger (SPEC §11). `previous` chains it to the entry before. */
@@ -68,32 +68,36 @@ export interface LedgerWalk {
 }
 
 /**
- * Walks the whole chain from entry 1: every number present, each entry's stored checksum right,
- * each entry well-formed with its own number, and each `previous` equal to the sha256 of the
- * entry before. Anything else is named as a finding.
+ * Walks the whole chain from entry 1, reading each entry's first version (the one written under
+ * its lock): every number present, nothing written over or hidden, each entry's stored checksum
+ * right, each entry well-formed with its own number, and each `previous` equal to the sha256 of
+ * the entry before. Anything else is named as a finding.
  */
 export async function walkLedger(store: ObjectStore, repoPrefix: string): Promise<LedgerWalk> {
   const findings: string[] = []
-  const bySequence = new Map<number, string>()
-  for (const key of await store.list(ledgerPrefix(repoPrefix))) {
-    const seq = sequenceOf(repoPrefix, key)
-    if (seq === undefined || seq === 0) findings.push(`${key}: not a ledger entry name (12 digits from 000000000001, then .json)`)
-    else bySequence.set(seq, key)
+  const bySequence = new Map<number, KeyHistory>()
+  for (const h of await store.history(ledgerPrefix(repoPrefix))) {
+    const seq = sequenceOf(repoPrefix, h.key)
+    if (seq === undefined || seq === 0) findings.push(`${h.key}: not a ledger entry name (12 digits from 000000000001, then .json)`)
+    else bySequence.set(seq, h)
   }
   const sequences = [...bySequence.keys()].sort((a, b) => a - b)
   let previousHash: string | undefined
   let expected = 1
   let head: LedgerWalk['head']
   for (const seq of sequences) {
-    const key = bySequence.get(seq) as string
+    const h = bySequence.get(seq) as KeyHistory
+    const key = h.key
+    const later = laterWrites(h)
+    if (later) findings.push(`${entryName(seq)}: ${later}`)
     if (seq !== expected) {
       findings.push(`gap: ${expected === seq - 1 ? `entry ${entryName(expected)} is` : `entries ${entryName(expected)} to ${entryName(seq - 1)} are`} missing before ${entryName(seq)}`)
       previousHash = undefined
     }
     expected = seq + 1
-    const got = await store.get(key)
+    const got = h.versions[0] === undefined ? undefined : await store.get(key, h.versions[0])
     if (!got) {
-      findings.push(`${entryName(seq)}: listed but cannot be read`)
+      if (h.versions.length > 0) findings.push(`${entryName(seq)}: listed but cannot be read`)
       previousHash = undefined
       continue
     }

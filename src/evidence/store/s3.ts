@@ -1,5 +1,5 @@
-import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
-import { KeyTaken, WriteConflict, type ObjectStore, type PutOptions, type Retention, type StoredObject } from './object-store.js'
+import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { KeyTaken, WriteConflict, type KeyHistory, type ObjectStore, type PutOptions, type Retention, type StoredObject } from './object-store.js'
 
 /**
  * The evidence store on S3 (or an S3-compatible service) through the AWS SDK, which itself reads
@@ -45,10 +45,10 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** HEAD for the checksum S3 kept, then GET for the bytes; the caller compares the two. */
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, versionId?: string): Promise<StoredObject | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }))
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }))
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }))
       const body = Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
       return { body, checksumSha256: head.ChecksumSHA256 }
     } catch (e) {
@@ -82,6 +82,27 @@ export class S3ObjectStore implements ObjectStore {
       throw described(e, `ListObjectsV2 s3://${this.bucket}/${prefix}`)
     }
     return keys
+  }
+
+  async history(prefix: string): Promise<KeyHistory[]> {
+    const byKey = new Map<string, KeyHistory>()
+    const of = (key: string): KeyHistory => byKey.get(key) ?? (byKey.set(key, { key, versions: [], deleteMarkers: 0 }).get(key) as KeyHistory)
+    let keyMarker: string | undefined
+    let versionMarker: string | undefined
+    try {
+      do {
+        const res = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
+        // S3 lists each key's versions newest first; kept here oldest first.
+        for (const v of res.Versions ?? []) if (v.Key !== undefined && v.VersionId !== undefined) of(v.Key).versions.unshift(v.VersionId)
+        for (const m of res.DeleteMarkers ?? []) if (m.Key !== undefined) of(m.Key).deleteMarkers += 1
+        keyMarker = res.IsTruncated ? res.NextKeyMarker : undefined
+        versionMarker = res.IsTruncated ? res.NextVersionIdMarker : undefined
+        if (res.IsTruncated && !keyMarker) throw new Error('the listing is truncated but gives no next marker')
+      } while (keyMarker)
+    } catch (e) {
+      throw described(e, `ListObjectVersions s3://${this.bucket}/${prefix}`)
+    }
+    return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   }
 }
 
