@@ -64,11 +64,11 @@ export async function lockProblem(store: ObjectStore, key: string, until: Date):
   }
 }
 
-/** Every regular file under dir, relative, `/`-separated, sorted. */
+/** Every file under dir, relative, `/`-separated, sorted; anything but files and folders is refused. */
 async function bundleFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort()
+  const rel = (e: { parentPath: string; name: string }): string => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')
+  const odd = entries.filter((e) => !e.isFile() && !e.isDirectory())
+  if (odd.length > 0) throw new Error(`the bundle holds what is not a regular file: ${odd.map(rel).join(', ')}`)
+  return entries.filter((e) => e.isFile()).map(rel).sort()
 }
