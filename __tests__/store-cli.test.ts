@@ -49,6 +49,20 @@ describe('sox-gate ledger s3://…', () => {
     expect(r.code).toBe(0)
   })
 
+  test('a long chain (past one read-ahead window of 64): a break at entry 66 is found, and only that', async () => {
+    const { fake, client } = await start()
+    const texts = await chain(client, 65)
+    await put(client, `${LEDGER}${name(66)}.json`, entryText(66, sha256(texts[63] as string), '166'))
+    await put(client, `${LEDGER}${name(67)}.json`, entryText(67, sha256(entryText(66, sha256(texts[63] as string), '166')), '167'))
+    const r = await ledger(fake)
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n')).toEqual([
+      `break: 000000000066: previous is ${sha256(texts[63] as string)}, but entry 000000000065 hashes to ${sha256(texts[64] as string)}`,
+      `BROKEN: 1 finding in the ledger s3://evidence/${LEDGER} (67 entries)`,
+      ''
+    ])
+  })
+
   test('a gap: exit 1, naming the missing entry', async () => {
     const { fake, client } = await start()
     const texts = await chain(client, 2)

@@ -66,7 +66,8 @@ describe('evidence-store: the bundle kept write-once in S3', () => {
   test.each([
     ['no-lock', 'a bucket without Object Lock', /InvalidRequest \(HTTP 400\): Bucket is missing Object Lock Configuration/],
     ['says-yes', 'a store that accepts the lock and keeps none', /not locked in COMPLIANCE mode \(the store reports no retention\)/],
-    ['short-lock', 'a store that locks for less than asked', /locked only until \S+, not \S+/]
+    ['short-lock', 'a store that locks for less than asked', /locked only until \S+, not \S+/],
+    ['governance-lock', 'a store that locks in GOVERNANCE mode', /not locked in COMPLIANCE mode \(the store reports mode GOVERNANCE\)/]
   ])('%s (%s): an evidence failure, the step fails, decision block, no ledger entry', async (bucket, _what, why) => {
     const fake = (s3 = await fakeS3())
     const { r } = await storeRun(fake, { 'evidence-store': `s3://${bucket}/sox` })

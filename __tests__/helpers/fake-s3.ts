@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net'
  * - `ignored`: a store that says yes and does nothing (some S3-compatible services): the PUT
  *   succeeds, no retention is kept; only reading it back shows it.
  * - `shortened`: keeps a COMPLIANCE lock, but for one day whatever was asked.
+ * - `governance`: keeps the date but in GOVERNANCE mode, which a privileged user can lift.
  */
-export type LockBehaviour = 'enabled' | 'disabled' | 'ignored' | 'shortened'
+export type LockBehaviour = 'enabled' | 'disabled' | 'ignored' | 'shortened' | 'governance'
 
 export interface FakeS3Options {
   buckets: Record<string, LockBehaviour>
@@ -198,6 +199,7 @@ export async function startFakeS3(options: FakeS3Options): Promise<FakeS3> {
       }
       if (bucket.lock === 'enabled') lock = { mode, until }
       if (bucket.lock === 'shortened') lock = { mode, until: new Date(Date.now() + 86_400_000) }
+      if (bucket.lock === 'governance') lock = { mode: 'GOVERNANCE', until }
     }
     const ifNoneMatch = h['if-none-match']
     if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw new S3Error(501, 'NotImplemented', 'If-None-Match supports only *')

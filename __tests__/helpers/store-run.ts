@@ -21,7 +21,7 @@ export const BUNDLE = `sox/acme/ledger-service/${SHA}/777-2/`
 
 /** Buckets of every kind the tests need; ListObjectsV2 pages of 2 keys, so pagination is always exercised. */
 export function fakeS3(options: Partial<FakeS3Options> = {}): Promise<FakeS3> {
-  return startFakeS3({ buckets: { evidence: 'enabled', 'no-lock': 'disabled', 'says-yes': 'ignored', 'short-lock': 'shortened' }, pageSize: 2, ...options })
+  return startFakeS3({ buckets: { evidence: 'enabled', 'no-lock': 'disabled', 'says-yes': 'ignored', 'short-lock': 'shortened', 'governance-lock': 'governance' }, pageSize: 2, ...options })
 }
 
 /** The standard AWS environment variables, pointing the real SDK at the local server. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { stableJson } from '../stable-json.js'
 import { ledgerKey, ledgerPrefix, sequenceOf } from './location.js'
-import { KeyTaken, laterWrites, WriteConflict, type KeyHistory, type ObjectStore } from './object-store.js'
+import { KeyTaken, laterWrites, WriteConflict, type KeyHistory, type ObjectStore, type StoredObject } from './object-store.js'
+import { inPool } from './pool.js'
 import { lockProblem, sha256Base64 } from './bundle-store.js'
 
 /** One run's line in the ledger (SPEC §11). `previous` chains it to the entry before. */
@@ -17,6 +18,9 @@ export interface LedgerEntry {
 
 const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
 export const entryName = (sequence: number): string => String(sequence).padStart(12, '0')
+
+/** Entries read ahead at a time by the walk. */
+const WINDOW = 64
 
 /** Losing the race this many times in a row means something other than a race. */
 const MAX_ATTEMPTS = 100
@@ -85,7 +89,18 @@ export async function walkLedger(store: ObjectStore, repoPrefix: string): Promis
   let previousHash: string | undefined
   let expected = 1
   let head: LedgerWalk['head']
-  for (const seq of sequences) {
+  // Read ahead in windows, in parallel; walk in order.
+  const fetched = new Map<number, StoredObject | undefined>()
+  for (const [i, seq] of sequences.entries()) {
+    if (i % WINDOW === 0) {
+      fetched.clear()
+      const window = sequences.slice(i, i + WINDOW)
+      const got = await inPool(window, 8, (n) => {
+        const v = (bySequence.get(n) as KeyHistory).versions[0]
+        return v === undefined ? Promise.resolve(undefined) : store.get((bySequence.get(n) as KeyHistory).key, v)
+      })
+      window.forEach((n, j) => fetched.set(n, got[j]))
+    }
     const h = bySequence.get(seq) as KeyHistory
     const key = h.key
     const later = laterWrites(h)
@@ -95,7 +110,7 @@ export async function walkLedger(store: ObjectStore, repoPrefix: string): Promis
       previousHash = undefined
     }
     expected = seq + 1
-    const got = h.versions[0] === undefined ? undefined : await store.get(key, h.versions[0])
+    const got = fetched.get(seq)
     if (!got) {
       if (h.versions.length > 0) findings.push(`${entryName(seq)}: listed but cannot be read`)
       previousHash = undefined
