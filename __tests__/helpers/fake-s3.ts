@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
  *   (400 InvalidRequest), as S3 refuses it.
  * - `ignored`: a store that says yes and does nothing (some S3-compatible services): the PUT
  *   succeeds, no retention is kept; only reading it back shows it.
- * - `shortened`: keeps a COMPLIANCE lock, but for one day whatever was asked.
+ * - `shortened`: keeps a COMPLIANCE lock, but only until one day after the server started.
  * - `governance`: keeps the date but in GOVERNANCE mode, which a privileged user can lift.
  */
 export type LockBehaviour = 'enabled' | 'disabled' | 'ignored' | 'shortened' | 'governance'
@@ -86,6 +86,7 @@ export async function startFakeS3(options: FakeS3Options): Promise<FakeS3> {
   const buckets = new Map<string, { lock: LockBehaviour; keys: Map<string, Version[]> }>()
   for (const [name, lock] of Object.entries(options.buckets)) buckets.set(name, { lock, keys: new Map() })
   const calls: FakeS3Call[] = []
+  const shortUntil = new Date(Math.ceil(Date.now() / 1000) * 1000 + 86_400_000)
   let waiting: (() => void)[] = []
   let barrierLeft = options.ledgerListBarrier ?? 0
 
@@ -198,7 +199,7 @@ export async function startFakeS3(options: FakeS3Options): Promise<FakeS3> {
         throw new S3Error(400, 'InvalidRequest', 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters')
       }
       if (bucket.lock === 'enabled') lock = { mode, until }
-      if (bucket.lock === 'shortened') lock = { mode, until: new Date(Date.now() + 86_400_000) }
+      if (bucket.lock === 'shortened') lock = { mode, until: shortUntil }
       if (bucket.lock === 'governance') lock = { mode: 'GOVERNANCE', until }
     }
     const ifNoneMatch = h['if-none-match']

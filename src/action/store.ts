@@ -33,13 +33,10 @@ export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new 
   const where = storeUrlText({ bucket: x.store.bucket, prefix: '' }, prefix) + '/'
   try {
     const stored = await storeBundle(objects, x.dir, prefix, lockUntil)
-    if (stored.problems.length > 0) {
-      const shown = stored.problems.slice(0, 5).join('; ') + (stored.problems.length > 5 ? `; and ${stored.problems.length - 5} more` : '')
-      return { problem: `the evidence store ${where} did not keep the bundle write-once: ${shown}` }
-    }
+    if (stored.problems.length > 0) return { problem: `the evidence store ${where} did not keep the bundle write-once: ${stored.problems.join('; ')}` }
     const repoPrefix = joinKey(x.store.prefix, owner, repo)
     const entry = await appendLedger(objects, repoPrefix, { manifestSha256: x.manifestSha256, decision: x.decision, sha, run: { id: runId, attempt: runAttempt } }, lockUntil)
-    if (entry.problem) return { problem: `the evidence store did not lock the ledger entry: ${entry.problem}` }
+    if (entry.problem) return { problem: `the evidence store did not lock the ledger entry ${entry.key}: ${entry.problem}` }
     return {
       note: `Write-once copy: \`${where}\` (${stored.objects} objects, ${stored.bytes} bytes, COMPLIANCE lock until ${lockUntil.toISOString().slice(0, 10)}), ledger entry ${entry.sequence}. Check it with \`sox-gate verify ${where}\`.`
     }

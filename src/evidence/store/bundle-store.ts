@@ -9,7 +9,7 @@ export const sha256Base64 = (data: Buffer): string => createHash('sha256').updat
 export interface StoredBundle {
   objects: number
   bytes: number
-  /** One line per object that was not stored, not confirmed or not locked; empty when all are. */
+  /** One line per reason an object was not stored, not confirmed or not locked, naming the objects; empty when all are. */
   problems: string[]
 }
 
@@ -25,30 +25,32 @@ const PARALLEL = 8
  */
 export async function storeBundle(store: ObjectStore, dir: string, prefix: string, lockUntil: Date): Promise<StoredBundle> {
   const files = await bundleFiles(dir)
-  const problems: string[] = []
+  const failed = new Map<string, string[]>()
+  const fail = (reason: string, rel: string): void => void failed.set(reason, [...(failed.get(reason) ?? []), rel])
   let bytes = 0
   const stored = await inPool(files, PARALLEL, async (rel) => {
-    const key = prefix + rel
     const body = await readFile(path.join(dir, ...rel.split('/')))
     const checksum = sha256Base64(body)
     try {
-      const put = await store.put(key, body, { lockUntil, checksumSha256: checksum, ifAbsent: true })
+      const put = await store.put(prefix + rel, body, { lockUntil, checksumSha256: checksum, ifAbsent: true })
       bytes += body.length
-      if (put.checksumSha256 !== checksum) problems.push(`${key}: the store did not confirm its sha256 (sent ${checksum}, confirmed ${put.checksumSha256 ?? 'none'})`)
-      return key
+      if (put.checksumSha256 !== checksum) fail(`the store did not confirm the sha256 it was sent (confirmed ${put.checksumSha256 ?? 'none'})`, rel)
+      return rel
     } catch (e) {
-      problems.push(`${key}: not stored: ${(e as Error).message}`)
+      fail(`not stored: ${(e as Error).message.replace(prefix + rel, '…')}`, rel)
       return undefined
     }
   })
   await inPool(
-    stored.filter((k): k is string => k !== undefined),
+    stored.filter((r): r is string => r !== undefined),
     PARALLEL,
-    async (key) => {
-      const problem = await lockProblem(store, key, lockUntil)
-      if (problem) problems.push(problem)
+    async (rel) => {
+      const problem = await lockProblem(store, prefix + rel, lockUntil)
+      if (problem) fail(problem, rel)
     }
   )
+  // One line per distinct reason, naming its files: a store that ignores locks fails every object alike.
+  const problems = [...failed].map(([reason, rels]) => `${reason}: ${rels.sort().slice(0, 5).join(', ')}${rels.length > 5 ? ` and ${rels.length - 5} more` : ''}`)
   return { objects: files.length, bytes, problems: problems.sort() }
 }
 
@@ -56,11 +58,11 @@ export async function storeBundle(store: ObjectStore, dir: string, prefix: strin
 export async function lockProblem(store: ObjectStore, key: string, until: Date): Promise<string | undefined> {
   try {
     const r = await store.retention(key)
-    if (r.mode !== 'COMPLIANCE') return `${key}: not locked in COMPLIANCE mode (the store reports ${r.mode ? `mode ${r.mode}` : 'no retention'})`
-    if (!r.until || r.until.getTime() < until.getTime()) return `${key}: locked only until ${r.until?.toISOString() ?? 'an unknown date'}, not ${until.toISOString()}`
+    if (r.mode !== 'COMPLIANCE') return `not locked in COMPLIANCE mode (the store reports ${r.mode ? `mode ${r.mode}` : 'no retention'})`
+    if (!r.until || r.until.getTime() < until.getTime()) return `locked only until ${r.until?.toISOString() ?? 'an unknown date'}, not ${until.toISOString()}`
     return undefined
   } catch (e) {
-    return `${key}: its retention cannot be read back: ${(e as Error).message}`
+    return `its retention cannot be read back: ${(e as Error).message}`
   }
 }
 
