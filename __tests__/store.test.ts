@@ -52,6 +52,17 @@ describe('evidence-store: the bundle kept write-once in S3', () => {
     expect(r.summary).toContain('ledger entry 1')
   })
 
+  test('a store with no prefix: keys start at OWNER/REPO', async () => {
+    const fake = (s3 = await fakeS3())
+    const { r } = await storeRun(fake, { 'evidence-store': 's3://evidence' })
+    expect(r.code).toBe(0)
+    const keys = [...fake.objects('evidence').keys()]
+    expect(keys).toContain(`acme/ledger-service/${SHA}/777-2/manifest.json`)
+    expect(keys).toContain('acme/ledger-service/ledger/000000000001.json')
+    expect(keys.every((k) => k.startsWith('acme/ledger-service/'))).toBe(true)
+    expect(r.summary).toContain(`\`s3://evidence/acme/ledger-service/${SHA}/777-2/\``)
+  })
+
   test('store-retention-days sets the retain-until date', async () => {
     const fake = (s3 = await fakeS3())
     const before = Date.now()
