@@ -118,6 +118,15 @@ describe('sox-gate ledger s3://…', () => {
     expect(r.stdout).toContain('000000000002: says it is entry 7')
   })
 
+  test('AWS_ENDPOINT_URL (for every service) reaches the store as AWS_ENDPOINT_URL_S3 does', async () => {
+    const { fake, client } = await start()
+    await chain(client, 1)
+    const { AWS_ENDPOINT_URL_S3: endpoint, ...env } = awsEnv(fake)
+    const r = await cli(['ledger', 's3://evidence/sox/acme/ledger-service'], { ...env, AWS_ENDPOINT_URL: endpoint })
+    expect(r.stdout).toMatch(/^intact: ledger s3:\/\/evidence\/sox\/acme\/ledger-service\/ledger\/: 1 entry, head 000000000001 /)
+    expect(r.code).toBe(0)
+  })
+
   test('no ledger there: exit 1, not "intact"', async () => {
     const { fake } = await start()
     const r = await ledger(fake)

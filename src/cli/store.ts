@@ -48,14 +48,15 @@ export async function runLedger(url: string, io: { stdout: (s: string) => void; 
   const { store, prefix, bucket } = open(url, io.env)
   const where = storeUrlText({ bucket, prefix: '' }, ledgerPrefix(prefix)) + '/'
   const walk = await reading(url, () => walkLedger(store, prefix))
+  const entries = `${walk.entries} entr${walk.entries === 1 ? 'y' : 'ies'}`
   if (walk.entries === 0 && walk.findings.length === 0) walk.findings.push(`no ledger entries under ${where}`)
   for (const f of walk.findings) io.stdout(`${f}\n`)
   if (walk.findings.length > 0) {
-    io.stdout(`BROKEN: ${walk.findings.length} finding${walk.findings.length === 1 ? '' : 's'} in the ledger ${where} (${walk.entries} entries)\n`)
+    io.stdout(`BROKEN: ${walk.findings.length} finding${walk.findings.length === 1 ? '' : 's'} in the ledger ${where} (${entries})\n`)
     return 1
   }
   const h = walk.head
   const e = h?.entry
-  io.stdout(`intact: ledger ${where}: ${walk.entries} entries, head ${entryName(h?.sequence ?? 0)} sha256 ${h?.sha256}${e ? ` (${e.decision}, sha ${e.sha}, run ${e.run.id}-${e.run.attempt}, manifest sha256 ${e.manifestSha256})` : ''}\n`)
+  io.stdout(`intact: ledger ${where}: ${entries}, head ${entryName(h?.sequence ?? 0)} sha256 ${h?.sha256}${e ? ` (${e.decision}, sha ${e.sha}, run ${e.run.id}-${e.run.attempt}, manifest sha256 ${e.manifestSha256})` : ''}\n`)
   return 0
 }
