@@ -36,7 +36,7 @@ export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new 
     if (stored.problems.length > 0) return { problem: `the evidence store ${where} did not keep the bundle write-once: ${stored.problems.join('; ')}` }
     const repoPrefix = joinKey(x.store.prefix, owner, repo)
     const entry = await appendLedger(objects, repoPrefix, { manifestSha256: x.manifestSha256, decision: x.decision, sha, run: { id: runId, attempt: runAttempt } }, lockUntil)
-    if (entry.problem) return { problem: `the evidence store did not lock the ledger entry ${entry.key}: ${entry.problem}` }
+    if (entry.problem) return { problem: `the evidence store did not keep the ledger entry ${entry.key} write-once: ${entry.problem}` }
     return {
       note: `Write-once copy: \`${where}\` (${stored.objects} objects, ${stored.bytes} bytes, COMPLIANCE lock until ${lockUntil.toISOString().slice(0, 10)}), ledger entry ${entry.sequence}. Check it with \`sox-gate verify ${where}\`.`
     }

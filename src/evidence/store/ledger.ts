@@ -37,14 +37,15 @@ export async function appendLedger(
   entry: Omit<LedgerEntry, 'sequence' | 'previous'>,
   lockUntil: Date
 ): Promise<{ sequence: number; key: string; problem?: string }> {
-  const head = Math.max(0, ...(await store.list(ledgerPrefix(repoPrefix))).map((k) => sequenceOf(repoPrefix, k) ?? 0))
+  const head = (await store.list(ledgerPrefix(repoPrefix))).reduce((max, k) => Math.max(max, sequenceOf(repoPrefix, k) ?? 0), 0)
   let sequence = head + 1
   let previous = head === 0 ? null : await entryHash(store, repoPrefix, head)
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const key = ledgerKey(repoPrefix, sequence)
     const body = Buffer.from(stableJson({ ...entry, sequence, previous } satisfies LedgerEntry))
     try {
-      await store.put(key, body, { lockUntil, checksumSha256: sha256Base64(body), ifAbsent: true })
+      const put = await store.put(key, body, { lockUntil, checksumSha256: sha256Base64(body), ifAbsent: true })
+      if (put.checksumSha256 !== sha256Base64(body)) return { sequence, key, problem: `the store did not confirm the sha256 it was sent (confirmed ${put.checksumSha256 ?? 'none'})` }
       return { sequence, key, problem: await lockProblem(store, key, lockUntil) }
     } catch (e) {
       if (e instanceof KeyTaken) {

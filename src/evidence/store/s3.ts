@@ -5,7 +5,7 @@ import { KeyTaken, WriteConflict, type KeyHistory, type ObjectStore, type PutOpt
  * The evidence store on S3 (or an S3-compatible service) through the AWS SDK, which itself reads
  * the standard credential chain (environment, shared config and SSO, web identity as
  * aws-actions/configure-aws-credentials leaves it, container and instance roles), the region
- * (AWS_REGION / AWS_DEFAULT_REGION / profile) and an endpoint override (AWS_ENDPOINT_URL_S3,
+ * (AWS_REGION, else the profile's; not AWS_DEFAULT_REGION) and an endpoint override (AWS_ENDPOINT_URL_S3,
  * then AWS_ENDPOINT_URL). Only path-style addressing is ours to decide: S3-compatible servers
  * reached through an endpoint override rarely answer virtual-hosted bucket names.
  */
