@@ -168,6 +168,26 @@ describe('sox-gate verify s3://…', () => {
     ])
   })
 
+  test('a bundle put under a run of its own that the ledger does not record, or records with another manifest: named', async () => {
+    const { fake, client } = await start()
+    await storeRun(fake)
+    // Someone with s3:PutObject copies a real bundle to a run that never stored it.
+    const copy = `sox/acme/ledger-service/${SHA}/778-1/`
+    for (const [key, v] of fake.objects('evidence')) if (key.startsWith(BUNDLE)) await put(client, copy + key.slice(BUNDLE.length), v.body.toString('utf8'))
+    const url = `s3://evidence/${copy}`
+    const unrecorded = await cli(['verify', url], awsEnv(fake))
+    expect(unrecorded.code).toBe(1)
+    expect(unrecorded.stdout.split('\n')).toEqual([`stored: no ledger entry records this run (778-1 of ${SHA})`, `NOT INTACT: 1 finding in ${url}`, ''])
+    // …and appends an entry for it, chained, with a manifest hash of its own.
+    const first = fake.objects('evidence').get(`${LEDGER}${name(1)}.json`)?.body as Buffer
+    const forged = JSON.stringify({ sequence: 2, previous: sha256(first), manifestSha256: sha256('another manifest'), decision: 'allow', sha: SHA, run: { id: '778', attempt: '1' } })
+    await put(client, `${LEDGER}${name(2)}.json`, forged)
+    const manifest = fake.objects('evidence').get(`${copy}manifest.json`)?.body as Buffer
+    const mismatched = await cli(['verify', url], awsEnv(fake))
+    expect(mismatched.code).toBe(1)
+    expect(mismatched.stdout).toContain(`stored: ledger entry 000000000002 records manifest sha256 ${sha256('another manifest')}, but the stored manifest.json hashes to ${sha256(manifest)}\n`)
+  })
+
   test('bytes changed under the API (the stored checksum no longer matches): exit 1, naming the object', async () => {
     const { fake } = await start()
     await storeRun(fake)

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ConfigError } from '../errors.js'
 import { fetchBundle } from '../evidence/store/fetch-bundle.js'
-import { entryName, walkLedger } from '../evidence/store/ledger.js'
+import { entriesFor, entryName, walkLedger } from '../evidence/store/ledger.js'
 import { ledgerPrefix, parseStoreUrl, storeUrlText } from '../evidence/store/location.js'
 import type { ObjectStore } from '../evidence/store/object-store.js'
 import { S3ObjectStore } from '../evidence/store/s3.js'
@@ -26,8 +27,8 @@ async function reading<T>(url: string, work: () => Promise<T>): Promise<T> {
 
 /**
  * `verify s3://BUCKET/PREFIX/OWNER/REPO/SHA/RUN-ATTEMPT/`: the stored bundle, downloaded to a
- * temporary directory with each object checked against its stored sha256, for the local verify.
- * undefined for a local DIR.
+ * temporary directory with each object checked against its stored sha256 and its manifest
+ * against the ledger entry of its run, for the local verify. undefined for a local DIR.
  */
 export async function fetchStoredBundle(target: string, env: NodeJS.ProcessEnv): Promise<{ dir: string; findings: string[]; cleanup: () => Promise<void> } | undefined> {
   if (!target.startsWith('s3://')) return undefined
@@ -36,11 +37,22 @@ export async function fetchStoredBundle(target: string, env: NodeJS.ProcessEnv):
   const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true })
   try {
     const fetched = await reading(target, () => fetchBundle(store, prefix === '' ? '' : `${prefix}/`, dir))
-    return { dir, findings: fetched.findings.map((f) => `stored: ${f}`), cleanup }
+    const recorded = await reading(target, () => ledgerFindings(store, prefix, dir))
+    return { dir, findings: [...fetched.findings, ...recorded].map((f) => `stored: ${f}`), cleanup }
   } catch (e) {
     await cleanup()
     throw e
   }
+}
+
+/** The stored bundle against the ledger: exactly one entry records its run, with its manifest's sha256. */
+async function ledgerFindings(store: ObjectStore, prefix: string, dir: string): Promise<string[]> {
+  const entries = await entriesFor(store, prefix)
+  const manifest = await readFile(path.join(dir, 'manifest.json')).catch(() => undefined)
+  if (!manifest) return []
+  const hash = createHash('sha256').update(manifest).digest('hex')
+  if (entries.length === 0) return [`no ledger entry records this run (${prefix.split('/').slice(-1)[0]} of ${prefix.split('/').slice(-2)[0]})`]
+  return entries.filter((e) => e.manifestSha256 !== hash).map((e) => `ledger entry ${entryName(e.sequence)} records manifest sha256 ${e.manifestSha256}, but the stored manifest.json hashes to ${hash}`)
 }
 
 /** `ledger s3://BUCKET/PREFIX/OWNER/REPO`: walks the chain; 0 intact, 1 on any gap or break. */

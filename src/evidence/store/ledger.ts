@@ -78,7 +78,7 @@ export interface LedgerWalk {
  * right, each entry well-formed with its own number, and each `previous` equal to the sha256 of
  * the entry before. Anything else is named as a finding.
  */
-export async function walkLedger(store: ObjectStore, repoPrefix: string): Promise<LedgerWalk> {
+export async function walkLedger(store: ObjectStore, repoPrefix: string, onEntry?: (entry: LedgerEntry) => void): Promise<LedgerWalk> {
   const findings: string[] = []
   const bySequence = new Map<number, KeyHistory>()
   for (const h of await store.history(ledgerPrefix(repoPrefix))) {
@@ -123,6 +123,7 @@ export async function walkLedger(store: ObjectStore, repoPrefix: string): Promis
     const entry = parseEntry(got.body)
     if (typeof entry === 'string') findings.push(`${entryName(seq)}: ${entry}`)
     else {
+      onEntry?.(entry)
       if (entry.sequence !== seq) findings.push(`${entryName(seq)}: says it is entry ${entry.sequence}`)
       if (seq === 1 && entry.previous !== null) findings.push(`${entryName(seq)}: the first entry names a previous one (${entry.previous})`)
       if (seq > 1 && previousHash !== undefined && entry.previous !== previousHash) {
@@ -151,4 +152,22 @@ function parseEntry(body: Buffer): LedgerEntry | string {
   if (o.decision !== 'allow' && o.decision !== 'block') return 'decision is neither allow nor block'
   if (typeof o.sha !== 'string' || typeof run !== 'object' || run === null || typeof run.id !== 'string' || typeof run.attempt !== 'string') return 'sha or run is missing'
   return o as unknown as LedgerEntry
+}
+
+/**
+ * Which ledger entries record the bundle stored at `PREFIX/OWNER/REPO/SHA/RUN-ATTEMPT` (given as
+ * its key prefix without the trailing `/`): the entries whose `sha` and run match, read from
+ * their locked first versions. A bundle that no entry records, or whose manifest hashes
+ * differently from its entry, was not stored the way a run stores it.
+ */
+export async function entriesFor(store: ObjectStore, bundleKeyPrefix: string): Promise<LedgerEntry[]> {
+  const parts = bundleKeyPrefix.split('/')
+  const [sha, run] = parts.slice(-2)
+  const repoPrefix = parts.slice(0, -2).join('/')
+  const found: LedgerEntry[] = []
+  if (!sha || !run) return found
+  await walkLedger(store, repoPrefix, (e) => {
+    if (e.sha === sha && `${e.run.id}-${e.run.attempt}` === run) found.push(e)
+  })
+  return found
 }
