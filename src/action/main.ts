@@ -23,6 +23,7 @@ import { renderText } from '../render/text.js'
 import { headline, mainReasons } from '../render/words.js'
 import { attestEvidence } from './attestation.js'
 import { readSettings, type ActionSettings } from './settings.js'
+import { alsoStore } from './store.js'
 
 /** The action: settings → change record → gate → outputs, summary, check run, step result. */
 export async function run(clock: () => Date = () => new Date()): Promise<void> {
@@ -45,7 +46,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await keepEvidence(settings, judged, result, client)
+    const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, judged, result, client))
     await publishCheck(client, settings, map, result, evidence.note)
     await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -145,7 +146,7 @@ async function readWorkspaceMap(file: string, workspace: string): Promise<string
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, client: GitHubClient | undefined): Promise<{ note?: string; problem?: string }> {
+async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, client: GitHubClient | undefined): Promise<{ note?: string; problem?: string; dir?: string; manifestSha256?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
@@ -157,10 +158,10 @@ async function keepEvidence(settings: ActionSettings, judged: Judged, result: Ga
   core.setOutput('evidence-dir', dir)
   core.setOutput('evidence-sha256', written.manifestSha256)
   const sealed = `manifest sha256 \`${written.manifestSha256}\`, ${written.files} files`
-  // Signed before the upload, so attestation.sigstore.json travels with the bundle.
+  // Signed before the upload (and the store), so attestation.sigstore.json travels with the bundle.
   const attestation = await attestEvidence(settings, dir, written.manifestSha256, judged.map, result, client)
   const kept = await uploadEvidence(settings, dir, sealed)
-  return { note: [kept.note, attestation.note].filter(Boolean).join(' '), problem: [kept.problem, attestation.problem].filter(Boolean).join('; ') || undefined }
+  return { dir, manifestSha256: written.manifestSha256, note: [kept.note, attestation.note].filter(Boolean).join(' '), problem: [kept.problem, attestation.problem].filter(Boolean).join('; ') || undefined }
 }
 
 async function uploadEvidence(settings: ActionSettings, dir: string, sealed: string): Promise<{ note?: string; problem?: string }> {

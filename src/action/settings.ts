@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { ConfigError } from '../errors.js'
+import { parseStoreUrl, type StoreUrl } from '../evidence/store/location.js'
 import type { RunContext } from '../github/change.js'
 
 /** The run as the Actions runner describes it; absent when not running in Actions. */
@@ -30,6 +31,10 @@ export interface ActionSettings {
   retentionDays?: number
   /** SPEC §11: sign the bundle (`auto`: when the job can mint an OIDC token). */
   attest: 'auto' | 'true' | 'false'
+  /** `evidence-store`: the write-once store (SPEC §11), when configured. */
+  evidenceStore?: StoreUrl
+  /** `store-retention-days`: how long the store locks each object (default 2557, seven years). */
+  storeRetentionDays: number
   /** Where relative paths are resolved: the checked-out repository. */
   workspace: string
   run?: RunSettings
@@ -70,11 +75,22 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     artifactName: core.getInput('artifact-name') || `sox-evidence-${env.GITHUB_RUN_ID || 'local'}-${env.GITHUB_RUN_ATTEMPT || '1'}`,
     retentionDays,
     attest: attest as ActionSettings['attest'],
+    ...readStore(problems),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     run: readRun(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: 'action inputs', message })))
   return settings
+}
+
+function readStore(problems: string[]): Pick<ActionSettings, 'evidenceStore' | 'storeRetentionDays'> {
+  const url = core.getInput('evidence-store')
+  const store = url ? parseStoreUrl(url) : undefined
+  if (typeof store === 'string') problems.push(`input evidence-store ${store}`)
+  const days = core.getInput('store-retention-days') || '2557'
+  // Whole days, at most 100 years: S3 Object Lock's own limit.
+  if (!/^\d+$/.test(days) || Number(days) < 1 || Number(days) > 36500) problems.push(`input store-retention-days must be a whole number of days from 1 to 36500, not "${days}"`)
+  return { evidenceStore: typeof store === 'string' ? undefined : store, storeRetentionDays: Number(days) }
 }
 
 function readRun(env: NodeJS.ProcessEnv, problems: string[]): RunSettings | undefined {

@@ -6,7 +6,9 @@ export const USAGE = `usage:
   sox-gate check    [--controls FILE] [--base-controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
                     [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]
   sox-gate validate [--controls FILE]
-  sox-gate verify   DIR [--expect-sha256 HEX] [--trusted-root FILE] [--certificate-identity REGEX]
+  sox-gate verify   DIR|s3://BUCKET/PREFIX/OWNER/REPO/SHA/RUN-ATTEMPT/ [--expect-sha256 HEX] [--trusted-root FILE]
+                    [--certificate-identity REGEX]
+  sox-gate ledger   s3://BUCKET/PREFIX/OWNER/REPO
 
 exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`
 
@@ -23,7 +25,7 @@ export interface CheckArgs {
   now?: Date
 }
 
-export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | VerifyArgs | { command: 'help' }
+export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | VerifyArgs | { command: 'ledger'; url: string } | { command: 'help' }
 
 export interface VerifyArgs {
   command: 'verify'
@@ -69,10 +71,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   const allowed: Record<string, string[]> = {
     check: ['controls', 'base-controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug'],
     validate: ['controls', 'debug'],
-    verify: ['debug', 'expect-sha256', 'trusted-root', 'certificate-identity']
+    verify: ['debug', 'expect-sha256', 'trusted-root', 'certificate-identity'],
+    ledger: ['debug']
   }
   const flags = allowed[command]
-  if (!flags) throw new UsageError(`unknown command "${command}" (check, validate or verify)`)
+  if (!flags) throw new UsageError(`unknown command "${command}" (check, validate, verify or ledger)`)
   for (const key of Object.keys(values)) if (!flags.includes(key)) throw new UsageError(`--${key} does not apply to "${command}"`)
   if (command === 'verify') {
     if (rest.length !== 1) throw new UsageError('verify takes exactly one DIR')
@@ -80,6 +83,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
     if (expect !== undefined && !/^[0-9a-fA-F]{64}$/.test(expect)) throw new UsageError(`--expect-sha256 must be 64 hex digits (the evidence-sha256 output), not "${expect}"`)
     if (values['certificate-identity'] !== undefined && values['trusted-root'] === undefined) throw new UsageError('--certificate-identity needs --trusted-root FILE: an identity means nothing without a checked signature')
     return { command, dir: rest[0] as string, expectSha256: expect, trustedRoot: values['trusted-root'], certificateIdentity: values['certificate-identity'], debug }
+  }
+  if (command === 'ledger') {
+    if (rest.length !== 1 || !rest[0]?.startsWith('s3://')) throw new UsageError('ledger takes exactly one s3://BUCKET/PREFIX/OWNER/REPO')
+    return { command, url: rest[0], debug }
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
   const controls = values.controls ?? DEFAULT_CONTROLS

@@ -9,6 +9,7 @@ import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderText } from '../render/text.js'
 import { parseCliArgs, USAGE, UsageError } from './args.js'
+import { fetchStoredBundle, runLedger } from './store.js'
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -35,11 +36,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0
       }
       case 'verify': {
-        const dir = path.resolve(io.cwd, args.dir)
+        const stored = await fetchStoredBundle(args.dir, io.env)
+        const dir = stored?.dir ?? path.resolve(io.cwd, args.dir)
         if (!existsSync(dir)) throw new UsageError(`verify: no such directory "${args.dir}"`)
         const trustedRoot = args.trustedRoot === undefined ? undefined : path.resolve(io.cwd, args.trustedRoot)
         if (trustedRoot !== undefined && !existsSync(trustedRoot)) throw new UsageError(`verify: no such trusted root "${args.trustedRoot}"`)
-        const { findings, levels, manifest } = await verifyBundle(dir, { expectSha256: args.expectSha256, trustedRoot, certificateIdentity: args.certificateIdentity })
+        const { findings, levels, manifest } = await verifyBundle(dir, { expectSha256: args.expectSha256, trustedRoot, certificateIdentity: args.certificateIdentity }).finally(() => stored?.cleanup())
+        findings.unshift(...(stored?.findings ?? []))
         for (const l of levels) io.stdout(`${l.name}: ${l.status}${l.detail ? ` (${l.detail})` : ''}\n`)
         for (const f of findings) io.stdout(`${f}\n`)
         if (findings.length > 0) {
@@ -50,6 +53,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout(`intact: ${args.dir}: ${(manifest?.files.length ?? 0) + 1} files match manifest.json; re-performed decision ${manifest?.decision.toUpperCase()} (${manifest?.evaluatedAt}) matches the record${unchecked.length ? `; not checked: ${unchecked.join(', ')}` : '; every level checked'}\n`)
         return 0
       }
+      case 'ledger':
+        return await runLedger(args.url, io)
       case 'check': {
         const proposed = await loadControlMapFile(args.controls, io.cwd)
         const trusted = args.baseControls === undefined ? undefined : await loadControlMapFile(args.baseControls, io.cwd)
