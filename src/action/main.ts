@@ -28,7 +28,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
     const map = await loadControlMapFile(settings.controlMap, settings.workspace)
     const change = await changeFor(map, settings, client)
-    const result = await runGate({ map, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
+    const { result, sources } = await runGate({ map, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))
     core.setOutput('failed', String(result.counts.failed))
@@ -37,7 +37,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await keepEvidence(settings, map, result, change)
+    const evidence = await keepEvidence(settings, map, result, sources, change)
     await publishCheck(client, settings, map, result, evidence.note)
     await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -92,11 +92,11 @@ async function changeFor(map: ControlMap, settings: ActionSettings, client: GitH
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, map: ControlMap, result: GateResult, change: ChangeRecord | undefined): Promise<{ note?: string; problem?: string }> {
+async function keepEvidence(settings: ActionSettings, map: ControlMap, result: GateResult, sources: readonly string[], change: ChangeRecord | undefined): Promise<{ note?: string; problem?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
-    written = await writeBundle({ dir, cwd: settings.workspace, map, result, change, mode: settings.mode, run: runMetadata(process.env) })
+    written = await writeBundle({ dir, sources, map, result, change, mode: settings.mode, run: runMetadata(process.env) })
   } catch (e) {
     return { problem: `could not write the evidence bundle to ${settings.evidenceDir}: ${e instanceof ConfigError ? e.problems.map((p) => p.message).join('; ') : (e as Error).message}` }
   }

@@ -44,6 +44,7 @@ function build(raw: Raw, file: string, source: string, positions: YamlPositions)
     system: raw.system as string,
     owner: raw.owner as string | undefined,
     reports: (raw.reports as string[] | undefined) ?? [],
+    committedReports: (raw['committed-reports'] as 'allow' | 'refuse' | undefined) ?? 'refuse',
     controls,
     waivers
   }

@@ -65,6 +65,8 @@ export interface ControlMap {
   system: string
   owner?: string
   reports: string[]
+  /** `refuse` (default): a report git tracks at the evaluated commit is refused (SPEC §11). */
+  committedReports: 'allow' | 'refuse'
   controls: Control[]
   waivers: Waiver[]
 }

@@ -25,8 +25,8 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js'
 export interface BundleInputs {
   /** Where the bundle goes (created; an earlier bundle's own files there are replaced, nothing else). */
   dir: string
-  /** Where the reports' paths are relative to. */
-  cwd: string
+  /** The file each report was read from (result.reports' order): their shown paths may be masked. */
+  sources: readonly string[]
   map: ControlMap
   result: GateResult
   change?: ChangeRecord
@@ -68,7 +68,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const reports: Manifest['reports'] = []
   for (const [i, r] of x.result.reports.entries()) {
     const rel = reportPaths[i] as string
-    files.push(await copyMasked(path.resolve(x.cwd, r.path), x.dir, rel, redactions, JSON_FORMATS.has(r.format) ? 'json' : 'text'))
+    files.push(await copyMasked(x.sources[i] as string, x.dir, rel, redactions, JSON_FORMATS.has(r.format) ? 'json' : 'text'))
     reports.push({ ...r, bundlePath: rel })
   }
   if (x.change) await put('change.json', stableJson(x.change))
