@@ -12,7 +12,8 @@ import { ConfigError, type InputProblem } from './errors.js'
 import { decodeChunks } from './reports/decode.js'
 import { discoverReports, type ReportFile } from './discover.js'
 import { trackedAtHead } from './git-tracked.js'
-import { maskText } from './reports/mask.js'
+import { maskReportChunks } from './evidence/mask-stream.js'
+import { emptyCounts, maskText } from './reports/mask.js'
 import { readReport } from './reports/read.js'
 
 export interface GateOptions {
@@ -117,7 +118,9 @@ async function readReportFile(report: ReportFile, sink: Parameters<typeof readRe
       yield chunk as Buffer
     }
   }
-  const stats = await readReport(decodeChunks(hashed()), file, sink)
+  // The reader sees the text masked exactly as the evidence bundle keeps it (SPEC §7), so
+  // re-performing from the bundle reads what this run read.
+  const stats = await readReport(maskReportChunks(decodeChunks(hashed()), emptyCounts()), file, sink)
   return { path: file, sha256: hash.digest('hex'), size, ...stats }
 }
 

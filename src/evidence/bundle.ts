@@ -15,7 +15,7 @@ import { renderMarkdown } from '../render/markdown.js'
 import { renderCsv } from './csv.js'
 import { renderHtml } from './html.js'
 import type { Manifest, ManifestFile } from './manifest.js'
-import { maskChunks } from './mask-stream.js'
+import { maskReportChunks } from './mask-stream.js'
 import { prepareEvidenceDir } from './prepare-dir.js'
 import { renderOscal } from './oscal.js'
 import type { RunMetadata } from './run-metadata.js'
@@ -41,9 +41,6 @@ export interface BundleWritten {
   bytes: number
 }
 
-/** Formats whose kept copy is masked as JSON (strings only). */
-const JSON_FORMATS = new Set(['ctrf', 'jest', 'mocha', 'mochawesome', 'rspec', 'go-test-json', 'dart-json'])
-
 export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 
 /**
@@ -68,7 +65,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const reports: Manifest['reports'] = []
   for (const [i, r] of x.result.reports.entries()) {
     const rel = reportPaths[i] as string
-    files.push(await copyMasked(x.sources[i] as string, x.dir, rel, redactions, JSON_FORMATS.has(r.format) ? 'json' : 'text'))
+    files.push(await copyMasked(x.sources[i] as string, x.dir, rel, redactions))
     reports.push({ ...r, bundlePath: rel })
   }
   if (x.change) await put('change.json', stableJson(x.change))
@@ -101,14 +98,14 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   return { dir: x.dir, manifestSha256: sha256(manifestText), files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, Buffer.byteLength(manifestText)) }
 }
 
-/** The report as read, masked, streamed to the bundle; returns its entry for files[]. */
-async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>, mode: 'text' | 'json'): Promise<ManifestFile> {
+/** The report masked exactly as the gate read it, streamed to the bundle; returns its entry for files[]. */
+async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>): Promise<ManifestFile> {
   const full = path.join(dir, ...rel.split('/'))
   await mkdir(path.dirname(full), { recursive: true })
   const hash = createHash('sha256')
   let size = 0
   async function* encoded(): AsyncGenerator<Buffer> {
-    for await (const text of maskChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions, mode)) {
+    for await (const text of maskReportChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions)) {
       const bytes = Buffer.from(text, 'utf8')
       hash.update(bytes)
       size += bytes.length
