@@ -127,9 +127,6 @@ function holdDigits(text: string, cut: number): number {
 
 // ---- JSON: string literals only ------------------------------------------------------------
 
-/** Plain characters of a string literal: anything but a quote, a backslash or a line break. */
-const PLAIN = /[^"\\\n]*/y
-
 /**
  * Every string literal of the text masked (decoded, masked, re-encoded only when something was
  * masked). Scanned once from left to right — a quote is only ever looked at once — so hostile
@@ -160,18 +157,13 @@ function maskJsonText(text: string): Masked {
 
 /** Just after the string literal opening at `open`: after its closing quote, or where it breaks off. */
 function stringEnd(text: string, open: number): { end: number; closed: boolean } {
-  let j = open + 1
-  for (;;) {
-    PLAIN.lastIndex = j
-    PLAIN.exec(text)
-    j = PLAIN.lastIndex
-    if (j >= text.length) return { end: text.length, closed: false }
+  for (let j = open + 1; j < text.length; j++) {
     const c = text.charCodeAt(j)
     if (c === 34) return { end: j + 1, closed: true }
     if (c === 10) return { end: j, closed: false }
-    j += 2 // a backslash and the character it escapes
-    if (j >= text.length) return { end: text.length, closed: false }
+    if (c === 92) j++ // a backslash and the character it escapes
   }
+  return { end: text.length, closed: false }
 }
 
 /** Where a string literal that does not close in `text` opens; undefined when every one closes. */
@@ -185,9 +177,10 @@ function openJsonString(text: string): number | undefined {
 }
 
 function maskJsonString(token: string): Masked {
+  if (token.length < 8) return { text: token }
   let decoded: string
   try {
-    decoded = JSON.parse(token) as string
+    decoded = token.indexOf('\\') < 0 ? token.slice(1, -1) : (JSON.parse(token) as string)
   } catch {
     return mask(token)
   }

@@ -30,6 +30,8 @@ const ORDER: Record<RedactionKind, number> = { secret: 0, email: 1, iban: 2, ssn
 
 /** Every span to mask, sorted and not overlapping (overlapping finds are merged into the first). */
 export function scan(text: string, final = true): Scan {
+  // The shortest maskable value, an e-mail address like a@b.co, has six characters.
+  if (text.length < 6) return { spans: [] }
   const found: Span[] = []
   const blocks = keyBlocks(text, final)
   found.push(...blocks.spans, ...tokenSecrets(text), ...emails(text), ...ibans(text), ...ssns(text), ...cards(text))
