@@ -1,3 +1,4 @@
+import { scan, type Span } from '../reports/mask-scan.js'
 import { addCounts, mask, maskPiece, type Masked, type RedactionCounts } from '../reports/mask.js'
 
 /** A line longer than this is cut at a safe place (before a tag, outside a JSON string, at a blank). */
@@ -134,19 +135,29 @@ function holdDigits(text: string, cut: number): number {
  * JSON; the reader will refuse it, and its text is masked as plain text meanwhile.
  */
 function maskJsonText(text: string): Masked {
+  // Quotes are in no pattern's characters, so a value inside a literal that has no escape is
+  // found by scanning the whole text as it is: literals with no such find, and no escape, are
+  // left as they are without being decoded one by one.
+  const found = scan(text).spans
+  if (found.length === 0 && text.indexOf('\\') < 0) return { text }
   let counts: RedactionCounts | undefined
   const out: string[] = []
   let from = 0
+  let next = 0
   let i = text.indexOf('"')
   while (i >= 0) {
-    const { end, closed } = stringEnd(text, i)
-    const literal = text.slice(i, end)
-    const masked = closed ? maskJsonString(literal) : mask(literal)
-    if (masked.counts) {
-      counts ??= { card: 0, ssn: 0, iban: 0, email: 0, secret: 0 }
-      addCounts(counts, masked.counts)
-      out.push(text.slice(from, i), masked.text)
-      from = end
+    const { end, closed, escaped } = stringEnd(text, i)
+    while (next < found.length && (found[next] as Span).end <= i) next++
+    const hit = next < found.length && (found[next] as Span).start < end
+    if (escaped || hit || !closed) {
+      const literal = text.slice(i, end)
+      const masked = closed ? maskJsonString(literal) : mask(literal)
+      if (masked.counts) {
+        counts ??= { card: 0, ssn: 0, iban: 0, email: 0, secret: 0 }
+        addCounts(counts, masked.counts)
+        out.push(text.slice(from, i), masked.text)
+        from = end
+      }
     }
     i = text.indexOf('"', end)
   }
@@ -156,14 +167,18 @@ function maskJsonText(text: string): Masked {
 }
 
 /** Just after the string literal opening at `open`: after its closing quote, or where it breaks off. */
-function stringEnd(text: string, open: number): { end: number; closed: boolean } {
+function stringEnd(text: string, open: number): { end: number; closed: boolean; escaped: boolean } {
+  let escaped = false
   for (let j = open + 1; j < text.length; j++) {
     const c = text.charCodeAt(j)
-    if (c === 34) return { end: j + 1, closed: true }
-    if (c === 10) return { end: j, closed: false }
-    if (c === 92) j++ // a backslash and the character it escapes
+    if (c === 34) return { end: j + 1, closed: true, escaped }
+    if (c === 10) return { end: j, closed: false, escaped }
+    if (c === 92) {
+      escaped = true
+      j++ // a backslash and the character it escapes
+    }
   }
-  return { end: text.length, closed: false }
+  return { end: text.length, closed: false, escaped }
 }
 
 /** Where a string literal that does not close in `text` opens; undefined when every one closes. */
