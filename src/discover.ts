@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 import fg from 'fast-glob'
 import { ConfigError, type InputProblem } from './errors.js'
+import { maskText } from './reports/mask.js'
 
 /** A report found: the path people see (relative to the workspace, `/`-separated) and the real file read. */
 export interface ReportFile {
@@ -36,7 +37,8 @@ export async function discoverReports(globs: readonly string[], cwd: string, sou
     const full = path.resolve(cwd, f)
     const shown = isInside(path.resolve(cwd), full) ? path.relative(cwd, full).split(path.sep).join('/') : f
     const real = await realpath(full).catch(() => full)
-    if (!isInside(root, real)) problems.push({ file: shown, message: `refused: its real path ${real} is outside the workspace ${root} (reports are read only from inside the workspace)` })
+    // Names are masked like everything else a report brings (SPEC §7).
+    if (!isInside(root, real)) problems.push({ file: maskText(shown), message: maskText(`refused: its real path ${real} is outside the workspace ${root} (reports are read only from inside the workspace)`) })
     else reports.set(shown, { path: shown, source: real })
   }
   if (problems.length > 0) throw new ConfigError(problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)))
