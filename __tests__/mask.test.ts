@@ -88,6 +88,7 @@ describe('what issue 11 found unmasked', () => {
       'total 1,123,456,789', // nor in a digit group
       'range 7 123456789 8', // nor in a list of numbers
       'sha 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b', // a hex digest is not an AWS secret
+      'name="testCopyPasteIpsObjectFromArchive2Folder"', // nor a camelCase test name of 40 characters (a real one, from the corpus)
       'abc123456789def', // nine digits inside a word
       'x@y', // no domain
       'JWT-like eyJhbGci' // no payload

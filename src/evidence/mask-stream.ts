@@ -29,7 +29,8 @@ export async function* maskReportChunks(chunks: AsyncIterable<string>, counts: R
   const iterator = chunks[Symbol.asyncIterator]()
   const head: string[] = []
   let seen = ''
-  while (seen.trim() === '') {
+  // Blank text before the first sign of the format is not held without end.
+  while (seen.trim() === '' && seen.length < CUT_WINDOW) {
     const next = await iterator.next()
     if (next.done) break
     head.push(next.value)

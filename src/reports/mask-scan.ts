@@ -158,8 +158,14 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/
 const inB64 = (c: number): boolean => c < 128 && B64[c] === 1
 
 /**
+ * A camelCase name (`testCopyPasteIpsObjectFromArchive2Folder`): no `/` or `+` and never two
+ * capitals in a row. Of random 40-character keys about one in a thousand looks so.
+ */
+const IDENTIFIER = /^(?:[a-z0-9]|[A-Z](?![A-Z]))+$/
+
+/**
  * 40 characters of base64 standing alone, with the upper case, lower case and digit a random
- * AWS secret access key has (a hex digest has no upper case). Runs are found by looking at the
+ * AWS secret access key has (a hex digest has no upper case), and not a camelCase name. Runs are found by looking at the
  * 40th character first and skipping past any that breaks a run, so ordinary text costs a
  * fraction of a look per character.
  */
@@ -178,7 +184,7 @@ function bareAwsSecrets(text: string): Span[] {
     const startsRun = i === 0 || !inB64(text.charCodeAt(i - 1))
     if (startsRun && end - i === 40 && text.charCodeAt(end) !== 61) {
       const run = text.slice(i, end)
-      if (/[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run)) out.push({ start: i, end, kind: 'secret' })
+      if (/[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run) && !IDENTIFIER.test(run)) out.push({ start: i, end, kind: 'secret' })
     }
     i = end
   }
