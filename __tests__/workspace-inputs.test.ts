@@ -118,3 +118,11 @@ describe('a report committed to the repository proves nothing about this run (SP
     expect(bad.stderr).toMatch(/^\.github\/sox-controls\.yml:6:\d+ .*committed-reports/m)
   })
 })
+
+test('inside what looks like a git work tree, a git that cannot answer fails the run (never "nothing is committed")', () => {
+  const ws = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': REPORT, '.git': 'gitdir: /nonexistent/worktree\n' })
+  const r = check(ws)
+  expect(r.code).toBe(2)
+  expect(r.stderr).toContain('cannot ask git which reports are committed: fatal: not a git repository')
+  expect(existsSync(path.join(ws, 'ev'))).toBe(false)
+})

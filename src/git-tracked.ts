@@ -13,13 +13,20 @@ const BATCH = 500
  * error, never a silent "nothing is tracked" (fail closed).
  */
 export async function trackedAtHead(cwd: string, paths: readonly string[]): Promise<Set<string> | undefined> {
-  if (paths.length === 0 || !(await insideGitTree(cwd))) return undefined
-  const head = await git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => undefined)
+  const top = paths.length === 0 ? undefined : await gitTop(cwd)
+  if (top === undefined) return undefined
+  // In a container job the checkout belongs to another user, and git refuses it as "dubious
+  // ownership" unless told it is safe; these commands only read.
+  const git = (args: string[]): Promise<string> => run(cwd, ['-c', `safe.directory=${top}`, ...args])
+  await git(['rev-parse', '--is-inside-work-tree']).catch((e: Error) => {
+    throw ConfigError.at(cwd, `cannot ask git which reports are committed: ${e.message.trim()}`)
+  })
+  const head = await git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => undefined)
   // A repository with no commit yet tracks nothing at any commit.
   if (head === undefined) return new Set()
   const tracked = new Set<string>()
   for (let i = 0; i < paths.length; i += BATCH) {
-    const out = await git(cwd, ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', ...paths.slice(i, i + BATCH)]).catch((e: Error) => {
+    const out = await git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', ...paths.slice(i, i + BATCH)]).catch((e: Error) => {
       throw ConfigError.at(cwd, `cannot ask git which reports are committed (git ls-tree): ${e.message.trim()}`)
     })
     for (const p of out.split('\0')) if (p) tracked.add(p)
@@ -27,15 +34,15 @@ export async function trackedAtHead(cwd: string, paths: readonly string[]): Prom
   return tracked
 }
 
-/** True when `dir` or a folder above it holds `.git` (a folder, or a file for worktrees and submodules). */
-async function insideGitTree(dir: string): Promise<boolean> {
+/** The nearest folder at or above `dir` holding `.git` (a folder, or a file for worktrees and submodules). */
+async function gitTop(dir: string): Promise<string | undefined> {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (await stat(path.join(d, '.git')).then(() => true, () => false)) return true
-    if (path.dirname(d) === d) return false
+    if (await stat(path.join(d, '.git')).then(() => true, () => false)) return d
+    if (path.dirname(d) === d) return undefined
   }
 }
 
-function git(cwd: string, args: string[]): Promise<string> {
+function run(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout, stderr) => {
       if (err) reject(new Error(stderr || err.message))
