@@ -4,26 +4,12 @@
  * characters starts and scans that run once. No pattern here can backtrack over the text it has
  * already passed (issue 12: `'a.'*n + '@' + 'a.'*n` took 30 s with one e-mail regex).
  */
+import { cards } from './mask-cards.js'
+import { charClass, runEnd, type RedactionKind, type Scan, type Span } from './mask-chars.js'
+import { keyBlocks } from './mask-keys.js'
 
-export type RedactionKind = 'card' | 'ssn' | 'iban' | 'email' | 'secret'
-
-/** A stretch of the text to replace: [start, end). */
-export interface Span {
-  start: number
-  end: number
-  kind: RedactionKind
-  /** For a card: the last four digits, which are kept. */
-  last4?: string
-}
-
-export interface Scan {
-  spans: Span[]
-  /**
-   * Set when `final` is false and a private-key block is still open at the end of the text:
-   * nothing from here on can be masked yet (the stream waits for more text).
-   */
-  openFrom?: number
-}
+export type { RedactionKind, Scan, Span } from './mask-chars.js'
+export { luhn } from './mask-cards.js'
 
 /** Detector order is priority: where two overlap, the one starting first wins; at a tie, the first here. */
 const ORDER: Record<RedactionKind, number> = { secret: 0, email: 1, iban: 2, ssn: 3, card: 4 }
@@ -94,28 +80,12 @@ function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
 /** Where a token may start: one pass over the text finds every candidate. */
 const TRIGGER = /gh[pousr]_|github_pat_|A[KSBC][IC]A|xox[abposre]-|xapp-|eyJ|[Bb]earer[ \t]|[Ss]ecret_?[Aa]ccess|SECRET_?ACCESS/g
 
-/** A character class as a lookup table, for runs scanned without a regex (no backtracking stack). */
-function charClass(chars: string): (c: number) => boolean {
-  const table = new Uint8Array(128)
-  for (const range of chars.match(/.-.|./gs) ?? []) {
-    const lo = range.charCodeAt(0)
-    const hi = range.length === 3 ? range.charCodeAt(2) : lo
-    for (let c = lo; c <= hi; c++) table[c] = 1
-  }
-  return (c) => c < 128 && table[c] === 1
-}
 const WORD = charClass('A-Za-z0-9_')
 const ALNUM = charClass('A-Za-z0-9')
 const UPPER_ALNUM = charClass('A-Z0-9')
 const SLACK = charClass('A-Za-z0-9-')
 const BASE64URL = charClass('A-Za-z0-9_-')
 const BEARER = charClass('A-Za-z0-9._~+/-')
-
-/** End of the run of `cls` characters starting at `i`. */
-function runEnd(text: string, i: number, cls: (c: number) => boolean): number {
-  while (i < text.length && cls(text.charCodeAt(i))) i++
-  return i
-}
 
 /** An AWS secret access key after its name: bounded, and only the value is masked. */
 const AWS_NAMED = /secret_?access_?key["']?[ \t]{0,5}[:=][ \t]{0,5}["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/iy
@@ -219,107 +189,6 @@ function bareAwsSecrets(text: string): Span[] {
   return out
 }
 
-// ---- private key blocks ---------------------------------------------------------------------
-
-const KEY_START = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----|PuTTY-User-Key-File-\d{1,3}:/g
-const KEY_END = /-----END [A-Z0-9 ]{0,60}-----/y
-const PUTTY_LAST = /[ \t]*Private-MAC:/y
-const BASE64 = charClass('A-Za-z0-9+/=')
-const HEADER_NAME = charClass('A-Za-z0-9-')
-
-/** Past blanks and line breaks written as `\n` or `\r` (a key flattened into one line of a log or variable). */
-function skipFlatSeparators(text: string, i: number): number {
-  for (;;) {
-    const c = text.charCodeAt(i)
-    if (c === 32 || c === 9) i++
-    else if (c === 92 && (text[i + 1] === 'n' || text[i + 1] === 'r')) i += 2
-    else return i
-  }
-}
-
-/** True when text[from, to) is a line a key block holds: empty, base64, or a header (`Proc-Type: …`, `Private-Lines: 14`). */
-function isKeyLine(text: string, from: number, to: number): boolean {
-  while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++
-  while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9 || text.charCodeAt(to - 1) === 13)) to--
-  if (from === to || runEnd(text, from, BASE64) >= to) return true
-  const c = text.charCodeAt(from)
-  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false
-  const colon = runEnd(text, from, HEADER_NAME)
-  if (colon >= to || text[colon] !== ':') return false
-  for (let i = colon + 1; i < to; i++) {
-    const d = text[i]
-    if (d === '<' || d === '>' || d === '&' || d === '"') return false
-  }
-  return true
-}
-
-/**
- * PEM, OpenSSH, PGP and PuTTY private keys: from the start marker through the END marker (or
- * PuTTY's Private-MAC line), over lines that look like a key's. A line that does not (a TAP
- * result, an XML tag) ends an unterminated block there, so a key never swallows what follows.
- */
-function keyBlocks(text: string, final: boolean): Scan {
-  const spans: Span[] = []
-  if (text.indexOf('-----BEGIN') < 0 && text.indexOf('PuTTY-User-Key-File-') < 0) return { spans }
-  KEY_START.lastIndex = 0
-  for (let m = KEY_START.exec(text); m; m = KEY_START.exec(text)) {
-    const putty = m[0].startsWith('PuTTY')
-    let i = m.index + m[0].length
-    if (putty) i = lineEnd(text, i)
-    else {
-      // The rest of the BEGIN line: base64 words, maybe the END marker of a key flattened onto one line.
-      let inline = false
-      for (let j = skipFlatSeparators(text, i); !inline; j = skipFlatSeparators(text, i)) {
-        KEY_END.lastIndex = j
-        inline = KEY_END.test(text)
-        if (inline) i = KEY_END.lastIndex
-        else if (runEnd(text, j, BASE64) > j) i = runEnd(text, j, BASE64)
-        else break
-      }
-      if (inline) {
-        spans.push({ start: m.index, end: i, kind: 'secret' })
-        KEY_START.lastIndex = i
-        continue
-      }
-      if (text.charCodeAt(i) === 13) i++
-    }
-    let end = i
-    let closed = false
-    while (!closed && end < text.length && text.charCodeAt(end) === 10) {
-      const next = end + 1
-      const stop = lineEnd(text, next)
-      if (!putty) {
-        KEY_END.lastIndex = skipFlatSeparators(text, next)
-        if (KEY_END.test(text)) {
-          end = KEY_END.lastIndex
-          closed = true
-          break
-        }
-      }
-      if (!isKeyLine(text, next, stop)) break
-      if (putty) {
-        PUTTY_LAST.lastIndex = next
-        closed = PUTTY_LAST.test(text)
-      }
-      end = stop
-    }
-    // Still open at the end of what has arrived so far: the next text may continue it.
-    if (!closed && !final && end >= lineStartOfLast(text)) return { spans, openFrom: m.index }
-    spans.push({ start: m.index, end, kind: 'secret' })
-    KEY_START.lastIndex = Math.max(end, m.index + 1)
-  }
-  return { spans }
-}
-
-function lineEnd(text: string, from: number): number {
-  const nl = text.indexOf('\n', from)
-  return nl < 0 ? text.length : nl
-}
-
-function lineStartOfLast(text: string): number {
-  return text.lastIndexOf('\n') + 1
-}
-
 // ---- e-mail addresses -----------------------------------------------------------------------
 
 const isLocal = (c: number): boolean => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45 // . _ % + -
@@ -412,115 +281,4 @@ export function validIban(text: string): boolean {
     for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97
   }
   return remainder === 1
-}
-
-// ---- card numbers ---------------------------------------------------------------------------
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
-const isBlank = (c: number): boolean => c === 32 || c === 9
-/** Stretches that could hold a card: a digit, then 12 or more digits and separators. */
-const DIGIT_STRETCH = /\d[\d \t\r\n.-]{12}/g
-const DIGIT_OR_SEP = charClass('0-9 \t\r\n.-')
-/** Groups looked back over: a card of groups of 3+ digits has at most 6. */
-const RING = 8
-const SEP_DOT = 46
-
-/**
- * Card numbers: 13–19 digits passing Luhn, unbroken or in groups of 3+ digits joined by one `-`,
- * one `.`, or blanks with at most one line break (a number wrapped inside an attribute). A digit
- * run longer than 19 is an identifier, never a card; no card starts with 0. Every window of
- * groups that could be a card is checked and every one that passes is masked, so a number next
- * to a card cannot shift it out of view. A window never begins or ends at a `.`, so a decimal
- * fraction is not a card. Windows are checked as each group arrives, over the last few groups.
- */
-function cards(text: string): Span[] {
-  const out: Span[] = []
-  const starts = new Int32Array(RING)
-  const ends = new Int32Array(RING)
-  const seps = new Int32Array(RING)
-  DIGIT_STRETCH.lastIndex = 0
-  for (let m = DIGIT_STRETCH.exec(text); m; m = DIGIT_STRETCH.exec(text)) {
-    const stop = runEnd(text, m.index + m[0].length, DIGIT_OR_SEP)
-    DIGIT_STRETCH.lastIndex = stop
-    let i = m.index
-    while (i < stop) {
-      if (!isDigit(text.charCodeAt(i))) {
-        i++
-        continue
-      }
-      // One run of groups; windows ending at a group are checked once the separator after it is known.
-      let n = 0
-      let sep = 0
-      for (;;) {
-        const start = i
-        while (i < stop && isDigit(text.charCodeAt(i))) i++
-        starts[n % RING] = start
-        ends[n % RING] = i
-        seps[n % RING] = sep
-        n++
-        const next = separatorEnd(text, i, stop)
-        const after = next > i && next < stop && isDigit(text.charCodeAt(next)) ? text.charCodeAt(i) : 0
-        windowsEndingAt(text, n - 1, after === 45 || after === SEP_DOT ? after : after ? 32 : 0, starts, ends, seps, out)
-        if (!after) break
-        sep = after === 45 || after === SEP_DOT ? after : 32
-        i = next
-      }
-    }
-  }
-  return out
-}
-
-/** Just past the separator at `i` (one `-` or `.`, or blanks with at most one line break); `i` when none. */
-function separatorEnd(text: string, i: number, stop: number): number {
-  const c = text.charCodeAt(i)
-  if (c === 45 || c === SEP_DOT) return i + 1
-  let j = i
-  let breaks = 0
-  while (j < stop && j - i <= 64) {
-    const d = text.charCodeAt(j)
-    if (isBlank(d)) j++
-    else if (d === 10 && breaks++ === 0) j++
-    else if (d === 13 && text.charCodeAt(j + 1) === 10 && breaks === 0) j++
-    else break
-  }
-  return j
-}
-
-/** Checks every window of groups ending at group `b` (`next`: the separator after it, 0 at the run's end). */
-function windowsEndingAt(text: string, b: number, next: number, starts: Int32Array, ends: Int32Array, seps: Int32Array, out: Span[]): void {
-  if (next === SEP_DOT) return
-  const lenB = (ends[b % RING] as number) - (starts[b % RING] as number)
-  let total = 0
-  for (let a = b; a >= 0 && a > b - RING + 1; a--) {
-    const k = a % RING
-    const len = (ends[k] as number) - (starts[k] as number)
-    total += len
-    if (total > 19) return
-    if (a < b && (len < 3 || lenB < 3)) return
-    if (total < 13 || seps[k] === SEP_DOT || text.charCodeAt(starts[k] as number) === 48) continue
-    let digits = ''
-    for (let g = a; g <= b; g++) digits += text.slice(starts[g % RING], ends[g % RING])
-    if (!luhn(digits)) continue
-    // Windows that overlap are one masked stretch, keeping the last four of its end.
-    let start = starts[k] as number
-    for (let last = out[out.length - 1]; last && last.end > start; last = out[out.length - 1]) {
-      start = Math.min(start, last.start)
-      out.pop()
-    }
-    out.push({ start, end: ends[b % RING] as number, kind: 'card', last4: digits.slice(-4) })
-  }
-}
-
-export function luhn(digits: string): boolean {
-  if (digits.length < 13 || digits.length > 19) return false
-  let sum = 0
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48
-    if (i % 2 === 1) {
-      d *= 2
-      if (d > 9) d -= 9
-    }
-    sum += d
-  }
-  return sum % 10 === 0
 }
