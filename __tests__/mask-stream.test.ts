@@ -74,3 +74,11 @@ token [REDACTED-SECRET] and [REDACTED-SSN]</system-out>
     expect(open.text).toBe('ok 1 - x\n[REDACTED-SECRET]\n\n\n')
   })
 })
+
+test('a JSON string longer than 16 MiB is cut, and the rest of its line is still masked (as text)', async () => {
+  const json = '{"log":"' + 'x'.repeat(17 << 20) + '","by":"jane@bank.example","n":1}\n{"mail":"ops@bank.example"}\n'
+  const r = await streamed(json, 256 << 10)
+  expect(r.text.includes('jane@') || r.text.includes('ops@')).toBe(false)
+  expect(r.counts.email).toBe(2)
+  expect(r.text.length).toBe(json.length - 'jane@bank.example'.length - 'ops@bank.example'.length + 2 * '[REDACTED-EMAIL]'.length)
+})

@@ -56,16 +56,21 @@ export async function* maskReportChunks(chunks: AsyncIterable<string>, counts: R
  */
 export async function* maskChunks(chunks: AsyncIterable<string>, counts: RedactionCounts, mode: MaskMode = 'text'): AsyncGenerator<string> {
   let pending = ''
+  // Set once a JSON string longer than STRING_LIMIT had to be cut: until that line ends, where
+  // strings begin is unknown, so the rest of the line is masked as plain text.
+  let unknownStrings = false
   for await (const chunk of chunks) {
     pending += chunk
     const cut = cutPoint(pending, mode)
     if (cut === 0) continue
     const piece = pending.slice(0, cut)
-    const done = maskOne(piece, mode, false)
+    const pieceMode = unknownStrings ? 'text' : mode
+    if (mode === 'json') unknownStrings = piece.charCodeAt(piece.length - 1) !== 10 && (unknownStrings || openJsonString(piece) !== undefined)
+    const done = maskOne(piece, pieceMode, false)
     if (done.upTo === 0) {
       // A private-key block opens the piece and has not ended yet: wait for its end, within reason.
       if (pending.length < BLOCK_LIMIT) continue
-      yield finalText(piece, mode, counts)
+      yield finalText(piece, pieceMode, counts)
       pending = pending.slice(cut)
       continue
     }
@@ -73,7 +78,7 @@ export async function* maskChunks(chunks: AsyncIterable<string>, counts: Redacti
     yield done.text
     pending = pending.slice(done.upTo)
   }
-  if (pending) yield finalText(pending, mode, counts)
+  if (pending) yield finalText(pending, unknownStrings ? 'text' : mode, counts)
 }
 
 function finalText(text: string, mode: MaskMode, counts: RedactionCounts): string {
