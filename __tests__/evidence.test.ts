@@ -91,14 +91,20 @@ describe('the evidence bundle (SPEC §6)', () => {
     for (const f of one) expect(readFileSync(path.join(dir, 'two', f)).equals(readFileSync(path.join(dir, 'one', f)))).toBe(true)
   })
 
-  test('a previous bundle in the directory is replaced; foreign files are never deleted', () => {
-    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': REPORT_A, 'reports/b.xml': REPORT_B, 'mine/notes.txt': 'keep me' })
+  test('a previous bundle in the directory is replaced; foreign files are never deleted nor overwritten', () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': REPORT_A, 'reports/b.xml': REPORT_B, 'mine/notes.txt': 'keep me', 'theirs/summary.md': 'their own summary' })
     expect(bundleOf(dir).code).toBe(1)
     expect(bundleOf(dir).code).toBe(1)
-    const r = bundleOf(dir, 'mine')
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('evidence directory exists and holds files that are not a sox-gate bundle')
+    expect(runCli(['verify', 'ev'], dir).code).toBe(0)
+    // A folder with the user's files takes the bundle beside them.
+    expect(bundleOf(dir, 'mine').code).toBe(1)
     expect(readFileSync(path.join(dir, 'mine/notes.txt'), 'utf8')).toBe('keep me')
+    expect(readFileSync(path.join(dir, 'mine/manifest.json'), 'utf8')).toContain('"name": "sox-gate"')
+    // A file of the user's where the bundle would write one is never overwritten.
+    const r = bundleOf(dir, 'theirs')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`${path.join(dir, 'theirs')} summary.md already exists and is not a file of an earlier sox-gate bundle: not overwritten`)
+    expect(readFileSync(path.join(dir, 'theirs/summary.md'), 'utf8')).toBe('their own summary')
   })
 
   test('controls.csv is RFC 4180: CRLF, quoted fields, formula cells neutralised', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { loadChangeRecord } from './change/load.js'
 import type { ChangeRecord } from './change/model.js'
@@ -11,7 +11,10 @@ import type { TrustDecision } from './engine/trust.js'
 import type { GateResult, ReportResult } from './engine/result.js'
 import { ConfigError, type InputProblem } from './errors.js'
 import { decodeChunks } from './reports/decode.js'
-import { discoverReports } from './discover.js'
+import { discoverReports, type ReportFile } from './discover.js'
+import { trackedAtHead } from './git-tracked.js'
+import { maskReportChunks } from './evidence/mask-stream.js'
+import { emptyCounts, maskText } from './reports/mask.js'
 import { readReport } from './reports/read.js'
 
 export interface GateOptions {
@@ -40,23 +43,33 @@ async function readInput(file: string, cwd: string, what: string): Promise<strin
   }
 }
 
+export interface GateRun {
+  result: GateResult
+  /** The real file each of result.reports was read from, in the same order (for the evidence copy). */
+  sources: string[]
+}
+
 /** The pipeline both shells call: discover → read (streaming) → evaluate, for a loaded control map. */
-export async function runGate(options: GateOptions): Promise<GateResult> {
+export async function runGate(options: GateOptions): Promise<GateRun> {
   const { map } = options
   const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map.reports
-  const files = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? 'reports' : map.file)
+  const found = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? 'reports' : map.file)
+  // committed-reports comes from the judging map: the trusted one, or one a control owner approved.
+  if (map.committedReports !== 'allow') await refuseCommitted(found, options.cwd)
+  // A report's own name can carry a value to mask (SPEC §7): it is shown masked everywhere.
+  const files = found.map((f) => ({ ...f, path: maskText(f.path) }))
   const evaluation = new Evaluation({ map, now: options.now, change: options.change, trust: options.trust })
   const reports: ReportResult[] = []
   const problems: InputProblem[] = []
   for (const file of files) {
     evaluation.beginReport()
     try {
-      const report = await readReportFile(file, options.cwd, (tc) => evaluation.addCase(tc))
+      const report = await readReportFile(file, (tc) => evaluation.addCase(tc))
       reports.push(report)
-      evaluation.endReport(file, report.crashes)
+      evaluation.endReport(file.path, report.crashes)
     } catch (e) {
       // Cut off mid-read: what it matched so far proves nothing (the run ends on the problem anyway).
-      evaluation.endReport(file, [{ what: 'the report could not be read to its end' }])
+      evaluation.endReport(file.path, [{ what: 'the report could not be read to its end' }])
       if (!(e instanceof ConfigError)) throw e
       problems.push(...e.problems)
     }
@@ -65,11 +78,30 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const result = evaluation.finish(reports)
   if (result.totals.cases === 0) {
     throw ConfigError.at(
-      files.length === 1 ? (files[0] as string) : 'reports',
+      files.length === 1 ? (files[0] as ReportFile).path : 'reports',
       `the reports hold no test case at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing could prove any control`
     )
   }
-  return result
+  return { result, sources: files.map((f) => f.source) }
+}
+
+/**
+ * A report that git tracks at the evaluated commit was not produced by this run: its passes
+ * prove nothing about the change (SPEC §11). Refused, naming each, unless the map allows it.
+ */
+async function refuseCommitted(files: readonly ReportFile[], cwd: string): Promise<void> {
+  const realRoot = await realpath(cwd)
+  const asReal = (f: ReportFile): string => path.relative(realRoot, f.source).split(path.sep).join('/')
+  const tracked = await trackedAtHead(cwd, [...new Set(files.flatMap((f) => [f.path, asReal(f)]))])
+  if (!tracked) return
+  const committed = files.filter((f) => tracked.has(f.path) || tracked.has(asReal(f)))
+  if (committed.length === 0) return
+  throw new ConfigError(
+    committed.map((f) => ({
+      file: maskText(f.path),
+      message: 'refused: this report is committed to the repository (tracked by git at the evaluated commit), so it proves nothing about this run; set `committed-reports: allow` in the control map to read committed reports'
+    }))
+  )
 }
 
 /** Reads a change record file for offline evaluation (`--change`). */
@@ -78,8 +110,8 @@ export async function loadChangeRecordFile(file: string, cwd: string): Promise<C
 }
 
 /** Streams one report through hashing, decoding and its reader; the hash is of the raw bytes. */
-async function readReportFile(file: string, cwd: string, sink: Parameters<typeof readReport>[2]): Promise<ReportResult> {
-  const full = path.resolve(cwd, file)
+async function readReportFile(report: ReportFile, sink: Parameters<typeof readReport>[2]): Promise<ReportResult> {
+  const { path: file, source: full } = report
   let size: number
   try {
     size = (await stat(full)).size
@@ -94,7 +126,9 @@ async function readReportFile(file: string, cwd: string, sink: Parameters<typeof
       yield chunk as Buffer
     }
   }
-  const stats = await readReport(decodeChunks(hashed()), file, sink)
+  // The reader sees the text masked exactly as the evidence bundle keeps it (SPEC §7), so
+  // re-performing from the bundle reads what this run read.
+  const stats = await readReport(maskReportChunks(decodeChunks(hashed()), emptyCounts()), file, sink)
   return { path: file, sha256: hash.digest('hex'), size, ...stats }
 }
 

@@ -36,7 +36,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
     const judged = await judge(settings, client)
     const { map, change, trust } = judged
-    const result = await runGate({ map, trust, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
+    const { result, sources } = await runGate({ map, trust, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))
     core.setOutput('failed', String(result.counts.failed))
@@ -46,7 +46,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, judged, result, client))
+    const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, judged, result, sources, client))
     await publishCheck(client, settings, map, result, evidence.note)
     await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -146,12 +146,12 @@ async function readWorkspaceMap(file: string, workspace: string): Promise<string
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, client: GitHubClient | undefined): Promise<{ note?: string; problem?: string; dir?: string; manifestSha256?: string }> {
+async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, sources: readonly string[], client: GitHubClient | undefined): Promise<{ note?: string; problem?: string; dir?: string; manifestSha256?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
     const { map, proposed, trusted, change } = judged
-    written = await writeBundle({ dir, cwd: settings.workspace, map, proposed, trusted, result, change, mode: settings.mode, run: runMetadata(process.env) })
+    written = await writeBundle({ dir, sources, map, proposed, trusted, result, change, mode: settings.mode, run: runMetadata(process.env) })
   } catch (e) {
     return { problem: `could not write the evidence bundle to ${settings.evidenceDir}: ${e instanceof ConfigError ? e.problems.map((p) => p.message).join('; ') : (e as Error).message}` }
   }

@@ -61,11 +61,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
         const trust = decideJudge(proposed, trusted, change)
         const map = trust.judging
-        const result = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
+        const { result, sources } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
         const evidence =
           args.evidence === undefined
             ? undefined
-            : await writeBundle({ dir: path.resolve(io.cwd, args.evidence), cwd: io.cwd, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) })
+            : await writeBundle({ dir: path.resolve(io.cwd, args.evidence), sources, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) })
         const evidenceInfo = evidence ? { dir: args.evidence as string, manifestSha256: evidence.manifestSha256, files: evidence.files } : undefined
         if (args.format === 'json') io.stdout(JSON.stringify({ ...decisionObject(map, result), ...(evidenceInfo ? { evidence: evidenceInfo } : {}) }, null, 2) + '\n')
         else io.stdout(renderText(map, result) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})\n` : ''))

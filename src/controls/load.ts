@@ -49,6 +49,7 @@ function build(raw: Raw, file: string, source: string, positions: YamlPositions)
     protectedPaths: (raw['protected-paths'] as string[] | undefined) ?? [],
     maxWaiverDays: (raw['max-waiver-days'] as number | undefined) ?? 30,
     reports: (raw.reports as string[] | undefined) ?? [],
+    committedReports: (raw['committed-reports'] as 'allow' | 'refuse' | undefined) ?? 'refuse',
     controls,
     waivers
   }

@@ -73,6 +73,8 @@ export interface ControlMap {
   /** A waiver gives cover only when it expires at most this many days after the evaluation. */
   maxWaiverDays: number
   reports: string[]
+  /** `refuse` (default): a report git tracks at the evaluated commit is refused (SPEC §11). */
+  committedReports: 'allow' | 'refuse'
   controls: Control[]
   waivers: Waiver[]
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -11,17 +11,18 @@ import { ConfigError } from '../errors.js'
 import { decodeChunks } from '../reports/decode.js'
 import { emptyCounts } from '../reports/mask.js'
 import type { Manifest, ManifestFile } from './manifest.js'
-import { maskChunks } from './mask-stream.js'
+import { maskReportChunks } from './mask-stream.js'
+import { prepareEvidenceDir } from './prepare-dir.js'
 import { renderBundleFiles } from './render-files.js'
 import type { RunMetadata } from './run-metadata.js'
 import { stableJson } from './stable-json.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
 export interface BundleInputs {
-  /** Where the bundle goes (created; a previous bundle there is replaced). */
+  /** Where the bundle goes (created; an earlier bundle's own files there are replaced, nothing else). */
   dir: string
-  /** Where the reports' paths are relative to. */
-  cwd: string
+  /** The file each report was read from (result.reports' order): their shown paths may be masked. */
+  sources: readonly string[]
   /** The map that judged the change (SPEC §9). */
   map: ControlMap
   /** The workspace's map, and the trusted one read from outside the change (null when none). */
@@ -40,9 +41,6 @@ export interface BundleWritten {
   bytes: number
 }
 
-/** Formats whose kept copy is masked as JSON (strings only). */
-const JSON_FORMATS = new Set(['ctrf', 'jest', 'mocha', 'mochawesome', 'rspec', 'go-test-json', 'dart-json'])
-
 export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 
 /**
@@ -51,12 +49,15 @@ export const sha256 = (data: string | Buffer): string => createHash('sha256').up
  * are sorted, and no clock but the evaluation's own is read.
  */
 export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
-  await prepareDir(x.dir)
+  const reportPaths = x.result.reports.map((r, i) => `inputs/reports/${String(i + 1).padStart(3, '0')}-${path.basename(r.path).replace(/[^A-Za-z0-9._-]/g, '_')}`)
+  const renderedNames = ['decision.json', 'summary.md', 'controls.csv', 'report.html', 'oscal/assessment-results.json', 'manifest.json']
+  const inputs = ['inputs/control-map.yml', ...(x.trusted ? ['inputs/trusted-control-map.yml'] : []), ...reportPaths, ...(x.change ? ['change.json'] : [])]
+  await prepareEvidenceDir(x.dir, [...inputs, ...renderedNames])
   const files: ManifestFile[] = []
   const put = async (rel: string, content: string): Promise<void> => {
     const full = path.join(x.dir, ...rel.split('/'))
     await mkdir(path.dirname(full), { recursive: true })
-    await writeFile(full, content)
+    await writeFile(full, content, { flag: 'wx' }).catch(refuseOverwrite(x.dir, rel))
     files.push({ path: rel, sha256: sha256(content), size: Buffer.byteLength(content) })
   }
 
@@ -65,8 +66,8 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const redactions = emptyCounts()
   const reports: Manifest['reports'] = []
   for (const [i, r] of x.result.reports.entries()) {
-    const rel = `inputs/reports/${String(i + 1).padStart(3, '0')}-${path.basename(r.path).replace(/[^A-Za-z0-9._-]/g, '_')}`
-    files.push(await copyMasked(path.resolve(x.cwd, r.path), x.dir, rel, redactions, JSON_FORMATS.has(r.format) ? 'json' : 'text'))
+    const rel = reportPaths[i] as string
+    files.push(await copyMasked(x.sources[i] as string, x.dir, rel, redactions))
     reports.push({ ...r, bundlePath: rel })
   }
   if (x.change) await put('change.json', stableJson(x.change))
@@ -96,41 +97,32 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
     files
   }
   const manifestText = stableJson(manifest)
-  await writeFile(path.join(x.dir, 'manifest.json'), manifestText)
+  await writeFile(path.join(x.dir, 'manifest.json'), manifestText, { flag: 'wx' }).catch(refuseOverwrite(x.dir, 'manifest.json'))
   return { dir: x.dir, manifestSha256: sha256(manifestText), files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, Buffer.byteLength(manifestText)) }
 }
 
-/** The report as read, masked, streamed to the bundle; returns its entry for files[]. */
-async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>, mode: 'text' | 'json'): Promise<ManifestFile> {
+/** The report masked exactly as the gate read it, streamed to the bundle; returns its entry for files[]. */
+async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>): Promise<ManifestFile> {
   const full = path.join(dir, ...rel.split('/'))
   await mkdir(path.dirname(full), { recursive: true })
   const hash = createHash('sha256')
   let size = 0
   async function* encoded(): AsyncGenerator<Buffer> {
-    for await (const text of maskChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions, mode)) {
+    for await (const text of maskReportChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions)) {
       const bytes = Buffer.from(text, 'utf8')
       hash.update(bytes)
       size += bytes.length
       yield bytes
     }
   }
-  await pipeline(Readable.from(encoded()), createWriteStream(full))
+  await pipeline(Readable.from(encoded()), createWriteStream(full, { flags: 'wx' })).catch(refuseOverwrite(dir, rel))
   return { path: rel, sha256: hash.digest('hex'), size }
 }
 
-/**
- * The bundle directory must be empty or hold a previous bundle (which is replaced): anything
- * else might be the user's own files, and they are never deleted.
- */
-async function prepareDir(dir: string): Promise<void> {
-  const entries = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return [] as string[]
+/** Bundle files are created, never written over: a file already there is the user's, not ours. */
+function refuseOverwrite(dir: string, rel: string): (e: NodeJS.ErrnoException) => never {
+  return (e) => {
+    if (e.code === 'EEXIST') throw ConfigError.at(dir, `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)`)
     throw e
-  })
-  if (entries.length > 0) {
-    const manifest = await readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => '')
-    if (!/"name": "sox-gate"/.test(manifest)) throw ConfigError.at(dir, 'evidence directory exists and holds files that are not a sox-gate bundle: choose an empty or new directory')
-    await rm(dir, { recursive: true, force: true })
   }
-  await mkdir(dir, { recursive: true })
 }

@@ -1,33 +1,19 @@
 /**
  * Masking of sensitive data in report text (SPEC §7): card numbers (13–19 digits passing Luhn,
- * last four kept), US SSNs, IBANs (checksum verified), e-mail addresses, and secrets (GitHub
- * tokens, AWS access keys, private-key blocks, bearer tokens).
+ * last four kept), US SSNs, IBANs (checksum verified), e-mail addresses, and secrets (GitHub,
+ * AWS and Slack tokens, AWS secret access keys, JWTs, bearer tokens, PEM, OpenSSH, PGP and
+ * PuTTY private keys). What counts as each is decided in mask-scan.ts, in linear time.
  *
- * Replacements use only letters, digits, `[`, `]` and `-`, so masked text stays valid inside XML
- * or JSON, and masking masked text changes nothing (idempotent): the evaluation and its
- * re-performance from the bundle's masked inputs see the same text.
+ * Replacements use only letters, digits, `[`, `]` and `-` (plus the line breaks of what they
+ * replace, so line numbers stay true), so masked text stays valid inside XML or JSON, and masking
+ * masked text changes nothing (idempotent).
  */
+import { scan, type RedactionKind, type Span } from './mask-scan.js'
 
-export type RedactionKind = 'card' | 'ssn' | 'iban' | 'email' | 'secret'
+export { luhn, validIban, type RedactionKind } from './mask-scan.js'
 export type RedactionCounts = Record<RedactionKind, number>
 
 export const emptyCounts = (): RedactionCounts => ({ card: 0, ssn: 0, iban: 0, email: 0, secret: 0 })
-
-// Order matters: secrets first (a token may contain digit runs), then e-mail, IBAN, SSN, card.
-const PATTERN = new RegExp(
-  [
-    // GitHub tokens (classic and fine-grained), AWS access key ids, PEM private keys, bearer tokens.
-    String.raw`(?<secret>\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|(?:AKIA|ASIA)[A-Z0-9]{16})\b|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)|\b[Bb]earer\s+[A-Za-z0-9\-._~+/]{16,}=*)`,
-    String.raw`(?<email>\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b)`,
-    String.raw`(?<iban>\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)`,
-    String.raw`(?<ssn>\b\d{3}-\d{2}-\d{4}\b)`,
-    String.raw`(?<card>(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-]))`
-  ].join('|'),
-  'g'
-)
-
-/** Cheap test that a string cannot contain anything maskable, so most strings skip the regex. */
-const MAYBE = /@|gh[pousr]_|github_pat_|A[KS]IA|PRIVATE KEY|[Bb]earer|[A-Z]{2}\d{2}|\d{3}-\d{2}-\d{4}|\d(?:[ -]?\d){12}/
 
 export interface Masked {
   text: string
@@ -37,17 +23,7 @@ export interface Masked {
 
 /** Masks `text`; returns it unchanged (same string) when there is nothing to mask. */
 export function mask(text: string): Masked {
-  if (!MAYBE.test(text)) return { text }
-  let counts: RedactionCounts | undefined
-  const out = text.replace(PATTERN, (match: string, ...rest: unknown[]) => {
-    const groups = rest[rest.length - 1] as Record<string, string | undefined>
-    const replacement = replace(match, groups)
-    if (replacement === undefined) return match
-    counts ??= emptyCounts()
-    counts[replacement.kind]++
-    return replacement.text
-  })
-  return counts ? { text: out, counts } : { text }
+  return applySpans(text, scan(text).spans)
 }
 
 /** Just the masked text. */
@@ -60,49 +36,89 @@ export function addCounts(into: RedactionCounts, from: RedactionCounts | undefin
   for (const k of Object.keys(into) as RedactionKind[]) into[k] += from[k]
 }
 
-function replace(match: string, g: Record<string, string | undefined>): { kind: RedactionKind; text: string } | undefined {
-  if (g.secret) return { kind: 'secret', text: '[REDACTED-SECRET]' }
-  if (g.email) return { kind: 'email', text: '[REDACTED-EMAIL]' }
-  if (g.iban) return validIban(match) ? { kind: 'iban', text: '[REDACTED-IBAN]' } : undefined
-  if (g.ssn) return validSsn(match) ? { kind: 'ssn', text: '[REDACTED-SSN]' } : undefined
-  if (g.card) {
-    const digits = match.replace(/\D/g, '')
-    return luhn(digits) ? { kind: 'card', text: `[REDACTED-CARD-${digits.slice(-4)}]` } : undefined
-  }
-  return undefined
+/**
+ * Masks XML text as written: character references (`&#52;`, `&#x34;`) and the predefined
+ * entities are decoded before matching, so `&#52;111…` or `ghp_&#65;…` cannot hide a value, and
+ * each match replaces the whole stretch of source text it came from. Markup is never matched
+ * (no pattern takes `<`, `>`, `&` or a quote), so the text stays well-formed XML.
+ */
+export function maskXml(text: string): Masked {
+  return maskPiece(text, true, true)
 }
 
-export function luhn(digits: string): boolean {
-  if (digits.length < 13 || digits.length > 19) return false
-  let sum = 0
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48
-    if (i % 2 === 1) {
-      d *= 2
-      if (d > 9) d -= 9
-    }
-    sum += d
+/**
+ * Masks one piece of a stream. When `final` is false and a private-key block is still open at
+ * the end, only text before the block is masked and `upTo` says where the caller must resume.
+ */
+export function maskPiece(text: string, xml: boolean, final: boolean): Masked & { upTo: number } {
+  if (!xml || text.indexOf('&') < 0) {
+    const found = scan(text, final)
+    const upTo = found.openFrom ?? text.length
+    return { ...applySpans(upTo === text.length ? text : text.slice(0, upTo), found.spans), upTo }
   }
-  return sum % 10 === 0
+  const view = decodeReferences(text)
+  const found = scan(view.text, final)
+  const upTo = found.openFrom === undefined ? text.length : (view.at[found.openFrom] as number)
+  const spans = found.spans.map((s) => ({ ...s, start: view.at[s.start] as number, end: view.at[s.end] as number }))
+  return { ...applySpans(upTo === text.length ? text : text.slice(0, upTo), spans), upTo }
 }
 
-/** ISO 13616: move the first four characters to the end, letters to numbers, mod 97 must be 1. */
-export function validIban(text: string): boolean {
-  const iban = text.replace(/ /g, '')
-  if (iban.length < 15 || iban.length > 34) return false
-  const rearranged = iban.slice(4) + iban.slice(0, 4)
-  let remainder = 0
-  for (const ch of rearranged) {
-    const value = ch >= 'A' && ch <= 'Z' ? String(ch.charCodeAt(0) - 55) : ch
-    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97
+/** Replaces each span; counts one redaction per span. */
+export function applySpans(text: string, spans: readonly Span[]): Masked {
+  if (spans.length === 0) return { text }
+  const counts = emptyCounts()
+  const parts: string[] = []
+  let at = 0
+  for (const s of spans) {
+    parts.push(text.slice(at, s.start), replacement(s), lineBreaks(text, s.start, s.end))
+    counts[s.kind]++
+    at = s.end
   }
-  return remainder === 1
+  parts.push(text.slice(at))
+  return { text: parts.join(''), counts }
 }
 
-/** Area 000, 666 and 900–999, group 00 and serial 0000 are never issued. */
-function validSsn(text: string): boolean {
-  const [area, group, serial] = text.split('-') as [string, string, string]
-  return area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000'
+function replacement(s: Span): string {
+  if (s.kind === 'card') return `[REDACTED-CARD-${s.last4 ?? ''}]`
+  return `[REDACTED-${s.kind.toUpperCase()}]`
+}
+
+function lineBreaks(text: string, from: number, to: number): string {
+  let n = 0
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++
+  return '\n'.repeat(n)
+}
+
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+const REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));/g
+
+/**
+ * The text with references decoded, and for every index of it (and its end) the index in the
+ * source it came from. A reference to a character that is not a valid XML character (or a
+ * surrogate) is left as written.
+ */
+function decodeReferences(text: string): { text: string; at: Int32Array } {
+  const out: string[] = []
+  const at = new Int32Array(text.length + 1)
+  let n = 0
+  let from = 0
+  const copy = (to: number): void => {
+    out.push(text.slice(from, to))
+    for (let i = from; i < to; i++) at[n++] = i
+  }
+  REFERENCE.lastIndex = 0
+  for (let m = REFERENCE.exec(text); m; m = REFERENCE.exec(text)) {
+    const code = m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? parseInt(m[2], 16) : -1
+    const ch = m[3] !== undefined ? (PREDEFINED[m[3]] as string) : code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : undefined
+    if (ch === undefined) continue
+    copy(m.index)
+    out.push(ch)
+    for (let k = 0; k < ch.length; k++) at[n++] = m.index
+    from = m.index + m[0].length
+  }
+  copy(text.length)
+  at[n] = text.length
+  return { text: out.join(''), at: at.subarray(0, n + 1) }
 }
 
 /**
@@ -112,16 +128,18 @@ function validSsn(text: string): boolean {
 export class CaseMasker {
   private lastSuite = ['', '']
   private lastClass = ['', '']
+  private lastReport = ['', '']
 
-  mask<T extends { suite: string; classname: string; name: string; file?: string; message?: string; properties: { name: string; value: string }[] }>(tc: T): T {
+  mask<T extends { report: string; suite: string; classname: string; name: string; file?: string; message?: string; properties: { name: string; value: string }[] }>(tc: T): T {
+    const report = this.remembered(this.lastReport, tc.report)
     const suite = this.remembered(this.lastSuite, tc.suite)
     const classname = this.remembered(this.lastClass, tc.classname)
     const name = maskText(tc.name)
     const message = tc.message === undefined ? undefined : maskText(tc.message)
     const file = tc.file === undefined ? undefined : maskText(tc.file)
     const properties = tc.properties.length === 0 ? tc.properties : tc.properties.map((p) => ({ name: maskText(p.name), value: maskText(p.value) }))
-    if (suite === tc.suite && classname === tc.classname && name === tc.name && message === tc.message && file === tc.file && properties === tc.properties) return tc
-    return { ...tc, suite, classname, name, message, file, properties }
+    if (report === tc.report && suite === tc.suite && classname === tc.classname && name === tc.name && message === tc.message && file === tc.file && properties === tc.properties) return tc
+    return { ...tc, report, suite, classname, name, message, file, properties }
   }
 
   private remembered(memo: string[], raw: string): string {

@@ -15,7 +15,10 @@ export function extractTags(name: string, properties: readonly TestProperty[], i
     }
   }
   if (name.includes('[') || name.includes('@')) {
-    for (const m of name.matchAll(NAME_TAG)) tags.push((m[1] ?? m[2]) as string)
+    for (const m of name.matchAll(NAME_TAG)) {
+      // A masked value (`[REDACTED-CARD-1111]`, see mask.ts) is not a tag: reports are read masked.
+      if (!m[1]?.startsWith('REDACTED-')) tags.push((m[1] ?? m[2]) as string)
+    }
   }
   return tags
 }

@@ -1,0 +1,38 @@
+/** What the masking detectors share: the span they report, and character classes scanned without a regex. */
+
+export type RedactionKind = 'card' | 'ssn' | 'iban' | 'email' | 'secret'
+
+/** A stretch of the text to replace: [start, end). */
+export interface Span {
+  start: number
+  end: number
+  kind: RedactionKind
+  /** For a card: the last four digits, which are kept. */
+  last4?: string
+}
+
+export interface Scan {
+  spans: Span[]
+  /**
+   * Set when `final` is false and a private-key block is still open at the end of the text:
+   * nothing from here on can be masked yet (the stream waits for more text).
+   */
+  openFrom?: number
+}
+
+
+/** A character class as a lookup table, for runs scanned without a regex (no backtracking stack). */
+export function charClass(chars: string): (c: number) => boolean {
+  const table = new Uint8Array(128)
+  for (const range of chars.match(/.-.|./gs) ?? []) {
+    const lo = range.charCodeAt(0)
+    const hi = range.length === 3 ? range.charCodeAt(2) : lo
+    for (let c = lo; c <= hi; c++) table[c] = 1
+  }
+  return (c) => c < 128 && table[c] === 1
+}
+/** End of the run of `cls` characters starting at `i`. */
+export function runEnd(text: string, i: number, cls: (c: number) => boolean): number {
+  while (i < text.length && cls(text.charCodeAt(i))) i++
+  return i
+}
