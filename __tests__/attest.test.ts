@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runAction } from './helpers/action.js'
-import { ghCommit, startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { BASE_SHA, directPush, ghCommit, ghFile, startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 import { JOB_CLAIMS, startFakeSigstore, type FakeSigstore } from './helpers/fake-sigstore.js'
 import { runCli, workspace } from './helpers/run.js'
 
@@ -28,7 +28,7 @@ let sigstore: FakeSigstore
 let home: string
 beforeAll(async () => {
   home = workspace({})
-  github = await startFakeGitHub({})
+  github = await startFakeGitHub(directPush(JOB_CLAIMS.sha, MAP))
   sigstore = await startFakeSigstore(home)
 })
 afterAll(async () => {
@@ -134,9 +134,10 @@ describe('attestation (SPEC §11) through local Fulcio, Rekor, TSA, OIDC and Git
   test('with a change record, an expected hash and a trust root, verify checks every level', async () => {
     const sha = JOB_CLAIMS.sha
     const alice = { name: 'Alice', email: 'alice@acme.example', login: 'alice' }
-    const withChange = await startFakeGitHub({ commits: { [sha]: ghCommit(sha, alice, alice, 'Post entries') }, commitPulls: { [sha]: [] } })
+    const withApproval = MAP + '  - id: CM-02\n    title: Four eyes\n    approval: { min-approvals: 1 }\n'
+    const withChange = await startFakeGitHub(directPush(sha, withApproval, { commits: { [sha]: ghCommit(sha, alice, alice, 'Post entries', { parents: [BASE_SHA], files: [ghFile('src/ledger/posting.ts')] }) } }))
     try {
-      const dir = workspace({ '.github/sox-controls.yml': MAP + '  - id: CM-02\n    title: Four eyes\n    approval: { min-approvals: 1 }\n', 'reports/r.xml': PASSING })
+      const dir = workspace({ '.github/sox-controls.yml': withApproval, 'reports/r.xml': PASSING })
       const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false', attest: 'true' }, { ...runEnv(dir), GITHUB_API_URL: withChange.url, ...sigstore.env })
       // A direct push is not reviewed: blocked, and the record of that is what gets signed.
       expect(r.outputs.decision).toBe('block')
@@ -187,7 +188,7 @@ describe('attestation (SPEC §11) through local Fulcio, Rekor, TSA, OIDC and Git
   })
 
   test('attest: true and GitHub refusing to store the attestation (no attestations: write) fails the step, naming why', async () => {
-    const refusing = await startFakeGitHub({ faults: [{ method: 'POST', path: /\/attestations$/, status: 403, message: 'Resource not accessible by integration', times: 10 }] })
+    const refusing = await startFakeGitHub(directPush(JOB_CLAIMS.sha, MAP, { faults: [{ method: 'POST', path: /\/attestations$/, status: 403, message: 'Resource not accessible by integration', times: 10 }] }))
     try {
       const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING })
       const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false', attest: 'true' }, { ...runEnv(dir), GITHUB_API_URL: refusing.url, ...sigstore.env })

@@ -141,6 +141,8 @@ describe('segregation of duties through the bundled action and a fake GitHub API
   test('push of a squash merge: the merged pull request is found through the commit and evaluated', async () => {
     const scenario = prScenario([ghReview('carol', 'APPROVED', HEAD, T1)])
     const merged = ghPull(42, 'alice', HEAD, 1, { at: T2, sha: MERGE })
+    // GitHub answers pulls/42 with the merged pull request, merge_commit_sha included.
+    ;(scenario.pulls as NonNullable<Scenario['pulls']>)[42]!.pr = merged
     const r = await gate({ ...scenario, commitPulls: { [MERGE]: [ghPull(41, 'zed', OLD, 1, { at: T1, sha: OLD }), merged] } }, { event: 'push', payload: { ref: 'refs/heads/main', after: MERGE } })
     expect(r.outputs.decision).toBe('allow')
     expect(calls()[1]).toBe('GET /repos/acme/ledger/pulls/42')

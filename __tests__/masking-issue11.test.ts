@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { runAction } from './helpers/action.js'
-import { startFakeGitHub } from './helpers/fake-github.js'
+import { directPush, startFakeGitHub } from './helpers/fake-github.js'
 import { runCli, workspace } from './helpers/run.js'
 
 // Each value issue 11 found unmasked, as it must never appear on any surface or in any bundle file.
@@ -123,7 +123,7 @@ describe('every value issue 11 found is masked on every surface', () => {
   })
 
   test('the action: log, job summary, check run payload and its bundle', async () => {
-    const server = await startFakeGitHub({})
+    const server = await startFakeGitHub(directPush('a'.repeat(40), MAP))
     try {
       const dir = workspace({ '.github/sox-controls.yml': MAP, [REPORT_NAME]: REPORT, 'event.json': '{}' })
       const r = await runAction(dir, { 'github-token': 't', 'upload-evidence': 'false' }, { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/ledger', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_SHA: 'a'.repeat(40), GITHUB_RUN_ID: '9' })

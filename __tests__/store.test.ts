@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { runAction } from './helpers/action.js'
+import { runActionInPullRequest } from './helpers/gate-run.js'
 import type { FakeS3 } from './helpers/fake-s3.js'
 import { workspace } from './helpers/run.js'
 import { awsEnv, BUNDLE, cli, fakeS3, filesUnder, MAP, PASSING, runnerEnv, SHA, sha256, storeRun } from './helpers/store-run.js'
@@ -107,7 +107,7 @@ describe('evidence-store: the bundle kept write-once in S3', () => {
     delete env.AWS_ACCESS_KEY_ID
     delete env.AWS_SECRET_ACCESS_KEY
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING })
-    const r = await runAction(dir, { 'upload-evidence': 'false', 'evidence-store': 's3://evidence/sox' }, { ...env, HOME: dir })
+    const r = await runActionInPullRequest(dir, { 'upload-evidence': 'false', 'evidence-store': 's3://evidence/sox' }, { ...env, HOME: dir })
     expect(r.code).toBe(1)
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toMatch(/::error::SOX compliance gate: the evidence store .* not stored: .*credential/i)

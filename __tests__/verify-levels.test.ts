@@ -78,7 +78,7 @@ describe('verify, level by level (SPEC §11 "What verify proves")', () => {
   test('F1: approval forged into change.json, decision and statuses set to allow, files[] recomputed', () => {
     const made = makeBundle()
     const change = JSON.parse(read(made.ev, 'change.json')) as Json
-    change.reviews.push({ id: 9001, user: { login: 'mallory', type: 'User' }, state: 'APPROVED', commitId: HEAD, submittedAt: '2026-11-21T16:00:00Z' })
+    change.reviews.push({ id: 9001, user: { login: 'mallory', type: 'User' }, state: 'APPROVED', commitId: HEAD, submittedAt: '2026-11-21T16:00:00Z', authorAssociation: 'MEMBER' })
     writeFileSync(path.join(made.ev, 'change.json'), JSON.stringify(change, null, 2) + '\n')
     writeFileSync(path.join(made.ev, 'decision.json'), read(made.ev, 'decision.json').replace('"decision": "block"', '"decision": "allow"').replace(/"status": "fail"/g, '"status": "pass"'))
     editManifest(made.ev, (m) => {
@@ -126,8 +126,8 @@ describe('verify, level by level (SPEC §11 "What verify proves")', () => {
     ['run.actor', (m) => (m.run.actor = 'mallory'), /^rendered report.html differs .*kept ".*<dt>Actor<\/dt><dd>alice.*", re-rendered ".*<dd>mallory/m],
     ['the control map sha256', (m) => (m.controlMap.sha256 = 'f'.repeat(64)), /^manifest controlMap.sha256: recorded "f{64}", re-performance finds "[0-9a-f]{64}"$/m],
     ['a report sha256', (m) => (m.reports[0].sha256 = 'e'.repeat(64)), /^manifest report examples\/reports\/\S+ sha256\/size: recorded eeeeeeeeeeee…\/\d+, but its kept copy is unmasked and hashes to/m],
-    ['matched tests', (m) => m.controls[0].matchedTests.pop(), /^manifest control CM-01 matchedTests: ".*" matched but not recorded$/m],
-    ['counts', (m) => (m.counts.passed += 1), /^manifest counts: recorded \{"controls":4,"failed":1,"passed":4,"waived":0\}, re-performance finds \{"controls":4,"failed":1,"passed":3,"waived":0\}$/m],
+    ['matched tests', (m) => m.controls.find((c: { id: string }) => c.id === 'CM-01').matchedTests.pop(), /^manifest control CM-01 matchedTests: ".*" matched but not recorded$/m],
+    ['counts', (m) => (m.counts.passed += 1), /^manifest counts: recorded \{"controls":5,"failed":1,"passed":5,"waived":0\}, re-performance finds \{"controls":5,"failed":1,"passed":4,"waived":0\}$/m],
     ['totals', (m) => (m.totals.cases = 1), /^manifest totals: recorded \{"cases":1,/m],
     ['redactions', (m) => (m.redactions.email = 0), /^manifest redactions.email: recorded 0, the kept reports hold 1 \[REDACTED-EMAIL…\] mark$/m]
   ])('F3: %s edited in manifest.json is caught', (_what, edit, finding) => {

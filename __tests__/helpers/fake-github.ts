@@ -213,7 +213,9 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       send(res, fault.status, { message: fault.message, documentation_url: 'https://docs.github.com/rest' }, fault.headers)
       return
     }
-    const m = (re: RegExp) => re.exec(url.pathname)
+    // Every repository is served as acme/ledger, but for the contents API, which names its own.
+    const canonical = url.pathname.replace(/^\/repos\/[^/]+\/[^/]+(?=\/)/, '/repos/acme/ledger')
+    const m = (re: RegExp) => re.exec(canonical)
     let hit: RegExpExecArray | null
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)\/pulls$/))) return send(res, 200, scenario.commitPulls?.[hit[1] as string] ?? [])
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)$/))) {
@@ -226,7 +228,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       if (!hit[2]) return send(res, 200, pull.pr)
       return sendPage(req, res, url, hit[2] === '/reviews' ? pull.reviews : hit[2] === '/files' ? (pull.files ?? []) : pull.commits)
     }
-    if (req.method === 'GET' && (hit = m(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/))) return sendContent(req, res, `${hit[1]}/${hit[2]}`, decodeURIComponent(hit[3] as string), url.searchParams.get('ref') ?? 'HEAD')
+    if (req.method === 'GET' && (hit = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname))) return sendContent(req, res, `${hit[1]}/${hit[2]}`, decodeURIComponent(hit[3] as string), url.searchParams.get('ref') ?? 'HEAD')
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/compare\/([^/]+)$/))) {
       const basehead = decodeURIComponent(hit[1] as string)
       const compare = scenario.compares?.[basehead]
@@ -250,7 +252,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       return send(res, 200, body)
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
-    if (req.method === 'POST' && url.pathname === '/repos/acme/ledger/check-runs') {
+    if (req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') {
       const id = 7_000_000 + checkRuns.length
       checkRuns.push({ id, body: body ?? {}, updates: [] })
       const run: CheckRun = { id, html_url: `https://github.com/acme/ledger/runs/${id}`, name: String(body?.name), head_sha: String(body?.head_sha), status: 'completed', conclusion: body?.conclusion as CheckRun['conclusion'] }
@@ -323,5 +325,20 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     checkRuns,
     attestations,
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}
+
+/**
+ * A direct push of `sha` (no pull request), whose parent BASE_SHA holds `map` at the default
+ * path and which touches no protected path: SOX-GATE-INTEGRITY passes, approval controls fail.
+ * For tests about something else than who approved.
+ */
+export function directPush(sha: string, map: string, extra: Scenario = {}): Scenario {
+  const alice: GitPerson = { name: 'Alice', email: 'alice@acme.example', login: 'alice' }
+  return {
+    ...extra,
+    commitPulls: { [sha]: [], ...extra.commitPulls },
+    commits: { [sha]: ghCommit(sha, alice, alice, 'Post entries', { parents: [BASE_SHA], files: [ghFile('src/ledger/posting.ts')] }), ...extra.commits },
+    contents: { [`acme/ledger@${BASE_SHA}`]: { '.github/sox-controls.yml': map }, ...extra.contents }
   }
 }

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { S3Client } from '@aws-sdk/client-s3'
-import { runAction, type ActionRun } from './action.js'
+import type { ActionRun } from './action.js'
+import { runActionInPullRequest } from './gate-run.js'
 import { ROOT } from './corpus.js'
 import { startFakeS3, type FakeS3, type FakeS3Options } from './fake-s3.js'
 import { workspace } from './run.js'
@@ -36,7 +37,7 @@ export function runnerEnv(fake: FakeS3, runId = '777'): NodeJS.ProcessEnv {
 /** One action run that keeps its bundle in the fake store (no artifact upload). */
 export async function storeRun(fake: FakeS3, inputs: Record<string, string> = {}, runId = '777', files: Record<string, string> = {}): Promise<{ r: ActionRun; dir: string }> {
   const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING, ...files })
-  const r = await runAction(dir, { 'upload-evidence': 'false', 'evidence-store': 's3://evidence/sox', ...inputs }, runnerEnv(fake, runId))
+  const r = await runActionInPullRequest(dir, { 'upload-evidence': 'false', 'evidence-store': 's3://evidence/sox', ...inputs }, runnerEnv(fake, runId))
   return { r, dir }
 }
 
