@@ -83,7 +83,7 @@ describe('attestation (SPEC §11) through local Fulcio, Rekor, TSA, OIDC and Git
         result: 'FAILED',
         configuration: [{ name: '.github/sox-controls.yml', digest: { sha256: sha256(MAP) } }],
         url: 'https://github.com/acme/ledger/actions/runs/4242',
-        passedTests: ['CM-01'],
+        passedTests: ['SOX-GATE-INTEGRITY', 'CM-01'],
         warnedTests: [],
         failedTests: ['CM-03']
       }
@@ -93,7 +93,8 @@ describe('attestation (SPEC §11) through local Fulcio, Rekor, TSA, OIDC and Git
 
     const v = runCli(['verify', ev, '--expect-sha256', manifestSha, '--trusted-root', sigstore.trustedRoot, '--certificate-identity', IDENTITY], home)
     expect(v.stdout).toMatch(/^signature: ok \(signature, certificate chain and timestamps verify against trusted_root.json; signed by "repo:acme\/ledger:ref:refs\/heads\/main", matching --certificate-identity; its statement names this manifest and commit\)$/m)
-    expect(v.stdout).toMatch(/; not checked: run vs change record$/m)
+    // The action always keeps a change record now (which files changed decides which map judges): every level is checked.
+    expect(v.stdout).toMatch(/; every level checked$/m)
     expect(v.code).toBe(0)
 
     const wrongWho = runCli(['verify', ev, '--trusted-root', sigstore.trustedRoot, '--certificate-identity', '^https://github.com/evil/'], home)

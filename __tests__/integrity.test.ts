@@ -233,10 +233,11 @@ describe('waivers (SPEC §9): only a control owner who approved the change on Gi
 describe('the trusted map cannot be read: block, never the workspace copy', () => {
   test.each([
     ['404 on an existing path (the change modifies it)', { status: 404, message: 'Not Found', times: 10 }, 'cannot be read at base ba5eba5 of pull request #42 (404), and this change does not add it'],
-    ['500', { status: 500, message: 'Server Error', times: 10 }, '500 Server Error; the gate never falls back to the workspace']
+    ['500', { status: 500, message: 'Server Error', times: 10 }, '500 Server Error; the gate never falls back to the workspace'],
+    ['a timeout (an API that never answers the contents call)', { status: 0, message: '', times: 10, hang: true }, 'GET /repos/acme/ledger/contents/.github/sox-controls.yml: timed out: no answer within 1 s']
   ])('%s', async (_what, fault, reason) => {
     const scenario = { ...pr([ghReview('olivia', 'APPROVED', HEAD, T1)], { files: [CODE_FILE, MAP_FILE] }), faults: [{ method: 'GET', path: /\/contents\//, ...fault }] }
-    const r = await gate(scenario, { map: BASE_MAP() })
+    const r = await gate(scenario, { map: BASE_MAP(), env: { SOX_GATE_HTTP_TIMEOUT_MS: '1000', SOX_GATE_HTTP_RETRY_BASE_MS: '20' } })
     expect(r.code).toBe(2)
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain(reason)

@@ -154,6 +154,8 @@ export interface Fault {
   message: string
   headers?: Record<string, string>
   times: number
+  /** Accept the request and never answer (the connection stays open until the server closes). */
+  hang?: boolean
 }
 
 export interface Scenario {
@@ -196,6 +198,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
   const checkRuns: FakeGitHub['checkRuns'] = []
   const attestations: unknown[] = []
   const faults = (scenario.faults ?? []).map((f) => ({ ...f }))
+  const hanging: ServerResponse[] = []
   let base = ''
   const server = createServer((req, res) => {
     void handle(req, res).catch((e: Error) => send(res, 500, { message: e.message }))
@@ -210,6 +213,10 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(url.pathname))
     if (fault) {
       fault.times--
+      if (fault.hang) {
+        hanging.push(res)
+        return
+      }
       send(res, fault.status, { message: fault.message, documentation_url: 'https://docs.github.com/rest' }, fault.headers)
       return
     }
@@ -324,7 +331,11 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     requests,
     checkRuns,
     attestations,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy()
+        server.close(() => resolve())
+      })
   }
 }
 

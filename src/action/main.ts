@@ -114,7 +114,8 @@ async function judge(settings: ActionSettings, client: GitHubClient | undefined)
   try {
     read = await readTrust({ repo: client, policy: policyClient }, run, change, location, { path: location.kind === 'repository' ? location.path : where, text: proposedText ?? '' })
   } catch (e) {
-    if (e instanceof TrustedMapUnreadable) throw ConfigError.at(where, e.message)
+    // The first failure is the one that explains the rest (a GitHub that stopped answering).
+    if (e instanceof TrustedMapUnreadable) throw ConfigError.at(where, change.problems.length > 0 ? `GitHub could not be read: ${change.problems[0] as string}; ${e.message}` : e.message)
     throw e
   }
   const trustedLabel = read.facts.source === 'policy' ? where : read.facts.path

@@ -67,6 +67,14 @@ export async function* maskChunks(chunks: AsyncIterable<string>, counts: Redacti
     const pieceMode = unknownStrings ? 'text' : mode
     if (mode === 'json') unknownStrings = piece.charCodeAt(piece.length - 1) !== 10 && (unknownStrings || openJsonString(piece) !== undefined)
     const done = maskOne(piece, pieceMode, false)
+    if (done.upTo < cut && pending.length >= LINE_LIMIT) {
+      // A value still "open" after a megabyte (a run with no blank, no tag, no line break) is no
+      // value to wait for: decide the piece as it stands, so the held text never grows and each
+      // character is scanned a bounded number of times (linear on a gigabyte line).
+      yield finalText(piece, pieceMode, counts)
+      pending = pending.slice(cut)
+      continue
+    }
     if (done.upTo === 0) {
       // A private-key block opens the piece and has not ended yet: wait for its end, within reason.
       if (pending.length < BLOCK_LIMIT) continue
@@ -94,12 +102,14 @@ function maskOne(text: string, mode: MaskMode, final: boolean): Masked & { upTo:
 
 /** Where the pending text can be cut now; 0 to wait for more. */
 function cutPoint(pending: string, mode: MaskMode): number {
-  let cut = pending.lastIndexOf('\n') + 1
-  if (cut === 0) {
-    if (pending.length <= LINE_LIMIT) return 0
-    cut = forcedCut(pending, mode)
-  }
-  return mode === 'json' ? cut : holdDigits(pending, cut)
+  const atLine = pending.lastIndexOf('\n') + 1
+  const held = atLine === 0 || mode === 'json' ? atLine : holdDigits(pending, atLine)
+  if (held > 0 || pending.length <= LINE_LIMIT) return held
+  // Nothing can be cut at a line break (none, or digits held back right to the start): past the
+  // limit, cut anyway, so what is held never grows with the line.
+  const forced = forcedCut(pending, mode)
+  if (mode === 'json' || forced === 0) return forced
+  return holdDigits(pending, forced) || forced
 }
 
 /** A place in a too-long line where no value can be cut in two, or its end when there is none. */

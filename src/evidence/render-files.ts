@@ -1,23 +1,11 @@
-import type { ChangeRecord } from '../change/model.js'
-import type { ControlMap } from '../controls/model.js'
-import type { GateResult } from '../engine/result.js'
-import type { RedactionCounts } from '../reports/mask.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderMarkdown } from '../render/markdown.js'
 import { renderCsv } from './csv.js'
-import { renderHtml } from './html.js'
+import { renderHtml, type HtmlInputs } from './html.js'
 import { renderOscal } from './oscal.js'
-import type { RunMetadata } from './run-metadata.js'
 import { stableJson } from './stable-json.js'
 
-export interface RenderInputs {
-  map: ControlMap
-  result: GateResult
-  change?: ChangeRecord
-  run: RunMetadata
-  toolVersion: string
-  controlMapSha256: string
-  redactions: RedactionCounts
+export interface RenderInputs extends HtmlInputs {
   /** Bundle paths of the kept reports, in the order of result.reports. */
   reportFiles: string[]
 }
@@ -36,7 +24,7 @@ export function renderBundleFiles(x: RenderInputs): [(typeof RENDERED_FILES)[num
     ['decision.json', stableJson(decisionObject(x.map, x.result))],
     ['summary.md', renderMarkdown(x.map, x.result)],
     ['controls.csv', renderCsv(x.map, x.result)],
-    ['report.html', renderHtml({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: x.toolVersion, controlMapSha256: x.controlMapSha256, redactions: x.redactions })],
+    ['report.html', renderHtml(x)],
     ['oscal/assessment-results.json', stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))]
   ]
 }

@@ -63,7 +63,7 @@ export class RequestTimeout extends Error {
     /** Not sent: earlier requests of this run already timed out. */
     readonly skipped = false
   ) {
-    super(skipped ? `not sent: GitHub gave no answer within ${timeoutMs / 1000} s to earlier requests of this run` : `no answer within ${timeoutMs / 1000} s`)
+    super(`no answer within ${timeoutMs / 1000} s${skipped ? ' (GitHub stopped answering this run: not asked again)' : ''}`)
     this.name = 'RequestTimeout'
   }
 }
