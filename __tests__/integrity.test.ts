@@ -241,8 +241,20 @@ describe('the trusted map cannot be read: block, never the workspace copy', () =
     expect(r.code).toBe(2)
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain(reason)
-    expect(r.server.checkRuns[0]?.body).toMatchObject({ conclusion: 'failure', output: { title: 'BLOCK: configuration error' } })
+    if ('hang' in fault) {
+      // GitHub stopped answering: not asked again, so no check run — a required check that never
+      // arrives keeps the pull request blocked all the same.
+      expect(r.server.checkRuns).toHaveLength(0)
+      expect(r.stdout).toContain('could not publish the check run')
+    } else expect(r.server.checkRuns[0]?.body).toMatchObject({ conclusion: 'failure', output: { title: 'BLOCK: configuration error' } })
   })
+})
+
+test('a transient 500 on the trusted map is retried (the same path, not encoded twice) and then read', async () => {
+  const scenario = { ...pr([ghReview('carol', 'APPROVED', HEAD, T1)]), faults: [{ method: 'GET', path: /\/contents\//, status: 500, message: 'Server Error', times: 1 }] }
+  const r = await gate(scenario, { map: BASE_MAP() })
+  expect(r.outputs.decision).toBe('allow')
+  expect(r.server.requests.filter((q) => q.path.includes('/contents/')).map((q) => q.path)).toEqual(['/repos/acme/ledger/contents/.github/sox-controls.yml', '/repos/acme/ledger/contents/.github/sox-controls.yml'])
 })
 
 describe('first adoption and policy repositories', () => {

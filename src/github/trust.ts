@@ -117,7 +117,10 @@ async function readFiles(client: GitHubClient, ctx: RunContext, change: ChangeRe
 /** A file's text at a ref through the contents API (raw media type); null when GitHub answers 404. */
 async function readMap(client: GitHubClient, repo: { owner: string; repo: string }, path: string, ref: string): Promise<string | null> {
   try {
-    const { data } = await client.rest.repos.getContent({ ...repo, path, ref, mediaType: { format: 'raw' } })
+    // The path is encoded here, segment by segment, and not left to the `{path}` template: that
+    // one turns "/" into %2F, and a retried request would encode it once more (%252F: a 404).
+    const url = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/contents/${path.split('/').map(encodeURIComponent).join('/')}`
+    const { data } = (await client.request(`GET ${url}`, { ref, mediaType: { format: 'raw' } })) as { data: unknown }
     if (typeof data !== 'string') throw new TrustedMapUnreadable(`${repo.owner}/${repo.repo}/${path}@${ref} is not a file`)
     return data
   } catch (e) {
