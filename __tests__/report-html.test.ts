@@ -30,8 +30,10 @@ describeBrowser(`report.html in a real browser (${CHROMIUM ?? 'chromium not inst
     expect(r.status).toBe(0)
     const dom = r.stdout
     expect(dom).toMatch(/<span id="decision" class="decision allow">ALLOW<\/span>/)
-    expect(dom).toContain('ALLOW: 4 of 4 controls passed, 0 failed, 0 waived')
-    for (const id of ['CM-01', 'CM-03', 'CM-04', 'CM-02']) expect(dom).toContain(`<tr data-control="${id}">`)
+    // The example's change record names the map that judged it: SOX-GATE-INTEGRITY is a row too.
+    expect(dom).toContain('ALLOW: 5 of 5 controls passed, 0 failed, 0 waived')
+    for (const id of ['SOX-GATE-INTEGRITY', 'CM-01', 'CM-03', 'CM-04', 'CM-02']) expect(dom).toContain(`<tr data-control="${id}">`)
+    expect(dom).toContain('<p id="trust">Judged by the trusted control map (base 2b9e4a7 of pull request #1287;')
     // From examples/change.json: alice opened and wrote it, bo co-authored the head commit, carol approved the head.
     expect(dom).toMatch(/<table id="authors">.*<td>alice<\/td><td>PR author, author of 8e7d6c5, committer of 8e7d6c5, author of 4f1d2c3<\/td>.*<td>bo<\/td><td>co-author of 4f1d2c3<\/td>/s)
     expect(dom).toMatch(/<table id="approvals">.*<td>bo<\/td><td>APPROVED<\/td>.*<td>carol<\/td><td>APPROVED<\/td><td><code>4f1d2c3b5a69788796a5b4c3d2e1f00112233445<\/code>/s)
