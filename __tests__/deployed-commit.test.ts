@@ -134,3 +134,42 @@ describe('the deployed range (push events): every commit came through the evalua
     expect(compares.map((q) => `${q.path}${q.query}`)).toEqual([`/repos/acme/ledger/compare/v1.4.0...${MERGE}?per_page=100&page=1`, `/repos/acme/ledger/compare/v1.4.0...${MERGE}?per_page=100&page=2`])
   })
 })
+
+describe('a range that ships several merged pull requests: each judged on its own', () => {
+  const B0 = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0'
+  const sha = (c: string): string => c.repeat(40)
+  // Squash merges of #41 (zed) and #43 (yan), then #42 (alice, the evaluated head): three commits on main.
+  function threeMerges(approver43: string): Scenario {
+    const pr = (n: number, opener: string, head: string, merged: string) => ghPull(n, opener, head, 1, { at: T1, sha: merged })
+    const pulls = {
+      41: { pr: pr(41, 'zed', sha('4'), sha('a')), reviews: [ghReview('carol', 'APPROVED', sha('4'), T1)], commits: [ghCommit(sha('4'), person('zed'), person('zed'), 'a')] },
+      43: { pr: pr(43, 'yan', sha('6'), sha('b')), reviews: [ghReview(approver43, 'APPROVED', sha('6'), T1)], commits: [ghCommit(sha('6'), person('yan'), person('yan'), 'b')] },
+      42: { pr: pr(42, 'alice', HEAD, MERGE), reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits: [ghCommit(HEAD, person('alice'), person('alice'), 'c')] }
+    }
+    const onMain = [ghCommit(sha('a'), person('zed'), WEB_FLOW, '#41'), ghCommit(sha('b'), person('yan'), WEB_FLOW, '#43'), ghCommit(MERGE, person('alice'), WEB_FLOW, '#42')]
+    return {
+      pulls,
+      commitPulls: { [sha('a')]: [pulls[41].pr], [sha('b')]: [pulls[43].pr], [MERGE]: [pulls[42].pr] },
+      contents: { [`acme/ledger@${B0}`]: { '.github/sox-controls.yml': MAP } },
+      compares: { [`${B0}...${MERGE}`]: { commits: onMain, files: [ghFile('src/ledger/posting.ts')] } }
+    }
+  }
+  const push = { event: 'push', payload: { ref: 'refs/heads/main', before: B0, after: MERGE }, sha: MERGE }
+
+  test('three merged pull requests, each independently approved: allow, each named', async () => {
+    const r = await gate(threeMerges('carol'), push)
+    expect(r.outputs.decision).toBe('allow')
+    const reasons = JSON.stringify(JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/decision.json'), 'utf8')).controls.find((c: { id: string }) => c.id === 'CM-02').reasons)
+    expect(reasons).toContain('pull request #41 (in the deployed range b0b0b0b…c0ffee0) has 1 independent approval (carol)')
+    expect(reasons).toContain('pull request #43 (in the deployed range b0b0b0b…c0ffee0) has 1 independent approval (carol)')
+    // Each further pull request costs its three reads.
+    expect(r.server.requests.filter((q) => /\/pulls\/4[13](\/reviews|\/commits)?$/.test(q.path))).toHaveLength(6)
+  })
+
+  test('one of them approved only by its own author: block, naming that pull request', async () => {
+    const r = await gate(threeMerges('yan'), push)
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('pull request #43 (in the deployed range b0b0b0b…c0ffee0) has 0 independent approvals')
+    expect(r.stdout).toContain('pull request #43 (in the deployed range b0b0b0b…c0ffee0): yan approved but is an author of the change (PR author, author of 6666666, committer of 6666666)')
+  })
+})

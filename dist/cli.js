@@ -69033,8 +69033,8 @@ function evaluateApprovalControl(control, change) {
   if (!pr) return fail("no-pull-request", `direct push, no review: no pull request brought ${short(change.sha)}`);
   const wrong = notTheApprovedCommit(change);
   if (wrong) return fail("not-approved-commit", wrong);
-  const unreviewed = unreviewedInRange(change);
-  if (unreviewed.length > 0) return { pass: false, reasons: unreviewed.map((r5) => ({ ...r5, line: control.line })) };
+  const unreviewed = unreviewedInRange(change, control);
+  if (unreviewed.some((r5) => r5.effect === "fail")) return { pass: false, reasons: unreviewed.map((r5) => ({ ...r5, line: control.line })) };
   if (!change.commitsComplete) {
     return fail("commits-incomplete", `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`);
   }
@@ -69085,6 +69085,7 @@ function evaluateApprovalControl(control, change) {
     });
   }
   if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule));
+  reasons.push(...unreviewed);
   return { pass: !reasons.some((r5) => r5.effect === "fail"), reasons: reasons.map((r5) => ({ ...r5, line: r5.line ?? control.line })) };
 }
 function latestOpinions(reviews) {
@@ -69136,19 +69137,31 @@ function notTheApprovedCommit(change) {
   if (change.sha === pr.headSha || pr.mergeCommitSha && change.sha === pr.mergeCommitSha) return void 0;
   return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ""}, and ${short(change.sha)} is another of its commits`;
 }
-function unreviewedInRange(change) {
+function unreviewedInRange(change, control) {
   const range2 = change.range;
   const pr = change.pullRequest;
   if (!range2) return [];
+  const others = new Map((range2.pullRequests ?? []).map((p3) => [p3.pullRequest.number, p3]));
+  const judged = /* @__PURE__ */ new Set();
   const where = `the deployed range ${range2.start === range2.startSha ? short(range2.startSha) : `${range2.start} (${short(range2.startSha)})`}\u2026${short(change.sha)}`;
   const reasons = [];
   if (!range2.complete) reasons.push({ code: "range-incomplete", effect: "fail", message: `GitHub listed only ${range2.commits.length} commits of ${where}: what ships cannot all be known` });
   for (const c5 of range2.commits) {
     if (pr && c5.pullRequest === pr.number) continue;
     if (c5.pullRequest === null) reasons.push({ code: "direct-push", effect: "fail", message: `direct push, no review: commit ${short(c5.sha)} by ${c5.author} is in ${where}, and no pull request brought it`, people: [c5.author] });
-    else reasons.push({ code: "range-other-pull-request", effect: "fail", message: `commit ${short(c5.sha)} by ${c5.author} in ${where} came through pull request #${c5.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c5.author] });
+    else if (others.has(c5.pullRequest)) {
+      if (judged.has(c5.pullRequest)) continue;
+      judged.add(c5.pullRequest);
+      reasons.push(...judgeOtherPullRequest(change, others.get(c5.pullRequest), control, where));
+    } else reasons.push({ code: "range-other-pull-request", effect: "fail", message: `commit ${short(c5.sha)} by ${c5.author} in ${where} came through pull request #${c5.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c5.author] });
   }
   return reasons;
+}
+function judgeOtherPullRequest(change, other, control, where) {
+  const sub = { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: void 0 };
+  const verdict = evaluateApprovalControl(control, sub);
+  const head = `pull request #${other.pullRequest.number} (in ${where})`;
+  return verdict.reasons.map((r5) => ({ ...r5, effect: r5.effect === "pass" ? "info" : r5.effect, message: r5.message.startsWith(`pull request #${other.pullRequest.number} `) ? r5.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r5.message}` }));
 }
 
 // src/engine/independent-approvals.ts
@@ -70650,7 +70663,22 @@ var change_record_schema_default = {
             properties: { path: { type: "string", minLength: 1 }, status: { type: "string" }, previousPath: { type: "string" } }
           }
         },
-        filesComplete: { type: "boolean" }
+        filesComplete: { type: "boolean" },
+        pullRequests: {
+          type: "array",
+          description: "The range's other merged pull requests, each with its reviews and commits: each is judged by the approval rule on its own.",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["pullRequest", "reviews", "commits", "commitsComplete"],
+            properties: {
+              pullRequest: { $ref: "#/properties/pullRequest/oneOf/1" },
+              reviews: { type: "array", items: { $ref: "#/$defs/review" } },
+              commits: { type: "array", items: { $ref: "#/$defs/commit" } },
+              commitsComplete: { type: "boolean" }
+            }
+          }
+        }
       }
     },
     trust: {

@@ -88,6 +88,14 @@ export interface RangeCommit {
   pullRequest: number | null
 }
 
+/** Another merged pull request whose commits the deployed range ships, read whole (SPEC §10). */
+export interface RangePullRequest {
+  pullRequest: NonNullable<ChangeRecord['pullRequest']>
+  reviews: ChangeReview[]
+  commits: ChangeCommit[]
+  commitsComplete: boolean
+}
+
 /** What a deployment ships (SPEC §10): every commit from the range start to the evaluated one. */
 export interface DeployedRange {
   /** The range start as given (`since`, or the push's `before`), and the commit it resolved to. */
@@ -99,6 +107,8 @@ export interface DeployedRange {
   complete: boolean
   files: ChangedFile[]
   filesComplete: boolean
+  /** The range's other merged pull requests, each judged by the approval rule on its own. */
+  pullRequests?: RangePullRequest[]
 }
 
 export interface ChangeRecord {

@@ -1,5 +1,5 @@
 import { resolveAuthors, type Author } from '../change/identity.js'
-import type { Account, ChangeRecord, ChangeReview } from '../change/model.js'
+import type { Account, ChangeRecord, ChangeReview, RangePullRequest } from '../change/model.js'
 import type { ApprovalRule, Control } from '../controls/model.js'
 import type { Reason } from './result.js'
 
@@ -30,8 +30,8 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
   if (!pr) return fail('no-pull-request', `direct push, no review: no pull request brought ${short(change.sha)}`)
   const wrong = notTheApprovedCommit(change)
   if (wrong) return fail('not-approved-commit', wrong)
-  const unreviewed = unreviewedInRange(change)
-  if (unreviewed.length > 0) return { pass: false, reasons: unreviewed.map((r) => ({ ...r, line: control.line })) }
+  const unreviewed = unreviewedInRange(change, control)
+  if (unreviewed.some((r) => r.effect === 'fail')) return { pass: false, reasons: unreviewed.map((r) => ({ ...r, line: control.line })) }
   if (!change.commitsComplete) {
     return fail('commits-incomplete', `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`)
   }
@@ -85,6 +85,7 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
     })
   }
   if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule))
+  reasons.push(...unreviewed)
   return { pass: !reasons.some((r) => r.effect === 'fail'), reasons: reasons.map((r) => ({ ...r, line: r.line ?? control.line })) }
 }
 
@@ -159,17 +160,35 @@ export function notTheApprovedCommit(change: ChangeRecord): string | undefined {
  * a commit no pull request brought is a direct push; one another pull request brought was not
  * evaluated here, so it fails closed rather than ship unexamined.
  */
-export function unreviewedInRange(change: ChangeRecord): Reason[] {
+export function unreviewedInRange(change: ChangeRecord, control: Control): Reason[] {
   const range = change.range
   const pr = change.pullRequest
   if (!range) return []
+  const others = new Map((range.pullRequests ?? []).map((p) => [p.pullRequest.number, p]))
+  const judged = new Set<number>()
   const where = `the deployed range ${range.start === range.startSha ? short(range.startSha) : `${range.start} (${short(range.startSha)})`}…${short(change.sha)}`
   const reasons: Reason[] = []
   if (!range.complete) reasons.push({ code: 'range-incomplete', effect: 'fail', message: `GitHub listed only ${range.commits.length} commits of ${where}: what ships cannot all be known` })
   for (const c of range.commits) {
     if (pr && c.pullRequest === pr.number) continue
     if (c.pullRequest === null) reasons.push({ code: 'direct-push', effect: 'fail', message: `direct push, no review: commit ${short(c.sha)} by ${c.author} is in ${where}, and no pull request brought it`, people: [c.author] })
-    else reasons.push({ code: 'range-other-pull-request', effect: 'fail', message: `commit ${short(c.sha)} by ${c.author} in ${where} came through pull request #${c.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c.author] })
+    else if (others.has(c.pullRequest)) {
+      if (judged.has(c.pullRequest)) continue
+      judged.add(c.pullRequest)
+      reasons.push(...judgeOtherPullRequest(change, others.get(c.pullRequest) as RangePullRequest, control, where))
+    } else reasons.push({ code: 'range-other-pull-request', effect: 'fail', message: `commit ${short(c.sha)} by ${c.author} in ${where} came through pull request #${c.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c.author] })
   }
   return reasons
+}
+
+/**
+ * Another merged pull request the range ships, judged by the same rule as if it were the change
+ * (its own authors, reviews and head), its reasons named after it. Recursion stops here: the
+ * sub-record carries no range of its own.
+ */
+function judgeOtherPullRequest(change: ChangeRecord, other: RangePullRequest, control: Control, where: string): Reason[] {
+  const sub: ChangeRecord = { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: undefined }
+  const verdict = evaluateApprovalControl(control, sub)
+  const head = `pull request #${other.pullRequest.number} (in ${where})`
+  return verdict.reasons.map((r) => ({ ...r, effect: r.effect === 'pass' ? 'info' : r.effect, message: r.message.startsWith(`pull request #${other.pullRequest.number} `) ? r.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r.message}` }))
 }

@@ -1,5 +1,5 @@
 import { parseCoAuthors } from '../change/identity.js'
-import type { Account, ChangeCommit, ChangeRecord, ChangeReview, DeploymentApproval, GitIdentity } from '../change/model.js'
+import type { Account, ChangeCommit, ChangeRecord, ChangeReview, DeploymentApproval, GitIdentity, RangePullRequest } from '../change/model.js'
 import { describeApiError, type GitHubClient } from './client.js'
 import { rangeStart, readRange } from './range.js'
 
@@ -49,26 +49,7 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
       record.commits = [toCommit(data)]
       if (data.parents[0]?.sha) record.parentSha = data.parents[0].sha
     } else {
-      const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: number })
-      record.pullRequest = {
-        number: pr.number,
-        url: pr.html_url,
-        title: pr.title,
-        author: account(pr.user) ?? { login: 'ghost', type: 'User' },
-        headSha: pr.head.sha,
-        baseSha: pr.base.sha,
-        mergeCommitSha: pr.merge_commit_sha,
-        changedFiles: pr.changed_files,
-        state: pr.state,
-        mergedAt: pr.merged_at
-      }
-      const reviews = await client.paginate(client.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 })
-      record.reviews = reviews.map(
-        (r): ChangeReview => ({ id: r.id, user: account(r.user), state: r.state as ChangeReview['state'], commitId: r.commit_id ?? null, submittedAt: r.submitted_at ?? null, authorAssociation: r.author_association })
-      )
-      const commits = await client.paginate(client.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 })
-      record.commits = commits.map(toCommit)
-      record.commitsComplete = commits.length < COMMIT_LIST_LIMIT && commits.length >= pr.commits
+      Object.assign(record, await readPullRequest(client, ctx, number))
     }
     const start = rangeStart(ctx, options.since)
     if (start) await readRange(client, ctx, record, start)
@@ -100,6 +81,33 @@ export async function readDeploymentApprovals(client: GitHubClient, ctx: RunCont
     }
   } catch (e) {
     record.problems.push(describeApiError(e))
+  }
+}
+
+/** A pull request with its reviews and commits, as the change record keeps them. */
+export async function readPullRequest(client: GitHubClient, ctx: RunContext, number: number): Promise<RangePullRequest> {
+  const repo = { owner: ctx.owner, repo: ctx.repo }
+  const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: number })
+  const reviews = await client.paginate(client.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 })
+  const commits = await client.paginate(client.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 })
+  return {
+    pullRequest: {
+      number: pr.number,
+      url: pr.html_url,
+      title: pr.title,
+      author: account(pr.user) ?? { login: 'ghost', type: 'User' },
+      headSha: pr.head.sha,
+      baseSha: pr.base.sha,
+      mergeCommitSha: pr.merge_commit_sha,
+      changedFiles: pr.changed_files,
+      state: pr.state,
+      mergedAt: pr.merged_at
+    },
+    reviews: reviews.map(
+      (r): ChangeReview => ({ id: r.id, user: account(r.user), state: r.state as ChangeReview['state'], commitId: r.commit_id ?? null, submittedAt: r.submitted_at ?? null, authorAssociation: r.author_association })
+    ),
+    commits: commits.map(toCommit),
+    commitsComplete: commits.length < COMMIT_LIST_LIMIT && commits.length >= pr.commits
   }
 }
 

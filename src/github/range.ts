@@ -1,5 +1,6 @@
 import type { ChangeRecord, RangeCommit } from '../change/model.js'
 import type { RunContext } from './change.js'
+import { readPullRequest } from './change.js'
 import type { GitHubClient } from './client.js'
 
 const ZERO_SHA = /^0+$/
@@ -54,5 +55,9 @@ export async function readRange(client: GitHubClient, ctx: RunContext, record: C
     const merged = data.filter((p) => p.merged_at)
     out.push({ ...c, pullRequest: (merged.find((p) => p.number === pr?.number) ?? merged[0])?.number ?? null })
   }
-  record.range = { start: start.ref, startSha: resolved, source: start.source, commits: out, complete: commits.length >= total, files, filesComplete: files.length < COMPARE_FILE_LIMIT }
+  // Every other merged pull request the range ships is read whole: each is judged on its own.
+  const others = [...new Set(out.map((c) => c.pullRequest).filter((n): n is number => n !== null && n !== pr?.number))].sort((a, b) => a - b)
+  const pullRequests = []
+  for (const n of others) pullRequests.push(await readPullRequest(client, ctx, n))
+  record.range = { start: start.ref, startSha: resolved, source: start.source, commits: out, complete: commits.length >= total, files, filesComplete: files.length < COMPARE_FILE_LIMIT, pullRequests }
 }
