@@ -69229,7 +69229,7 @@ function decideTrust(input) {
   }
   const approvals = known ?? headApprovals(change);
   const pr = change.pullRequest;
-  const where = `${facts.note}`;
+  const where = facts.note;
   if (facts.source === "first-adoption") {
     const touched2 = touchedBy(facts.files, protectedGlobs(proposed, facts.proposedPath));
     const blockers2 = independenceBlockers(change, approvals);

@@ -85,7 +85,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
   }
   const approvals = known ?? headApprovals(change)
   const pr = change.pullRequest
-  const where = `${facts.note}`
+  const where = facts.note
 
   if (facts.source === 'first-adoption') {
     const touched = touchedBy(facts.files, protectedGlobs(proposed, facts.proposedPath))
