@@ -69086,6 +69086,8 @@ function evaluateApprovalControl(control, change) {
   }
   if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule));
   reasons.push(...unreviewed);
+  const alone = withoutRange(change);
+  if (alone) reasons.push({ code: "no-range-start", effect: "info", message: alone });
   return { pass: !reasons.some((r5) => r5.effect === "fail"), reasons: reasons.map((r5) => ({ ...r5, line: r5.line ?? control.line })) };
 }
 function latestOpinions(reviews) {
@@ -69133,10 +69135,15 @@ function withoutWriteAccess(review, change) {
 }
 function notTheApprovedCommit(change) {
   const pr = change.pullRequest;
-  if (!pr || change.version < 2 || ["pull_request", "pull_request_target", "merge_group"].includes(change.event)) return void 0;
+  if (!pr || change.version < 2 || PULL_EVENTS.includes(change.event)) return void 0;
   if (change.sha === pr.headSha || pr.mergeCommitSha && change.sha === pr.mergeCommitSha) return void 0;
   return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ""}, and ${short(change.sha)} is another of its commits`;
 }
+function withoutRange(change) {
+  if (change.version < 2 || change.range || !change.pullRequest || PULL_EVENTS.includes(change.event)) return void 0;
+  return `no range start (no since input, no successful deployment to the environment, no push before): the change is the head commit's merged pull request #${change.pullRequest.number} alone`;
+}
+var PULL_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
 function unreviewedInRange(change, control) {
   const range2 = change.range;
   const pr = change.pullRequest;
@@ -69161,7 +69168,7 @@ function judgeOtherPullRequest(change, other, control, where) {
   const sub = { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: void 0 };
   const verdict = evaluateApprovalControl(control, sub);
   const head = `pull request #${other.pullRequest.number} (in ${where})`;
-  return verdict.reasons.map((r5) => ({ ...r5, effect: r5.effect === "pass" ? "info" : r5.effect, message: r5.message.startsWith(`pull request #${other.pullRequest.number} `) ? r5.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r5.message}` }));
+  return verdict.reasons.filter((r5) => r5.code !== "no-range-start").map((r5) => ({ ...r5, effect: r5.effect === "pass" ? "info" : r5.effect, message: r5.message.startsWith(`pull request #${other.pullRequest.number} `) ? r5.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r5.message}` }));
 }
 
 // src/engine/independent-approvals.ts
@@ -70080,6 +70087,7 @@ var package_default = {
     "@types/picomatch": "^4.0.3",
     esbuild: "^0.28.2",
     eslint: "^10.15.0",
+    graphql: "^16.15.0",
     jest: "^29.7.0",
     "jest-junit": "^17.0.0",
     "ts-jest": "^29.4.15",
@@ -70643,7 +70651,21 @@ var change_record_schema_default = {
       properties: {
         start: { type: "string", minLength: 1 },
         startSha: { type: "string" },
-        source: { enum: ["since", "before"] },
+        source: { enum: ["since", "deployment", "before"] },
+        deployment: {
+          type: "object",
+          additionalProperties: false,
+          description: "The latest deployment to the environment whose latest status is success, when the range starts there.",
+          required: ["id", "environment", "sha", "creator", "statusCreator", "createdAt"],
+          properties: {
+            id: { type: "integer" },
+            environment: { type: "string", minLength: 1 },
+            sha: { $ref: "#/$defs/sha" },
+            creator: { type: ["string", "null"] },
+            statusCreator: { type: ["string", "null"] },
+            createdAt: { type: "string" }
+          }
+        },
         commits: {
           type: "array",
           items: {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { components } from '@octokit/openapi-types'
+import { executeGraphQL } from './fake-graphql.js'
 
 type Schemas = components['schemas']
 type SimpleUser = Schemas['simple-user']
@@ -15,6 +16,8 @@ type ContentFile = Schemas['content-file']
 type Comparison = Pick<Schemas['commit-comparison'], 'url' | 'html_url' | 'status' | 'ahead_by' | 'behind_by' | 'total_commits' | 'commits' | 'files' | 'base_commit' | 'merge_base_commit'>
 type CheckRun = Pick<Schemas['check-run'], 'id' | 'html_url' | 'name' | 'head_sha' | 'status' | 'conclusion'>
 type EnvironmentApproval = Schemas['environment-approvals']
+type Deployment = Schemas['deployment']
+type DeploymentStatus = Schemas['deployment-status']
 
 /** A full GitHub `simple-user`, as every endpoint returns it. */
 export function ghUser(login: string, type: 'User' | 'Bot' = 'User', id = login.length * 1000 + login.charCodeAt(0)): SimpleUser {
@@ -169,6 +172,8 @@ export interface Scenario {
   /** GET /repos/{o}/{r}/commits/{sha} */
   commits?: Record<string, Commit>
   runApprovals?: Record<number, EnvironmentApproval[]>
+  /** GET /repos/{o}/{r}/deployments (newest first, as GitHub lists them) and each one's statuses (newest first). */
+  deployments?: { deployment: Deployment; statuses: DeploymentStatus[] }[]
   faults?: Fault[]
   /** Page size the server allows, to spread lists over several pages. */
   maxPerPage?: number
@@ -258,6 +263,18 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       }
       return send(res, 200, body)
     }
+    if (req.method === 'GET' && canonical === '/repos/acme/ledger/deployments') {
+      const env = url.searchParams.get('environment')
+      return sendPage(req, res, url, (scenario.deployments ?? []).map((d) => d.deployment).filter((d) => env === null || d.environment === env))
+    }
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/deployments\/(\d+)\/statuses$/))) {
+      const d = (scenario.deployments ?? []).find((x) => Number(x.deployment.id) === Number(hit?.[1]))
+      return d ? sendPage(req, res, url, d.statuses) : send(res, 404, { message: 'Not Found' })
+    }
+    if (req.method === 'POST' && url.pathname === '/graphql') {
+      if (!req.headers.authorization) return send(res, 401, { message: 'This endpoint requires you to be authenticated.' })
+      return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? []))
+    }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
     if (req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') {
       const id = 7_000_000 + checkRuns.length
@@ -306,6 +323,12 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     }
     send(res, 200, body)
   }
+  /** A commit GitHub has: one the scenario lists anywhere. */
+  function knownCommit(sha: string): boolean {
+    if (scenario.commitPulls?.[sha] || scenario.commits?.[sha]) return true
+    if (Object.values(scenario.compares ?? {}).some((c) => c.commits.some((x) => x.sha === sha))) return true
+    return Object.values(scenario.pulls ?? {}).some((p) => p.commits.some((x) => x.sha === sha) || p.pr.merge_commit_sha === sha)
+  }
   function sendPage(req: IncomingMessage, res: ServerResponse, url: URL, items: unknown[]): void {
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), scenario.maxPerPage ?? 100)
     const page = Number(url.searchParams.get('page') ?? 1)
@@ -351,5 +374,52 @@ export function directPush(sha: string, map: string, extra: Scenario = {}): Scen
     commitPulls: { [sha]: [], ...extra.commitPulls },
     commits: { [sha]: ghCommit(sha, alice, alice, 'Post entries', { parents: [BASE_SHA], files: [ghFile('src/ledger/posting.ts')] }), ...extra.commits },
     contents: { [`acme/ledger@${BASE_SHA}`]: { '.github/sox-controls.yml': map }, ...extra.contents }
+  }
+}
+
+let deploymentIds = 9_100_000
+/** A deployment as GET /repos/{o}/{r}/deployments lists it. */
+export function ghDeployment(sha: string, environment: string, creator = 'github-actions[bot]', createdAt = '2026-11-19T08:00:00Z'): Deployment {
+  const id = deploymentIds++
+  const url = `https://api.github.com/repos/acme/ledger/deployments/${id}`
+  return {
+    url,
+    id,
+    node_id: `DE_${id}`,
+    sha,
+    ref: 'main',
+    task: 'deploy',
+    payload: {},
+    original_environment: environment,
+    environment,
+    description: null,
+    creator: ghUser(creator, creator.endsWith('[bot]') ? 'Bot' : 'User'),
+    created_at: createdAt,
+    updated_at: createdAt,
+    statuses_url: `${url}/statuses`,
+    repository_url: 'https://api.github.com/repos/acme/ledger',
+    production_environment: environment === 'production',
+    transient_environment: false
+  }
+}
+
+/** A deployment status, as GET …/deployments/{id}/statuses lists it (newest first). */
+export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStatus['state'], creator = 'github-actions[bot]'): DeploymentStatus {
+  const id = deploymentIds++
+  return {
+    url: `${deployment.url}/statuses/${id}`,
+    id,
+    node_id: `DES_${id}`,
+    state,
+    creator: ghUser(creator, creator.endsWith('[bot]') ? 'Bot' : 'User'),
+    description: `Deployment ${state}`,
+    environment: deployment.environment,
+    target_url: 'https://github.com/acme/ledger/actions/runs/1',
+    created_at: deployment.created_at,
+    updated_at: deployment.created_at,
+    deployment_url: deployment.url,
+    repository_url: 'https://api.github.com/repos/acme/ledger',
+    environment_url: 'https://ledger.acme.example',
+    log_url: 'https://github.com/acme/ledger/actions/runs/1'
   }
 }

@@ -108,7 +108,7 @@ async function judge(settings: ActionSettings, client: GitHubClient | undefined)
   }
   if (!client) throw ConfigError.at(where, 'no github-token: the change and its trusted control map cannot be read (the gate never trusts the workspace\'s copy alone)')
   const policyClient = location.kind === 'policy' && settings.policyToken ? createClient({ token: settings.policyToken, baseUrl: run.apiUrl, warn: (m) => core.warning(m) }) : client
-  const change = await readChange(client, run, { deploymentApprovals: false, since: settings.since })
+  const change = await readChange(client, run, { deploymentApprovals: false, since: settings.since, environment: settings.environment })
   const proposedText = location.kind === 'repository' ? await readWorkspaceMap(location.path, settings.workspace) : undefined
   let read
   try {

@@ -96,12 +96,25 @@ export interface RangePullRequest {
   commitsComplete: boolean
 }
 
+/** The latest deployment to the environment whose latest status is `success` (SPEC §10). */
+export interface RangeDeployment {
+  id: number
+  environment: string
+  sha: string
+  /** Who created the deployment and its success status: anyone with write access can (README). */
+  creator: string | null
+  statusCreator: string | null
+  createdAt: string
+}
+
 /** What a deployment ships (SPEC §10): every commit from the range start to the evaluated one. */
 export interface DeployedRange {
-  /** The range start as given (`since`, or the push's `before`), and the commit it resolved to. */
+  /** The range start as given (`since`, the last successful deployment's sha, or the push's `before`), and the commit it resolved to. */
   start: string
   startSha: string
-  source: 'since' | 'before'
+  source: 'since' | 'deployment' | 'before'
+  /** The deployment the range starts after, when `source` is `deployment`: who made it is kept for the auditor. */
+  deployment?: RangeDeployment
   commits: RangeCommit[]
   /** False when GitHub listed fewer commits than the compare counts. */
   complete: boolean

@@ -86,6 +86,8 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
   }
   if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule))
   reasons.push(...unreviewed)
+  const alone = withoutRange(change)
+  if (alone) reasons.push({ code: 'no-range-start', effect: 'info', message: alone })
   return { pass: !reasons.some((r) => r.effect === 'fail'), reasons: reasons.map((r) => ({ ...r, line: r.line ?? control.line })) }
 }
 
@@ -150,10 +152,21 @@ export function withoutWriteAccess(review: ChangeReview, change: ChangeRecord): 
  */
 export function notTheApprovedCommit(change: ChangeRecord): string | undefined {
   const pr = change.pullRequest
-  if (!pr || change.version < 2 || ['pull_request', 'pull_request_target', 'merge_group'].includes(change.event)) return undefined
+  if (!pr || change.version < 2 || PULL_EVENTS.includes(change.event)) return undefined
   if (change.sha === pr.headSha || (pr.mergeCommitSha && change.sha === pr.mergeCommitSha)) return undefined
   return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ''}, and ${short(change.sha)} is another of its commits`
 }
+
+/**
+ * A deployment-like event with no range start at all (no `since`, no successful deployment, no
+ * push `before`) is judged as the head commit's merged pull request alone (SPEC §10), and says so.
+ */
+function withoutRange(change: ChangeRecord): string | undefined {
+  if (change.version < 2 || change.range || !change.pullRequest || PULL_EVENTS.includes(change.event)) return undefined
+  return `no range start (no since input, no successful deployment to the environment, no push before): the change is the head commit's merged pull request #${change.pullRequest.number} alone`
+}
+
+const PULL_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
 
 /**
  * Every commit a deployment ships must have come through the pull request evaluated (SPEC §10):
@@ -190,5 +203,5 @@ function judgeOtherPullRequest(change: ChangeRecord, other: RangePullRequest, co
   const sub: ChangeRecord = { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: undefined }
   const verdict = evaluateApprovalControl(control, sub)
   const head = `pull request #${other.pullRequest.number} (in ${where})`
-  return verdict.reasons.map((r) => ({ ...r, effect: r.effect === 'pass' ? 'info' : r.effect, message: r.message.startsWith(`pull request #${other.pullRequest.number} `) ? r.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r.message}` }))
+  return verdict.reasons.filter((r) => r.code !== 'no-range-start').map((r) => ({ ...r, effect: r.effect === 'pass' ? 'info' : r.effect, message: r.message.startsWith(`pull request #${other.pullRequest.number} `) ? r.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r.message}` }))
 }

@@ -51,7 +51,7 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
     } else {
       Object.assign(record, await readPullRequest(client, ctx, number))
     }
-    const start = rangeStart(ctx, options.since)
+    const start = await rangeStart(client, ctx, { since: options.since, environment: options.environment })
     if (start) await readRange(client, ctx, record, start)
     if (options.deploymentApprovals) await readDeploymentApprovals(client, ctx, record, options.environment)
   } catch (e) {

@@ -92,7 +92,15 @@ function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: 
   if (p.pull_request?.base?.sha) return { sha: p.pull_request.base.sha, note: `base ${short(p.pull_request.base.sha)} of pull request #${pr?.number ?? '?'}`, kind: 'pull' }
   if (ctx.eventName === 'merge_group') return p.merge_group?.base_sha ? { sha: p.merge_group.base_sha, note: `base ${short(p.merge_group.base_sha)} of the merge queue entry`, kind: 'pull' } : undefined
   const range = change.range
-  if (range) return { sha: range.startSha, note: range.source === 'since' ? `the range start ${range.start} (${short(range.startSha)}, input since)` : `the push's range start ${short(range.startSha)}`, kind: 'range' }
+  if (range) {
+    const note =
+      range.source === 'since'
+        ? `the range start ${range.start} (${short(range.startSha)}, input since)`
+        : range.source === 'deployment'
+          ? `the range start ${short(range.startSha)}, the last successful deployment to ${range.deployment?.environment ?? '?'}`
+          : `the push's range start ${short(range.startSha)}`
+    return { sha: range.startSha, note, kind: 'range' }
+  }
   if (pr?.baseSha) return { sha: pr.baseSha, note: `base ${short(pr.baseSha)} of merged pull request #${pr.number}`, kind: 'pull' }
   if (change.parentSha) return { sha: change.parentSha, note: `parent ${short(change.parentSha)} of ${short(change.sha)} (no pull request, no range start)`, kind: 'parent' }
   return undefined
