@@ -162,6 +162,16 @@ describe('a range that ships several merged pull requests: each judged on its ow
     const reasons = JSON.stringify(JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/decision.json'), 'utf8')).controls.find((c: { id: string }) => c.id === 'CM-02').reasons)
     expect(reasons).toContain('pull request #41 (in the deployed range b0b0b0b…c0ffee0) has 1 independent approval (carol)')
     expect(reasons).toContain('pull request #43 (in the deployed range b0b0b0b…c0ffee0) has 1 independent approval (carol)')
+    // The range on every surface: N commits, M pull requests, each one's approvers.
+    const head = 'Deployed range b0b0b0b…c0ffee0 from b0b0b0b, the push\'s before: 3 commits, 3 pull requests.'
+    const lines = ['#41 Post journal entries atomically by zed (1 commit): approved by carol', '#43 Post journal entries atomically by yan (1 commit): approved by carol', '#42 Post journal entries atomically by alice (1 commit): approved by carol']
+    for (const surface of [r.stdout, r.summary, String((r.server.checkRuns[0]?.body.output as { summary?: string } | undefined)?.summary)]) {
+      expect(surface).toContain(head)
+      for (const line of lines) expect(surface).toContain(line)
+    }
+    const html = readFileSync(path.join(r.dir, 'sox-evidence/report.html'), 'utf8')
+    expect(html).toContain('<p id="range">Deployed range b0b0b0b…c0ffee0 from b0b0b0b, the push&#39;s before: 3 commits, 3 pull requests.</p>')
+    expect(html).toContain('<tr data-pull="43"><td><a href="https://github.com/acme/ledger/pull/43">#43 Post journal entries atomically</a></td><td>yan</td><td>1</td><td class="pass">carol</td></tr>')
     // Each further pull request costs its three reads.
     expect(r.server.requests.filter((q) => /\/pulls\/4[13](\/reviews|\/commits)?$/.test(q.path))).toHaveLength(6)
   })
@@ -171,5 +181,7 @@ describe('a range that ships several merged pull requests: each judged on its ow
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain('pull request #43 (in the deployed range b0b0b0b…c0ffee0) has 0 independent approvals')
     expect(r.stdout).toContain('pull request #43 (in the deployed range b0b0b0b…c0ffee0): yan approved but is an author of the change (PR author, author of 6666666, committer of 6666666)')
+    expect(r.stdout).toContain('  #43 Post journal entries atomically by yan (1 commit): no independent approval')
+    expect(readFileSync(path.join(r.dir, 'sox-evidence/report.html'), 'utf8')).toContain('<td>yan</td><td>1</td><td class="fail">no independent approval</td>')
   })
 })

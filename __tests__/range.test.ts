@@ -68,6 +68,9 @@ describe('the range start', () => {
     expect(r.outputs.decision).toBe('block')
     expect(r.stdout).toContain('direct push, no review: commit d1d1d1d by mallory is in the deployed range de9106e…c0ffee0, and no pull request brought it')
     expect(compared(r)).toEqual([DEPLOYED])
+    expect(r.summary).toContain('Deployed range de9106e…c0ffee0 from de9106e, the last successful deployment to production: 2 commits, 1 pull request, 1 direct push.')
+    expect(r.summary).toContain('- d1d1d1d by mallory: direct push, no review')
+    expect(readFileSync(path.join(r.dir, 'sox-evidence/report.html'), 'utf8')).toContain(`<tr data-direct="${DIRECT}"><td><code>${DIRECT}</code></td><td>mallory</td><td>1</td><td class="fail">direct push, no review</td></tr>`)
     const range = changeOf(r).range
     expect(range?.source).toBe('deployment')
     expect(range?.deployment).toMatchObject({ id: Number(ok.id), environment: 'production', sha: DEPLOYED, creator: 'github-actions[bot]' })

@@ -70185,6 +70185,7 @@ function decisionObject(map3, result) {
     evaluatedAt: result.evaluatedAt,
     emergency: result.emergency,
     trust: result.trust,
+    ...result.range ? { range: result.range } : {},
     system: map3.system,
     controlMap: map3.file,
     counts: result.counts,
@@ -70244,6 +70245,23 @@ function trustLine(result) {
   const touched = t.touched.length ? ` Protected files changed: ${t.touched.map((x) => x.path).join(", ")}; control owners: ${t.owners.join(", ") || "none named"}.` : "";
   return t.judgedBy === "proposed" ? `Judged by the proposed control map (sha256 ${short3(t.proposedSha256)}), approved by a control owner; ${trusted} was checked first.${touched}` : `Judged by ${trusted}.${touched}`;
 }
+function rangeStartWords(r5) {
+  const at = r5.start === r5.startSha ? r5.startSha.slice(0, 7) : `${r5.start} (${r5.startSha.slice(0, 7)})`;
+  if (r5.source === "since") return `${at}, the since input`;
+  if (r5.source === "deployment") return `${at}, the last successful deployment${r5.environment ? ` to ${r5.environment}` : ""}`;
+  return `${at}, the push's before`;
+}
+function rangeLines(result) {
+  const r5 = result.range;
+  if (!r5) return void 0;
+  const plural = (n3, word) => `${n3} ${word}${n3 === 1 ? "" : "s"}`;
+  const head = `Deployed range ${r5.startSha.slice(0, 7)}\u2026${r5.sha.slice(0, 7)} from ${rangeStartWords(r5)}: ${plural(r5.commits, "commit")}${r5.complete ? "" : " (GitHub did not list them all)"}, ${plural(r5.pullRequests.length, "pull request")}${r5.direct.length ? `, ${plural(r5.direct.length, "direct push")}` : ""}.`;
+  const items = [
+    ...r5.pullRequests.map((p3) => `#${p3.number}${p3.title ? ` ${p3.title}` : ""} by ${p3.author} (${plural(p3.commits, "commit")}): ${p3.approvers.length ? `approved by ${p3.approvers.join(", ")}` : "no independent approval"}`),
+    ...r5.direct.map((d5) => `${d5.sha.slice(0, 7)} by ${d5.author}: direct push, no review`)
+  ];
+  return { head, items };
+}
 
 // src/render/markdown.ts
 var ICON = { pass: "\u2705", fail: "\u274C", waived: "\u26A0\uFE0F" };
@@ -70259,7 +70277,9 @@ function renderMarkdown(map3, result, limit = SUMMARY_LIMIT) {
     "|---|---|---|---|"
   ];
   const trust = trustLine(result);
-  const foot = ["", totalsLine(result), ...trust ? ["", escapeCell(trust)] : [], "", `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map3.file)}\`.`];
+  const range2 = rangeLines(result);
+  const rangePart = range2 ? ["", escapeCell(range2.head), "", ...range2.items.map((i5) => `- ${escapeCell(i5)}`)] : [];
+  const foot = ["", totalsLine(result), ...trust ? ["", escapeCell(trust)] : [], ...rangePart, "", `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map3.file)}\`.`];
   const rows = [];
   let size = [...head, ...foot].join("\n").length;
   let cut = 0;
@@ -70352,6 +70372,18 @@ function renderHtml(x) {
     parts.push(`<td><ul>${r5.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join("")}</ul></td></tr>`);
   }
   parts.push("</tbody></table>");
+  const range2 = result.range;
+  if (range2) {
+    const words = rangeLines(result);
+    parts.push(`<h2>Deployed range</h2><p id="range">${esc(words.head)}</p>`);
+    parts.push('<table id="range-pulls"><thead><tr><th>Pull request</th><th>Author</th><th>Commits</th><th>Approved by</th></tr></thead><tbody>');
+    for (const p3 of range2.pullRequests) {
+      const label = `#${p3.number}${p3.title ? ` ${p3.title}` : ""}`;
+      parts.push(`<tr data-pull="${p3.number}"><td>${p3.url && /^https:\/\//.test(p3.url) ? `<a href="${esc(p3.url)}">${esc(label)}</a>` : esc(label)}</td><td>${esc(p3.author)}</td><td>${p3.commits}</td><td class="${p3.approvers.length ? "pass" : "fail"}">${p3.approvers.length ? esc(p3.approvers.join(", ")) : "no independent approval"}</td></tr>`);
+    }
+    for (const d5 of range2.direct) parts.push(`<tr data-direct="${esc(d5.sha)}"><td><code>${esc(d5.sha)}</code></td><td>${esc(d5.author)}</td><td>1</td><td class="fail">direct push, no review</td></tr>`);
+    parts.push("</tbody></table>");
+  }
   parts.push("<h2>Change</h2>");
   if (!change) parts.push("<p>No change record was read: the map has no approval control or waiver, or the run was outside GitHub.</p>");
   else parts.push(changeSection(change));
@@ -78627,6 +78659,40 @@ function describeSelectors(selectors) {
   return selectors.map((s2) => `${s2.kind} ${JSON.stringify(s2.pattern)}`).join(", ");
 }
 
+// src/engine/range-summary.ts
+function summarizeRange(change) {
+  const range2 = change?.range;
+  if (!change || !range2) return void 0;
+  const byNumber = new Map((range2.pullRequests ?? []).map((p3) => [p3.pullRequest.number, p3]));
+  if (change.pullRequest) byNumber.set(change.pullRequest.number, { pullRequest: change.pullRequest, reviews: change.reviews, commits: change.commits, commitsComplete: change.commitsComplete });
+  const counts = /* @__PURE__ */ new Map();
+  const direct = [];
+  for (const c5 of range2.commits) {
+    if (c5.pullRequest === null) direct.push({ sha: c5.sha, author: c5.author });
+    else counts.set(c5.pullRequest, (counts.get(c5.pullRequest) ?? 0) + 1);
+  }
+  const pullRequests = [...counts].map(([number, commits]) => {
+    const pr = byNumber.get(number);
+    if (!pr) return { number, author: "unknown", commits, approvers: [] };
+    const sub = { ...change, pullRequest: pr.pullRequest, reviews: pr.reviews, commits: pr.commits, commitsComplete: pr.commitsComplete, range: void 0 };
+    const independent = headApprovals(sub).independent;
+    const approvers = latestOpinions(pr.reviews).filter((r5) => r5.user && independent.has(r5.user.login.toLowerCase())).map((r5) => r5.user?.login);
+    const p3 = pr.pullRequest;
+    return { number, ...p3.url ? { url: p3.url } : {}, ...p3.title ? { title: p3.title } : {}, author: p3.author.login, commits, approvers };
+  });
+  return {
+    start: range2.start,
+    startSha: range2.startSha,
+    source: range2.source,
+    ...range2.deployment ? { environment: range2.deployment.environment } : {},
+    sha: change.sha,
+    commits: range2.commits.length,
+    complete: range2.complete,
+    pullRequests,
+    direct
+  };
+}
+
 // src/engine/waivers.ts
 var DAY_MS = 864e5;
 function evaluateWaivers(waivers, control, ctx) {
@@ -78771,6 +78837,7 @@ var Evaluation = class {
       failed: controls.filter((c5) => c5.status === "fail").length,
       waived: controls.filter((c5) => c5.status === "waived").length
     };
+    const range2 = summarizeRange(this.input.change);
     return {
       decision: counts.failed === 0 ? "allow" : "block",
       evaluatedAt: now.toISOString(),
@@ -78783,6 +78850,7 @@ var Evaluation = class {
         touched: trust.touched,
         ...this.input.change?.trust ? { source: this.input.change.trust.source, note: this.input.change.trust.note } : {}
       },
+      ...range2 ? { range: range2 } : {},
       counts,
       controls,
       reports,
@@ -82193,6 +82261,8 @@ function renderText(map3, result) {
   lines2.push(totalsLine(result));
   const trust = trustLine(result);
   if (trust) lines2.push(trust);
+  const range2 = rangeLines(result);
+  if (range2) lines2.push(range2.head, ...range2.items.map((i5) => `  ${i5}`));
   for (const r5 of result.reports) {
     for (const crash of r5.crashes) lines2.push(`crash: ${r5.path}${crash.line ? `:${crash.line}` : ""}: ${crash.what}`);
     for (const note of r5.notes) lines2.push(`note: ${r5.path}: ${note}`);

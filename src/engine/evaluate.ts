@@ -7,6 +7,7 @@ import { ControlIndex } from './mapping.js'
 import type { ControlResult, GateResult, Reason, ReportResult, TestCounts, Totals } from './result.js'
 import { TestTable } from './test-table.js'
 import { evaluateTestsControl, MatchedTests } from './tests-control.js'
+import { summarizeRange } from './range-summary.js'
 import { decideTrust, type TrustDecision } from './trust.js'
 import { evaluateWaivers, type WaiverContext } from './waivers.js'
 
@@ -125,6 +126,7 @@ export class Evaluation {
       failed: controls.filter((c) => c.status === 'fail').length,
       waived: controls.filter((c) => c.status === 'waived').length
     }
+    const range = summarizeRange(this.input.change)
     return {
       decision: counts.failed === 0 ? 'allow' : 'block',
       evaluatedAt: now.toISOString(),
@@ -137,6 +139,7 @@ export class Evaluation {
         touched: trust.touched,
         ...(this.input.change?.trust ? { source: this.input.change.trust.source, note: this.input.change.trust.note } : {})
       },
+      ...(range ? { range } : {}),
       counts,
       controls,
       reports,

@@ -1,3 +1,4 @@
+import type { RangeSummary } from './range-summary.js'
 /** What the gate concluded and why. Reasons are data; src/render/ words them for every surface. */
 
 import type { ReportStats } from '../reports/model.js'
@@ -89,6 +90,8 @@ export interface GateResult {
   /** True when an emergency waiver (of an approval control) gave cover. */
   emergency: boolean
   trust: TrustSummary
+  /** What a push, dispatch or deployment ships (SPEC §10), when the change is a range. */
+  range?: RangeSummary
   counts: { controls: number; passed: number; failed: number; waived: number }
   controls: ControlResult[]
   reports: ReportResult[]

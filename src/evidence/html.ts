@@ -4,7 +4,7 @@ import type { ControlMap } from '../controls/model.js'
 import { latestOpinions } from '../engine/approval-control.js'
 import type { GateResult } from '../engine/result.js'
 import type { RedactionCounts } from '../reports/mask.js'
-import { emergencyBanner, headline, trustLine } from '../render/words.js'
+import { emergencyBanner, headline, rangeLines, trustLine } from '../render/words.js'
 import type { RunMetadata } from './run-metadata.js'
 
 export interface HtmlInputs {
@@ -74,6 +74,19 @@ export function renderHtml(x: HtmlInputs): string {
     parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join('')}</ul></td></tr>`)
   }
   parts.push('</tbody></table>')
+
+  const range = result.range
+  if (range) {
+    const words = rangeLines(result) as NonNullable<ReturnType<typeof rangeLines>>
+    parts.push(`<h2>Deployed range</h2><p id="range">${esc(words.head)}</p>`)
+    parts.push('<table id="range-pulls"><thead><tr><th>Pull request</th><th>Author</th><th>Commits</th><th>Approved by</th></tr></thead><tbody>')
+    for (const p of range.pullRequests) {
+      const label = `#${p.number}${p.title ? ` ${p.title}` : ''}`
+      parts.push(`<tr data-pull="${p.number}"><td>${p.url && /^https:\/\//.test(p.url) ? `<a href="${esc(p.url)}">${esc(label)}</a>` : esc(label)}</td><td>${esc(p.author)}</td><td>${p.commits}</td><td class="${p.approvers.length ? 'pass' : 'fail'}">${p.approvers.length ? esc(p.approvers.join(', ')) : 'no independent approval'}</td></tr>`)
+    }
+    for (const d of range.direct) parts.push(`<tr data-direct="${esc(d.sha)}"><td><code>${esc(d.sha)}</code></td><td>${esc(d.author)}</td><td>1</td><td class="fail">direct push, no review</td></tr>`)
+    parts.push('</tbody></table>')
+  }
 
   parts.push('<h2>Change</h2>')
   if (!change) parts.push('<p>No change record was read: the map has no approval control or waiver, or the run was outside GitHub.</p>')

@@ -8,6 +8,7 @@ export function decisionObject(map: ControlMap, result: GateResult): Record<stri
     evaluatedAt: result.evaluatedAt,
     emergency: result.emergency,
     trust: result.trust,
+    ...(result.range ? { range: result.range } : {}),
     system: map.system,
     controlMap: map.file,
     counts: result.counts,

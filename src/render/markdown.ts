@@ -1,6 +1,6 @@
 import type { ControlMap } from '../controls/model.js'
 import type { ControlResult, GateResult } from '../engine/result.js'
-import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, totalsLine, trustLine } from './words.js'
+import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, rangeLines, totalsLine, trustLine } from './words.js'
 
 const ICON: Record<ControlResult['status'], string> = { pass: '✅', fail: '❌', waived: '⚠️' }
 
@@ -19,7 +19,9 @@ export function renderMarkdown(map: ControlMap, result: GateResult, limit = SUMM
     '|---|---|---|---|'
   ]
   const trust = trustLine(result)
-  const foot = ['', totalsLine(result), ...(trust ? ['', escapeCell(trust)] : []), '', `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`]
+  const range = rangeLines(result)
+  const rangePart = range ? ['', escapeCell(range.head), '', ...range.items.map((i) => `- ${escapeCell(i)}`)] : []
+  const foot = ['', totalsLine(result), ...(trust ? ['', escapeCell(trust)] : []), ...rangePart, '', `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`]
   const rows: string[] = []
   let size = [...head, ...foot].join('\n').length
   let cut = 0

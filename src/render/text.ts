@@ -1,6 +1,6 @@
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
-import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, totalsLine, trustLine } from './words.js'
+import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, rangeLines, totalsLine, trustLine } from './words.js'
 
 /** What `sox-gate check` prints for a person. */
 export function renderText(map: ControlMap, result: GateResult): string {
@@ -15,6 +15,8 @@ export function renderText(map: ControlMap, result: GateResult): string {
   lines.push(totalsLine(result))
   const trust = trustLine(result)
   if (trust) lines.push(trust)
+  const range = rangeLines(result)
+  if (range) lines.push(range.head, ...range.items.map((i) => `  ${i}`))
   for (const r of result.reports) {
     for (const crash of r.crashes) lines.push(`crash: ${r.path}${crash.line ? `:${crash.line}` : ''}: ${crash.what}`)
     for (const note of r.notes) lines.push(`note: ${r.path}: ${note}`)

@@ -1,4 +1,5 @@
 import type { ControlResult, GateResult } from '../engine/result.js'
+import type { RangeSummary } from '../engine/range-summary.js'
 
 /** Shared phrasing, so the CLI, the job summary and the check run say the same thing. */
 
@@ -53,4 +54,25 @@ export function trustLine(result: GateResult): string | undefined {
   const trusted = `the trusted control map (${t.note ?? t.source}; sha256 ${short(t.trustedSha256)})`
   const touched = t.touched.length ? ` Protected files changed: ${t.touched.map((x) => x.path).join(', ')}; control owners: ${t.owners.join(', ') || 'none named'}.` : ''
   return t.judgedBy === 'proposed' ? `Judged by the proposed control map (sha256 ${short(t.proposedSha256)}), approved by a control owner; ${trusted} was checked first.${touched}` : `Judged by ${trusted}.${touched}`
+}
+
+/** Where a range starts, in words. */
+function rangeStartWords(r: RangeSummary): string {
+  const at = r.start === r.startSha ? r.startSha.slice(0, 7) : `${r.start} (${r.startSha.slice(0, 7)})`
+  if (r.source === 'since') return `${at}, the since input`
+  if (r.source === 'deployment') return `${at}, the last successful deployment${r.environment ? ` to ${r.environment}` : ''}`
+  return `${at}, the push's before`
+}
+
+/** What the deployed range ships (SPEC §10): a headline, then one line per pull request and per direct push. */
+export function rangeLines(result: GateResult): { head: string; items: string[] } | undefined {
+  const r = result.range
+  if (!r) return undefined
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+  const head = `Deployed range ${r.startSha.slice(0, 7)}…${r.sha.slice(0, 7)} from ${rangeStartWords(r)}: ${plural(r.commits, 'commit')}${r.complete ? '' : ' (GitHub did not list them all)'}, ${plural(r.pullRequests.length, 'pull request')}${r.direct.length ? `, ${plural(r.direct.length, 'direct push')}` : ''}.`
+  const items = [
+    ...r.pullRequests.map((p) => `#${p.number}${p.title ? ` ${p.title}` : ''} by ${p.author} (${plural(p.commits, 'commit')}): ${p.approvers.length ? `approved by ${p.approvers.join(', ')}` : 'no independent approval'}`),
+    ...r.direct.map((d) => `${d.sha.slice(0, 7)} by ${d.author}: direct push, no review`)
+  ]
+  return { head, items }
 }
