@@ -134,6 +134,23 @@ describe('the range start', () => {
   })
 })
 
+describe('which pull request brought a commit', () => {
+  test("a commit GitHub associates only with a merged pull request of another repository (this fork's upstream) is a direct push here, whatever this repository's pull request of that number says", async () => {
+    const UPSTREAM = 'a11a11a11a11a11a11a11a11a11a11a11a11a11a'
+    const base = merged({ [B0]: [ghCommit(UPSTREAM, person('mallory'), person('mallory'), 'from upstream')] })
+    const ours5 = ghPull(5, 'zed', 'e5'.repeat(20), 1, { at: T1, sha: 'e6'.repeat(20) })
+    const scenario: Scenario = {
+      ...base,
+      pulls: { ...base.pulls, 5: { pr: ours5, reviews: [ghReview('carol', 'APPROVED', 'e5'.repeat(20), T1)], commits: [ghCommit('e5'.repeat(20), person('zed'), person('zed'), 'x')] } },
+      commitPulls: { ...base.commitPulls, [UPSTREAM]: [{ ...ghPull(5, 'mallory', UPSTREAM, 1, { at: T1, sha: UPSTREAM }), inRepository: 'upstream/ledger' }] }
+    }
+    const r = await gate(scenario)
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('direct push, no review: commit a11a11a by mallory is in the deployed range b0b0b0b…c0ffee0, and no pull request brought it')
+    expect(r.server.requests.some((q) => q.path === '/repos/acme/ledger/pulls/5')).toBe(false)
+  })
+})
+
 describe('what a range costs in API calls', () => {
   // A range of n commits: n - 1 commits that other pull requests brought (rebase merges, ten
   // commits each, the last one fewer), then MERGE, the squash of the evaluated #42.

@@ -167,8 +167,8 @@ export interface Scenario {
   contents?: Record<string, Record<string, string>>
   /** GET /repos/{o}/{r}/compare/{base}...{head}, by `base...head`. */
   compares?: Record<string, { commits: Commit[]; files: DiffEntry[] }>
-  /** GET /repos/{o}/{r}/commits/{sha}/pulls */
-  commitPulls?: Record<string, PullRequest[]>
+  /** GET /repos/{o}/{r}/commits/{sha}/pulls, and GraphQL's associatedPullRequests (which also lists another repository's, `inRepository`). */
+  commitPulls?: Record<string, (PullRequest & { inRepository?: string })[]>
   /** GET /repos/{o}/{r}/commits/{sha} */
   commits?: Record<string, Commit>
   runApprovals?: Record<number, EnvironmentApproval[]>
@@ -229,7 +229,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     const canonical = url.pathname.replace(/^\/repos\/[^/]+\/[^/]+(?=\/)/, '/repos/acme/ledger')
     const m = (re: RegExp) => re.exec(canonical)
     let hit: RegExpExecArray | null
-    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)\/pulls$/))) return send(res, 200, scenario.commitPulls?.[hit[1] as string] ?? [])
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)\/pulls$/))) return send(res, 200, (scenario.commitPulls?.[hit[1] as string] ?? []).filter((p) => !p.inRepository).map(({ inRepository: _, ...p }) => p))
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)$/))) {
       const c = scenario.commits?.[hit[1] as string]
       return c ? send(res, 200, c) : send(res, 404, { message: 'No commit found for SHA' })

@@ -20,11 +20,13 @@ type Commit implements GitObject {
 }
 type PullRequestConnection { totalCount: Int! nodes: [PullRequest] pageInfo: PageInfo! }
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! endCursor: String startCursor: String }
-type PullRequest { number: Int! merged: Boolean! mergedAt: DateTime state: String! title: String! }
+type PullRequest { number: Int! merged: Boolean! mergedAt: DateTime state: String! title: String! repository: Repository! }
 `
 
 export interface AssociatedPull {
   number: number
+  /** The pull request's repository, when not this one (say, the upstream of a fork). */
+  inRepository?: string
   merged_at: string | null
   state: string
   title: string
@@ -44,7 +46,7 @@ export async function executeGraphQL(body: { query?: unknown; variables?: unknow
     abbreviatedOid: oid.slice(0, 7),
     associatedPullRequests: ({ first }: { first?: number }) => {
       const all = pulls(oid)
-      const nodes = all.slice(0, first ?? 30).map((p) => ({ number: p.number, merged: p.merged_at !== null, mergedAt: p.merged_at, state: p.merged_at ? 'MERGED' : p.state.toUpperCase(), title: p.title }))
+      const nodes = all.slice(0, first ?? 30).map((p) => ({ number: p.number, merged: p.merged_at !== null, mergedAt: p.merged_at, state: p.merged_at ? 'MERGED' : p.state.toUpperCase(), title: p.title, repository: { nameWithOwner: p.inRepository ?? `${owner}/${name}` } }))
       return { totalCount: all.length, nodes, pageInfo: { hasNextPage: nodes.length < all.length, hasPreviousPage: false, endCursor: null, startCursor: null } }
     }
   })
