@@ -149,6 +149,21 @@ describe('which pull request brought a commit', () => {
     expect(r.stdout).toContain('direct push, no review: commit a11a11a by mallory is in the deployed range b0b0b0b…c0ffee0, and no pull request brought it')
     expect(r.server.requests.some((q) => q.path === '/repos/acme/ledger/pulls/5')).toBe(false)
   })
+  test('a commit with more associated pull requests than one query lists, none merged among them: REST is asked for all, and the merged one counts', async () => {
+    const C = 'c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7'
+    const base = merged({ [B0]: [ghCommit(C, person('zed'), person('zed'), 'many')] })
+    const open = Array.from({ length: 10 }, (_, i) => ghPull(200 + i, 'zed', C, 1))
+    const pr7 = ghPull(7, 'zed', C, 1, { at: T1, sha: C })
+    const scenario: Scenario = {
+      ...base,
+      pulls: { ...base.pulls, 7: { pr: pr7, reviews: [ghReview('carol', 'APPROVED', C, T1)], commits: [ghCommit(C, person('zed'), person('zed'), 'many')] } },
+      commitPulls: { ...base.commitPulls, [C]: [...open, pr7] }
+    }
+    const r = await gate(scenario)
+    expect(r.outputs.decision).toBe('allow')
+    expect(r.server.requests.filter((q) => q.path === `/repos/acme/ledger/commits/${C}/pulls`)).toHaveLength(1)
+    expect(changeOf(r).range?.commits.find((c) => c.sha === C)?.pullRequest).toBe(7)
+  })
 })
 
 describe('what a range costs in API calls', () => {
