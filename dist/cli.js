@@ -70061,10 +70061,10 @@ var package_default = {
   dependencies: {
     "@actions/artifact": "^6.2.1",
     "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
     "@aws-sdk/client-s3": "^3.1175.0",
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
-    "@octokit/rest": "^22.0.1",
     "@sigstore/bundle": "^4.0.0",
     "@sigstore/protobuf-specs": "^0.5.2",
     "@sigstore/sign": "^4.1.1",

@@ -36,7 +36,8 @@ export async function startFakeResults(options: { failCreate?: boolean } = {}): 
     }
     if (req.method === 'POST' && url.pathname === `${SERVICE}CreateArtifact`) {
       if (options.failCreate) return json(403, { code: 'permission_denied', msg: 'token has no Actions.Results scope for this run' })
-      return json(200, { ok: true, signedUploadUrl: `${base}/blob/container/artifact.zip?sig=fake` })
+      // Signed for the host the client asked by (a name, when the test reaches it through a proxy).
+      return json(200, { ok: true, signedUploadUrl: `http://${req.headers.host ?? new URL(base).host}/blob/container/artifact.zip?sig=fake` })
     }
     if (req.method === 'POST' && url.pathname === `${SERVICE}FinalizeArtifact`) return json(200, { ok: true, artifactId: '424242' })
     if (req.method === 'PUT' && url.pathname === '/blob/container/artifact.zip') {

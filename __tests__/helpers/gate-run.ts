@@ -19,6 +19,8 @@ export interface GateRunOptions {
   env?: Record<string, string>
   /** More workspace files (path → text). */
   workspaceFiles?: Record<string, string>
+  /** Reach the fake API by this name instead of 127.0.0.1 (a name a proxy is used for). */
+  apiHost?: string
 }
 
 export interface GateRun extends ActionRun {
@@ -41,7 +43,7 @@ export async function runGateScenario(scenario: Scenario, o: GateRunOptions): Pr
   const server = await startFakeGitHub({ ...scenario, pulls, contents })
   const dir = workspace({ '.github/sox-controls.yml': o.map, 'reports/r.xml': o.report, 'event.json': JSON.stringify(o.payload), ...o.workspaceFiles })
   const r = await runAction(dir, { 'github-token': 'ghs_faketoken', 'check-name': 'SOX compliance gate', 'upload-evidence': 'false', ...o.inputs }, {
-    GITHUB_API_URL: server.url,
+    GITHUB_API_URL: o.apiHost ? server.url.replace('127.0.0.1', o.apiHost) : server.url,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'acme/ledger',
     GITHUB_EVENT_NAME: o.event ?? 'pull_request',

@@ -1,9 +1,9 @@
+import { getOctokit } from '@actions/github'
+import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
-import { Octokit } from '@octokit/rest'
 
-const SoxOctokit = Octokit.plugin(retry, throttling)
-export type GitHubClient = InstanceType<typeof SoxOctokit>
+export type GitHubClient = ReturnType<typeof getOctokit> & ReturnType<typeof retry> & ReturnType<typeof throttling>
 
 export interface ClientOptions {
   token: string
@@ -30,14 +30,22 @@ export function createClient(options: ClientOptions): GitHubClient {
     }
     return false
   }
-  return new SoxOctokit({
-    auth: options.token,
-    baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    userAgent: 'sox-gate',
-    retry: { retries: RETRIES, retryAfterBaseValue: retryBaseMs() },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-    request: { fetch: fetchWithTimeout(options.timeoutMs ?? requestTimeoutMs()) }
-  })
+  // getOctokit, as every official action: its fetch goes through @actions/http-client's proxy
+  // dispatcher (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, decided for GITHUB_API_URL, the one API host
+  // the gate talks to). The deadline wraps that fetch, it does not replace it.
+  const proxyFetch = (defaults.request as { fetch: typeof fetch }).fetch
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      userAgent: 'sox-gate',
+      retry: { retries: RETRIES, retryAfterBaseValue: retryBaseMs() },
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      request: { fetch: fetchWithTimeout(options.timeoutMs ?? requestTimeoutMs(), proxyFetch) }
+    },
+    retry,
+    throttling
+  ) as GitHubClient
 }
 
 const RETRIES = 3
@@ -72,7 +80,7 @@ export class RequestTimeout extends Error {
  * fetch with a deadline on every request, the body included: a server that accepts the
  * connection and never answers would otherwise hold the job until its 6-hour limit.
  */
-function fetchWithTimeout(timeoutMs: number): typeof fetch {
+function fetchWithTimeout(timeoutMs: number, fetch: typeof globalThis.fetch): typeof globalThis.fetch {
   // A GitHub that gave no answer for 30 s is not asked again and again: after one request timed
   // out, the rest fail at once (after Octokit's short retry waits), so a run against a silent API
   // blocks in about a minute and a half rather than waiting out every retry of every call.
