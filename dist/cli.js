@@ -69017,6 +69017,16 @@ function resolveAuthors(change, sources) {
   return [...byKey.values()];
 }
 
+// src/change/events.ts
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "merge_group"]);
+function judgedAsPullRequest(event, workflowRunEvent) {
+  if (PULL_REQUEST_EVENTS.has(event)) return true;
+  return event === "workflow_run" && workflowRunEvent !== void 0 && PULL_REQUEST_EVENTS.has(workflowRunEvent);
+}
+function recordJudgedAsPullRequest(change) {
+  return judgedAsPullRequest(change.event, change.workflowRun?.event);
+}
+
 // src/engine/approval-control.ts
 var short = (sha) => sha ? sha.slice(0, 7) : "no commit";
 function evaluateApprovalControl(control, change) {
@@ -69135,15 +69145,14 @@ function withoutWriteAccess(review, change) {
 }
 function notTheApprovedCommit(change) {
   const pr = change.pullRequest;
-  if (!pr || change.version < 2 || PULL_EVENTS.includes(change.event)) return void 0;
+  if (!pr || change.version < 2 || recordJudgedAsPullRequest(change)) return void 0;
   if (change.sha === pr.headSha || pr.mergeCommitSha && change.sha === pr.mergeCommitSha) return void 0;
   return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ""}, and ${short(change.sha)} is another of its commits`;
 }
 function withoutRange(change) {
-  if (change.version < 2 || change.range || !change.pullRequest || PULL_EVENTS.includes(change.event)) return void 0;
+  if (change.version < 2 || change.range || !change.pullRequest || recordJudgedAsPullRequest(change)) return void 0;
   return `no range start (no since input, no successful deployment to the environment, no push before): the change is the head commit's merged pull request #${change.pullRequest.number} alone`;
 }
-var PULL_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
 function unreviewedInRange(change, control) {
   const range2 = change.range;
   const pr = change.pullRequest;
@@ -70675,6 +70684,19 @@ var change_record_schema_default = {
       }
     },
     parentSha: { $ref: "#/$defs/sha" },
+    workflowRun: {
+      type: "object",
+      additionalProperties: false,
+      description: "For a workflow_run event: the triggering run. One that a pull request triggered is judged as that pull request.",
+      required: ["id", "event", "headSha"],
+      properties: {
+        id: { type: "integer" },
+        name: { type: "string" },
+        event: { type: "string", minLength: 1 },
+        headSha: { $ref: "#/$defs/sha" },
+        headBranch: { type: "string" }
+      }
+    },
     range: {
       type: "object",
       additionalProperties: false,
@@ -81923,7 +81945,7 @@ async function scanKept(file) {
   text(decoder.end());
   return { marks, replacement: replacement2, candidates: [{ sha256: plain.hash.digest("hex"), size: plain.size }, ...boms.map((b5) => ({ sha256: b5.hash.digest("hex"), size: b5.size }))] };
 }
-var SHA_DIFFERS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "merge_group", "deployment", "deployment_status"]);
+var SHA_DIFFERS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "merge_group", "deployment", "deployment_status", "workflow_run"]);
 function checkRunAgainstChange(manifest, change) {
   if (!change) return { status: "not checked", findings: [], detail: "no change.json: run.sha and run.repository are bound only by the expected hash or the signature" };
   const findings = [];

@@ -155,6 +155,8 @@ export interface ChangeRecord {
   deployment?: { environment?: string; approvals: DeploymentApproval[] }
   /** The evaluated commit's first parent, when no pull request brought it (a direct push). */
   parentSha?: string
+  /** The run a `workflow_run` event is about: what triggered it decides how the change is judged. */
+  workflowRun?: { id: number; name?: string; event: string; headSha: string; headBranch?: string }
   /** The deployed range, for push, dispatch and deployment events with a range start (version 2). */
   range?: DeployedRange
   /** Which map judges and what the change touches (version 2). */

@@ -1,4 +1,5 @@
 import { resolveAuthors, type Author } from '../change/identity.js'
+import { recordJudgedAsPullRequest } from '../change/events.js'
 import type { Account, ChangeRecord, ChangeReview, RangePullRequest } from '../change/model.js'
 import type { ApprovalRule, Control } from '../controls/model.js'
 import type { Reason } from './result.js'
@@ -152,7 +153,7 @@ export function withoutWriteAccess(review: ChangeReview, change: ChangeRecord): 
  */
 export function notTheApprovedCommit(change: ChangeRecord): string | undefined {
   const pr = change.pullRequest
-  if (!pr || change.version < 2 || PULL_EVENTS.includes(change.event)) return undefined
+  if (!pr || change.version < 2 || recordJudgedAsPullRequest(change)) return undefined
   if (change.sha === pr.headSha || (pr.mergeCommitSha && change.sha === pr.mergeCommitSha)) return undefined
   return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ''}, and ${short(change.sha)} is another of its commits`
 }
@@ -162,11 +163,9 @@ export function notTheApprovedCommit(change: ChangeRecord): string | undefined {
  * push `before`) is judged as the head commit's merged pull request alone (SPEC §10), and says so.
  */
 function withoutRange(change: ChangeRecord): string | undefined {
-  if (change.version < 2 || change.range || !change.pullRequest || PULL_EVENTS.includes(change.event)) return undefined
+  if (change.version < 2 || change.range || !change.pullRequest || recordJudgedAsPullRequest(change)) return undefined
   return `no range start (no since input, no successful deployment to the environment, no push before): the change is the head commit's merged pull request #${change.pullRequest.number} alone`
 }
-
-const PULL_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
 
 /**
  * Every commit a deployment ships must have come through the pull request evaluated (SPEC §10):

@@ -119,7 +119,7 @@ async function scanKept(file: string): Promise<KeptScan> {
 }
 
 /** Events whose GITHUB_SHA is not the commit the change record is about (a merge or deployment ref). */
-export const SHA_DIFFERS = new Set(['pull_request', 'pull_request_target', 'merge_group', 'deployment', 'deployment_status'])
+export const SHA_DIFFERS = new Set(['pull_request', 'pull_request_target', 'merge_group', 'deployment', 'deployment_status', 'workflow_run'])
 
 /** run.repository and run.sha against change.json, the one place in the bundle that also names them. */
 export function checkRunAgainstChange(manifest: Manifest, change: ChangeRecord | undefined): { status: 'checked' | 'not checked'; findings: string[]; detail: string } {

@@ -1,3 +1,4 @@
+import { judgedAsPullRequest } from '../change/events.js'
 import { parseCoAuthors } from '../change/identity.js'
 import type { Account, ChangeCommit, ChangeRecord, ChangeReview, DeploymentApproval, GitIdentity, RangePullRequest } from '../change/model.js'
 import { describeApiError, type GitHubClient } from './client.js'
@@ -19,8 +20,25 @@ const COMMIT_LIST_LIMIT = 250
 
 /** The commit the gate evaluates and publishes its check on, for each kind of event. */
 export function evaluatedSha(ctx: RunContext): string {
-  const p = ctx.payload as { pull_request?: { head?: { sha?: string } }; merge_group?: { head_sha?: string }; deployment?: { sha?: string } }
-  return p.pull_request?.head?.sha ?? p.merge_group?.head_sha ?? p.deployment?.sha ?? ctx.sha
+  const p = ctx.payload as { pull_request?: { head?: { sha?: string } }; merge_group?: { head_sha?: string }; deployment?: { sha?: string }; workflow_run?: { head_sha?: string } }
+  // A workflow_run is about the run that triggered it: GITHUB_SHA is the default branch's tip.
+  return p.pull_request?.head?.sha ?? p.merge_group?.head_sha ?? p.deployment?.sha ?? (ctx.eventName === 'workflow_run' ? p.workflow_run?.head_sha : undefined) ?? ctx.sha
+}
+
+interface WorkflowRunPayload {
+  id?: number
+  name?: string
+  event?: string
+  head_sha?: string
+  head_branch?: string
+  pull_requests?: { number: number; head?: { sha?: string }; base?: { repo?: { url?: string } } }[]
+}
+
+/** The triggering run of a workflow_run event, as the change record keeps it. */
+function workflowRunOf(ctx: RunContext): ChangeRecord['workflowRun'] {
+  const run = (ctx.payload as { workflow_run?: WorkflowRunPayload }).workflow_run
+  if (ctx.eventName !== 'workflow_run' || !run?.id || !run.event || !run.head_sha) return undefined
+  return { id: run.id, ...(run.name ? { name: run.name } : {}), event: run.event, headSha: run.head_sha, ...(run.head_branch ? { headBranch: run.head_branch } : {}) }
 }
 
 /**
@@ -40,6 +58,9 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
     reviews: [],
     problems: []
   }
+  const workflowRun = workflowRunOf(ctx)
+  if (workflowRun) record.workflowRun = workflowRun
+  else if (ctx.eventName === 'workflow_run') record.problems.push('the workflow_run event names no triggering run (id, event and head_sha): what it is about cannot be known')
   const repo = { owner: ctx.owner, repo: ctx.repo }
   try {
     const number = await pullRequestNumber(client, ctx, sha)
@@ -50,6 +71,10 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
       if (data.parents[0]?.sha) record.parentSha = data.parents[0].sha
     } else {
       Object.assign(record, await readPullRequest(client, ctx, number))
+      // A triggering run's head that its pull request has moved on from is not what was reviewed.
+      if (record.workflowRun && judgedAsPullRequest('workflow_run', record.workflowRun.event) && record.pullRequest?.headSha !== sha) {
+        record.problems.push(`pull request #${number} has moved on to ${record.pullRequest?.headSha.slice(0, 7) ?? '?'} since the run that triggered this workflow_run (${sha.slice(0, 7)}): gate the newer run`)
+      }
     }
     const start = await rangeStart(client, ctx, { since: options.since, environment: options.environment })
     if (start) await readRange(client, ctx, record, start)
@@ -120,10 +145,29 @@ async function pullRequestNumber(client: GitHubClient, ctx: RunContext, sha: str
     if (m) return Number(m[1])
     throw new Error(`merge_group head_ref "${p.merge_group?.head_ref ?? ''}" names no pull request`)
   }
+  if (ctx.eventName === 'workflow_run') {
+    const run = (ctx.payload as { workflow_run?: WorkflowRunPayload }).workflow_run
+    if (judgedAsPullRequest('workflow_run', run?.event)) return await triggeringPullRequest(client, ctx, sha, run?.pull_requests ?? [])
+  }
   const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner: ctx.owner, repo: ctx.repo, commit_sha: sha })
   // Merge, squash and rebase merges all list the pull request; prefer the one that produced this commit.
   const merged = data.filter((pr) => pr.merged_at)
   return (merged.find((pr) => pr.merge_commit_sha === sha) ?? merged[0])?.number
+}
+
+/**
+ * The pull request whose run triggered a workflow_run: the one the event lists whose head is the
+ * run's head, else (a fork's pull request, which the event does not list) the pull request of
+ * this repository whose head is that commit. A head that moved on since is not this change.
+ */
+async function triggeringPullRequest(client: GitHubClient, ctx: RunContext, sha: string, listed: NonNullable<WorkflowRunPayload['pull_requests']>): Promise<number> {
+  const here = `/repos/${ctx.owner}/${ctx.repo}`.toLowerCase()
+  const own = listed.find((p) => p.head?.sha === sha && (p.base?.repo?.url === undefined || p.base.repo.url.toLowerCase().endsWith(here)))
+  if (own) return own.number
+  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner: ctx.owner, repo: ctx.repo, commit_sha: sha })
+  const found = data.find((p) => p.head.sha === sha)
+  if (!found) throw new Error(`no pull request of ${ctx.owner}/${ctx.repo} has the triggering run's head ${sha.slice(0, 7)}: what the workflow_run is about cannot be known`)
+  return found.number
 }
 
 function account(user: { login: string; type: string } | null | undefined): Account | null {

@@ -1,3 +1,4 @@
+import { judgedAsPullRequest } from '../change/events.js'
 import type { ChangeRecord, DeployedRange, RangeCommit, RangeDeployment } from '../change/model.js'
 import type { RunContext } from './change.js'
 import { readPullRequest } from './change.js'
@@ -17,8 +18,6 @@ export interface RangeStart {
   deployment?: RangeDeployment
 }
 
-const PULL_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
-
 /**
  * The range start for a deployment-like event (SPEC §10): the `since` input, else the sha of the
  * latest deployment to the environment whose latest status is `success`, else a push's `before`.
@@ -26,7 +25,7 @@ const PULL_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
  * Throws when GitHub cannot tell (the caller records it: fail closed).
  */
 export async function rangeStart(client: GitHubClient, ctx: RunContext, options: { since?: string; environment?: string }): Promise<RangeStart | undefined> {
-  if (PULL_EVENTS.includes(ctx.eventName)) return undefined
+  if (judgedAsPullRequest(ctx.eventName, (ctx.payload as { workflow_run?: { event?: string } }).workflow_run?.event)) return undefined
   if (options.since) return { ref: options.since, source: 'since' }
   const payload = ctx.payload as { before?: string; deployment?: { id?: number; environment?: string } }
   const environment = options.environment ?? payload.deployment?.environment

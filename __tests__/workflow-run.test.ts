@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { BASE_SHA, ghCommit, ghPull, ghReview, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { runGateScenario, type GateRun } from './helpers/gate-run.js'
+
+// Gating a fork's pull request (issue 15): the fork's own `pull_request` run has a read-only
+// token and runs the fork's code; the `workflow_run` it triggers runs the base's workflow with a
+// write token. That event is evaluated on the triggering run's head, judged as its pull request.
+const HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
+const MAIN_TIP = '7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a'
+const T1 = '2026-11-20T10:00:00Z'
+const person = (login: string): GitPerson => ({ name: login, email: `${login}@fork.example`, login })
+const MAP = `version: 1
+system: ledger-service
+reports: ["reports/*.xml"]
+controls:
+  - { id: CM-01, title: Entries balance, tests: [{ tag: CM-01 }] }
+  - { id: CM-02, title: Changes are approved by someone other than their authors, approval: {} }
+`
+const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>'
+
+/** A fork's pull request #42 (opened by forker, approved by carol unless told otherwise), head HEAD. */
+function forkPull(o: { approver?: string; head?: string } = {}): Scenario {
+  const pr = ghPull(42, 'forker', o.head ?? HEAD, 1)
+  return { pulls: { 42: { pr, reviews: [ghReview(o.approver ?? 'carol', 'APPROVED', o.head ?? HEAD, T1)], commits: [ghCommit(o.head ?? HEAD, person('forker'), person('forker'), 'post')] } }, commitPulls: { [HEAD]: [pr] } }
+}
+const event = (listed: object[] = []) => ({ action: 'completed', workflow_run: { id: 5150, name: 'CI', event: 'pull_request', head_sha: HEAD, head_branch: 'feature', pull_requests: listed } })
+
+async function gate(scenario: Scenario, payload: object): Promise<GateRun> {
+  const r = await runGateScenario(scenario, { map: MAP, report: REPORT, event: 'workflow_run', payload, sha: MAIN_TIP })
+  await r.server.close()
+  expect(r.offline?.decision).toBe(r.outputs.decision)
+  return r
+}
+
+describe('workflow_run: the triggering run\'s pull request, on its head', () => {
+  test("a fork's pull request (the event lists none): found by its head, judged as a pull request, the check on its head, the map at its base", async () => {
+    const r = await gate(forkPull(), event())
+    expect(r.outputs.decision).toBe('allow')
+    expect(r.server.checkRuns[0]?.body.head_sha).toBe(HEAD)
+    expect(r.server.requests.find((q) => q.path.includes('/contents/'))?.query).toBe(`?ref=${BASE_SHA}`)
+    const change = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/change.json'), 'utf8')) as { sha: string; event: string; workflowRun: object; range?: unknown; pullRequest: { number: number } }
+    expect(change).toMatchObject({ sha: HEAD, event: 'workflow_run', workflowRun: { id: 5150, event: 'pull_request', headSha: HEAD }, pullRequest: { number: 42 } })
+    // Judged as its pull request: no deployed range, and no "no range start" note.
+    expect(change.range).toBeUndefined()
+    expect(readFileSync(path.join(r.dir, 'sox-evidence/decision.json'), 'utf8')).not.toContain('no range start')
+  })
+
+  test('a pull request the event lists is taken from the event: no look-up', async () => {
+    const r = await gate(forkPull(), event([{ number: 42, head: { sha: HEAD }, base: { repo: { url: 'https://api.github.com/repos/acme/ledger' } } }]))
+    expect(r.outputs.decision).toBe('allow')
+    expect(r.server.requests.some((q) => q.path.endsWith('/pulls') && q.path.includes('/commits/'))).toBe(false)
+  })
+
+  test('approved only by its author: block', async () => {
+    const r = await gate(forkPull({ approver: 'forker' }), event())
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('forker approved but is an author of the change')
+  })
+
+  test('the pull request has moved on since the triggering run: block, naming both commits', async () => {
+    const moved = forkPull({ head: 'e7'.repeat(20) })
+    const r = await gate({ ...moved, commitPulls: { [HEAD]: [{ ...ghPull(42, 'forker', HEAD, 1) }] } }, event([{ number: 42, head: { sha: HEAD } }]))
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('pull request #42 has moved on to e7e7e7e since the run that triggered this workflow_run (9f8e7d6): gate the newer run')
+  })
+
+  test('no pull request has the head (a stale or forged event): the run fails (exit 2), saying what cannot be known', async () => {
+    const r = await runGateScenario({ ...forkPull(), commitPulls: { [HEAD]: [] } }, { map: MAP, report: REPORT, event: 'workflow_run', payload: event(), sha: MAIN_TIP })
+    await r.server.close()
+    expect(r.code).toBe(2)
+    expect(r.outputs.decision).not.toBe('allow')
+    expect(r.stdout + r.stderr).toContain('no pull request of acme/ledger has the triggering run\'s head 9f8e7d6')
+  })
+})
