@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { ROOT } from './corpus.js'
+import { NODE, ROOT } from './corpus.js'
 
 export interface ActionRun {
   code: number
@@ -23,7 +23,7 @@ export async function runAction(workspaceDir: string, inputs: Record<string, str
   const inputEnv: Record<string, string> = {}
   for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   // Asynchronous, so that servers the test runs in this process (fake GitHub) can answer.
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], {
+  const child = spawn(NODE, [path.join(ROOT, 'dist/index.js')], {
     cwd: workspaceDir,
     timeout: 60_000,
     env: {

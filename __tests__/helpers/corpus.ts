@@ -3,6 +3,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/**
+ * The Node binary the bundled CLI and action run on: this one, or SOX_GATE_TEST_NODE (`.ci/run`
+ * runs the CLI and action suites again on Node 24, the action's runtime, with it).
+ */
+export const NODE = process.env.SOX_GATE_TEST_NODE || process.execPath
 /** The shared corpus of real reports lives beside the project, never inside it. */
 export const CORPUS = path.resolve(ROOT, '../shared/corpus')
 export const HAS_CORPUS = existsSync(CORPUS)

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ROOT } from './corpus.js'
+import { NODE, ROOT } from './corpus.js'
 
 export interface Ran {
   code: number
@@ -12,7 +12,7 @@ export interface Ran {
 
 /** Runs the bundled CLI as a user would: `node dist/cli.js …` in `cwd`. */
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Ran {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 60_000 })
+  const r = spawnSync(NODE, [path.join(ROOT, 'dist/cli.js'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 60_000 })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 
