@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from './helpers/corpus.js'
 import { runCli, workspace } from './helpers/run.js'
@@ -170,6 +170,39 @@ describe('sox-gate: bad input is one clear line and exit 2, never a pass', () =>
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(/^sox-gate: .+\nusage:/)
     }
+  })
+
+  test('every usage error of one command line at once, in our words, then the command\'s usage', () => {
+    const r = runCli(['check', '--format', 'xml', '--now', 'yesterday', '--bogus', '--controls'], workspace({}))
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.split('\n').slice(0, 5)).toEqual([
+      'sox-gate: unknown option --bogus',
+      'sox-gate: --controls needs a value',
+      'sox-gate: --format must be one of text, json, not "xml"',
+      'sox-gate: --now must be an ISO-8601 date-time with a zone (e.g. 2026-11-22T12:00:00Z), not "yesterday"',
+      expect.stringMatching(/^usage: sox-gate check \[--controls FILE\]/)
+    ])
+    expect(r.stderr).toContain('(sox-gate help check: what each option means, and its default)')
+    expect(r.stderr).not.toMatch(/To specify a positional argument|ERR_PARSE_ARGS/)
+    expect(runCli(['check', '--controls', '--format', 'json'], workspace({})).stderr).toContain('sox-gate: --controls needs a value, not the option --format')
+  })
+
+  test('--version and -V: the version, exit 0', () => {
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+    for (const flag of ['--version', '-V']) expect(runCli([flag], workspace({}))).toEqual({ code: 0, stdout: `sox-gate ${version}\n`, stderr: '' })
+  })
+
+  test('help COMMAND and COMMAND --help: every option with its meaning and default', () => {
+    const a = runCli(['help', 'check'], workspace({}))
+    const b = runCli(['check', '--help'], workspace({}))
+    expect(a.code).toBe(0)
+    expect(b).toEqual(a)
+    expect(a.stdout).toMatch(/^ {2}--controls FILE +the control map \(the one the change proposes\) \(default: \.github\/sox-controls\.yml\)$/m)
+    expect(a.stdout).toMatch(/^ {2}--mode enforce\|report-only +report-only exits 0 on a block .*\(default: enforce\)$/m)
+    for (const option of ['controls', 'base-controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug']) expect(a.stdout).toContain(`  --${option}`)
+    expect(runCli(['help', 'verify'], workspace({})).stdout).toContain('--expect-sha256 HEX')
+    expect(runCli(['help', 'nope'], workspace({})).stderr).toContain('sox-gate: no help on "nope": the commands are check, validate, verify, ledger')
   })
 
   test('--debug adds the stack trace', () => {

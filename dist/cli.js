@@ -82294,91 +82294,150 @@ function renderText(map3, result) {
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";
-var UsageError = class extends Error {
+
+// src/cli/help.ts
+var DEBUG = { name: "debug", meaning: "print the stack trace of an error (also when ACTIONS_STEP_DEBUG is true)" };
+var COMMANDS = {
+  check: {
+    synopsis: "sox-gate check [--controls FILE] [--base-controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR] [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]",
+    summary: "Reads the test reports, evaluates every control of the map, and prints the decision: exit 0 allow, 1 block, 2 a configuration or usage error.",
+    options: [
+      { name: "controls", value: "FILE", meaning: "the control map (the one the change proposes)", default: ".github/sox-controls.yml" },
+      { name: "base-controls", value: "FILE", meaning: "the trusted control map (the one at the change's base, or a policy repository's): it judges whenever the change touches a protected path without a control owner's approval", default: "the --controls map is trusted" },
+      { name: "reports", value: "GLOB", meaning: "report files to read, a glob (quote it); give it again for more", default: "the map's `reports:`" },
+      { name: "change", value: "FILE", meaning: "a change record (change.json of an evidence bundle, or one written by hand) for approval controls and waivers", default: "none: approval controls fail" },
+      { name: "evidence", value: "DIR", meaning: "write the sealed evidence bundle to DIR", default: "no bundle" },
+      { name: "format", value: "text|json", meaning: "text for a person, json for a program (the same object as decision.json)", default: "text" },
+      { name: "mode", value: "enforce|report-only", meaning: "report-only exits 0 on a block (the decision is still block), unless SOX-GATE-INTEGRITY failed", default: "enforce" },
+      { name: "now", value: "ISO-8601", meaning: "the time waivers are judged at, with a zone (2026-11-22T12:00:00Z): re-performing a decision uses the time it was made", default: "the clock" },
+      DEBUG
+    ]
+  },
+  validate: {
+    synopsis: "sox-gate validate [--controls FILE] [--debug]",
+    summary: "Checks a control map (schema and meaning) and lists every problem at once: exit 0 valid, 2 invalid.",
+    options: [{ name: "controls", value: "FILE", meaning: "the control map", default: ".github/sox-controls.yml" }, DEBUG]
+  },
+  verify: {
+    synopsis: "sox-gate verify DIR|s3://BUCKET/PREFIX/OWNER/REPO/SHA/RUN-ATTEMPT/ [--expect-sha256 HEX] [--trusted-root FILE] [--certificate-identity REGEX] [--debug]",
+    summary: "Recomputes every hash of an evidence bundle and re-performs its decision from the inputs it kept: exit 0 intact, 1 tampered, 2 usage error.",
+    options: [
+      { name: "expect-sha256", value: "HEX", meaning: "the manifest's sha256 as the run published it (the evidence-sha256 output): binds the bundle to that run", default: "not checked" },
+      { name: "trusted-root", value: "FILE", meaning: "a Sigstore trusted root (JSON): checks the attestation signature against it", default: "signature not checked" },
+      { name: "certificate-identity", value: "REGEX", meaning: "the signer's identity the certificate must name (a workflow URL), with --trusted-root", default: "any identity the root vouches for" },
+      DEBUG
+    ]
+  },
+  ledger: {
+    synopsis: "sox-gate ledger s3://BUCKET/PREFIX/OWNER/REPO [--debug]",
+    summary: "Checks the write-once store's hash chain of a repository's evidence ledger: exit 0 intact, 1 broken, 2 usage error.",
+    options: [DEBUG]
+  }
 };
 var USAGE = `usage:
-  sox-gate check    [--controls FILE] [--base-controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
-                    [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]
-  sox-gate validate [--controls FILE]
-  sox-gate verify   DIR|s3://BUCKET/PREFIX/OWNER/REPO/SHA/RUN-ATTEMPT/ [--expect-sha256 HEX] [--trusted-root FILE]
-                    [--certificate-identity REGEX]
-  sox-gate ledger   s3://BUCKET/PREFIX/OWNER/REPO
+${Object.values(COMMANDS).map((c5) => `  ${c5.synopsis}`).join("\n")}
+  sox-gate help [COMMAND]      what each option means, and its default
+  sox-gate --version
 
 exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`;
-var DEFAULT_CONTROLS = ".github/sox-controls.yml";
-function parseCliArgs(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        controls: { type: "string" },
-        "base-controls": { type: "string" },
-        reports: { type: "string", multiple: true },
-        change: { type: "string" },
-        evidence: { type: "string" },
-        format: { type: "string" },
-        mode: { type: "string" },
-        now: { type: "string" },
-        debug: { type: "boolean" },
-        "expect-sha256": { type: "string" },
-        "trusted-root": { type: "string" },
-        "certificate-identity": { type: "string" },
-        help: { type: "boolean", short: "h" }
-      }
-    });
-  } catch (e5) {
-    throw new UsageError(e5.message);
+function commandHelp(name) {
+  const c5 = COMMANDS[name];
+  const width = Math.max(...c5.options.map((o3) => `--${o3.name}${o3.value ? ` ${o3.value}` : ""}`.length));
+  const lines2 = [`usage: ${c5.synopsis}`, "", c5.summary, "", "options:"];
+  for (const o3 of c5.options) {
+    const flag = `--${o3.name}${o3.value ? ` ${o3.value}` : ""}`;
+    lines2.push(`  ${flag.padEnd(width)}  ${o3.meaning}${o3.default ? ` (default: ${o3.default})` : ""}`);
   }
-  const { values, positionals } = parsed;
-  const debug = values.debug === true;
-  const [command5, ...rest] = positionals;
-  if (values.help || command5 === "help" || command5 === void 0) return { command: "help", debug };
-  const allowed = {
-    check: ["controls", "base-controls", "reports", "change", "evidence", "format", "mode", "now", "debug"],
-    validate: ["controls", "debug"],
-    verify: ["debug", "expect-sha256", "trusted-root", "certificate-identity"],
-    ledger: ["debug"]
+  return lines2.join("\n") + "\n";
+}
+
+// src/cli/args.ts
+var UsageError = class extends Error {
+  constructor(problems, command5) {
+    super(problems.join("\n"));
+    this.problems = problems;
+    this.command = command5;
+  }
+  problems;
+  command;
+};
+var DEFAULT_CONTROLS = ".github/sox-controls.yml";
+var OPTION_TYPES = Object.fromEntries(Object.values(COMMANDS).flatMap((c5) => c5.options.map((o3) => [o3.name, o3.value ? "string" : "boolean"])));
+function parseCliArgs(argv) {
+  const options = Object.fromEntries([...Object.entries(OPTION_TYPES), ["version", "boolean"], ["help", "boolean"]].map(([name, type]) => [name, { type, multiple: true }]));
+  const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
+  const problems = [];
+  const values = /* @__PURE__ */ new Map();
+  const flags = /* @__PURE__ */ new Set();
+  const positionals = [];
+  let afterDashes = false;
+  for (const t of tokens) {
+    if (t.kind === "option-terminator") afterDashes = true;
+    else if (t.kind === "positional") positionals.push(t.value);
+    else if (afterDashes) positionals.push(t.rawName);
+    else if (t.name === "version" || t.rawName === "-V") flags.add("version");
+    else if (t.name === "help" || t.rawName === "-h") flags.add("help");
+    else if (!(t.name in OPTION_TYPES)) problems.push(`unknown option ${t.rawName}`);
+    else if (OPTION_TYPES[t.name] === "boolean") {
+      if (t.value !== void 0) problems.push(`${t.rawName} takes no value (given "${t.value}")`);
+      flags.add(t.name);
+    } else if (t.value === void 0) problems.push(`${t.rawName} needs a value`);
+    else if (!t.inlineValue && t.value.startsWith("--")) problems.push(`${t.rawName} needs a value, not the option ${t.value}`);
+    else values.set(t.name, [...values.get(t.name) ?? [], t.value]);
+  }
+  const debug = flags.has("debug");
+  const [first, ...rest] = positionals;
+  if (flags.has("version") && first === void 0) return { command: "version", debug };
+  if (first === void 0 || first === "help") {
+    const topic = first === "help" ? rest[0] : void 0;
+    if (topic !== void 0 && !(topic in COMMANDS)) throw new UsageError([`no help on "${topic}": the commands are ${Object.keys(COMMANDS).join(", ")}`]);
+    return { command: "help", topic, debug };
+  }
+  if (!(first in COMMANDS)) throw new UsageError([`unknown command "${first}": the commands are ${Object.keys(COMMANDS).join(", ")}`, ...problems]);
+  const command5 = first;
+  if (flags.has("help")) return { command: "help", topic: command5, debug };
+  const allowed = new Set(COMMANDS[command5].options.map((o3) => o3.name));
+  for (const name of [...values.keys(), ...flags]) if (name !== "version" && !allowed.has(name)) problems.push(`--${name} does not apply to "${command5}"`);
+  for (const [name, given] of values) if (given.length > 1 && name !== "reports") problems.push(`--${name} is given ${given.length} times: give it once`);
+  const one = (name) => values.get(name)?.[0];
+  const fail = () => {
+    throw new UsageError(problems, command5);
   };
-  const flags = allowed[command5];
-  if (!flags) throw new UsageError(`unknown command "${command5}" (check, validate, verify or ledger)`);
-  for (const key of Object.keys(values)) if (!flags.includes(key)) throw new UsageError(`--${key} does not apply to "${command5}"`);
   if (command5 === "verify") {
-    if (rest.length !== 1) throw new UsageError("verify takes exactly one DIR");
-    const expect = values["expect-sha256"];
-    if (expect !== void 0 && !/^[0-9a-fA-F]{64}$/.test(expect)) throw new UsageError(`--expect-sha256 must be 64 hex digits (the evidence-sha256 output), not "${expect}"`);
-    if (values["certificate-identity"] !== void 0 && values["trusted-root"] === void 0) throw new UsageError("--certificate-identity needs --trusted-root FILE: an identity means nothing without a checked signature");
-    return { command: command5, dir: rest[0], expectSha256: expect, trustedRoot: values["trusted-root"], certificateIdentity: values["certificate-identity"], debug };
+    if (rest.length !== 1) problems.push(`verify takes exactly one DIR (or s3://\u2026 URL), ${rest.length === 0 ? "none was given" : `not ${rest.length}`}`);
+    const expect = one("expect-sha256");
+    if (expect !== void 0 && !/^[0-9a-fA-F]{64}$/.test(expect)) problems.push(`--expect-sha256 must be 64 hex digits (the evidence-sha256 output), not "${expect}"`);
+    if (one("certificate-identity") !== void 0 && one("trusted-root") === void 0) problems.push("--certificate-identity needs --trusted-root FILE: an identity means nothing without a checked signature");
+    if (problems.length > 0) fail();
+    return { command: command5, dir: rest[0], expectSha256: expect, trustedRoot: one("trusted-root"), certificateIdentity: one("certificate-identity"), debug };
   }
   if (command5 === "ledger") {
-    if (rest.length !== 1 || !rest[0]?.startsWith("s3://")) throw new UsageError("ledger takes exactly one s3://BUCKET/PREFIX/OWNER/REPO");
+    if (rest.length !== 1 || !rest[0]?.startsWith("s3://")) problems.push("ledger takes exactly one s3://BUCKET/PREFIX/OWNER/REPO");
+    if (problems.length > 0) fail();
     return { command: command5, url: rest[0], debug };
   }
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  const controls = values.controls ?? DEFAULT_CONTROLS;
-  if (command5 === "validate") return { command: command5, controls, debug };
-  return {
-    command: "check",
-    controls,
-    baseControls: values["base-controls"],
-    reports: values.reports ?? [],
-    change: values.change,
-    evidence: values.evidence,
-    format: oneOf("--format", values.format ?? "text", ["text", "json"]),
-    mode: oneOf("--mode", values.mode ?? "enforce", ["enforce", "report-only"]),
-    now: values.now === void 0 ? void 0 : parseNow(values.now),
-    debug
-  };
+  for (const extra of rest) problems.push(`unexpected argument "${extra}" (${command5} takes options only${extra.includes("*") || extra.includes("/") ? "; a report glob goes after --reports, quoted" : ""})`);
+  const controls = one("controls") ?? DEFAULT_CONTROLS;
+  if (command5 === "validate") {
+    if (problems.length > 0) fail();
+    return { command: command5, controls, debug };
+  }
+  const format2 = oneOf(problems, "--format", one("format") ?? "text", ["text", "json"]);
+  const mode = oneOf(problems, "--mode", one("mode") ?? "enforce", ["enforce", "report-only"]);
+  const nowText = one("now");
+  const now = nowText === void 0 ? void 0 : parseNow(problems, nowText);
+  if (problems.length > 0) fail();
+  return { command: "check", controls, baseControls: one("base-controls"), reports: values.get("reports") ?? [], change: one("change"), evidence: one("evidence"), format: format2, mode, now, debug };
 }
-function oneOf(flag, value, options) {
-  if (!options.includes(value)) throw new UsageError(`${flag} must be one of ${options.join(", ")}, not "${value}"`);
-  return value;
+function oneOf(problems, flag, value, options) {
+  if (options.includes(value)) return value;
+  problems.push(`${flag} must be one of ${options.join(", ")}, not "${value}"`);
+  return options[0];
 }
-function parseNow(value) {
+function parseNow(problems, value) {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new UsageError(`--now must be an ISO-8601 date-time with a zone (e.g. 2026-11-22T12:00:00Z), not "${value}"`);
+    problems.push(`--now must be an ISO-8601 date-time with a zone (e.g. 2026-11-22T12:00:00Z), not "${value}"`);
+    return void 0;
   }
   return new Date(value);
 }
@@ -82673,7 +82732,7 @@ function described(e5, what) {
 // src/cli/store.ts
 function open(url, env2) {
   const parsed = parseStoreUrl(url);
-  if (typeof parsed === "string") throw new UsageError(`${url}: ${parsed}`);
+  if (typeof parsed === "string") throw new UsageError([`${url}: ${parsed}`]);
   return { store: new S3ObjectStore(parsed.bucket, env2), prefix: parsed.prefix, bucket: parsed.bucket };
 }
 async function reading(url, work) {
@@ -82733,7 +82792,12 @@ async function runCli(argv, io) {
     debug ||= args.debug;
     switch (args.command) {
       case "help":
-        io.stdout(USAGE + "\n");
+        io.stdout(args.topic ? commandHelp(args.topic) : `${USAGE}
+`);
+        return 0;
+      case "version":
+        io.stdout(`${TOOL_NAME} ${TOOL_VERSION}
+`);
         return 0;
       case "validate": {
         const map3 = await loadControlMapFile(args.controls, io.cwd);
@@ -82744,9 +82808,9 @@ async function runCli(argv, io) {
       case "verify": {
         const stored = await fetchStoredBundle(args.dir, io.env);
         const dir = stored?.dir ?? path11.resolve(io.cwd, args.dir);
-        if (!existsSync(dir)) throw new UsageError(`verify: no such directory "${args.dir}"`);
+        if (!existsSync(dir)) throw new UsageError([`verify: no such directory "${args.dir}"`], "verify");
         const trustedRoot = args.trustedRoot === void 0 ? void 0 : path11.resolve(io.cwd, args.trustedRoot);
-        if (trustedRoot !== void 0 && !existsSync(trustedRoot)) throw new UsageError(`verify: no such trusted root "${args.trustedRoot}"`);
+        if (trustedRoot !== void 0 && !existsSync(trustedRoot)) throw new UsageError([`verify: no such trusted root "${args.trustedRoot}"`], "verify");
         const { findings, levels, manifest } = await verifyBundle(dir, { expectSha256: args.expectSha256, trustedRoot, certificateIdentity: args.certificateIdentity }).finally(() => stored?.cleanup());
         findings.unshift(...stored?.findings ?? []);
         for (const l3 of levels) io.stdout(`${l3.name}: ${l3.status}${l3.detail ? ` (${l3.detail})` : ""}
@@ -82782,8 +82846,10 @@ async function runCli(argv, io) {
     }
   } catch (e5) {
     if (e5 instanceof UsageError) {
-      io.stderr(`sox-gate: ${e5.message}
-${USAGE}
+      const usage = e5.command ? `usage: ${COMMANDS[e5.command].synopsis}
+(sox-gate help ${e5.command}: what each option means, and its default)` : USAGE;
+      io.stderr(`${e5.problems.map((p3) => `sox-gate: ${p3}`).join("\n")}
+${usage}
 `);
       return 2;
     }

@@ -1,16 +1,18 @@
 import { parseArgs } from 'node:util'
+import { COMMANDS, type CommandName } from './help.js'
 
-export class UsageError extends Error {}
+/** A command line that cannot run: every problem of it, one line each. */
+export class UsageError extends Error {
+  constructor(
+    readonly problems: string[],
+    /** The command whose usage to show, when known. */
+    readonly command?: CommandName
+  ) {
+    super(problems.join('\n'))
+  }
+}
 
-export const USAGE = `usage:
-  sox-gate check    [--controls FILE] [--base-controls FILE] [--reports GLOB]... [--change FILE] [--evidence DIR]
-                    [--format text|json] [--mode enforce|report-only] [--now ISO-8601] [--debug]
-  sox-gate validate [--controls FILE]
-  sox-gate verify   DIR|s3://BUCKET/PREFIX/OWNER/REPO/SHA/RUN-ATTEMPT/ [--expect-sha256 HEX] [--trusted-root FILE]
-                    [--certificate-identity REGEX]
-  sox-gate ledger   s3://BUCKET/PREFIX/OWNER/REPO
-
-exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`
+export { USAGE } from './help.js'
 
 export interface CheckArgs {
   command: 'check'
@@ -25,7 +27,13 @@ export interface CheckArgs {
   now?: Date
 }
 
-export type CliArgs = CheckArgs | { command: 'validate'; controls: string } | VerifyArgs | { command: 'ledger'; url: string } | { command: 'help' }
+export type CliArgs =
+  | CheckArgs
+  | { command: 'validate'; controls: string }
+  | VerifyArgs
+  | { command: 'ledger'; url: string }
+  | { command: 'help'; topic?: CommandName }
+  | { command: 'version' }
 
 export interface VerifyArgs {
   command: 'verify'
@@ -37,83 +45,92 @@ export interface VerifyArgs {
 
 export const DEFAULT_CONTROLS = '.github/sox-controls.yml'
 
-/** argv (without node and script) → typed arguments; anything off is a UsageError. */
+const OPTION_TYPES = Object.fromEntries(Object.values(COMMANDS).flatMap((c) => c.options.map((o) => [o.name, o.value ? 'string' : 'boolean'] as const)))
+
+/**
+ * argv (without node and script) → typed arguments. Every problem of the command line is
+ * collected and thrown together as one UsageError, in our own words (not Node's parser's).
+ */
 export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolean } {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        controls: { type: 'string' },
-        'base-controls': { type: 'string' },
-        reports: { type: 'string', multiple: true },
-        change: { type: 'string' },
-        evidence: { type: 'string' },
-        format: { type: 'string' },
-        mode: { type: 'string' },
-        now: { type: 'string' },
-        debug: { type: 'boolean' },
-        'expect-sha256': { type: 'string' },
-        'trusted-root': { type: 'string' },
-        'certificate-identity': { type: 'string' },
-        help: { type: 'boolean', short: 'h' }
-      }
-    })
-  } catch (e) {
-    throw new UsageError((e as Error).message)
+  // Declared, so that a value is taken as the option's; not strict, so that every problem is ours to word and collect.
+  const options = Object.fromEntries([...Object.entries(OPTION_TYPES), ['version', 'boolean'], ['help', 'boolean']].map(([name, type]) => [name, { type: type as 'string' | 'boolean', multiple: true }]))
+  const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true })
+  const problems: string[] = []
+  const values = new Map<string, string[]>()
+  const flags = new Set<string>()
+  const positionals: string[] = []
+  let afterDashes = false
+  for (const t of tokens) {
+    if (t.kind === 'option-terminator') afterDashes = true
+    else if (t.kind === 'positional') positionals.push(t.value)
+    else if (afterDashes) positionals.push(t.rawName)
+    else if (t.name === 'version' || t.rawName === '-V') flags.add('version')
+    else if (t.name === 'help' || t.rawName === '-h') flags.add('help')
+    else if (!(t.name in OPTION_TYPES)) problems.push(`unknown option ${t.rawName}`)
+    else if (OPTION_TYPES[t.name] === 'boolean') {
+      if (t.value !== undefined) problems.push(`${t.rawName} takes no value (given "${t.value}")`)
+      flags.add(t.name)
+    } else if (t.value === undefined) problems.push(`${t.rawName} needs a value`)
+    else if (!t.inlineValue && t.value.startsWith('--')) problems.push(`${t.rawName} needs a value, not the option ${t.value}`)
+    else values.set(t.name, [...(values.get(t.name) ?? []), t.value])
   }
-  const { values, positionals } = parsed
-  const debug = values.debug === true
-  const [command, ...rest] = positionals
-  if (values.help || command === 'help' || command === undefined) return { command: 'help', debug }
-  const allowed: Record<string, string[]> = {
-    check: ['controls', 'base-controls', 'reports', 'change', 'evidence', 'format', 'mode', 'now', 'debug'],
-    validate: ['controls', 'debug'],
-    verify: ['debug', 'expect-sha256', 'trusted-root', 'certificate-identity'],
-    ledger: ['debug']
+  const debug = flags.has('debug')
+  const [first, ...rest] = positionals
+  if (flags.has('version') && first === undefined) return { command: 'version', debug }
+  if (first === undefined || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined
+    if (topic !== undefined && !(topic in COMMANDS)) throw new UsageError([`no help on "${topic}": the commands are ${Object.keys(COMMANDS).join(', ')}`])
+    return { command: 'help', topic: topic as CommandName | undefined, debug }
   }
-  const flags = allowed[command]
-  if (!flags) throw new UsageError(`unknown command "${command}" (check, validate, verify or ledger)`)
-  for (const key of Object.keys(values)) if (!flags.includes(key)) throw new UsageError(`--${key} does not apply to "${command}"`)
+  if (!(first in COMMANDS)) throw new UsageError([`unknown command "${first}": the commands are ${Object.keys(COMMANDS).join(', ')}`, ...problems])
+  const command = first as CommandName
+  if (flags.has('help')) return { command: 'help', topic: command, debug }
+  const allowed = new Set(COMMANDS[command].options.map((o) => o.name))
+  for (const name of [...values.keys(), ...flags]) if (name !== 'version' && !allowed.has(name)) problems.push(`--${name} does not apply to "${command}"`)
+  for (const [name, given] of values) if (given.length > 1 && name !== 'reports') problems.push(`--${name} is given ${given.length} times: give it once`)
+  const one = (name: string): string | undefined => values.get(name)?.[0]
+  const fail = (): never => {
+    throw new UsageError(problems, command)
+  }
+
   if (command === 'verify') {
-    if (rest.length !== 1) throw new UsageError('verify takes exactly one DIR')
-    const expect = values['expect-sha256']
-    if (expect !== undefined && !/^[0-9a-fA-F]{64}$/.test(expect)) throw new UsageError(`--expect-sha256 must be 64 hex digits (the evidence-sha256 output), not "${expect}"`)
-    if (values['certificate-identity'] !== undefined && values['trusted-root'] === undefined) throw new UsageError('--certificate-identity needs --trusted-root FILE: an identity means nothing without a checked signature')
-    return { command, dir: rest[0] as string, expectSha256: expect, trustedRoot: values['trusted-root'], certificateIdentity: values['certificate-identity'], debug }
+    if (rest.length !== 1) problems.push(`verify takes exactly one DIR (or s3://… URL), ${rest.length === 0 ? 'none was given' : `not ${rest.length}`}`)
+    const expect = one('expect-sha256')
+    if (expect !== undefined && !/^[0-9a-fA-F]{64}$/.test(expect)) problems.push(`--expect-sha256 must be 64 hex digits (the evidence-sha256 output), not "${expect}"`)
+    if (one('certificate-identity') !== undefined && one('trusted-root') === undefined) problems.push('--certificate-identity needs --trusted-root FILE: an identity means nothing without a checked signature')
+    if (problems.length > 0) fail()
+    return { command, dir: rest[0] as string, expectSha256: expect, trustedRoot: one('trusted-root'), certificateIdentity: one('certificate-identity'), debug }
   }
   if (command === 'ledger') {
-    if (rest.length !== 1 || !rest[0]?.startsWith('s3://')) throw new UsageError('ledger takes exactly one s3://BUCKET/PREFIX/OWNER/REPO')
-    return { command, url: rest[0], debug }
+    if (rest.length !== 1 || !rest[0]?.startsWith('s3://')) problems.push('ledger takes exactly one s3://BUCKET/PREFIX/OWNER/REPO')
+    if (problems.length > 0) fail()
+    return { command, url: rest[0] as string, debug }
   }
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
-  const controls = values.controls ?? DEFAULT_CONTROLS
-  if (command === 'validate') return { command, controls, debug }
-  return {
-    command: 'check',
-    controls,
-    baseControls: values['base-controls'],
-    reports: values.reports ?? [],
-    change: values.change,
-    evidence: values.evidence,
-    format: oneOf('--format', values.format ?? 'text', ['text', 'json'] as const),
-    mode: oneOf('--mode', values.mode ?? 'enforce', ['enforce', 'report-only'] as const),
-    now: values.now === undefined ? undefined : parseNow(values.now),
-    debug
+  for (const extra of rest) problems.push(`unexpected argument "${extra}" (${command} takes options only${extra.includes('*') || extra.includes('/') ? '; a report glob goes after --reports, quoted' : ''})`)
+  const controls = one('controls') ?? DEFAULT_CONTROLS
+  if (command === 'validate') {
+    if (problems.length > 0) fail()
+    return { command, controls, debug }
   }
+  const format = oneOf(problems, '--format', one('format') ?? 'text', ['text', 'json'] as const)
+  const mode = oneOf(problems, '--mode', one('mode') ?? 'enforce', ['enforce', 'report-only'] as const)
+  const nowText = one('now')
+  const now = nowText === undefined ? undefined : parseNow(problems, nowText)
+  if (problems.length > 0) fail()
+  return { command: 'check', controls, baseControls: one('base-controls'), reports: values.get('reports') ?? [], change: one('change'), evidence: one('evidence'), format, mode, now, debug }
 }
 
-function oneOf<T extends string>(flag: string, value: string, options: readonly T[]): T {
-  if (!(options as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${options.join(', ')}, not "${value}"`)
-  return value as T
+function oneOf<T extends string>(problems: string[], flag: string, value: string, options: readonly T[]): T {
+  if ((options as readonly string[]).includes(value)) return value as T
+  problems.push(`${flag} must be one of ${options.join(', ')}, not "${value}"`)
+  return options[0] as T
 }
 
-function parseNow(value: string): Date {
+function parseNow(problems: string[], value: string): Date | undefined {
   // A zone is required: "now" must mean the same instant on every machine that re-performs it.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new UsageError(`--now must be an ISO-8601 date-time with a zone (e.g. 2026-11-22T12:00:00Z), not "${value}"`)
+    problems.push(`--now must be an ISO-8601 date-time with a zone (e.g. 2026-11-22T12:00:00Z), not "${value}"`)
+    return undefined
   }
   return new Date(value)
 }

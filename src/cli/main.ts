@@ -9,6 +9,8 @@ import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderText } from '../render/text.js'
 import { parseCliArgs, USAGE, UsageError } from './args.js'
+import { COMMANDS, commandHelp } from './help.js'
+import { TOOL_NAME, TOOL_VERSION } from '../evidence/version.js'
 import { fetchStoredBundle, runLedger } from './store.js'
 
 export interface CliIo {
@@ -28,7 +30,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     debug ||= args.debug
     switch (args.command) {
       case 'help':
-        io.stdout(USAGE + '\n')
+        io.stdout(args.topic ? commandHelp(args.topic) : `${USAGE}\n`)
+        return 0
+      case 'version':
+        io.stdout(`${TOOL_NAME} ${TOOL_VERSION}\n`)
         return 0
       case 'validate': {
         const map = await loadControlMapFile(args.controls, io.cwd)
@@ -38,9 +43,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'verify': {
         const stored = await fetchStoredBundle(args.dir, io.env)
         const dir = stored?.dir ?? path.resolve(io.cwd, args.dir)
-        if (!existsSync(dir)) throw new UsageError(`verify: no such directory "${args.dir}"`)
+        if (!existsSync(dir)) throw new UsageError([`verify: no such directory "${args.dir}"`], "verify")
         const trustedRoot = args.trustedRoot === undefined ? undefined : path.resolve(io.cwd, args.trustedRoot)
-        if (trustedRoot !== undefined && !existsSync(trustedRoot)) throw new UsageError(`verify: no such trusted root "${args.trustedRoot}"`)
+        if (trustedRoot !== undefined && !existsSync(trustedRoot)) throw new UsageError([`verify: no such trusted root "${args.trustedRoot}"`], "verify")
         const { findings, levels, manifest } = await verifyBundle(dir, { expectSha256: args.expectSha256, trustedRoot, certificateIdentity: args.certificateIdentity }).finally(() => stored?.cleanup())
         findings.unshift(...(stored?.findings ?? []))
         for (const l of levels) io.stdout(`${l.name}: ${l.status}${l.detail ? ` (${l.detail})` : ''}\n`)
@@ -74,7 +79,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`sox-gate: ${e.message}\n${USAGE}\n`)
+      const usage = e.command ? `usage: ${COMMANDS[e.command].synopsis}\n(sox-gate help ${e.command}: what each option means, and its default)` : USAGE
+      io.stderr(`${e.problems.map((p) => `sox-gate: ${p}`).join('\n')}\n${usage}\n`)
       return 2
     }
     if (e instanceof ConfigError) {

@@ -12,7 +12,7 @@ import { UsageError } from './args.js'
 
 function open(url: string, env: NodeJS.ProcessEnv): { store: ObjectStore; prefix: string; bucket: string } {
   const parsed = parseStoreUrl(url)
-  if (typeof parsed === 'string') throw new UsageError(`${url}: ${parsed}`)
+  if (typeof parsed === 'string') throw new UsageError([`${url}: ${parsed}`])
   return { store: new S3ObjectStore(parsed.bucket, env), prefix: parsed.prefix, bucket: parsed.bucket }
 }
 
