@@ -99,6 +99,20 @@ describe('the bundled action (dist/index.js) as the runner runs it', () => {
     expect(r.stdout).toContain('input mode must be "enforce" or "report-only", not "audit"')
     expect(r.stdout).toContain('input upload-evidence must be true or false, not "maybe"')
     expect(r.stdout).toContain('input retention-days must be a whole number from 1 to 90, not "400"')
+    // No file to point at: the message alone, in the log, the annotation and the summary.
+    expect(r.stdout).toContain('::error title=sox-gate configuration error::input mode must be "enforce" or "report-only", not "audit"')
+    expect(r.stdout).not.toContain('action inputs')
+    expect(r.summary).toContain('- `input mode must be "enforce" or "report-only", not "audit"`')
+  })
+
+  test('booleans as core.getBooleanInput takes them: true/True/TRUE, false/False/FALSE, nothing else', async () => {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': PASSING })
+    for (const word of ['yes', 'on', 'no', 'off', '1']) {
+      const r = await runActionInPullRequest(dir, { 'upload-evidence': word })
+      expect(r.code).toBe(2)
+      expect(r.stdout).toContain(`input upload-evidence must be true or false, not "${word}"`)
+    }
+    expect((await runActionInPullRequest(dir, { 'upload-evidence': 'FALSE' })).code).toBe(0)
   })
 })
 

@@ -118,7 +118,7 @@ describe('sox-gate: bad input is one clear line and exit 2, never a pass', () =>
   })
 
   test('a glob that matches no file', () => {
-    expectConfigError(gate({}, ['--reports', 'build/**/*.xml']), /^reports reports glob "build\/\*\*\/\*\.xml" matched no file in /)
+    expectConfigError(gate({}, ['--reports', 'build/**/*.xml']), /^reports glob "build\/\*\*\/\*\.xml" matched no file in /)
   })
 
   test('a 0-byte report', () => {
@@ -186,6 +186,19 @@ describe('sox-gate: bad input is one clear line and exit 2, never a pass', () =>
     expect(r.stderr).toContain('(sox-gate help check: what each option means, and its default)')
     expect(r.stderr).not.toMatch(/To specify a positional argument|ERR_PARSE_ARGS/)
     expect(runCli(['check', '--controls', '--format', 'json'], workspace({})).stderr).toContain('sox-gate: --controls needs a value, not the option --format')
+  })
+
+  test('a bad JSON change record is told in JSON\'s words, at its line and column', () => {
+    const dir = workspace({ 'm.yml': MAP, 'reports/a.xml': '<testsuite name="s"><testcase name="x [CM-01]"/></testsuite>', 'change.json': '{\n  "version": 2\n  "sha": "x"\n}\n' })
+    const r = runCli(['check', '--controls', 'm.yml', '--reports', 'reports/*.xml', '--change', 'change.json'], dir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe("change.json:3:3 not valid JSON: Expected ',' or '}' after property value\n")
+  })
+
+  test('the default control map missing: the message names --controls', () => {
+    const r = runCli(['check'], workspace({}))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^\.github\/sox-controls\.yml cannot read the control map: no such file \(the default path, in .+\); name yours with --controls FILE\n$/)
   })
 
   test('--version and -V: the version, exit 0', () => {

@@ -68959,6 +68959,7 @@ function normalisePath(p3) {
 
 // src/errors.ts
 function formatProblem(p3) {
+  if (p3.file === "") return p3.message;
   let where = p3.file;
   if (p3.line !== void 0) where += `:${p3.line}`;
   if (p3.line !== void 0 && p3.col !== void 0) where += `:${p3.col}`;
@@ -71284,6 +71285,17 @@ function yamlMessage(message) {
 
 // src/change/load.ts
 function loadChangeRecord(text, file) {
+  try {
+    JSON.parse(text);
+  } catch (e5) {
+    const message = e5.message;
+    const at = /at position (\d+)/.exec(message) ?? (/end of JSON input/.test(message) ? ["", String(text.length)] : null);
+    const words = message.replace(/\s*(in JSON )?at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
+    if (!at) throw ConfigError.at(file, `not valid JSON: ${words}`);
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split("\n").length;
+    throw ConfigError.at(file, `not valid JSON: ${words}`, line, Number(at[1]) - before.lastIndexOf("\n"));
+  }
   const { data, positions } = parseWithPositions(text, file, 32 * 1024 * 1024);
   if (!validateChangeRecord(data)) {
     throw new ConfigError(schemaProblems(validateChangeRecord.errors ?? [], file, positions, " (not a sox-gate change record)"));
@@ -82198,7 +82210,7 @@ async function readInput(file, cwd, what) {
 async function runGate(options) {
   const { map: map3 } = options;
   const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map3.reports;
-  const found = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? "reports" : map3.file);
+  const found = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? "" : map3.file);
   if (map3.committedReports !== "allow") await refuseCommitted(found, options.cwd);
   const files = found.map((f5) => ({ ...f5, path: maskText(f5.path) }));
   const evaluation = new Evaluation({ map: map3, now: options.now, change: options.change, trust: options.trust });
@@ -82800,7 +82812,7 @@ async function runCli(argv, io) {
 `);
         return 0;
       case "validate": {
-        const map3 = await loadControlMapFile(args.controls, io.cwd);
+        const map3 = await loadMap(args.controls, io.cwd);
         io.stdout(`${args.controls}: valid (${map3.controls.length} controls, ${map3.waivers.length} waivers)
 `);
         return 0;
@@ -82830,7 +82842,7 @@ async function runCli(argv, io) {
       case "ledger":
         return await runLedger(args.url, io);
       case "check": {
-        const proposed = await loadControlMapFile(args.controls, io.cwd);
+        const proposed = await loadMap(args.controls, io.cwd);
         const trusted = args.baseControls === void 0 ? void 0 : await loadControlMapFile(args.baseControls, io.cwd);
         const change = args.change === void 0 ? void 0 : await loadChangeRecordFile(args.change, io.cwd);
         const trust = decideJudge(proposed, trusted, change);
@@ -82863,6 +82875,12 @@ ${usage}
     if (debug) io.stderr((e5.stack ?? "") + "\n");
     return 2;
   }
+}
+async function loadMap(file, cwd) {
+  if (file === DEFAULT_CONTROLS && !existsSync(path11.resolve(cwd, file))) {
+    throw ConfigError.at(file, `cannot read the control map: no such file (the default path, in ${cwd}); name yours with --controls FILE`);
+  }
+  return loadControlMapFile(file, cwd);
 }
 
 // src/cli.ts

@@ -5,12 +5,14 @@ export interface SourcePosition {
   col?: number
 }
 
-/** One problem with the user's input, printable as `FILE:LINE:COL message`. */
+/** One problem with the user's input, printable as `FILE:LINE:COL message`; `file` is '' for none. */
 export interface InputProblem extends SourcePosition {
   message: string
 }
 
 export function formatProblem(p: InputProblem): string {
+  // A problem of no file (an action input, a command-line value) is its message alone.
+  if (p.file === '') return p.message
   let where = p.file
   if (p.line !== undefined) where += `:${p.line}`
   if (p.line !== undefined && p.col !== undefined) where += `:${p.col}`

@@ -53,7 +53,7 @@ export interface GateRun {
 export async function runGate(options: GateOptions): Promise<GateRun> {
   const { map } = options
   const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map.reports
-  const found = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? 'reports' : map.file)
+  const found = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? '' : map.file)
   // committed-reports comes from the judging map: the trusted one, or one a control owner approved.
   if (map.committedReports !== 'allow') await refuseCommitted(found, options.cwd)
   // A report's own name can carry a value to mask (SPEC §7): it is shown masked everywhere.

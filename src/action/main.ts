@@ -66,7 +66,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) {
-        core.error(p.message, { title: 'sox-gate configuration error', file: p.file, startLine: p.line, startColumn: p.col })
+        core.error(p.message, { title: 'sox-gate configuration error', ...(p.file ? { file: p.file, startLine: p.line, startColumn: p.col } : {}) })
       }
       core.setFailed(`sox-gate could not evaluate the change (configuration error):\n${e.message}`)
       await core.summary
@@ -208,7 +208,7 @@ async function publishConfigError(client: GitHubClient | undefined, settings: Ac
       title: 'BLOCK: configuration error',
       summary: summary.slice(0, 65_000),
       text: '',
-      annotations: e.problems.filter((p) => p.line !== undefined).slice(0, 50).map((p) => ({ path: p.file, start_line: p.line as number, end_line: p.line as number, annotation_level: 'failure' as const, title: 'sox-gate configuration error', message: p.message }))
+      annotations: e.problems.filter((p) => p.file !== '' && p.line !== undefined).slice(0, 50).map((p) => ({ path: p.file, start_line: p.line as number, end_line: p.line as number, annotation_level: 'failure' as const, title: 'sox-gate configuration error', message: p.message }))
     }
   )
   if (published.warning) core.warning(published.warning)

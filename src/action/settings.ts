@@ -55,8 +55,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = core.getInput(name)
     if (raw === '') return fallback
-    if (/^(true|yes|on)$/i.test(raw)) return true
-    if (/^(false|no|off)$/i.test(raw)) return false
+    // Exactly what core.getBooleanInput accepts (YAML 1.2's core schema), and no more.
+    if (['true', 'True', 'TRUE'].includes(raw)) return true
+    if (['false', 'False', 'FALSE'].includes(raw)) return false
     problems.push(`input ${name} must be true or false, not "${raw}"`)
     return fallback
   }
@@ -79,7 +80,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     run: readRun(env, problems)
   }
-  if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: 'action inputs', message })))
+  if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: '', message })))
   return settings
 }
 

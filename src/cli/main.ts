@@ -8,7 +8,7 @@ import { verifyBundle } from '../evidence/verify.js'
 import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderText } from '../render/text.js'
-import { parseCliArgs, USAGE, UsageError } from './args.js'
+import { DEFAULT_CONTROLS, parseCliArgs, USAGE, UsageError } from './args.js'
 import { COMMANDS, commandHelp } from './help.js'
 import { TOOL_NAME, TOOL_VERSION } from '../evidence/version.js'
 import { fetchStoredBundle, runLedger } from './store.js'
@@ -36,7 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout(`${TOOL_NAME} ${TOOL_VERSION}\n`)
         return 0
       case 'validate': {
-        const map = await loadControlMapFile(args.controls, io.cwd)
+        const map = await loadMap(args.controls, io.cwd)
         io.stdout(`${args.controls}: valid (${map.controls.length} controls, ${map.waivers.length} waivers)\n`)
         return 0
       }
@@ -61,7 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'ledger':
         return await runLedger(args.url, io)
       case 'check': {
-        const proposed = await loadControlMapFile(args.controls, io.cwd)
+        const proposed = await loadMap(args.controls, io.cwd)
         const trusted = args.baseControls === undefined ? undefined : await loadControlMapFile(args.baseControls, io.cwd)
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
         const trust = decideJudge(proposed, trusted, change)
@@ -92,4 +92,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (debug) io.stderr(((e as Error).stack ?? '') + '\n')
     return 2
   }
+}
+
+/** The control map; the default one missing says how to name another. */
+async function loadMap(file: string, cwd: string): ReturnType<typeof loadControlMapFile> {
+  if (file === DEFAULT_CONTROLS && !existsSync(path.resolve(cwd, file))) {
+    throw ConfigError.at(file, `cannot read the control map: no such file (the default path, in ${cwd}); name yours with --controls FILE`)
+  }
+  return loadControlMapFile(file, cwd)
 }
