@@ -9,6 +9,8 @@ import { runCli, workspace } from './helpers/run.js'
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
 /** Named so a skipped run says why in the test list. */
 const describeBrowser = CHROMIUM ? describe : describe.skip
+// Said where it is seen: a skipped suite's name does not show in jest's summary.
+if (!CHROMIUM) console.warn('report.html browser tests skipped: chromium is not installed (apt-get install chromium; .ci/run installs it)')
 
 function chromium(args: string[]): { stdout: string; stderr: string; status: number | null } {
   const profile = mkdtempSync(path.join(tmpdir(), 'sox-chromium-'))
