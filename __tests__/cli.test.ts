@@ -226,6 +226,36 @@ describe('sox-gate: bad input is one clear line and exit 2, never a pass', () =>
 })
 
 describe('sox-gate validate', () => {
+  test('one error does not hide the next: a bad expires, a duplicate id, an invalid regex and a waiver of an unknown control, four lines in file order', () => {
+    const map = [
+      'version: 1',
+      'system: ledger',
+      'controls:',
+      '  - id: CM-01',
+      '    title: One',
+      '    tests: [{ regex: "([a-z" }]',
+      '  - id: CM-01',
+      '    title: Two',
+      '    tests: [{ tag: x }]',
+      'waivers:',
+      '  - id: W-1',
+      '    control: CM-99',
+      '    reason: r',
+      '    requested-by: a',
+      '    approved-by: b',
+      '    expires: 2026-13-45',
+      ''
+    ].join('\n')
+    const r = runCli(['validate', '--controls', 'm.yml'], workspace({ 'm.yml': map }))
+    expect(r.code).toBe(2)
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'm.yml:6:13 control "CM-01": invalid regex "([a-z": missing closing ]: `[a-z`',
+      'm.yml:7:5 duplicate control id "CM-01" (first defined at line 4)',
+      'm.yml:12:14 waiver "W-1" names unknown control "CM-99"',
+      'm.yml:16:14 /waivers/0/expires: must be a date-time (e.g. 2026-12-05T00:00:00Z)'
+    ])
+  })
+
   test('a valid map: exit 0 and a count', () => {
     const r = runCli(['validate', '--controls', 'm.yml'], workspace({ 'm.yml': MAP }))
     expect(r).toEqual({ code: 0, stdout: 'm.yml: valid (2 controls, 0 waivers)\n', stderr: '' })

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+import { parse as parseYaml } from 'yaml'
 import { loadControlMap } from '../src/controls/load.js'
 import { ConfigError } from '../src/errors.js'
 import { ROOT } from './helpers/corpus.js'
@@ -115,7 +117,7 @@ controls:
   })
 
   test('a missing required key points at the mapping that lacks it', () => {
-    expect(problems('version: 1\ncontrols:\n  - id: A\n')).toEqual(['map.yml:1:1 /: missing required key "system"', 'map.yml:3:5 /controls/0: missing required key "title"'])
+    expect(problems('version: 1\ncontrols:\n  - id: A\n')).toEqual(['map.yml:1:1 /: missing required key "system"', 'map.yml:3:5 /controls/0: needs "tests" or "approval" (or both): without, nothing could prove it', 'map.yml:3:5 /controls/0: missing required key "title"'])
   })
 
   test('semantic errors: duplicate id, waiver for an unknown control, bad glob, bad regex, nothing to prove it', () => {
@@ -145,7 +147,7 @@ waivers:
     expect(lines[1]).toMatch(/^map\.yml:8:9 control "A": invalid regex "\(unclosed": /)
     expect(lines.slice(2)).toEqual([
       'map.yml:9:5 duplicate control id "A" (first defined at line 4)',
-      'map.yml:12:5 control "B" has neither tests nor approval: nothing could prove it',
+      'map.yml:12:5 /controls/2: needs "tests" or "approval" (or both): without, nothing could prove it',
       'map.yml:16:14 waiver "W" names unknown control "NOPE"'
     ])
   })
@@ -170,6 +172,64 @@ waivers:
     const own = loadControlMap(readFileSync(path.join(ROOT, '.github/sox-controls.yml'), 'utf8'), '.github/sox-controls.yml')
     expect(own.controls.map((c) => c.id)).toEqual(['SG-01', 'SG-02', 'SG-03', 'SG-04', 'SG-05', 'SG-06'])
     for (const c of own.controls) for (const s of c.tests) if (s.kind === 'file') expect(existsSync(path.join(ROOT, s.pattern))).toBe(true)
+  })
+
+  test('the schema and `validate` agree on every map of the project: the examples, its own, and every literal map of the tests', () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schema/control-map.schema.json'), 'utf8'))
+    const ajv = new Ajv2020({ strict: false, allErrors: true })
+    ;((addFormatsModule as unknown as { default?: unknown }).default as (a: Ajv2020) => void)(ajv)
+    const check = ajv.compile(schema)
+    const maps: [string, string][] = [
+      ['examples/sox-controls.yml', readFileSync(path.join(ROOT, 'examples/sox-controls.yml'), 'utf8')],
+      ['.github/sox-controls.yml', readFileSync(path.join(ROOT, '.github/sox-controls.yml'), 'utf8')]
+    ]
+    for (const file of readdirSync(path.join(ROOT, '__tests__')).filter((f) => f.endsWith('.test.ts'))) {
+      const text = readFileSync(path.join(ROOT, '__tests__', file), 'utf8')
+      for (const m of text.matchAll(/`(version: 1\n[^`$]*)`/g)) maps.push([`${file}@${m.index}`, m[1] as string])
+    }
+    expect(maps.length).toBeGreaterThan(15)
+    // What only `validate` can check (unique ids, compiling globs and regexes, waivers naming real
+    // controls, the reserved id) is the one way they may differ: the schema accepts, validate refuses.
+    const semanticOnly = /duplicate (control|waiver) id|invalid regex|names unknown control|glob|gate's own built-in control/
+    const disagreements: string[] = []
+    for (const [name, text] of maps) {
+      let parsed: unknown
+      try {
+        parsed = parseYaml(text)
+      } catch {
+        continue // not YAML at all: neither can accept it
+      }
+      let refusal: string | undefined
+      try {
+        loadControlMap(text, name)
+      } catch (e) {
+        refusal = (e as Error).message
+      }
+      const schemaAccepts = check(parsed) === true
+      if (!schemaAccepts && refusal === undefined) disagreements.push(`${name}: the schema refuses what validate accepts: ${ajv.errorsText(check.errors)}`)
+      if (schemaAccepts && refusal !== undefined && !refusal.split('\n').every((line) => semanticOnly.test(line))) disagreements.push(`${name}: validate refuses what the schema accepts: ${refusal}`)
+    }
+    expect(disagreements).toEqual([])
+  })
+
+  test('every property of the control map schema has a description (editors show it on hover), and its $id resolves to the file at a release tag', () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schema/control-map.schema.json'), 'utf8')) as Record<string, unknown>
+    expect(schema.$id).toBe('https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/control-map.schema.json')
+    const undescribed: string[] = []
+    const walk = (node: unknown, where: string): void => {
+      if (!node || typeof node !== 'object') return
+      const n = node as Record<string, unknown>
+      for (const [key, value] of Object.entries((n.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+        if ((value as unknown) === true) continue
+        if (typeof value.description !== 'string' || value.description.length < 10) undescribed.push(`${where}/${key}`)
+        walk(value, `${where}/${key}`)
+      }
+      for (const [key, value] of Object.entries((n.$defs as Record<string, unknown> | undefined) ?? {})) walk(value, `#/$defs/${key}`)
+      if (n.items) walk(n.items, `${where}[]`)
+    }
+    walk(schema, '#')
+    expect(undescribed).toEqual([])
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain('# yaml-language-server: $schema=https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/control-map.schema.json')
   })
 
   test('the shipped schema is valid draft 2020-12 and accepts the bundled example', () => {

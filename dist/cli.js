@@ -70639,7 +70639,7 @@ var import_ajv_formats = __toESM(require_dist2(), 1);
 // schema/change-record.schema.json
 var change_record_schema_default = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://github.com/sox-gate/sox-gate/schema/change-record.schema.json",
+  $id: "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/change-record.schema.json",
   title: "sox-gate change record",
   description: "Everything read about the change that brought the evaluated commit: its pull request, commits, reviews and deployment approvals. The action writes it; `sox-gate check --change FILE` evaluates from it offline.",
   type: "object",
@@ -70856,25 +70856,45 @@ var change_record_schema_default = {
 // schema/control-map.schema.json
 var control_map_schema_default = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://github.com/sox-gate/sox-gate/schema/control-map.schema.json",
+  $id: "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/control-map.schema.json",
   title: "sox-gate control map",
   description: "Which SOX controls exist, which tests prove each, who must approve a change, and the waivers in force.",
   type: "object",
   additionalProperties: false,
-  required: ["version", "system", "controls"],
+  required: [
+    "version",
+    "system",
+    "controls"
+  ],
   properties: {
-    version: { const: 1, description: "Format version of this file." },
-    system: { type: "string", minLength: 1, description: "What the controls protect." },
-    owner: { type: "string", minLength: 1 },
+    version: {
+      const: 1,
+      description: "Format version of this file."
+    },
+    system: {
+      type: "string",
+      minLength: 1,
+      description: "What the controls protect."
+    },
+    owner: {
+      type: "string",
+      minLength: 1,
+      description: "Who answers for the system as a whole (a team or a person); shown in the evidence."
+    },
     "control-owners": {
       type: "array",
       uniqueItems: true,
-      items: { $ref: "#/$defs/login" },
+      items: {
+        $ref: "#/$defs/login"
+      },
       description: "GitHub logins of the control owners. In the trusted map (SPEC \xA79) only they can approve a change to a protected path, which lets the change's own map judge it, and only they can approve a waiver."
     },
     "protected-paths": {
       type: "array",
-      items: { type: "string", minLength: 1 },
+      items: {
+        type: "string",
+        minLength: 1
+      },
       description: "Globs of further paths whose change needs a control owner's approval (SOX-GATE-INTEGRITY). Always protected: the control map itself, .github/workflows/**, .github/actions/**, CODEOWNERS, .github/CODEOWNERS, docs/CODEOWNERS, action.yml and action.yaml."
     },
     "max-waiver-days": {
@@ -70887,50 +70907,143 @@ var control_map_schema_default = {
     reports: {
       type: "array",
       description: "Default report globs (the action's `reports` input and the CLI's --reports override them). A leading ! excludes.",
-      items: { type: "string", minLength: 1 }
+      items: {
+        type: "string",
+        minLength: 1
+      }
     },
     "committed-reports": {
-      enum: ["allow", "refuse"],
+      enum: [
+        "allow",
+        "refuse"
+      ],
       default: "refuse",
       description: "refuse (default): a report that git tracks at the evaluated commit is refused, naming it, since a committed report proves nothing about this run. allow: committed reports are read like any other (for example fixtures kept in the repository)."
     },
     controls: {
       type: "array",
       minItems: 1,
-      items: { $ref: "#/$defs/control" }
+      items: {
+        $ref: "#/$defs/control"
+      },
+      description: "The SOX controls: each is proven by passing tests (tests), by an approval (approval), or both."
     },
     waivers: {
       type: "array",
-      items: { $ref: "#/$defs/waiver" }
+      items: {
+        $ref: "#/$defs/waiver"
+      },
+      description: "Temporary exceptions: a failing control is covered while its waiver is in force, approved by a control owner (SPEC \xA79)."
     }
   },
   $defs: {
-    id: { type: "string", pattern: "^[A-Za-z0-9._-]+$" },
-    login: { type: "string", minLength: 1 },
+    id: {
+      type: "string",
+      pattern: "^[A-Za-z0-9._-]+$"
+    },
+    login: {
+      type: "string",
+      minLength: 1
+    },
     control: {
       type: "object",
       additionalProperties: false,
-      required: ["id", "title"],
+      required: [
+        "id",
+        "title"
+      ],
       properties: {
-        id: { $ref: "#/$defs/id" },
-        title: { type: "string", minLength: 1 },
-        sox: { type: "array", items: { type: "string", minLength: 1 } },
-        objective: { type: "string" },
-        risk: { type: "string" },
-        owner: { type: "string" },
-        type: { enum: ["preventive", "detective"] },
-        key: { type: "boolean" },
+        id: {
+          $ref: "#/$defs/id",
+          description: "Unique id of the control (letters, digits, dot, dash, underscore), e.g. CM-01; tests are tagged with it."
+        },
+        title: {
+          type: "string",
+          minLength: 1,
+          description: "What the control ensures, in one line; shown on every surface."
+        },
+        sox: {
+          type: "array",
+          items: {
+            type: "string",
+            minLength: 1
+          },
+          description: "SOX references the control supports (e.g. ITGC change management, COSO principle 11), for the auditor."
+        },
+        objective: {
+          type: "string",
+          description: "The control objective, in the words of the control matrix."
+        },
+        risk: {
+          type: "string",
+          description: "The risk the control addresses."
+        },
+        owner: {
+          type: "string",
+          description: "Who owns the control (a login or a team); shown in the evidence."
+        },
+        type: {
+          enum: [
+            "preventive",
+            "detective"
+          ],
+          description: "preventive (stops a bad change) or detective (finds one after the fact)."
+        },
+        key: {
+          type: "boolean",
+          description: "A key control: failures are highlighted first on every surface."
+        },
         tests: {
           type: "array",
           minItems: 1,
           description: "Selectors; a test is covered if ANY selector matches.",
-          items: { $ref: "#/$defs/selector" }
+          items: {
+            $ref: "#/$defs/selector"
+          }
         },
-        "min-tests": { type: "integer", minimum: 1, default: 1 },
-        "allow-skipped": { type: "boolean", default: false },
-        flaky: { enum: ["pass", "fail"], default: "pass" },
-        approval: { $ref: "#/$defs/approval" }
-      }
+        "min-tests": {
+          type: "integer",
+          minimum: 1,
+          default: 1,
+          description: "How many matched tests must pass for the control to pass (default 1)."
+        },
+        "allow-skipped": {
+          type: "boolean",
+          default: false,
+          description: "Whether skipped matched tests are tolerated (default false: a skipped test fails the control, since it proves nothing)."
+        },
+        flaky: {
+          enum: [
+            "pass",
+            "fail"
+          ],
+          default: "pass",
+          description: "A test that failed and then passed on a re-run: pass counts its final pass (default), fail fails the control."
+        },
+        approval: {
+          $ref: "#/$defs/approval",
+          description: "Segregation of duties: the change must be approved by people other than its authors (SPEC \xA73)."
+        }
+      },
+      anyOf: [
+        {
+          required: [
+            "tests"
+          ],
+          properties: {
+            tests: true
+          }
+        },
+        {
+          required: [
+            "approval"
+          ],
+          properties: {
+            approval: true
+          }
+        }
+      ],
+      description: "A control; it needs tests, approval, or both: a control with neither could never be proven."
     },
     selector: {
       type: "object",
@@ -70938,31 +71051,94 @@ var control_map_schema_default = {
       minProperties: 1,
       maxProperties: 1,
       properties: {
-        tag: { $ref: "#/$defs/id", description: 'A control tag: <property name="control" value="\u2026"/>, or [TAG] / @TAG in the test name.' },
-        name: { type: "string", minLength: 1, description: "Glob on the full name (suite \u203A classname \u203A name); * matches any text." },
-        suite: { type: "string", minLength: 1, description: "Glob on the suite name; * matches any text." },
-        file: { type: "string", minLength: 1, description: "Glob on the test's source file, / separated; * stays within a folder, ** crosses folders." },
-        regex: { type: "string", minLength: 1, description: "Regular expression (RE2 syntax, matched in linear time; no backreferences or lookarounds) searched in the own name and the full name." }
+        tag: {
+          $ref: "#/$defs/id",
+          description: 'A control tag: <property name="control" value="\u2026"/>, or [TAG] / @TAG in the test name.'
+        },
+        name: {
+          type: "string",
+          minLength: 1,
+          description: "Glob on the full name (suite \u203A classname \u203A name); * matches any text."
+        },
+        suite: {
+          type: "string",
+          minLength: 1,
+          description: "Glob on the suite name; * matches any text."
+        },
+        file: {
+          type: "string",
+          minLength: 1,
+          description: "Glob on the test's source file, / separated; * stays within a folder, ** crosses folders."
+        },
+        regex: {
+          type: "string",
+          minLength: 1,
+          description: "Regular expression (RE2 syntax, matched in linear time; no backreferences or lookarounds) searched in the own name and the full name."
+        }
       }
     },
     approval: {
       type: "object",
       additionalProperties: false,
       properties: {
-        "min-approvals": { type: "integer", minimum: 1, default: 1 },
-        fresh: { type: "boolean", default: true },
+        "min-approvals": {
+          type: "integer",
+          minimum: 1,
+          default: 1,
+          description: "How many independent approvals are needed (default 1)."
+        },
+        fresh: {
+          type: "boolean",
+          default: true,
+          description: "Approvals must be on the head commit; an approval of an earlier commit is stale (default true)."
+        },
         authors: {
           type: "array",
           minItems: 1,
           uniqueItems: true,
-          items: { enum: ["pr-author", "commit-authors", "committers", "co-authors"] },
-          default: ["pr-author", "commit-authors", "committers", "co-authors"]
+          items: {
+            enum: [
+              "pr-author",
+              "commit-authors",
+              "committers",
+              "co-authors"
+            ]
+          },
+          default: [
+            "pr-author",
+            "commit-authors",
+            "committers",
+            "co-authors"
+          ],
+          description: "Which roles count as authors, who cannot approve: the PR author, commit authors, committers, co-authors (default all four)."
         },
-        "bots-can-approve": { type: "boolean", default: false },
-        "block-on-changes-requested": { type: "boolean", default: true },
-        "deployment-approval": { type: "boolean", default: false },
-        "allowed-approvers": { type: "array", items: { $ref: "#/$defs/login" } },
-        "allow-unlinked-authors": { type: "boolean", default: false },
+        "bots-can-approve": {
+          type: "boolean",
+          default: false,
+          description: "Whether a bot account's approval counts (default false)."
+        },
+        "block-on-changes-requested": {
+          type: "boolean",
+          default: true,
+          description: "A reviewer's outstanding request for changes fails the control (default true)."
+        },
+        "deployment-approval": {
+          type: "boolean",
+          default: false,
+          description: "Also require the run's environment deployment to be approved by a non-author (default false)."
+        },
+        "allowed-approvers": {
+          type: "array",
+          items: {
+            $ref: "#/$defs/login"
+          },
+          description: "Only these logins' approvals count (default: anyone with write access who is not an author)."
+        },
+        "allow-unlinked-authors": {
+          type: "boolean",
+          default: false,
+          description: "Whether an author with no GitHub account (an unknown e-mail) is tolerated (default false: it could be any reviewer)."
+        },
         waivable: {
           type: "boolean",
           default: false,
@@ -70973,16 +71149,49 @@ var control_map_schema_default = {
     waiver: {
       type: "object",
       additionalProperties: false,
-      required: ["id", "control", "reason", "requested-by", "approved-by", "expires"],
+      required: [
+        "id",
+        "control",
+        "reason",
+        "requested-by",
+        "approved-by",
+        "expires"
+      ],
       properties: {
-        id: { $ref: "#/$defs/id" },
-        control: { $ref: "#/$defs/id" },
-        reason: { type: "string", minLength: 1 },
-        incident: { type: "string" },
-        "requested-by": { $ref: "#/$defs/login" },
-        "approved-by": { $ref: "#/$defs/login" },
-        expires: { type: "string", format: "date-time", description: "ISO-8601 date-time with a zone, e.g. 2026-12-05T00:00:00Z." },
-        "compensating-control": { type: "string" }
+        id: {
+          $ref: "#/$defs/id",
+          description: "Unique id of the waiver."
+        },
+        control: {
+          $ref: "#/$defs/id",
+          description: "The id of the control it covers."
+        },
+        reason: {
+          type: "string",
+          minLength: 1,
+          description: "Why the control may fail for now."
+        },
+        incident: {
+          type: "string",
+          description: "The incident or ticket the waiver belongs to."
+        },
+        "requested-by": {
+          $ref: "#/$defs/login",
+          description: "GitHub login of who asked for it."
+        },
+        "approved-by": {
+          $ref: "#/$defs/login",
+          description: "GitHub login of the control owner who approved it; must not be the requester nor an author of the change."
+        },
+        expires: {
+          type: "string",
+          format: "date-time",
+          description: "ISO-8601 date-time with a zone, e.g. 2026-12-05T00:00:00Z."
+        },
+        "compensating-control": {
+          type: "string",
+          description: "What mitigates the risk while the waiver is in force."
+        }
       }
     }
   }
@@ -70991,7 +71200,7 @@ var control_map_schema_default = {
 // schema/manifest.schema.json
 var manifest_schema_default = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://github.com/sox-gate/sox-gate/schema/manifest.schema.json",
+  $id: "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json",
   title: "sox-gate evidence bundle manifest",
   description: "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.",
   type: "object",
@@ -71265,8 +71474,17 @@ function unreadable(e5, file) {
 function schemaProblems(errors, file, positions, suffix = "") {
   const seen = /* @__PURE__ */ new Set();
   const problems = [];
+  const folded = /* @__PURE__ */ new Set();
+  for (const any of errors.filter((e5) => e5.keyword === "anyOf")) {
+    const branches = errors.filter((e5) => e5.schemaPath.startsWith(`${any.schemaPath}/`));
+    if (branches.length === 0 || !branches.every((e5) => e5.keyword === "required")) continue;
+    for (const b5 of branches) folded.add(b5);
+    const keys = branches.map((b5) => b5.params.missingProperty);
+    const at = positions.of(pointerToPath(any.instancePath));
+    problems.push({ file, ...at, message: `${any.instancePath || "/"}: needs ${keys.map((k5) => `"${k5}"`).join(" or ")} (or both): without, nothing could prove it${suffix}` });
+  }
   for (const e5 of errors) {
-    if (e5.keyword === "oneOf" || e5.keyword === "anyOf") continue;
+    if (e5.keyword === "oneOf" || e5.keyword === "anyOf" || folded.has(e5)) continue;
     const path12 = pointerToPath(e5.instancePath);
     const { message, key } = describeSchemaError(e5);
     const at = key ? positions.ofKey(path12, key) : positions.of(path12);
@@ -77986,11 +78204,22 @@ function loadControlMap(text, file) {
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw ConfigError.at(file, "the control map must be a mapping with version, system and controls", 1, 1);
   }
-  if (!validateControlMap(data)) throw new ConfigError(schemaProblems(validateControlMap.errors ?? [], file, positions));
+  if (!validateControlMap(data)) {
+    const found = schemaProblems(validateControlMap.errors ?? [], file, positions);
+    let more = [];
+    try {
+      more = semanticProblems(build(data, file, text, positions), positions);
+    } catch {
+    }
+    throw new ConfigError(inFileOrder([...found, ...more.filter((p3) => !found.some((f5) => f5.line === p3.line && f5.col === p3.col))]));
+  }
   const map3 = build(data, file, text, positions);
   const problems = semanticProblems(map3, positions);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(inFileOrder(problems));
   return map3;
+}
+function inFileOrder(problems) {
+  return problems.map((p3, i5) => ({ p: p3, i: i5 })).sort((a5, b5) => (a5.p.line ?? 0) - (b5.p.line ?? 0) || (a5.p.col ?? 0) - (b5.p.col ?? 0) || a5.i - b5.i).map(({ p: p3 }) => p3);
 }
 function build(raw, file, source, positions) {
   const controls = raw.controls.map((c5, i5) => buildControl(c5, positions, ["controls", i5]));

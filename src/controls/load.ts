@@ -18,11 +18,27 @@ export function loadControlMap(text: string, file: string): ControlMap {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw ConfigError.at(file, 'the control map must be a mapping with version, system and controls', 1, 1)
   }
-  if (!validateControlMap(data)) throw new ConfigError(schemaProblems(validateControlMap.errors ?? [], file, positions))
+  if (!validateControlMap(data)) {
+    // Both kinds of check run on every load, so that one error does not hide the next: the
+    // rules a schema cannot say are checked on what could be built despite the schema's findings.
+    const found = schemaProblems(validateControlMap.errors ?? [], file, positions)
+    let more: InputProblem[] = []
+    try {
+      more = semanticProblems(build(data as Raw, file, text, positions), positions)
+    } catch {
+      // Too malformed to build: the schema's findings are the whole story.
+    }
+    throw new ConfigError(inFileOrder([...found, ...more.filter((p) => !found.some((f) => f.line === p.line && f.col === p.col))]))
+  }
   const map = build(data as Raw, file, text, positions)
   const problems = semanticProblems(map, positions)
-  if (problems.length > 0) throw new ConfigError(problems)
+  if (problems.length > 0) throw new ConfigError(inFileOrder(problems))
   return map
+}
+
+/** Problems as a reader meets them: by line, then column (stable for equal positions). */
+function inFileOrder(problems: InputProblem[]): InputProblem[] {
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i).map(({ p }) => p)
 }
 
 function build(raw: Raw, file: string, source: string, positions: YamlPositions): ControlMap {

@@ -108,8 +108,18 @@ function unreadable(e: unknown, file: string): ConfigError {
 export function schemaProblems(errors: readonly ErrorObject[], file: string, positions: YamlPositions, suffix = ''): InputProblem[] {
   const seen = new Set<string>()
   const problems: InputProblem[] = []
+  // "One of these keys is required" (anyOf of required): one problem, not one per missing key.
+  const folded = new Set<ErrorObject>()
+  for (const any of errors.filter((e) => e.keyword === 'anyOf')) {
+    const branches = errors.filter((e) => e.schemaPath.startsWith(`${any.schemaPath}/`))
+    if (branches.length === 0 || !branches.every((e) => e.keyword === 'required')) continue
+    for (const b of branches) folded.add(b)
+    const keys = branches.map((b) => (b.params as { missingProperty: string }).missingProperty)
+    const at = positions.of(pointerToPath(any.instancePath))
+    problems.push({ file, ...at, message: `${any.instancePath || '/'}: needs ${keys.map((k) => `"${k}"`).join(' or ')} (or both): without, nothing could prove it${suffix}` })
+  }
   for (const e of errors) {
-    if (e.keyword === 'oneOf' || e.keyword === 'anyOf') continue
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || folded.has(e)) continue
     const path = pointerToPath(e.instancePath)
     const { message, key } = describeSchemaError(e)
     const at = key ? positions.ofKey(path, key) : positions.of(path)
