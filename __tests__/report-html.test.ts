@@ -39,6 +39,9 @@ describeBrowser(`report.html in a real browser (${CHROMIUM ?? 'chromium not inst
     // From examples/change.json: alice opened and wrote it, bo co-authored the head commit, carol approved the head.
     expect(dom).toMatch(/<table id="authors">.*<td>alice<\/td><td>PR author, author of 8e7d6c5, committer of 8e7d6c5, author of 4f1d2c3<\/td>.*<td>bo<\/td><td>co-author of 4f1d2c3<\/td>/s)
     expect(dom).toMatch(/<table id="approvals">.*<td>bo<\/td><td>APPROVED<\/td>.*<td>carol<\/td><td>APPROVED<\/td><td><code>4f1d2c3b5a69788796a5b4c3d2e1f00112233445<\/code>/s)
+    // Each review says whether it counted, and why not.
+    expect(dom).toContain('<td class="fail">does not count: bo is an author of the change (co-author of 4f1d2c3)</td>')
+    expect(dom).toContain('<td class="pass">counts: an independent approval of the head</td>')
     const mapHash = createHash('sha256').update(readFileSync(path.join(ROOT, 'examples/sox-controls.yml'))).digest('hex')
     expect(dom).toContain(`<code>${mapHash}</code>`)
     // Self-contained: nothing to fetch.
@@ -53,5 +56,45 @@ describeBrowser(`report.html in a real browser (${CHROMIUM ?? 'chromium not inst
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
     expect(bytes.readUInt32BE(16)).toBe(1280)
     expect(statSync(png).size).toBeGreaterThan(20_000)
+  })
+})
+
+describe('report.html says what is true (issue 14)', () => {
+  const example = (): string => {
+    const ev = path.join(workspace({}), 'ev')
+    expect(runCli(['check', '--controls', 'examples/sox-controls.yml', '--change', 'examples/change.json', '--now', '2026-11-22T12:00:00Z', '--evidence', ev], ROOT).code).toBe(0)
+    return readFileSync(path.join(ev, 'report.html'), 'utf8')
+  }
+
+  test('no change record on a map with an approval control: it says the approval control fails for want of one, never that the map has none', () => {
+    const map = 'version: 1\nsystem: s\nreports: ["r.xml"]\ncontrols:\n  - { id: CM-01, title: One, tests: [{ tag: CM-01 }] }\n  - { id: CM-02, title: Approved, approval: {} }\n'
+    const dir = workspace({ 'm.yml': map, 'r.xml': '<testsuite name="s"><testcase name="a [CM-01]"/></testsuite>' })
+    expect(runCli(['check', '--controls', 'm.yml', '--evidence', 'ev'], dir).code).toBe(1)
+    const html = readFileSync(path.join(dir, 'ev/report.html'), 'utf8')
+    expect(html).toContain('<p id="no-change">No change record was read (a run outside GitHub, and no <code>--change</code>): the approval control CM-02 fails for want of one.</p>')
+    expect(html).not.toContain('has no approval control')
+  })
+
+  test('the mode, the totals with the unmapped tests, the tests that proved each passing control, and links to the pull request and its commits', () => {
+    const html = example()
+    expect(html).toContain('<p id="mode">Mode: <strong>enforce</strong> — a block fails the step and the required check.</p>')
+    // examples/reports: 11 cases, 1 skipped (web: handles a SEPA batch), 2 selected by no control.
+    expect(html).toContain('<p id="totals">3 reports, 11 test cases (10 passed, 0 failed, 0 errors, 1 skipped), 2 not mapped to any control: they ran, but prove nothing here.</p>')
+    expect(html).toContain('<details class="tests"><summary>The tests that proved it (3: 3/3 passed)</summary><ul><li><code>com.example.ledger.posting.PostingServiceTest › Ledger posting in EUR balances</code></li><li><code>com.example.ledger.posting.PostingServiceTest › postsBalancedEntry [CM-01]</code></li><li><code>com.example.ledger.posting.PostingServiceTest › rejectsUnbalancedEntry</code></li></ul></details>')
+    expect(html).toContain('<summary>The tests that proved it (3: 2/3 passed, 1 skipped)</summary>')
+    expect(html).toContain('Pull request <a href="https://github.com/acme/ledger-service/pull/1287">#1287</a>')
+    expect((html.match(/<a /g) ?? []).length).toBeGreaterThan(0)
+  })
+
+  test('with the run known (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID): the run, the commits and the reviewers are links', () => {
+    const ev = path.join(workspace({}), 'ev')
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/ledger-service', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '2', GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432' }
+    expect(runCli(['check', '--controls', 'examples/sox-controls.yml', '--change', 'examples/change.json', '--now', '2026-11-22T12:00:00Z', '--evidence', ev], ROOT, env).code).toBe(0)
+    const html = readFileSync(path.join(ev, 'report.html'), 'utf8')
+    expect(html).toContain('<dt>Run</dt><dd><a href="https://github.com/acme/ledger-service/actions/runs/77/attempts/2">77 (attempt 2)</a></dd>')
+    expect(html).toContain('<a href="https://github.com/acme/ledger-service/commit/4f1d2c3b5a69788796a5b4c3d2e1f00112233445">4f1d2c3</a>')
+    expect(html).toContain('<a href="https://github.com/carol">carol</a>')
+    // What the page links to is re-rendered by verify from the manifest: the bundle stays intact.
+    expect(runCli(['verify', ev], ROOT).code).toBe(0)
   })
 })

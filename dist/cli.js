@@ -70338,7 +70338,7 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem;b
 .allow{background:#1a7f37}.block{background:#cf222e}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.pass{color:#1a7f37;font-weight:600}td.fail{color:#cf222e;font-weight:600}td.waived{color:#9a6700;font-weight:600}
-ul{margin:0;padding-left:1.1rem}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+ul{margin:0;padding-left:1.1rem}details.tests{margin-top:.3rem}details.tests summary{cursor:pointer;color:#57606a}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
 .emergency{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}
 footer{margin-top:2rem;color:#57606a;font-size:12px}
@@ -70355,31 +70355,34 @@ function renderHtml(x) {
   if (banner) parts.push(`<p id="emergency" class="emergency" role="alert">\u26A0 ${esc(banner)}</p>`);
   const trust = trustLine(result);
   if (trust) parts.push(`<p id="trust">${esc(trust)}</p>`);
+  parts.push(`<p id="mode">Mode: <strong>${esc(x.mode)}</strong>${x.mode === "report-only" ? result.decision === "block" ? " \u2014 the decision is block, but the step did not fail (unless SOX-GATE-INTEGRITY failed)" : " \u2014 a block would not fail the step" : " \u2014 a block fails the step and the required check"}.</p>`);
+  const t = result.totals;
+  parts.push(`<p id="totals">${esc(totalsLine(result))}${t.unmapped ? ": they ran, but prove nothing here" : ""}.</p>`);
   parts.push("</header>");
   parts.push("<h2>Run</h2><dl>");
   const runRows = [
     ["Evaluated at", result.evaluatedAt],
     ["Repository", run2.repository],
-    ["Commit", run2.sha],
+    ["Commit", run2.sha, run2.sha ? repoUrl(run2, `commit/${run2.sha}`) : void 0],
     ["Ref", run2.ref],
     ["Workflow", run2.workflow],
-    ["Run", run2.runId ? `${run2.runId} (attempt ${run2.runAttempt ?? "1"})` : null],
+    ["Run", run2.runId ? `${run2.runId} (attempt ${run2.runAttempt ?? "1"})` : null, runUrl(run2)],
     ["Actor", run2.actor],
     ["Event", run2.event],
     ["Control map", map3.file]
   ];
-  for (const [k5, v] of runRows) if (v) parts.push(`<dt>${esc(k5)}</dt><dd>${esc(v)}</dd>`);
+  for (const [k5, v, href] of runRows) if (v) parts.push(`<dt>${esc(k5)}</dt><dd>${link(v, href)}</dd>`);
   parts.push("</dl>");
   parts.push('<h2>Controls</h2><table id="controls"><thead><tr><th>Control</th><th>Status</th><th>Tests</th><th>Reasons</th></tr></thead><tbody>');
   const byId = new Map(map3.controls.map((c5) => [c5.id, c5]));
   for (const r5 of result.controls) {
     const c5 = byId.get(r5.id);
     const meta = [c5?.key ? "key control" : "", c5?.type ?? "", c5?.sox.length ? `SOX ${c5.sox.join(", ")}` : ""].filter(Boolean).join(" \xB7 ");
-    const t = r5.tests;
-    const tests = t.matched ? `${t.passed}/${t.matched} passed${t.failed ? `, ${t.failed} failed` : ""}${t.skipped ? `, ${t.skipped} skipped` : ""}${t.flaky ? `, ${t.flaky} flaky` : ""}` : "\u2014";
+    const t8 = r5.tests;
+    const tests = t8.matched ? `${t8.passed}/${t8.matched} passed${t8.failed ? `, ${t8.failed} failed` : ""}${t8.skipped ? `, ${t8.skipped} skipped` : ""}${t8.flaky ? `, ${t8.flaky} flaky` : ""}` : "\u2014";
     parts.push(`<tr data-control="${esc(r5.id)}"><td><strong>${esc(r5.id)}</strong> ${esc(r5.title)}${meta ? `<br><small>${esc(meta)}</small>` : ""}</td>`);
     parts.push(`<td class="${esc(r5.status)}">${esc(r5.status.toUpperCase())}${r5.waiver ? `<br><small>${esc(r5.waiver)}</small>` : ""}</td><td>${esc(tests)}</td>`);
-    parts.push(`<td><ul>${r5.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join("")}</ul></td></tr>`);
+    parts.push(`<td><ul>${r5.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join("")}</ul>${provedBy(r5)}</td></tr>`);
   }
   parts.push("</tbody></table>");
   const range2 = result.range;
@@ -70395,8 +70398,12 @@ function renderHtml(x) {
     parts.push("</tbody></table>");
   }
   parts.push("<h2>Change</h2>");
-  if (!change) parts.push("<p>No change record was read: the map has no approval control or waiver, or the run was outside GitHub.</p>");
-  else parts.push(changeSection(change));
+  if (!change) {
+    const approvals = map3.controls.filter((c5) => c5.approval).map((c5) => c5.id);
+    parts.push(
+      `<p id="no-change">No change record was read (a run outside GitHub, and no <code>--change</code>)${approvals.length ? `: the approval control${approvals.length === 1 ? "" : "s"} ${esc(approvals.join(", "))} fail${approvals.length === 1 ? "s" : ""} for want of one` : ""}${map3.waivers.length ? `; the map's waivers cannot give cover without one` : ""}.</p>`
+    );
+  } else parts.push(changeSection(change, run2));
   parts.push("<h2>Waivers</h2>");
   if (map3.waivers.length === 0) parts.push("<p>None in the control map.</p>");
   else {
@@ -70419,7 +70426,21 @@ function renderHtml(x) {
   parts.push("</body></html>\n");
   return parts.join("");
 }
-function changeSection(change) {
+function provedBy(r5) {
+  if (r5.matchedTests.length === 0) return "";
+  const label = `${r5.status === "pass" ? "The tests that proved it" : "The tests it matched"} (${r5.matchedTests.length}: ${testsCell(r5)})`;
+  return `<details class="tests"><summary>${esc(label)}</summary><ul>${r5.matchedTests.map((n3) => `<li><code>${esc(n3)}</code></li>`).join("")}</ul></details>`;
+}
+function link(text, href) {
+  return href && /^https?:\/\/[^\s"'<>]+$/.test(href) ? `<a href="${esc(href)}">${esc(text)}</a>` : esc(text);
+}
+function repoUrl(run2, rest) {
+  return run2.serverUrl && run2.repository ? `${run2.serverUrl.replace(/\/+$/, "")}/${run2.repository}/${rest}` : void 0;
+}
+function runUrl(run2) {
+  return run2.runId ? repoUrl(run2, `actions/runs/${run2.runId}${run2.runAttempt ? `/attempts/${run2.runAttempt}` : ""}`) : void 0;
+}
+function changeSection(change, run2) {
   const parts = [];
   const pr = change.pullRequest;
   if (change.problems.length) parts.push(`<p><strong>Could not be read:</strong> ${change.problems.map(esc).join("; ")}</p>`);
@@ -70427,15 +70448,25 @@ function changeSection(change) {
     parts.push(`<p>No pull request brought <code>${esc(change.sha)}</code>: a direct push, not reviewed.</p>`);
     return parts.join("");
   }
-  parts.push(`<p>Pull request <strong>#${pr.number}</strong> ${esc(pr.title ?? "")}${pr.url ? ` \u2014 <code>${esc(pr.url)}</code>` : ""}, head <code>${esc(pr.headSha)}</code>, ${change.commits.length} commit(s)${change.commitsComplete ? "" : " (incomplete list)"}.</p>`);
+  const server = run2.serverUrl?.replace(/\/+$/, "");
+  const commitUrl = (sha) => server ? `${server}/${change.repository}/commit/${sha}` : void 0;
+  parts.push(
+    `<p id="pull-request">Pull request ${link(`#${pr.number}`, pr.url)} ${esc(pr.title ?? "")}, head <code>${link(pr.headSha, commitUrl(pr.headSha))}</code>, ${change.commits.length} commit(s)${change.commitsComplete ? "" : " (incomplete list)"}: ${change.commits.map((c5) => `<code>${link(c5.sha.slice(0, 7), commitUrl(c5.sha))}</code>`).join(" ")}.</p>`
+  );
   const authors = resolveAuthors(change, ["pr-author", "commit-authors", "committers", "co-authors"]);
   parts.push('<table id="authors"><thead><tr><th>Author</th><th>How</th></tr></thead><tbody>');
   for (const a5 of authors) parts.push(`<tr><td>${esc(a5.label)}${a5.unlinked ? " <small>(no GitHub account)</small>" : ""}</td><td>${esc(a5.roles.join(", "))}</td></tr>`);
   parts.push("</tbody></table>");
   const opinions = latestOpinions(change.reviews);
-  parts.push('<table id="approvals"><thead><tr><th>Reviewer</th><th>Latest opinion</th><th>On commit</th><th>At</th></tr></thead><tbody>');
-  if (opinions.length === 0) parts.push('<tr><td colspan="4">No approving or blocking review.</td></tr>');
-  for (const r5 of opinions) parts.push(`<tr><td>${esc(r5.user?.login)}${r5.user?.type === "Bot" ? " <small>(bot)</small>" : ""}</td><td>${esc(r5.state)}</td><td><code>${esc(r5.commitId)}</code></td><td>${esc(r5.submittedAt)}</td></tr>`);
+  const heads = headApprovals(change);
+  parts.push('<table id="approvals"><thead><tr><th>Reviewer</th><th>Latest opinion</th><th>On commit</th><th>At</th><th>Counts?</th></tr></thead><tbody>');
+  if (opinions.length === 0) parts.push('<tr><td colspan="5">No approving or blocking review.</td></tr>');
+  for (const r5 of opinions) {
+    const login = r5.user?.login ?? "ghost";
+    const key = login.toLowerCase();
+    const verdict = r5.state === "APPROVED" ? heads.independent.has(key) ? '<td class="pass">counts: an independent approval of the head</td>' : `<td class="fail">does not count: ${esc(heads.discounted.get(key) ?? "not an independent approval")}</td>` : r5.state === "CHANGES_REQUESTED" ? '<td class="fail">blocks: changes requested and not approved since</td>' : `<td>does not count: ${esc(r5.state.toLowerCase().replace("_", " "))}</td>`;
+    parts.push(`<tr data-reviewer="${esc(login)}"><td>${link(login, server ? `${server}/${login}` : void 0)}${r5.user?.type === "Bot" ? " <small>(bot)</small>" : ""}</td><td>${esc(r5.state)}</td><td><code>${r5.commitId ? link(r5.commitId, commitUrl(r5.commitId)) : ""}</code></td><td>${esc(r5.submittedAt)}</td>${verdict}</tr>`);
+  }
   parts.push("</tbody></table>");
   if (change.deployment) {
     parts.push(`<p>Deployment approvals${change.deployment.environment ? ` for ${esc(change.deployment.environment)}` : ""}: ${change.deployment.approvals.length ? change.deployment.approvals.map((a5) => `${esc(a5.user.login)} ${esc(a5.state)} (${esc(a5.environments.join(", "))})`).join("; ") : "none"}.</p>`);
@@ -70558,7 +70589,7 @@ async function writeBundle(x) {
   if (x.change) await put("change.json", stableJson(x.change));
   const controlMapSha256 = sha256(x.map.source);
   const mapRecord = (m3, bundlePath) => ({ path: m3.file, sha256: sha256(m3.source), size: Buffer.byteLength(m3.source), bundlePath });
-  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, reportFiles: reports.map((r5) => r5.bundlePath) });
+  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, mode: x.mode, reportFiles: reports.map((r5) => r5.bundlePath) });
   for (const [rel, content] of rendered) await put(rel, content);
   files.sort((a5, b5) => a5.path < b5.path ? -1 : a5.path > b5.path ? 1 : 0);
   const manifest = {
@@ -82306,6 +82337,7 @@ async function compareRendered(dir, manifest, map3, result, change) {
     controlMapSha256: manifest.controlMap.sha256,
     // In the writer's key order: manifest.json's keys are sorted, report.html lists them as counted.
     redactions: { ...emptyCounts(), ...manifest.redactions },
+    mode: manifest.mode,
     reportFiles: manifest.reports.map((r5) => r5.bundlePath)
   });
   const findings = [];

@@ -73,7 +73,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   if (x.change) await put('change.json', stableJson(x.change))
   const controlMapSha256 = sha256(x.map.source)
   const mapRecord = (m: ControlMap, bundlePath: string): Manifest['controlMap'] => ({ path: m.file, sha256: sha256(m.source), size: Buffer.byteLength(m.source), bundlePath })
-  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, reportFiles: reports.map((r) => r.bundlePath) })
+  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, mode: x.mode, reportFiles: reports.map((r) => r.bundlePath) })
   for (const [rel, content] of rendered) await put(rel, content)
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))

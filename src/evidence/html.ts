@@ -2,9 +2,10 @@ import { resolveAuthors } from '../change/identity.js'
 import type { ChangeRecord } from '../change/model.js'
 import type { ControlMap } from '../controls/model.js'
 import { latestOpinions } from '../engine/approval-control.js'
+import { headApprovals } from '../engine/independent-approvals.js'
 import type { GateResult } from '../engine/result.js'
 import type { RedactionCounts } from '../reports/mask.js'
-import { emergencyBanner, headline, rangeLines, trustLine } from '../render/words.js'
+import { emergencyBanner, headline, rangeLines, testsCell, totalsLine, trustLine } from '../render/words.js'
 import type { RunMetadata } from './run-metadata.js'
 
 export interface HtmlInputs {
@@ -15,6 +16,8 @@ export interface HtmlInputs {
   toolVersion: string
   controlMapSha256: string
   redactions: RedactionCounts
+  /** enforce or report-only, as the manifest records it. */
+  mode: 'enforce' | 'report-only'
 }
 
 const esc = (s: string | number | null | undefined): string =>
@@ -27,7 +30,7 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem;b
 .allow{background:#1a7f37}.block{background:#cf222e}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.pass{color:#1a7f37;font-weight:600}td.fail{color:#cf222e;font-weight:600}td.waived{color:#9a6700;font-weight:600}
-ul{margin:0;padding-left:1.1rem}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+ul{margin:0;padding-left:1.1rem}details.tests{margin-top:.3rem}details.tests summary{cursor:pointer;color:#57606a}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
 .emergency{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}
 footer{margin-top:2rem;color:#57606a;font-size:12px}
@@ -46,20 +49,23 @@ export function renderHtml(x: HtmlInputs): string {
   if (banner) parts.push(`<p id="emergency" class="emergency" role="alert">⚠ ${esc(banner)}</p>`)
   const trust = trustLine(result)
   if (trust) parts.push(`<p id="trust">${esc(trust)}</p>`)
+  parts.push(`<p id="mode">Mode: <strong>${esc(x.mode)}</strong>${x.mode === 'report-only' ? (result.decision === 'block' ? ' — the decision is block, but the step did not fail (unless SOX-GATE-INTEGRITY failed)' : ' — a block would not fail the step') : ' — a block fails the step and the required check'}.</p>`)
+  const t = result.totals
+  parts.push(`<p id="totals">${esc(totalsLine(result))}${t.unmapped ? ': they ran, but prove nothing here' : ''}.</p>`)
   parts.push('</header>')
   parts.push('<h2>Run</h2><dl>')
-  const runRows: [string, string | null][] = [
+  const runRows: [string, string | null, string?][] = [
     ['Evaluated at', result.evaluatedAt],
     ['Repository', run.repository],
-    ['Commit', run.sha],
+    ['Commit', run.sha, run.sha ? repoUrl(run, `commit/${run.sha}`) : undefined],
     ['Ref', run.ref],
     ['Workflow', run.workflow],
-    ['Run', run.runId ? `${run.runId} (attempt ${run.runAttempt ?? '1'})` : null],
+    ['Run', run.runId ? `${run.runId} (attempt ${run.runAttempt ?? '1'})` : null, runUrl(run)],
     ['Actor', run.actor],
     ['Event', run.event],
     ['Control map', map.file]
   ]
-  for (const [k, v] of runRows) if (v) parts.push(`<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`)
+  for (const [k, v, href] of runRows) if (v) parts.push(`<dt>${esc(k)}</dt><dd>${link(v, href)}</dd>`)
   parts.push('</dl>')
 
   parts.push('<h2>Controls</h2><table id="controls"><thead><tr><th>Control</th><th>Status</th><th>Tests</th><th>Reasons</th></tr></thead><tbody>')
@@ -71,7 +77,7 @@ export function renderHtml(x: HtmlInputs): string {
     const tests = t.matched ? `${t.passed}/${t.matched} passed${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}${t.flaky ? `, ${t.flaky} flaky` : ''}` : '—'
     parts.push(`<tr data-control="${esc(r.id)}"><td><strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ''}</td>`)
     parts.push(`<td class="${esc(r.status)}">${esc(r.status.toUpperCase())}${r.waiver ? `<br><small>${esc(r.waiver)}</small>` : ''}</td><td>${esc(tests)}</td>`)
-    parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join('')}</ul></td></tr>`)
+    parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join('')}</ul>${provedBy(r)}</td></tr>`)
   }
   parts.push('</tbody></table>')
 
@@ -89,8 +95,12 @@ export function renderHtml(x: HtmlInputs): string {
   }
 
   parts.push('<h2>Change</h2>')
-  if (!change) parts.push('<p>No change record was read: the map has no approval control or waiver, or the run was outside GitHub.</p>')
-  else parts.push(changeSection(change))
+  if (!change) {
+    const approvals = map.controls.filter((c) => c.approval).map((c) => c.id)
+    parts.push(
+      `<p id="no-change">No change record was read (a run outside GitHub, and no <code>--change</code>)${approvals.length ? `: the approval control${approvals.length === 1 ? '' : 's'} ${esc(approvals.join(', '))} fail${approvals.length === 1 ? 's' : ''} for want of one` : ''}${map.waivers.length ? `; the map's waivers cannot give cover without one` : ''}.</p>`
+    )
+  } else parts.push(changeSection(change, run))
 
   parts.push('<h2>Waivers</h2>')
   if (map.waivers.length === 0) parts.push('<p>None in the control map.</p>')
@@ -116,7 +126,27 @@ export function renderHtml(x: HtmlInputs): string {
   return parts.join('')
 }
 
-function changeSection(change: ChangeRecord): string {
+/** The tests that matched a control (for a passing one: what proved it), folded away. */
+function provedBy(r: GateResult['controls'][number]): string {
+  if (r.matchedTests.length === 0) return ''
+  const label = `${r.status === 'pass' ? 'The tests that proved it' : 'The tests it matched'} (${r.matchedTests.length}: ${testsCell(r)})`
+  return `<details class="tests"><summary>${esc(label)}</summary><ul>${r.matchedTests.map((n) => `<li><code>${esc(n)}</code></li>`).join('')}</ul></details>`
+}
+
+/** A link only to an http(s) place the run names (GITHUB_SERVER_URL): never a scheme a report or change controls. */
+function link(text: string, href: string | undefined): string {
+  return href && /^https?:\/\/[^\s"'<>]+$/.test(href) ? `<a href="${esc(href)}">${esc(text)}</a>` : esc(text)
+}
+
+function repoUrl(run: RunMetadata, rest: string): string | undefined {
+  return run.serverUrl && run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/${rest}` : undefined
+}
+
+function runUrl(run: RunMetadata): string | undefined {
+  return run.runId ? repoUrl(run, `actions/runs/${run.runId}${run.runAttempt ? `/attempts/${run.runAttempt}` : ''}`) : undefined
+}
+
+function changeSection(change: ChangeRecord, run: RunMetadata): string {
   const parts: string[] = []
   const pr = change.pullRequest
   if (change.problems.length) parts.push(`<p><strong>Could not be read:</strong> ${change.problems.map(esc).join('; ')}</p>`)
@@ -124,15 +154,32 @@ function changeSection(change: ChangeRecord): string {
     parts.push(`<p>No pull request brought <code>${esc(change.sha)}</code>: a direct push, not reviewed.</p>`)
     return parts.join('')
   }
-  parts.push(`<p>Pull request <strong>#${pr.number}</strong> ${esc(pr.title ?? '')}${pr.url ? ` — <code>${esc(pr.url)}</code>` : ''}, head <code>${esc(pr.headSha)}</code>, ${change.commits.length} commit(s)${change.commitsComplete ? '' : ' (incomplete list)'}.</p>`)
+  const server = run.serverUrl?.replace(/\/+$/, '')
+  const commitUrl = (sha: string): string | undefined => (server ? `${server}/${change.repository}/commit/${sha}` : undefined)
+  parts.push(
+    `<p id="pull-request">Pull request ${link(`#${pr.number}`, pr.url)} ${esc(pr.title ?? '')}, head <code>${link(pr.headSha, commitUrl(pr.headSha))}</code>, ${change.commits.length} commit(s)${change.commitsComplete ? '' : ' (incomplete list)'}: ${change.commits.map((c) => `<code>${link(c.sha.slice(0, 7), commitUrl(c.sha))}</code>`).join(' ')}.</p>`
+  )
   const authors = resolveAuthors(change, ['pr-author', 'commit-authors', 'committers', 'co-authors'])
   parts.push('<table id="authors"><thead><tr><th>Author</th><th>How</th></tr></thead><tbody>')
   for (const a of authors) parts.push(`<tr><td>${esc(a.label)}${a.unlinked ? ' <small>(no GitHub account)</small>' : ''}</td><td>${esc(a.roles.join(', '))}</td></tr>`)
   parts.push('</tbody></table>')
   const opinions = latestOpinions(change.reviews)
-  parts.push('<table id="approvals"><thead><tr><th>Reviewer</th><th>Latest opinion</th><th>On commit</th><th>At</th></tr></thead><tbody>')
-  if (opinions.length === 0) parts.push('<tr><td colspan="4">No approving or blocking review.</td></tr>')
-  for (const r of opinions) parts.push(`<tr><td>${esc(r.user?.login)}${r.user?.type === 'Bot' ? ' <small>(bot)</small>' : ''}</td><td>${esc(r.state)}</td><td><code>${esc(r.commitId)}</code></td><td>${esc(r.submittedAt)}</td></tr>`)
+  const heads = headApprovals(change)
+  parts.push('<table id="approvals"><thead><tr><th>Reviewer</th><th>Latest opinion</th><th>On commit</th><th>At</th><th>Counts?</th></tr></thead><tbody>')
+  if (opinions.length === 0) parts.push('<tr><td colspan="5">No approving or blocking review.</td></tr>')
+  for (const r of opinions) {
+    const login = r.user?.login ?? 'ghost'
+    const key = login.toLowerCase()
+    const verdict =
+      r.state === 'APPROVED'
+        ? heads.independent.has(key)
+          ? '<td class="pass">counts: an independent approval of the head</td>'
+          : `<td class="fail">does not count: ${esc(heads.discounted.get(key) ?? 'not an independent approval')}</td>`
+        : r.state === 'CHANGES_REQUESTED'
+          ? '<td class="fail">blocks: changes requested and not approved since</td>'
+          : `<td>does not count: ${esc(r.state.toLowerCase().replace('_', ' '))}</td>`
+    parts.push(`<tr data-reviewer="${esc(login)}"><td>${link(login, server ? `${server}/${login}` : undefined)}${r.user?.type === 'Bot' ? ' <small>(bot)</small>' : ''}</td><td>${esc(r.state)}</td><td><code>${r.commitId ? link(r.commitId, commitUrl(r.commitId)) : ''}</code></td><td>${esc(r.submittedAt)}</td>${verdict}</tr>`)
+  }
   parts.push('</tbody></table>')
   if (change.deployment) {
     parts.push(`<p>Deployment approvals${change.deployment.environment ? ` for ${esc(change.deployment.environment)}` : ''}: ${change.deployment.approvals.length ? change.deployment.approvals.map((a) => `${esc(a.user.login)} ${esc(a.state)} (${esc(a.environments.join(', '))})`).join('; ') : 'none'}.</p>`)

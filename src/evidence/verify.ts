@@ -171,6 +171,7 @@ async function compareRendered(dir: string, manifest: Manifest, map: ControlMap,
     controlMapSha256: manifest.controlMap.sha256,
     // In the writer's key order: manifest.json's keys are sorted, report.html lists them as counted.
     redactions: { ...emptyCounts(), ...manifest.redactions },
+    mode: manifest.mode,
     reportFiles: manifest.reports.map((r) => r.bundlePath)
   })
   const findings: string[] = []
