@@ -144,11 +144,12 @@ describe('verify, level by level (SPEC §11 "What verify proves")', () => {
   test.each<[string, (m: Json) => void]>([
     ['mode', (m) => (m.mode = 'report-only')],
     ['run.serverUrl', (m) => (m.run.serverUrl = 'https://ghe.example.com')]
-  ])('F3: %s, which nothing re-derives, fails only with --expect-sha256, and verify says it is unchecked without', (_what, edit) => {
+  ])('F3: %s edited in manifest.json alone: report.html (which states the mode and links the run) re-renders differently; binding it to the run still needs --expect-sha256', (_what, edit) => {
     const made = makeBundle()
     editManifest(made.ev, edit)
     const bare = verify(made)
-    expect(bare.code).toBe(0)
+    expect(bare.code).toBe(1)
+    expect(bare.stdout).toMatch(/^rendered report.html differs/m)
     expect(bare.stdout).toMatch(/^manifest hash: not checked \(.*run.serverUrl, mode, tool.* are bound only by the expected hash or the signature\)$/m)
     const anchored = verify(made, '--expect-sha256', made.sha)
     expect(anchored.code).toBe(1)
