@@ -264,6 +264,7 @@ describe('sox-gate validate', () => {
   test('an invalid map: exit 2 and every problem', () => {
     const r = runCli(['validate', '--controls', 'm.yml'], workspace({ 'm.yml': MAP.replace('id: CM-03', 'id: CM-01').replace('version: 1', 'version: 3') }))
     expect(r.code).toBe(2)
-    expect(r.stderr.trim().split('\n')).toEqual(['m.yml:1:10 /version: must be 1'])
+    // Schema and semantic checks both run: the bad version does not hide the duplicate id.
+    expect(r.stderr.trim().split('\n')).toEqual(['m.yml:1:10 /version: must be 1', 'm.yml:8:5 duplicate control id "CM-01" (first defined at line 5)'])
   })
 })
