@@ -162,6 +162,8 @@ describe('a range that ships several merged pull requests: each judged on its ow
     const reasons = JSON.stringify(JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/decision.json'), 'utf8')).controls.find((c: { id: string }) => c.id === 'CM-02').reasons)
     expect(reasons).toContain('pull request #41 (in the deployed range b0b0b0b…c0ffee0) has 1 independent approval (carol)')
     expect(reasons).toContain('pull request #43 (in the deployed range b0b0b0b…c0ffee0) has 1 independent approval (carol)')
+    // Judged as part of a range that has a start: no "no range start" note for #41 or #43.
+    expect(reasons).not.toContain('no range start')
     // The range on every surface: N commits, M pull requests, each one's approvers.
     const head = 'Deployed range b0b0b0b…c0ffee0 from b0b0b0b, the push\'s before: 3 commits, 3 pull requests.'
     const lines = ['#41 Post journal entries atomically by zed (1 commit): approved by carol', '#43 Post journal entries atomically by yan (1 commit): approved by carol', '#42 Post journal entries atomically by alice (1 commit): approved by carol']

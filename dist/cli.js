@@ -69030,7 +69030,7 @@ function recordJudgedAsPullRequest(change) {
 
 // src/engine/approval-control.ts
 var short = (sha) => sha ? sha.slice(0, 7) : "no commit";
-function evaluateApprovalControl(control, change) {
+function evaluateApprovalControl(control, change, within = "change") {
   const rule = control.approval;
   const fail = (code18, message, people) => ({
     pass: false,
@@ -69097,7 +69097,7 @@ function evaluateApprovalControl(control, change) {
   }
   if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule));
   reasons.push(...unreviewed);
-  const alone = withoutRange(change);
+  const alone = within === "change" ? withoutRange(change) : void 0;
   if (alone) reasons.push({ code: "no-range-start", effect: "info", message: alone });
   return { pass: !reasons.some((r5) => r5.effect === "fail"), reasons: reasons.map((r5) => ({ ...r5, line: r5.line ?? control.line })) };
 }
@@ -69175,10 +69175,12 @@ function unreviewedInRange(change, control) {
   return reasons;
 }
 function judgeOtherPullRequest(change, other, control, where) {
-  const sub = { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: void 0 };
-  const verdict = evaluateApprovalControl(control, sub);
+  const verdict = evaluateApprovalControl(control, changeOfPullRequest(change, other), "range");
   const head = `pull request #${other.pullRequest.number} (in ${where})`;
-  return verdict.reasons.filter((r5) => r5.code !== "no-range-start").map((r5) => ({ ...r5, effect: r5.effect === "pass" ? "info" : r5.effect, message: r5.message.startsWith(`pull request #${other.pullRequest.number} `) ? r5.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r5.message}` }));
+  return verdict.reasons.map((r5) => ({ ...r5, effect: r5.effect === "pass" ? "info" : r5.effect, message: r5.message.startsWith(`pull request #${other.pullRequest.number} `) ? r5.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r5.message}` }));
+}
+function changeOfPullRequest(change, other) {
+  return { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: void 0 };
 }
 
 // src/engine/independent-approvals.ts
@@ -78968,8 +78970,7 @@ function summarizeRange(change) {
   const pullRequests = [...counts].map(([number, commits]) => {
     const pr = byNumber.get(number);
     if (!pr) return { number, author: "unknown", commits, approvers: [] };
-    const sub = { ...change, pullRequest: pr.pullRequest, reviews: pr.reviews, commits: pr.commits, commitsComplete: pr.commitsComplete, range: void 0 };
-    const independent = headApprovals(sub).independent;
+    const independent = headApprovals(changeOfPullRequest(change, pr)).independent;
     const approvers = latestOpinions(pr.reviews).filter((r5) => r5.user && independent.has(r5.user.login.toLowerCase())).map((r5) => r5.user?.login);
     const p3 = pr.pullRequest;
     return { number, ...p3.url ? { url: p3.url } : {}, ...p3.title ? { title: p3.title } : {}, author: p3.author.login, commits, approvers };

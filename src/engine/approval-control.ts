@@ -17,7 +17,7 @@ const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7)
  * request for changes, and — when asked — its deployment approved by a non-author too.
  * What cannot be known (no change record, an API error, an unlisted commit) fails.
  */
-export function evaluateApprovalControl(control: Control, change: ChangeRecord | undefined): ApprovalVerdict {
+export function evaluateApprovalControl(control: Control, change: ChangeRecord | undefined, within: 'change' | 'range' = 'change'): ApprovalVerdict {
   const rule = control.approval as ApprovalRule
   const fail = (code: string, message: string, people?: string[]): ApprovalVerdict => ({
     pass: false,
@@ -87,7 +87,8 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
   }
   if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule))
   reasons.push(...unreviewed)
-  const alone = withoutRange(change)
+  // A range's own pull request is judged as part of that range, which has a start.
+  const alone = within === 'change' ? withoutRange(change) : undefined
   if (alone) reasons.push({ code: 'no-range-start', effect: 'info', message: alone })
   return { pass: !reasons.some((r) => r.effect === 'fail'), reasons: reasons.map((r) => ({ ...r, line: r.line ?? control.line })) }
 }
@@ -199,8 +200,15 @@ export function unreviewedInRange(change: ChangeRecord, control: Control): Reaso
  * sub-record carries no range of its own.
  */
 function judgeOtherPullRequest(change: ChangeRecord, other: RangePullRequest, control: Control, where: string): Reason[] {
-  const sub: ChangeRecord = { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: undefined }
-  const verdict = evaluateApprovalControl(control, sub)
+  const verdict = evaluateApprovalControl(control, changeOfPullRequest(change, other), 'range')
   const head = `pull request #${other.pullRequest.number} (in ${where})`
-  return verdict.reasons.filter((r) => r.code !== 'no-range-start').map((r) => ({ ...r, effect: r.effect === 'pass' ? 'info' : r.effect, message: r.message.startsWith(`pull request #${other.pullRequest.number} `) ? r.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r.message}` }))
+  return verdict.reasons.map((r) => ({ ...r, effect: r.effect === 'pass' ? 'info' : r.effect, message: r.message.startsWith(`pull request #${other.pullRequest.number} `) ? r.message.replace(`pull request #${other.pullRequest.number} `, `${head} `) : `${head}: ${r.message}` }))
+}
+
+/**
+ * Another pull request of a range, as a change record of its own (its authors, reviews and head;
+ * no range): what the approval rule and the range summary judge it by.
+ */
+export function changeOfPullRequest(change: ChangeRecord, other: RangePullRequest): ChangeRecord {
+  return { ...change, sha: other.pullRequest.mergeCommitSha ?? other.pullRequest.headSha, pullRequest: other.pullRequest, reviews: other.reviews, commits: other.commits, commitsComplete: other.commitsComplete, range: undefined }
 }

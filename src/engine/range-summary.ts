@@ -1,6 +1,6 @@
 import type { ChangeRecord, DeployedRange, RangePullRequest } from '../change/model.js'
 import { headApprovals } from './independent-approvals.js'
-import { latestOpinions } from './approval-control.js'
+import { changeOfPullRequest, latestOpinions } from './approval-control.js'
 
 /** What a deployment ships, for a release manager at a glance (SPEC §10): every surface shows it. */
 export interface RangeSummary {
@@ -43,8 +43,7 @@ export function summarizeRange(change: ChangeRecord | undefined): RangeSummary |
   const pullRequests = [...counts].map(([number, commits]): RangePullRequestSummary => {
     const pr = byNumber.get(number)
     if (!pr) return { number, author: 'unknown', commits, approvers: [] }
-    const sub: ChangeRecord = { ...change, pullRequest: pr.pullRequest, reviews: pr.reviews, commits: pr.commits, commitsComplete: pr.commitsComplete, range: undefined }
-    const independent = headApprovals(sub).independent
+    const independent = headApprovals(changeOfPullRequest(change, pr)).independent
     const approvers = latestOpinions(pr.reviews).filter((r) => r.user && independent.has(r.user.login.toLowerCase())).map((r) => r.user?.login as string)
     const p = pr.pullRequest
     return { number, ...(p.url ? { url: p.url } : {}), ...(p.title ? { title: p.title } : {}), author: p.author.login, commits, approvers }
