@@ -72,4 +72,23 @@ describe('workflow_run: the triggering run\'s pull request, on its head', () => 
     expect(r.outputs.decision).not.toBe('allow')
     expect(r.stdout + r.stderr).toContain('no pull request of acme/ledger has the triggering run\'s head 9f8e7d6')
   })
+
+  test('attack: a second pull request with the same head, into a side branch, approved there: never the allow the main one lacks (exit 2, naming both)', async () => {
+    const main = ghPull(42, 'forker', HEAD, 1)
+    const side = { ...ghPull(43, 'forker', HEAD, 1), base: { sha: BASE_SHA, ref: 'sandbox', label: 'acme:sandbox' } }
+    const scenario: Scenario = {
+      pulls: {
+        42: { pr: main, reviews: [], commits: [ghCommit(HEAD, person('forker'), person('forker'), 'post')] },
+        43: { pr: side, reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits: [ghCommit(HEAD, person('forker'), person('forker'), 'post')] }
+      },
+      commitPulls: { [HEAD]: [side, main] }
+    }
+    for (const listed of [[], [{ number: 43, head: { sha: HEAD } }, { number: 42, head: { sha: HEAD } }]]) {
+      const r = await runGateScenario(scenario, { map: MAP, report: REPORT, event: 'workflow_run', payload: event(listed), sha: MAIN_TIP })
+      await r.server.close()
+      expect(r.code).toBe(2)
+      expect(r.outputs.decision).not.toBe('allow')
+      expect(r.stdout + r.stderr).toContain("pull requests #43, #42 all have head 9f8e7d6: which one the workflow_run is about cannot be known")
+    }
+  })
 })

@@ -162,12 +162,13 @@ async function pullRequestNumber(client: GitHubClient, ctx: RunContext, sha: str
  */
 async function triggeringPullRequest(client: GitHubClient, ctx: RunContext, sha: string, listed: NonNullable<WorkflowRunPayload['pull_requests']>): Promise<number> {
   const here = `/repos/${ctx.owner}/${ctx.repo}`.toLowerCase()
-  const own = listed.find((p) => p.head?.sha === sha && (p.base?.repo?.url === undefined || p.base.repo.url.toLowerCase().endsWith(here)))
-  if (own) return own.number
-  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner: ctx.owner, repo: ctx.repo, commit_sha: sha })
-  const found = data.find((p) => p.head.sha === sha)
-  if (!found) throw new Error(`no pull request of ${ctx.owner}/${ctx.repo} has the triggering run's head ${sha.slice(0, 7)}: what the workflow_run is about cannot be known`)
-  return found.number
+  const own = listed.filter((p) => p.head?.sha === sha && (p.base?.repo?.url === undefined || p.base.repo.url.toLowerCase().endsWith(here))).map((p) => p.number)
+  const numbers = own.length > 0 ? own : (await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner: ctx.owner, repo: ctx.repo, commit_sha: sha })).data.filter((p) => p.head.sha === sha).map((p) => p.number)
+  if (numbers.length === 0) throw new Error(`no pull request of ${ctx.owner}/${ctx.repo} has the triggering run's head ${sha.slice(0, 7)}: what the workflow_run is about cannot be known`)
+  // The check run is on the commit, which every one of them shares: one approved into a side
+  // branch must not pass the check that the pull request into main needs.
+  if (new Set(numbers).size > 1) throw new Error(`pull requests ${[...new Set(numbers)].map((n) => `#${n}`).join(', ')} all have head ${sha.slice(0, 7)}: which one the workflow_run is about cannot be known`)
+  return numbers[0] as number
 }
 
 function account(user: { login: string; type: string } | null | undefined): Account | null {
