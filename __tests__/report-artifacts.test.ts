@@ -76,6 +76,7 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     const r = await gate(await matrix('windows'), { 'report-artifacts': 'junit-*', 'report-artifacts-min': '3' })
     expect(r.code).toBe(1)
     expect(r.outputs).toMatchObject({ decision: 'block', failed: '1' })
+    expect(r.stdout).not.toContain('::notice::report-artifacts')
     expect(r.stdout).toContain('::error title=SOX control CM-01 failed')
     // The log, the job summary and the check run say which leg: its artifact.
     expect(r.stdout).toContain('FAIL artifact junit-windows (id 103): 1 report, 2 tests: 1 passed, 1 failed')
@@ -177,6 +178,7 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
   test('files left in .sox-gate/artifacts by an earlier run are not read', async () => {
     const r = await gate(await matrix(), { 'report-artifacts': 'junit-*' }, { workspaceFiles: { '.sox-gate/artifacts/junit-linux/TEST-stale.xml': leg('stale', true), '.sox-gate/artifacts/junit-old/TEST-old.xml': leg('old', true) } })
     expect(r.code).toBe(0)
+    expect(r.stdout).toContain('::notice::report-artifacts: 3 artifacts matched, but report-artifacts-min is 1: a run where only 1 arrived would have been judged on that one alone. Set report-artifacts-min: 3 if every one is expected.')
     expect(readdirSync(path.join(r.dir, '.sox-gate/artifacts')).sort()).toEqual(['junit-linux', 'junit-macos', 'junit-windows'])
     expect(existsSync(path.join(r.dir, '.sox-gate/artifacts/junit-linux/TEST-stale.xml'))).toBe(false)
   })

@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import fg from 'fast-glob'
+import picomatch from 'picomatch'
 import type { ReportArtifacts } from '../change/model.js'
 import type { GateResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
@@ -39,6 +40,11 @@ export async function gatherReportArtifacts(settings: ActionSettings): Promise<G
     tempDir: process.env.RUNNER_TEMP,
     info: (m) => core.info(m)
   })
+  const found = record.artifacts.length
+  if (found > settings.reportArtifactsMin && settings.reportArtifacts.some((p) => picomatch.scan(p).isGlob)) {
+    // A glob with the default minimum cannot tell a full matrix from one whose legs never uploaded.
+    core.notice(`report-artifacts: ${found} artifacts matched, but report-artifacts-min is ${settings.reportArtifactsMin}: a run where only ${settings.reportArtifactsMin} arrived would have been judged on ${settings.reportArtifactsMin === 1 ? 'that one' : 'those'} alone. Set report-artifacts-min: ${found} if every one is expected.`)
+  }
   const globs = settings.reports.length > 0 ? settings.reports : record.artifacts.map((a) => `${ARTIFACTS_DIR}/${fg.escapePath(a.name)}/**`)
   return { globs, record }
 }

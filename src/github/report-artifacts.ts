@@ -120,12 +120,14 @@ async function fetchOne(client: DefaultArtifactClient, a: ListedArtifact, root: 
  */
 export function selectArtifacts(patterns: readonly string[], min: number, listed: readonly ListedArtifact[], where: string): { selected: ListedArtifact[]; problems: string[] } {
   const options = { dot: true, nonegate: true }
-  const excludes = patterns.filter((p) => p.startsWith('!')).map((p) => picomatch(p.slice(1), options))
-  const kept = listed.filter((a) => !excludes.some((x) => x(a.name)))
+  const excludes = patterns.filter((p) => p.startsWith('!')).map((p) => ({ literal: p.slice(1), glob: picomatch(p.slice(1), options) }))
+  const kept = listed.filter((a) => !excludes.some((x) => a.name === x.literal || x.glob(a.name)))
   const problems: string[] = []
   const selected = new Map<string, ListedArtifact>()
   for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-    const matches = kept.filter((a) => picomatch(pattern, options)(a.name))
+    // A name is also taken literally: `junit [linux]` names itself, not a character class.
+    const glob = picomatch(pattern, options)
+    const matches = kept.filter((a) => a.name === pattern || glob(a.name))
     if (matches.length === 0) problems.push(`${JSON.stringify(pattern)} matched no artifact of ${where}${excludes.length > 0 ? ' (after exclusions)' : ''}: ${present(listed)}`)
     for (const a of matches) selected.set(a.name, a)
   }
