@@ -90,3 +90,30 @@ describe('unpacking an artifact\'s zip', () => {
     await expect(unpackZip(zip, dir)).rejects.toThrow(ZipRefused)
   })
 })
+
+describe('the artifact inputs, read once with the others', () => {
+  const saved = { ...process.env }
+  afterEach(() => {
+    process.env = { ...saved }
+  })
+  async function settingsFor(inputs: Record<string, string>, event: string, payload: object) {
+    process.env = { ...saved }
+    const dir = mkdtempSync(path.join(tmpdir(), 'sox-gate-settings-'))
+    writeFileSync(path.join(dir, 'event.json'), JSON.stringify(payload))
+    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v
+    Object.assign(process.env, { GITHUB_REPOSITORY: 'acme/ledger', GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_RUN_ID: '4242' })
+    const { readSettings } = await import('../src/action/settings.js')
+    return readSettings()
+  }
+
+  test('a workflow_run event reads the triggering run\'s artifacts unless run-id says otherwise', async () => {
+    const triggered = { workflow_run: { id: 9999, head_sha: 'ab'.repeat(20) } }
+    expect(await settingsFor({ 'report-artifacts': 'junit-*, e2e\n!junit-flaky' }, 'workflow_run', triggered)).toMatchObject({ reportArtifacts: ['junit-*', 'e2e', '!junit-flaky'], reportArtifactsMin: 1, artifactsRunId: 9999 })
+    expect((await settingsFor({ 'report-artifacts': 'junit-*', 'run-id': '123', 'report-artifacts-min': '2' }, 'workflow_run', triggered))).toMatchObject({ reportArtifactsMin: 2, artifactsRunId: 123 })
+    expect((await settingsFor({ 'report-artifacts': 'junit-*' }, 'push', { workflow_run: { id: 5 } })).artifactsRunId).toBeUndefined()
+  })
+
+  test('only exclusions is no list of artifacts', async () => {
+    await expect(settingsFor({ 'report-artifacts': '!junit-flaky' }, 'push', {})).rejects.toThrow('input report-artifacts only excludes (every entry starts with !): name the artifacts to read')
+  })
+})

@@ -163,6 +163,14 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     expect(errorLines(r.stdout)[0]).toBe(`::error title=sox-gate configuration error,file=.sox-gate/artifacts/junit-linux::artifact "junit-linux" (id 101) is corrupt: the zip downloaded has sha256 ${sha256(swapped.zip)}, but ${recorded} was recorded when it was uploaded`)
   })
 
+  test('an artifact that cannot be downloaded (deleted since it was listed) gives one line naming it', async () => {
+    const legs = await matrix()
+    ;(legs[2] as StoredArtifact).gone = true
+    const r = await gate(legs, { 'report-artifacts': 'junit-*' })
+    expect(r.code).toBe(2)
+    expect(errorLines(r.stdout)[0]).toBe('::error title=sox-gate configuration error,file=.sox-gate/artifacts/junit-windows::artifact "junit-windows" (id 103) could not be downloaded: Failed to GetSignedArtifactURL: Received non-retryable error: Failed request: (404) Not Found: no artifact junit-windows in job job-backend-103')
+  })
+
   test('an entry that climbs out of its folder (zip slip) is refused and nothing lands outside', async () => {
     const legs = await matrix()
     // Same length as "../evil.xml", patched into the local and central headers alike.

@@ -26,6 +26,8 @@ export interface StoredArtifact {
   digest?: string | null
   /** The job that uploaded it (its workflow_job_run_backend_id); default a job of its own. */
   job?: string
+  /** Listed, but deleted or expired since: no signed URL is given for it. */
+  gone?: boolean
 }
 
 const RUN_BACKEND = 'run-backend-7'
@@ -88,7 +90,7 @@ export async function startFakeResults(options: { failCreate?: boolean; artifact
     }
     if (req.method === 'POST' && url.pathname === `${SERVICE}GetSignedArtifactURL`) {
       const a = stored.find((x) => body.workflow_run_backend_id === RUN_BACKEND && x.job === body.workflow_job_run_backend_id && x.name === body.name)
-      if (!a) return json(404, { code: 'not_found', msg: `no artifact ${String(body.name)} in job ${String(body.workflow_job_run_backend_id)}` })
+      if (!a || a.gone) return json(404, { code: 'not_found', msg: `no artifact ${String(body.name)} in job ${String(body.workflow_job_run_backend_id)}` })
       return json(200, { signed_url: `${base}/blob/download/${a.id}.zip?sig=fake-read` })
     }
     const download = /^\/blob\/download\/(\d+)\.zip$/.exec(url.pathname)

@@ -28,6 +28,7 @@ export async function gatherReportArtifacts(settings: ActionSettings): Promise<G
   if (settings.reportArtifacts.length === 0) return { globs: settings.reports }
   const run = settings.run
   if (!run) throw ConfigError.at('report-artifacts', 'not running in GitHub Actions (GITHUB_REPOSITORY is not set): there are no workflow artifacts to read')
+  const started = performance.now()
   const record = await fetchReportArtifacts({
     patterns: settings.reportArtifacts,
     min: settings.reportArtifactsMin,
@@ -41,6 +42,8 @@ export async function gatherReportArtifacts(settings: ActionSettings): Promise<G
     info: (m) => core.info(m)
   })
   const found = record.artifacts.length
+  const bytes = record.artifacts.reduce((n, a) => n + a.size, 0)
+  core.info(`report-artifacts: ${found} artifact${found === 1 ? '' : 's'}, ${bytes} bytes zipped, ${record.artifacts.reduce((n, a) => n + a.files, 0)} files, downloaded and unpacked in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   if (found > settings.reportArtifactsMin && settings.reportArtifacts.some((p) => picomatch.scan(p).isGlob)) {
     // A glob with the default minimum cannot tell a full matrix from one whose legs never uploaded.
     core.notice(`report-artifacts: ${found} artifacts matched, but report-artifacts-min is ${settings.reportArtifactsMin}: a run where only ${settings.reportArtifactsMin} arrived would have been judged on ${settings.reportArtifactsMin === 1 ? 'that one' : 'those'} alone. Set report-artifacts-min: ${found} if every one is expected.`)
