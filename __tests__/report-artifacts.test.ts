@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import YAML from 'yaml'
 import { BASE_SHA, ghArtifact, ghCommit, ghPull, ghReview, WEB_FLOW, type FakeGitHub, type Scenario } from './helpers/fake-github.js'
@@ -91,6 +91,15 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     expect(offlineDecision(r.dir)).toBe('block')
   })
 
+  test('a leg whose suite crashed: the reason names the report inside its artifact\'s folder', async () => {
+    const legs = await matrix()
+    ;(legs[1] as StoredArtifact).zip = await makeZip({ 'TEST-ledger.xml': '<testsuite name="posting"><error message="BeforeAll: database unreachable"/><testcase classname="ledger.Posting" name="balances [CM-01]"/></testsuite>' })
+    const r = await gate(legs, { 'report-artifacts': 'junit-*', 'report-artifacts-min': '3' })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('report .sox-gate/artifacts/junit-macos/TEST-ledger.xml records a crash')
+    expect(r.stdout).toContain('FAIL artifact junit-macos (id 102): 1 report, 2 tests: 1 passed, 1 error, 1 crash')
+  })
+
   test('all three pass: allow, with each artifact\'s id, size and digest in the manifest and the change record', async () => {
     const legs = await matrix()
     const r = await gate(legs, { 'report-artifacts': 'junit-linux\njunit-macos, junit-windows', 'report-artifacts-min': '3' })
@@ -112,6 +121,13 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     const verified = runCli(['verify', 'sox-evidence'], r.dir)
     expect(verified.stderr).toBe('')
     expect(verified.code).toBe(0)
+    expect(verified.stdout).toContain('reportArtifacts equals change.json and names every artifact a report came from')
+    // An artifact record edited in the manifest alone no longer agrees with the change record.
+    const manifestFile = path.join(r.dir, 'sox-evidence/manifest.json')
+    writeFileSync(manifestFile, readFileSync(manifestFile, 'utf8').replace(`sha256:${sha256(legs[2]?.zip as Buffer)}`, `sha256:${'0'.repeat(64)}`))
+    const tampered = runCli(['verify', 'sox-evidence'], r.dir)
+    expect(tampered.code).toBe(1)
+    expect(tampered.stdout + tampered.stderr).toContain("manifest reportArtifacts is not change.json's")
   })
 
   test('two of three with report-artifacts-min 3: fails before reading anything, naming what is missing', async () => {

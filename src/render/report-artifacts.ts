@@ -50,8 +50,8 @@ function bad(o: ArtifactOutcome): boolean {
 }
 
 function verdict(o: ArtifactOutcome): string {
-  const parts = [`${o.passed} passed`, ...(o.failed ? [`${o.failed} failed`] : []), ...(o.errors ? [`${o.errors} errors`] : []), ...(o.skipped ? [`${o.skipped} skipped`] : []), ...(o.crashes ? [`${o.crashes} crash${o.crashes === 1 ? '' : 'es'}`] : [])]
-  return `${o.reports} report${o.reports === 1 ? '' : 's'}, ${o.cases} tests: ${parts.join(', ')}`
+  const parts = [`${o.passed} passed`, ...(o.failed ? [`${o.failed} failed`] : []), ...(o.errors ? [`${o.errors} error${o.errors === 1 ? '' : 's'}`] : []), ...(o.skipped ? [`${o.skipped} skipped`] : []), ...(o.crashes ? [`${o.crashes} crash${o.crashes === 1 ? '' : 'es'}`] : [])]
+  return `${o.reports} report${o.reports === 1 ? '' : 's'}, ${o.cases} test${o.cases === 1 ? '' : 's'}: ${parts.join(', ')}`
 }
 
 /** Text inside a code span: a backtick would close it. */
