@@ -177,6 +177,8 @@ export interface Scenario {
   faults?: Fault[]
   /** Page size the server allows, to spread lists over several pages. */
   maxPerPage?: number
+  /** Workflow runs' artifacts, by run id (report-artifacts with run-id). */
+  runArtifacts?: RunArtifacts
 }
 
 export interface RecordedRequest {
@@ -288,6 +290,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       run.updates.push(body ?? {})
       return send(res, 200, { id: run.id, html_url: `https://github.com/acme/ledger/runs/${run.id}` })
     }
+    if (serveRunArtifacts(req, res, canonical, url, scenario.runArtifacts, send)) return
     // --- Artifact attestations: POST /repos/{o}/{r}/attestations {bundle} → 201 {id} (GitHub's shape). ---
     if (req.method === 'POST' && url.pathname === '/repos/acme/ledger/attestations') {
       if (!body?.bundle) return send(res, 422, { message: 'Invalid request.\n\n"bundle" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest/repos/repos#create-an-attestation', status: '422' })
@@ -423,3 +426,66 @@ export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStat
     log_url: 'https://github.com/acme/ledger/actions/runs/1'
   }
 }
+
+// --- Workflow run artifacts (report-artifacts from another run, through @actions/artifact's findBy) ---
+
+type Artifact = Schemas['artifact']
+
+/** Each run's artifacts, and where each artifact's zip redirects to (a signed blob URL). */
+export interface RunArtifacts {
+  runs: Record<number, Artifact[]>
+  zipUrl: (artifactId: number) => string
+}
+
+/** An artifact as GET /repos/{o}/{r}/actions/runs/{id}/artifacts lists it. */
+export function ghArtifact(id: number, name: string, size: number, digest: string | null, runId: number): Artifact {
+  const url = `https://api.github.com/repos/acme/ledger/actions/artifacts/${id}`
+  return {
+    id,
+    node_id: `MDg6QXJ0aWZhY3Q${id}`,
+    name,
+    size_in_bytes: size,
+    url,
+    archive_download_url: `${url}/zip`,
+    expired: false,
+    created_at: '2026-11-20T10:00:00Z',
+    updated_at: '2026-11-20T10:00:00Z',
+    expires_at: '2027-02-18T10:00:00Z',
+    digest,
+    workflow_run: { id: runId, repository_id: 42, head_repository_id: 43, head_branch: 'feature/posting', head_sha: 'ab'.repeat(20) }
+  }
+}
+
+/**
+ * GET …/actions/runs/{id}/artifacts (paginated by per_page and page, with total_count) and
+ * GET …/actions/artifacts/{id}/zip, which answers 302 to the zip's signed URL as GitHub does.
+ * Returns false when the request is not one of these.
+ */
+function serveRunArtifacts(req: IncomingMessage, res: ServerResponse, canonical: string, url: URL, artifacts: RunArtifacts | undefined, send: (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => void): boolean {
+  if (req.method !== 'GET') return false
+  let hit = /^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/artifacts$/.exec(canonical)
+  if (hit) {
+    const all = artifacts?.runs[Number(hit[1])]
+    if (!all) {
+      send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts', status: '404' })
+      return true
+    }
+    const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+    const page = Number(url.searchParams.get('page') ?? 1)
+    send(res, 200, { total_count: all.length, artifacts: all.slice((page - 1) * perPage, page * perPage) })
+    return true
+  }
+  hit = /^\/repos\/acme\/ledger\/actions\/artifacts\/(\d+)\/zip$/.exec(canonical)
+  if (hit) {
+    const id = Number(hit[1])
+    const known = Object.values(artifacts?.runs ?? {}).some((list) => list.some((a) => a.id === id))
+    if (!artifacts || !known) send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/actions/artifacts#download-an-artifact', status: '404' })
+    else {
+      res.writeHead(302, { location: artifacts.zipUrl(id), 'content-length': '0', 'x-github-api-version-selected': '2022-11-28' })
+      res.end()
+    }
+    return true
+  }
+  return false
+}
+// --- end workflow run artifacts ---

@@ -22,6 +22,7 @@ import { renderMarkdown } from '../render/markdown.js'
 import { renderText } from '../render/text.js'
 import { headline, mainReasons } from '../render/words.js'
 import { attestEvidence } from './attestation.js'
+import { artifactsSection, checkArtifactsRead, gatherReportArtifacts } from './report-artifacts.js'
 import { readSettings, type ActionSettings } from './settings.js'
 import { alsoStore } from './store.js'
 
@@ -36,7 +37,11 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
     const judged = await judge(settings, client)
     const { map, change, trust } = judged
-    const { result, sources } = await runGate({ map, trust, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
+    // Artifacts (other jobs' reports) arrive before anything is read; the change record keeps which.
+    const gathered = await gatherReportArtifacts(settings)
+    if (gathered.record) change.reportArtifacts = gathered.record
+    const { result, sources } = await runGate({ map, trust, change, reportGlobs: gathered.globs, now: clock(), cwd: settings.workspace })
+    const artifacts = artifactsSection(gathered, await checkArtifactsRead(gathered, result, sources, settings.workspace))
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))
     core.setOutput('failed', String(result.counts.failed))
@@ -47,8 +52,8 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
     const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, judged, result, sources, client))
-    await publishCheck(client, settings, map, result, evidence.note)
-    await core.summary.addRaw(renderMarkdown(map, result) + (evidence.note ? `\n${evidence.note}\n` : '')).write()
+    await publishCheck(client, settings, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n'))
+    await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
       if (settings.evidenceRequired) {
         // Evidence that was not kept is a control deviation: no evidence, no deployment.

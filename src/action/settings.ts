@@ -35,6 +35,12 @@ export interface ActionSettings {
   evidenceStore?: StoreUrl
   /** `store-retention-days`: how long the store locks each object (default 2557, seven years). */
   storeRetentionDays: number
+  /** `report-artifacts`: names or globs of workflow artifacts to read reports from (empty: none). */
+  reportArtifacts: string[]
+  /** `report-artifacts-min` (default 1): fewer matching artifacts is a failure. */
+  reportArtifactsMin: number
+  /** `run-id`: the run whose artifacts are read; a `workflow_run` event defaults it to the triggering run. */
+  artifactsRunId?: number
   /** Where relative paths are resolved: the checked-out repository. */
   workspace: string
   run?: RunSettings
@@ -61,6 +67,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     problems.push(`input ${name} must be true or false, not "${raw}"`)
     return fallback
   }
+  const run = readRun(env, problems)
   const settings: ActionSettings = {
     controlMap: core.getInput('control-map') || '.github/sox-controls.yml',
     reports: core.getMultilineInput('reports'),
@@ -78,7 +85,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     attest: attest as ActionSettings['attest'],
     ...readStore(problems),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    run: readRun(env, problems)
+    run,
+    ...readReportArtifacts(problems, run)
   }
   if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: '', message })))
   return settings
@@ -92,6 +100,28 @@ function readStore(problems: string[]): Pick<ActionSettings, 'evidenceStore' | '
   // Whole days, at most 100 years: S3 Object Lock's own limit.
   if (!/^\d+$/.test(days) || Number(days) < 1 || Number(days) > 36500) problems.push(`input store-retention-days must be a whole number of days from 1 to 36500, not "${days}"`)
   return { evidenceStore: typeof store === 'string' ? undefined : store, storeRetentionDays: Number(days) }
+}
+
+/**
+ * `report-artifacts` (newline- or comma-separated), `report-artifacts-min` and `run-id`. A
+ * `workflow_run` event reads the triggering run's artifacts unless `run-id` says otherwise.
+ */
+function readReportArtifacts(problems: string[], run: RunSettings | undefined): Pick<ActionSettings, 'reportArtifacts' | 'reportArtifactsMin' | 'artifactsRunId'> {
+  const patterns = core.getInput('report-artifacts').split(/[\r\n,]+/).map((p) => p.trim()).filter((p) => p !== '')
+  if (patterns.length > 0 && patterns.every((p) => p.startsWith('!'))) problems.push('input report-artifacts only excludes (every entry starts with !): name the artifacts to read')
+  const rawMin = core.getInput('report-artifacts-min') || '1'
+  if (!/^\d+$/.test(rawMin) || Number(rawMin) < 1 || Number(rawMin) > 10_000) problems.push(`input report-artifacts-min must be a whole number from 1 to 10000, not "${rawMin}"`)
+  const rawRunId = core.getInput('run-id')
+  let artifactsRunId: number | undefined
+  if (rawRunId) {
+    if (!/^[1-9]\d{0,15}$/.test(rawRunId)) problems.push(`input run-id must be a workflow run id (a whole number), not "${rawRunId}"`)
+    else artifactsRunId = Number(rawRunId)
+    if (patterns.length === 0) problems.push('input run-id is set but report-artifacts is empty: name the artifacts of that run to read reports from')
+  } else if (run?.eventName === 'workflow_run') {
+    const id = (run.payload.workflow_run as { id?: unknown } | undefined)?.id
+    if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) artifactsRunId = id
+  }
+  return { reportArtifacts: patterns, reportArtifactsMin: Number(rawMin) || 1, artifactsRunId }
 }
 
 function readRun(env: NodeJS.ProcessEnv, problems: string[]): RunSettings | undefined {

@@ -161,6 +161,41 @@ export interface ChangeRecord {
   range?: DeployedRange
   /** Which map judges and what the change touches (version 2). */
   trust?: TrustFacts
+  /** The workflow artifacts the reports were read from (`report-artifacts`), when any. */
+  reportArtifacts?: ReportArtifacts
   /** What could not be read: any entry makes every approval control fail. */
   problems: string[]
+}
+
+/**
+ * The artifacts of a workflow run whose files were read as reports (the action's
+ * `report-artifacts`): which were asked for, and each one's id, size and digest as the Actions
+ * results service (or the REST API, for another run) recorded them at upload.
+ */
+export interface ReportArtifacts {
+  repository: string
+  /** The workflow run they belong to; null when the runner did not say (GITHUB_RUN_ID unset). */
+  runId: number | null
+  /** True when read from another run (`run-id`) through the REST API. */
+  otherRun: boolean
+  /** `report-artifacts` as given: names or globs, `!` excluding. */
+  patterns: string[]
+  /** `report-artifacts-min`. */
+  min: number
+  artifacts: ReportArtifact[]
+}
+
+export interface ReportArtifact {
+  id: number
+  name: string
+  /** Bytes of the zip, as the service lists it. */
+  size: number
+  /** `sha256:HEX` of the zip as recorded at upload; null for artifacts uploaded without one (before upload-artifact v4). */
+  digest: string | null
+  /** sha256 (hex) of the zip as downloaded: equal to `digest` whenever there is one. */
+  downloadedSha256: string
+  /** Where its files were unpacked, relative to the workspace (`.sox-gate/artifacts/NAME`). */
+  path: string
+  /** How many files it held. */
+  files: number
 }

@@ -90,6 +90,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
     judgedBy: x.result.trust.judgedBy,
     emergency: x.result.emergency,
     reports,
+    ...(x.change?.reportArtifacts ? { reportArtifacts: x.change.reportArtifacts } : {}),
     change: x.change ? { bundlePath: 'change.json' } : null,
     controls: x.result.controls.map((c) => ({ id: c.id, status: c.status, ...(c.waiver ? { waiver: c.waiver } : {}), ...(c.emergency ? { emergency: true } : {}), tests: c.tests, matchedTests: c.matchedTests })),
     totals: x.result.totals,

@@ -1,3 +1,4 @@
+import type { ReportArtifacts } from '../change/model.js'
 import type { ControlStatus, ReportResult, TestCounts, Totals } from '../engine/result.js'
 import type { RedactionCounts } from '../reports/mask.js'
 import type { RunMetadata } from './run-metadata.js'
@@ -26,6 +27,8 @@ export interface Manifest {
   emergency?: boolean
   /** Each report as read: sha256 and size of the raw bytes (before masking), and where its masked copy is. */
   reports: (ReportResult & { bundlePath: string })[]
+  /** The workflow artifacts the reports came from (`report-artifacts`): id, name, size and digest of each. */
+  reportArtifacts?: ReportArtifacts
   change: { bundlePath: string } | null
   controls: { id: string; status: ControlStatus; waiver?: string; emergency?: boolean; tests: TestCounts; matchedTests: string[] }[]
   totals: Totals

@@ -134,7 +134,22 @@ export function checkRunAgainstChange(manifest: Manifest, change: ChangeRecord |
     sha = 'run.sha equals change.json'
   } else if (run.sha !== null) sha = `run.sha is the ${run.event ?? 'unknown'} event's ref commit, not the change's: bound only by the expected hash or the signature`
   const repo = run.repository === null ? 'run.repository not recorded' : 'run.repository equals change.json'
-  return { status: 'checked', findings, detail: `${repo}; ${sha}` }
+  return { status: 'checked', findings: [...findings, ...checkArtifacts(manifest, change)], detail: `${repo}; ${sha}${manifest.reportArtifacts || change.reportArtifacts ? '; reportArtifacts equals change.json and names every artifact a report came from' : ''}` }
+}
+
+/**
+ * The artifacts the reports came from (`report-artifacts`): the manifest's record is change.json's,
+ * and every report read from `.sox-gate/artifacts/NAME/` names an artifact that record lists.
+ */
+function checkArtifacts(manifest: Manifest, change: ChangeRecord): string[] {
+  const findings: string[] = []
+  if (canonical(manifest.reportArtifacts) !== canonical(change.reportArtifacts)) findings.push('manifest reportArtifacts is not change.json\'s')
+  const listed = new Set((manifest.reportArtifacts?.artifacts ?? []).map((a) => `${a.path}/`))
+  for (const r of manifest.reports) {
+    const from = /^\.sox-gate\/artifacts\/[^/]+\//.exec(r.path)?.[0]
+    if (from && manifest.reportArtifacts && !listed.has(from)) findings.push(`manifest report ${r.path} lies in ${from} but reportArtifacts lists no such artifact`)
+  }
+  return findings
 }
 
 /** Compact JSON with sorted keys: equal data, equal text. */
