@@ -239,9 +239,9 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     const r = await gate([], { 'report-artifacts-min': '0', 'run-id': 'latest' })
     expect(r.code).toBe(2)
     const lines = errorLines(r.stdout)
-    expect(lines).toContain('::error title=sox-gate configuration error,file=action inputs::input report-artifacts-min must be a whole number from 1 to 10000, not "0"')
-    expect(lines).toContain('::error title=sox-gate configuration error,file=action inputs::input run-id must be a workflow run id (a whole number), not "latest"')
-    expect(lines).toContain('::error title=sox-gate configuration error,file=action inputs::input run-id is set but report-artifacts is empty: name the artifacts of that run to read reports from')
+    expect(lines).toContain('::error title=sox-gate configuration error::input report-artifacts-min must be a whole number from 1 to 10000, not "0"')
+    expect(lines).toContain('::error title=sox-gate configuration error::input run-id must be a workflow run id (a whole number), not "latest"')
+    expect(lines).toContain('::error title=sox-gate configuration error::input run-id is set but report-artifacts is empty: name the artifacts of that run to read reports from')
   })
 })
 

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { BASE_SHA, ghCommit, ghPull, ghReview, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { createHash } from 'node:crypto'
+import { BASE_SHA, ghArtifact, ghCommit, ghPull, ghReview, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { startFakeResults } from './helpers/fake-results.js'
+import { makeZip } from './helpers/zip.js'
 import { runGateScenario, type GateRun } from './helpers/gate-run.js'
 
 // Gating a fork's pull request (issue 15): the fork's own `pull_request` run has a read-only
@@ -90,5 +93,47 @@ describe('workflow_run: the triggering run\'s pull request, on its head', () => 
       expect(r.outputs.decision).not.toBe('allow')
       expect(r.stdout + r.stderr).toContain("pull requests #43, #42 all have head 9f8e7d6: which one the workflow_run is about cannot be known")
     }
+  })
+})
+
+describe("workflow_run: the triggering run's reports, from its artifacts", () => {
+  const shard = (n: number, failing: boolean): string =>
+    `<testsuite name="posting-${n}"><testcase classname="ledger.Posting" name="balances shard ${n} [CM-01]">${failing ? '<failure message="expected 0 but was 1"/>' : ''}</testcase></testsuite>`
+
+  // The triggering run 5150 uploaded two shards; the workspace's own reports/ holds a passing
+  // report that must not be read (it is this workflow's, not the run under judgement).
+  async function fromTriggeringRun(failingShard?: number) {
+    const legs = await Promise.all([1, 2].map(async (n) => ({ id: 700 + n, name: `test-reports-${n}`, zip: await makeZip({ 'junit.xml': shard(n, n === failingShard) }) })))
+    const results = await startFakeResults({ artifacts: legs })
+    const digest = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
+    const scenario: Scenario = { ...forkPull(), runArtifacts: { runs: { 5150: legs.map((l) => ghArtifact(l.id, l.name, l.zip.length, digest(l.zip), 5150)) }, zipUrl: (id) => results.downloadUrl(id) } }
+    const r = await runGateScenario(scenario, { map: MAP, report: REPORT, event: 'workflow_run', payload: event(), sha: MAIN_TIP, inputs: { 'report-artifacts': 'test-reports-*', 'report-artifacts-min': '2' }, env: { ACTIONS_RUNTIME_TOKEN: results.token, ACTIONS_RESULTS_URL: `${results.url}/` } })
+    await r.server.close()
+    await results.close()
+    return { r, legs }
+  }
+
+  test('evaluated on the head sha with the triggering run\'s reports (run-id defaults to it): a failing shard blocks, naming its artifact', async () => {
+    const { r } = await fromTriggeringRun(2)
+    expect(r.code).toBe(1)
+    expect(r.outputs.decision).toBe('block')
+    expect(r.server.checkRuns[0]?.body.head_sha).toBe(HEAD)
+    const artifactCalls = r.server.requests.filter((q) => q.path.includes('/actions/')).map((q) => `${q.method} ${q.path}`)
+    expect(artifactCalls).toEqual(['GET /repos/acme/ledger/actions/runs/5150/artifacts', 'GET /repos/acme/ledger/actions/artifacts/701/zip', 'GET /repos/acme/ledger/actions/artifacts/702/zip'])
+    expect(r.stdout).toContain('FAIL artifact test-reports-2 (id 702)')
+    const manifest = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/manifest.json'), 'utf8')) as { reports: { path: string }[]; reportArtifacts: { runId: number; otherRun: boolean } }
+    expect(manifest.reportArtifacts).toMatchObject({ runId: 5150, otherRun: true })
+    expect(manifest.reports.map((x) => x.path)).toEqual(['.sox-gate/artifacts/test-reports-1/junit.xml', '.sox-gate/artifacts/test-reports-2/junit.xml'])
+  })
+
+  test('both shards pass: allow on the head sha, with both artifacts in the change record', async () => {
+    const { r, legs } = await fromTriggeringRun()
+    expect(r.code).toBe(0)
+    expect(r.outputs.decision).toBe('allow')
+    expect(r.server.checkRuns[0]?.body.head_sha).toBe(HEAD)
+    const change = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/change.json'), 'utf8')) as { sha: string; reportArtifacts: { runId: number; artifacts: { id: number; name: string }[] } }
+    expect(change.sha).toBe(HEAD)
+    expect(change.reportArtifacts.runId).toBe(5150)
+    expect(change.reportArtifacts.artifacts.map((a) => [a.id, a.name])).toEqual(legs.map((l) => [l.id, l.name]))
   })
 })

@@ -70088,15 +70088,19 @@ var package_default = {
     picomatch: "^4.0.7",
     re2js: "^2.10.0",
     saxes: "^6.0.0",
-    yaml: "^2.9.1"
+    yaml: "^2.9.1",
+    yauzl: "^3.4.0"
   },
   devDependencies: {
     "@eslint/js": "^10.0.1",
     "@octokit/openapi-types": "^29.0.1",
     "@sigstore/mock": "^0.13.0",
+    "@types/archiver": "^7.0.0",
     "@types/jest": "^29.5.14",
     "@types/node": "^20.19.43",
     "@types/picomatch": "^4.0.3",
+    "@types/yauzl": "^3.4.0",
+    archiver: "^7.0.1",
     esbuild: "^0.28.2",
     eslint: "^10.15.0",
     graphql: "^16.15.0",
@@ -70607,6 +70611,7 @@ async function writeBundle(x) {
     judgedBy: x.result.trust.judgedBy,
     emergency: x.result.emergency,
     reports,
+    ...x.change?.reportArtifacts ? { reportArtifacts: x.change.reportArtifacts } : {},
     change: x.change ? { bundlePath: "change.json" } : null,
     controls: x.result.controls.map((c5) => ({ id: c5.id, status: c5.status, ...c5.waiver ? { waiver: c5.waiver } : {}, ...c5.emergency ? { emergency: true } : {}, tests: c5.tests, matchedTests: c5.matchedTests })),
     totals: x.result.totals,
@@ -70817,9 +70822,40 @@ var change_record_schema_default = {
         note: { type: "string" }
       }
     },
+    reportArtifacts: { $ref: "#/$defs/reportArtifacts" },
     problems: { type: "array", items: { type: "string" }, description: "What could not be read; any entry fails every approval control." }
   },
   $defs: {
+    reportArtifacts: {
+      type: "object",
+      additionalProperties: false,
+      required: ["repository", "runId", "otherRun", "patterns", "min", "artifacts"],
+      description: "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.",
+      properties: {
+        repository: { type: "string" },
+        runId: { type: ["integer", "null"], minimum: 1, description: "The workflow run the artifacts belong to." },
+        otherRun: { type: "boolean", description: "True when read from another run (run-id) through the REST API." },
+        patterns: { type: "array", items: { type: "string" }, description: "report-artifacts as given: names or globs, ! excluding." },
+        min: { type: "integer", minimum: 1, description: "report-artifacts-min." },
+        artifacts: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["id", "name", "size", "digest", "downloadedSha256", "path", "files"],
+            properties: {
+              id: { type: "integer", minimum: 1 },
+              name: { type: "string", minLength: 1 },
+              size: { type: "integer", minimum: 0, description: "Bytes of the zip, as listed." },
+              digest: { oneOf: [{ type: "null" }, { type: "string", pattern: "^sha256:[0-9a-fA-F]{64}$" }], description: "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." },
+              downloadedSha256: { type: "string", pattern: "^[0-9a-f]{64}$", description: "sha256 of the zip as downloaded; equal to digest whenever there is one." },
+              path: { type: "string", description: "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." },
+              files: { type: "integer", minimum: 0 }
+            }
+          }
+        }
+      }
+    },
     sha: { type: "string", pattern: "^[0-9a-f]{7,64}$" },
     account: {
       type: "object",
@@ -71324,6 +71360,7 @@ var manifest_schema_default = {
         }
       }
     },
+    reportArtifacts: { $ref: "#/$defs/reportArtifacts" },
     change: {
       oneOf: [
         { type: "null" },
@@ -71374,6 +71411,36 @@ var manifest_schema_default = {
     }
   },
   $defs: {
+    reportArtifacts: {
+      type: "object",
+      additionalProperties: false,
+      required: ["repository", "runId", "otherRun", "patterns", "min", "artifacts"],
+      description: "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.",
+      properties: {
+        repository: { type: "string" },
+        runId: { type: ["integer", "null"], minimum: 1, description: "The workflow run the artifacts belong to." },
+        otherRun: { type: "boolean", description: "True when read from another run (run-id) through the REST API." },
+        patterns: { type: "array", items: { type: "string" }, description: "report-artifacts as given: names or globs, ! excluding." },
+        min: { type: "integer", minimum: 1, description: "report-artifacts-min." },
+        artifacts: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["id", "name", "size", "digest", "downloadedSha256", "path", "files"],
+            properties: {
+              id: { type: "integer", minimum: 1 },
+              name: { type: "string", minLength: 1 },
+              size: { type: "integer", minimum: 0, description: "Bytes of the zip, as listed." },
+              digest: { oneOf: [{ type: "null" }, { type: "string", pattern: "^sha256:[0-9a-fA-F]{64}$" }], description: "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." },
+              downloadedSha256: { type: "string", pattern: "^[0-9a-f]{64}$", description: "sha256 of the zip as downloaded; equal to digest whenever there is one." },
+              path: { type: "string", description: "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." },
+              files: { type: "integer", minimum: 0 }
+            }
+          }
+        }
+      }
+    },
     count: { type: "integer", minimum: 0 },
     sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
     bundlePath: { type: "string", pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", description: "Relative to the bundle, / separated, never leaving it." }
@@ -82231,7 +82298,17 @@ function checkRunAgainstChange(manifest, change) {
     sha = "run.sha equals change.json";
   } else if (run2.sha !== null) sha = `run.sha is the ${run2.event ?? "unknown"} event's ref commit, not the change's: bound only by the expected hash or the signature`;
   const repo = run2.repository === null ? "run.repository not recorded" : "run.repository equals change.json";
-  return { status: "checked", findings, detail: `${repo}; ${sha}` };
+  return { status: "checked", findings: [...findings, ...checkArtifacts(manifest, change)], detail: `${repo}; ${sha}${manifest.reportArtifacts || change.reportArtifacts ? "; reportArtifacts equals change.json and names every artifact a report came from" : ""}` };
+}
+function checkArtifacts(manifest, change) {
+  const findings = [];
+  if (canonical(manifest.reportArtifacts) !== canonical(change.reportArtifacts)) findings.push("manifest reportArtifacts is not change.json's");
+  const listed = new Set((manifest.reportArtifacts?.artifacts ?? []).map((a5) => `${a5.path}/`));
+  for (const r5 of manifest.reports) {
+    const from = /^\.sox-gate\/artifacts\/[^/]+\//.exec(r5.path)?.[0];
+    if (from && manifest.reportArtifacts && !listed.has(from)) findings.push(`manifest report ${r5.path} lies in ${from} but reportArtifacts lists no such artifact`);
+  }
+  return findings;
 }
 var canonical = (value) => JSON.stringify(JSON.parse(stableJson(value ?? null)));
 var sha2562 = (b5) => createHash5("sha256").update(b5).digest("hex");
