@@ -1,5 +1,6 @@
 import picomatch from 'picomatch'
 import { loadControlMap } from '../src/controls/load.js'
+import { compileSelectorRegex } from '../src/controls/regex.js'
 import { globRequiredLiteral, regexRequiredLiteral } from '../src/engine/literal-index.js'
 import { ControlIndex } from '../src/engine/mapping.js'
 import { fullName } from '../src/reports/model.js'
@@ -28,9 +29,42 @@ describe('required literals', () => {
     ['x{0,3}yz', 'yz'],
     ['one|two', ''],
     ['\\d+ items in [a-z]+ batch', ' items in '],
-    ['\\u{1F600}face', 'face']
+    ['\\u{1F600}face', 'face'],
+    // An alternation inside a group only makes the group optional text; one outside gives up.
+    ['^scenario 0 (handles|posts) case \\d+', 'scenario 0 '],
+    ['amount (3|4)\\d\\d and currency', ' and currency'],
+    ['(a|b)xyz|cde', ''],
+    ['([(])|cde', ''],
+    ['xyz([(])c', 'xyz'],
+    ['a[|]bcd', 'bcd'],
+    // A `]` first in a class is a member, as is a POSIX class: `x[]abc]y` matches "x]y".
+    ['x[]abc]y', 'x'],
+    ['x[^]abc]y', 'x'],
+    ['[[:alpha:]xyzw]ab', 'ab'],
+    // Escapes with an argument stand for one other character: `\\x41BCD` matches "ABCD".
+    ['\\x41BCD', 'BCD'],
+    ['\\x{41}BCD', 'BCD'],
+    ['\\101BCD', 'BCD'],
+    ['\\pLxyz', 'xyz'],
+    ['\\p{Greek}xyz', 'xyz']
   ])('regex %j requires %j', (source, literal) => {
     expect(regexRequiredLiteral(source)).toBe(literal)
+  })
+
+  test('every required literal is in every text the regex matches (RE2 itself says so)', () => {
+    const samples: [string, string][] = [
+      ['x[]abc]y', 'x]y'],
+      ['x[^]abc]y', 'xqy'],
+      ['\\x41BCD', 'ABCD'],
+      ['\\101BCD', 'ABCD'],
+      ['\\pLxyz', 'éxyz'],
+      ['[[:alpha:]xyzw]ab', 'qab'],
+      ['^scenario 0 (handles|posts) case \\d+', 'scenario 0 posts case 7']
+    ]
+    for (const [source, text] of samples) {
+      expect(compileSelectorRegex(source).test(text)).toBe(true)
+      expect(text.includes(regexRequiredLiteral(source))).toBe(true)
+    }
   })
 })
 
@@ -44,6 +78,43 @@ function rng(seed: number): () => number {
 }
 
 describe('indexed mapping equals trying every selector on every case', () => {
+  test('regexes with inner alternations, anchors and word boundaries: own name and full name both searched', () => {
+    const rand = rng(7)
+    const words = ['ledger', 'post', 'balance', 'close', 'period', 'EUR', 'case', 'rejects', 'refund', 'amount']
+    const pick = (): string => words[Math.floor(rand() * words.length)] as string
+    const phrase = (n: number): string => Array.from({ length: n }, pick).join(' ')
+    const templates = [
+      (): string => `(${pick()}|${pick()}) ${pick()}`,
+      (): string => `${pick()} (?:${pick()}|${pick()})$`,
+      (): string => `^${pick()} ${pick()}`,
+      (): string => `\\b${pick()}s? ${pick()}`,
+      (): string => `${pick()} \\w+ ${pick()}$`,
+      (): string => `^(${pick()}|${pick()})`,
+      (): string => `${pick()}[\\]x]?`,
+      (): string => `${pick()}|${pick()} ${pick()}`
+    ]
+    const patterns = Array.from({ length: 80 }, (_, i) => (templates[i % templates.length] as () => string)())
+    const yaml = `version: 1\nsystem: s\ncontrols:\n${patterns.map((p, i) => `  - { id: C${i}, title: t, tests: [{ regex: ${JSON.stringify(p)} }] }`).join('\n')}\n`
+    const map = loadControlMap(yaml, 'map.yml')
+    const index = new ControlIndex(map.controls)
+    const models = patterns.map((p) => new RegExp(p, 'u'))
+    let matchedPairs = 0
+    let ownOnly = 0
+    for (let n = 0; n < 2000; n++) {
+      const tc = testCase({ suite: phrase(2), classname: rand() < 0.5 ? phrase(1) : '', name: phrase(3) })
+      const full = fullName(tc)
+      const expected = models.flatMap((re, i) => (re.test(tc.name) || re.test(full) ? [i] : []))
+      ownOnly += models.filter((re) => re.test(tc.name) && !re.test(full)).length
+      matchedPairs += expected.length
+      expect(index.match(tc)).toEqual(expected)
+    }
+    // Anchored patterns that match only the own name must occur, or the own-name search is untested.
+    expect(ownOnly).toBeGreaterThan(50)
+    const share = matchedPairs / (2000 * patterns.length)
+    expect(share).toBeGreaterThan(0.05)
+    expect(share).toBeLessThan(0.6)
+  })
+
   test('2,000 generated cases × 120 generated selectors', () => {
     const rand = rng(42)
     const words = ['ledger', 'post', 'balance', 'lance', 'close', 'period', 'riod', 'EUR', 'a.b', 'x/y', '[CM-1]', 'case', 'ase', '›', 'rejects']

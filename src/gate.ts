@@ -10,7 +10,7 @@ import { Evaluation } from './engine/evaluate.js'
 import type { TrustDecision } from './engine/trust.js'
 import type { GateResult, ReportResult } from './engine/result.js'
 import { ConfigError, type InputProblem } from './errors.js'
-import { decodeChunks } from './reports/decode.js'
+import { decodeChunks, REPORT_CHUNK } from './reports/decode.js'
 import { discoverReports, type ReportFile } from './discover.js'
 import { trackedAtHead } from './git-tracked.js'
 import { maskReportChunks } from './evidence/mask-stream.js'
@@ -121,7 +121,7 @@ async function readReportFile(report: ReportFile, sink: Parameters<typeof readRe
   if (size === 0) throw ConfigError.at(file, 'empty report (0 bytes)')
   const hash = createHash('sha256')
   async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of createReadStream(full, { highWaterMark: 256 * 1024 })) {
+    for await (const chunk of createReadStream(full, { highWaterMark: REPORT_CHUNK })) {
       hash.update(chunk as Buffer)
       yield chunk as Buffer
     }

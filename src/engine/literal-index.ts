@@ -144,20 +144,25 @@ export function globRequiredLiteral(glob: string): string {
 }
 
 /**
- * The longest run of literal text every match of a regex must contain, or '' when unsure: any
- * alternation gives up, groups and classes are skipped, an atom a quantifier makes optional is
- * left out.
+ * The longest run of literal text every match of a regex must contain, or '' when unsure: an
+ * alternation outside every group gives up, groups and classes are skipped, an atom a quantifier
+ * makes optional is left out.
  */
 export function regexRequiredLiteral(source: string): string {
-  if (source.includes('|')) return ''
+  if (hasTopLevelAlternation(source)) return ''
   const runs = new LongestRun()
   for (let i = 0; i < source.length; i++) {
     const ch = source[i] as string
     if (ch === '\\') {
       const next = source[i + 1]
       i++
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) runs.end()
-      else if (isOptionalNext(source, i + 1)) runs.end()
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) {
+        // An escape with an argument (`\x41`, `\x{41}`, `\101`, `\pL`, `\p{Greek}`) stands for one
+        // character that is not the text written: its argument is no literal either.
+        runs.end()
+        i = escapeEnd(source, i)
+        if (isOptionalNext(source, i + 1)) i++
+      } else if (isOptionalNext(source, i + 1)) runs.end()
       else runs.text += next
     } else if (ch === '[' || ch === '(') {
       runs.end()
@@ -176,6 +181,45 @@ export function regexRequiredLiteral(source: string): string {
     }
   }
   return runs.longest()
+}
+
+/**
+ * True when the regex has a `|` outside every group and class: then no literal is required. A
+ * `|` inside a group only makes that group's text optional, and groups are skipped whole anyway.
+ */
+function hasTopLevelAlternation(source: string): boolean {
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]
+    if (ch === '\\') i++
+    else if (ch === '[' || ch === '(') {
+      const end = skipGroup(source, i)
+      // An unclosed group (not a valid regex anyway): unsure, so no literal.
+      if (source[end] !== (ch === '[' ? ']' : ')')) return true
+      i = end
+    } else if (ch === '|') return true
+  }
+  return false
+}
+
+/** Index of the last character of the escape whose letter or digit is at `at` (RE2 syntax). */
+function escapeEnd(source: string, at: number): number {
+  const letter = source[at]
+  if (letter === 'x' || letter === 'p' || letter === 'P') {
+    if (source[at + 1] === '{') {
+      const close = source.indexOf('}', at + 2)
+      return close < 0 ? source.length - 1 : close
+    }
+    if (letter !== 'x') return Math.min(at + 1, source.length - 1)
+    let i = at
+    while (i < at + 2 && /[0-9A-Fa-f]/.test(source[i + 1] ?? '')) i++
+    return i
+  }
+  if (letter !== undefined && /[0-7]/.test(letter)) {
+    let i = at
+    while (i < at + 2 && /[0-7]/.test(source[i + 1] ?? '')) i++
+    return i
+  }
+  return at
 }
 
 /** Collects runs of literal text and keeps the longest. */
@@ -197,10 +241,15 @@ function isOptionalNext(source: string, at: number): boolean {
   return q === '*' || q === '?' || (q === '{' && /^\{0[,}]/.test(source.slice(at)))
 }
 
-/** Index of the bracket closing the one at `start` (nesting and escapes respected). */
+/**
+ * Index of the bracket closing the one at `start` (nesting, escapes and classes inside groups
+ * respected); the last index when it never closes. Erring long is safe: skipped text is never
+ * taken as required.
+ */
 function skipGroup(s: string, start: number): number {
   const open = s[start] as string
-  const close = open === '[' ? ']' : open === '{' ? '}' : ')'
+  if (open === '[') return skipClass(s, start)
+  const close = open === '{' ? '}' : ')'
   let depth = 0
   for (let i = start; i < s.length; i++) {
     const ch = s[i]
@@ -208,12 +257,28 @@ function skipGroup(s: string, start: number): number {
       i++
       continue
     }
-    if (open === '[' && i > start) {
-      if (ch === ']') return i
+    if (ch === '[' && open === '(') {
+      i = skipClass(s, i)
       continue
     }
     if (ch === open) depth++
     else if (ch === close && --depth === 0) return i
+  }
+  return s.length - 1
+}
+
+/** A class `[...]`: a `]` right after `[` or `[^` is a member, as are `[:alpha:]` and escapes. */
+function skipClass(s: string, start: number): number {
+  let i = start + 1
+  if (s[i] === '^') i++
+  if (s[i] === ']') i++
+  for (; i < s.length; i++) {
+    const ch = s[i]
+    if (ch === '\\') i++
+    else if (ch === '[' && s[i + 1] === ':') {
+      const close = s.indexOf(':]', i + 2)
+      if (close >= 0) i = close + 1
+    } else if (ch === ']') return i
   }
   return s.length - 1
 }

@@ -44,7 +44,10 @@ export class ControlIndex {
             const re = compileSelectorRegex(s.pattern)
             // RE2 flag groups (`(?i)`) and quoting (`\Q…\E`) change what a literal means: no prefilter then.
             const literal = /\(\?[A-Za-z-]|\\Q/.test(s.pattern) ? '' : regexRequiredLiteral(s.pattern)
-            this.namePatterns.add({ control: index, test: (x) => re.test(x) }, literal)
+            // Without an assertion that looks before the match, a find in the own name (the tail of
+            // the full name) is a find in the full name too: searching the full name is enough.
+            const tailSafe = !/\^|\\[AbB]/.test(s.pattern)
+            this.namePatterns.add({ control: index, test: (x) => re.test(x), fullImpliesOwn: tailSafe }, literal)
             break
           }
           case 'name': {
@@ -87,7 +90,7 @@ export class ControlIndex {
     }
     if (this.namePatterns.size > 0) {
       // The own name is the tail of the full name, so one scan of the full name finds the literals of both.
-      const test = (e: PatternEntry): boolean => e.test(full) || (full !== tc.name && e.test(tc.name))
+      const test = (e: PatternEntry): boolean => e.test(full) || (full !== tc.name && e.fullImpliesOwn !== true && e.test(tc.name))
       this.namePatterns.match(full, test, hit)
     }
     if (this.suites.size > 0) {

@@ -8,7 +8,7 @@ import type { ChangeRecord } from '../change/model.js'
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
-import { decodeChunks } from '../reports/decode.js'
+import { decodeChunks, REPORT_CHUNK } from '../reports/decode.js'
 import { emptyCounts } from '../reports/mask.js'
 import type { Manifest, ManifestFile } from './manifest.js'
 import { maskReportChunks } from './mask-stream.js'
@@ -108,7 +108,7 @@ async function copyMasked(source: string, dir: string, rel: string, redactions: 
   const hash = createHash('sha256')
   let size = 0
   async function* encoded(): AsyncGenerator<Buffer> {
-    for await (const text of maskReportChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions)) {
+    for await (const text of maskReportChunks(decodeChunks(createReadStream(source, { highWaterMark: REPORT_CHUNK })), redactions)) {
       const bytes = Buffer.from(text, 'utf8')
       hash.update(bytes)
       size += bytes.length
