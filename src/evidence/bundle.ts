@@ -9,10 +9,11 @@ import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
 import { decodeChunks, REPORT_CHUNK } from '../reports/decode.js'
-import { emptyCounts } from '../reports/mask.js'
+import { addCounts, emptyCounts, type RedactionCounts } from '../reports/mask.js'
 import type { Manifest, ManifestFile } from './manifest.js'
 import { maskReportChunks } from './mask-stream.js'
 import { prepareEvidenceDir } from './prepare-dir.js'
+import { placeCopy, type MaskedCopy } from './spool.js'
 import { renderBundleFiles } from './render-files.js'
 import type { RunMetadata } from './run-metadata.js'
 import { stableJson } from './stable-json.js'
@@ -23,6 +24,8 @@ export interface BundleInputs {
   dir: string
   /** The file each report was read from (result.reports' order): their shown paths may be masked. */
   sources: readonly string[]
+  /** The masked text the gate spooled while reading each report (same order): copied, not re-read. */
+  copies?: readonly (MaskedCopy | undefined)[]
   /** The map that judged the change (SPEC §9). */
   map: ControlMap
   /** The workspace's map, and the trusted one read from outside the change (null when none). */
@@ -67,7 +70,8 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const reports: Manifest['reports'] = []
   for (const [i, r] of x.result.reports.entries()) {
     const rel = reportPaths[i] as string
-    files.push(await copyMasked(x.sources[i] as string, x.dir, rel, redactions))
+    const copy = x.copies?.[i]
+    files.push(copy ? await placeSpooled(copy, x.dir, rel, redactions) : await copyMasked(x.sources[i] as string, x.dir, rel, redactions))
     reports.push({ ...r, bundlePath: rel })
   }
   if (x.change) await put('change.json', stableJson(x.change))
@@ -102,7 +106,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
 }
 
 /** The report masked exactly as the gate read it, streamed to the bundle; returns its entry for files[]. */
-async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>): Promise<ManifestFile> {
+async function copyMasked(source: string, dir: string, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
   const full = path.join(dir, ...rel.split('/'))
   await mkdir(path.dirname(full), { recursive: true })
   const hash = createHash('sha256')
@@ -117,6 +121,13 @@ async function copyMasked(source: string, dir: string, rel: string, redactions: 
   }
   await pipeline(Readable.from(encoded()), createWriteStream(full, { flags: 'wx' })).catch(refuseOverwrite(dir, rel))
   return { path: rel, sha256: hash.digest('hex'), size }
+}
+
+/** The report's masked text as the gate read it (one decode, one mask per report); its entry for files[]. */
+async function placeSpooled(copy: MaskedCopy, dir: string, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
+  await placeCopy(copy, path.join(dir, ...rel.split('/'))).catch(refuseOverwrite(dir, rel))
+  addCounts(redactions, copy.redactions)
+  return { path: rel, sha256: copy.sha256, size: copy.size }
 }
 
 /** Bundle files are created, never written over: a file already there is the user's, not ours. */
