@@ -129,3 +129,37 @@ export function map1000() {
   }
   return lines.join('\n') + '\n'
 }
+
+/** The earlier bench's JUnit set (short names, 100 cases a suite), kept for its 1M-case row. */
+export async function generateJunitShort(cases, file) {
+  await writeFileStreaming(file, async (write) => {
+    await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bench">\n')
+    for (let s = 0; s * 100 < cases; s++) {
+      const suite = `com.example.mod${s % 97}.Suite${s}`
+      await write(`  <testsuite name="${suite}" tests="100" time="1.0">\n`)
+      for (let c = 0; c < 100 && s * 100 + c < cases; c++) {
+        const n = s * 100 + c
+        const tagged = n % 50 === 0 ? `\n      <properties><property name="control" value="CTL-${String(n % 1000).padStart(4, '0')}"/></properties>\n    ` : ''
+        const body = n % 997 === 0 ? `<skipped message="not on this platform"/>` : n % 1499 === 0 ? `<flakyFailure message="timeout"><stackTrace>at x</stackTrace></flakyFailure>` : ''
+        const inner = tagged + body
+        await write(inner ? `    <testcase classname="${suite}" name="scenario ${n % 1000} handles case ${n}" time="0.012">${inner}</testcase>\n` : `    <testcase classname="${suite}" name="scenario ${n % 1000} handles case ${n}" time="0.012"/>\n`)
+      }
+      await write('  </testsuite>\n')
+    }
+    await write('</testsuites>\n')
+  })
+}
+
+/** The earlier bench's "typical" map: 1,000 controls by tag, some suite and name globs, a few regexes. */
+export function mapTypical() {
+  const lines = ['version: 1', 'system: bench', 'controls:']
+  for (let i = 0; i < 1000; i++) {
+    const id = `CTL-${String(i).padStart(4, '0')}`
+    lines.push(`  - id: ${id}`, `    title: Control ${i}`, '    tests:', `      - tag: ${id}`)
+    if (i % 100 === 0) lines.push(`      - suite: "com.example.mod${i / 100}.*"`)
+    if (i % 25 === 0) lines.push(`      - name: "*scenario ${i} *"`)
+    if (i % 200 === 0) lines.push(`      - regex: "^com\\\\.example\\\\.mod${i % 97}\\\\..* handles case ${i}$"`)
+    lines.push('    allow-skipped: true', '    flaky: pass')
+  }
+  return lines.join('\n') + '\n'
+}
