@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, open, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -16,7 +16,7 @@ import { prepareEvidenceDir } from './prepare-dir.js'
 import { placeCopy, type MaskedCopy } from './spool.js'
 import { renderBundleFiles } from './render-files.js'
 import type { RunMetadata } from './run-metadata.js'
-import { stableJson } from './stable-json.js'
+import { stableJson, stableJsonPieces } from './stable-json.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
 export interface BundleInputs {
@@ -100,9 +100,29 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
     redactions,
     files
   }
-  const manifestText = stableJson(manifest)
-  await writeFile(path.join(x.dir, 'manifest.json'), manifestText, { flag: 'wx' }).catch(refuseOverwrite(x.dir, 'manifest.json'))
-  return { dir: x.dir, manifestSha256: sha256(manifestText), files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, Buffer.byteLength(manifestText)) }
+  const written = await writeManifest(path.join(x.dir, 'manifest.json'), manifest).catch(refuseOverwrite(x.dir, 'manifest.json'))
+  return { dir: x.dir, manifestSha256: written.sha256, files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, written.size) }
+}
+
+/**
+ * manifest.json written and hashed piece by piece (stableJson's bytes): with every matched test
+ * listed, a large run's manifest is tens of megabytes, too much to hold whole at the run's peak.
+ */
+async function writeManifest(full: string, manifest: Manifest): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256')
+  let size = 0
+  const handle = await open(full, 'wx')
+  try {
+    for (const piece of stableJsonPieces(manifest)) {
+      const bytes = Buffer.from(piece, 'utf8')
+      hash.update(bytes)
+      size += bytes.length
+      await handle.write(bytes)
+    }
+  } finally {
+    await handle.close()
+  }
+  return { sha256: hash.digest('hex'), size }
 }
 
 /** The report masked exactly as the gate read it, streamed to the bundle; returns its entry for files[]. */
