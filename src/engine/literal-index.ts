@@ -26,11 +26,16 @@ export class LiteralIndex {
   private ascii: Int32Array | null = null
   private hasEntries = new Uint8Array(0)
   private built = false
+  /** Per entry (by its number): the last scan that tried it, so one scan tries it once, with nothing allocated. */
+  private readonly entryIds = new Map<PatternEntry, number>()
+  private triedIn = new Uint32Array(0)
+  private scans = 0
   size = 0
 
   add(entry: PatternEntry, literal: string): void {
     this.size++
     this.built = false
+    if (!this.entryIds.has(entry)) this.entryIds.set(entry, this.entryIds.size)
     if (!literal) {
       this.always.push(entry)
       return
@@ -53,19 +58,21 @@ export class LiteralIndex {
     if (this.size === 0) return
     if (!this.built) this.build()
     for (const e of this.always) if (test(e)) hit(e.control)
-    let tried: Set<PatternEntry> | undefined
+    const scan = ++this.scans
     const nodes = this.nodes
     const ascii = this.ascii
     const hasEntries = this.hasEntries
+    const triedIn = this.triedIn
+    const ids = this.entryIds
     let state = 0
     for (let i = 0; i < s.length; i++) {
       const code = s.charCodeAt(i)
       state = ascii !== null && code < ASCII ? (ascii[state * ASCII + code] as number) : this.step(nodes[state] as AcNode, code).id
       if (hasEntries[state] === 0) continue
       for (const e of (nodes[state] as AcNode).entries) {
-        tried ??= new Set()
-        if (tried.has(e)) continue
-        tried.add(e)
+        const id = ids.get(e) as number
+        if (triedIn[id] === scan) continue
+        triedIn[id] = scan
         if (test(e)) hit(e.control)
       }
     }
@@ -100,6 +107,8 @@ export class LiteralIndex {
       }
     }
     queue.forEach((node, id) => (node.id = id))
+    this.triedIn = new Uint32Array(this.entryIds.size)
+    this.scans = 0
     this.nodes = queue
     this.hasEntries = Uint8Array.from(queue, (node) => (node.entries.length > 0 ? 1 : 0))
     // A dense table only while it stays small (4 bytes × 128 per node); past that, the trie walk.

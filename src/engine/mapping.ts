@@ -31,6 +31,17 @@ export class ControlIndex {
   /** Dedupes hits within one case without allocating a set per case. */
   private readonly stamp: Uint32Array
   private generation = 0
+  /** The case being matched: read by `hit` and `testName`, made once so no closure is made per case. */
+  private out: number[] = []
+  private full = ''
+  private own = ''
+  private readonly hit = (c: number): void => {
+    if (this.stamp[c] !== this.generation) {
+      this.stamp[c] = this.generation
+      this.out.push(c)
+    }
+  }
+  private readonly testName = (e: PatternEntry): boolean => e.test(this.full) || (this.full !== this.own && e.fullImpliesOwn !== true && e.test(this.own))
 
   constructor(controls: readonly Control[]) {
     this.stamp = new Uint32Array(controls.length)
@@ -72,14 +83,10 @@ export class ControlIndex {
 
   /** Indices of the controls `tc` belongs to, ascending; empty when none. `full` is fullName(tc). */
   match(tc: TestCase, full: string = fullName(tc)): number[] {
-    const gen = ++this.generation
+    this.generation++
     const out: number[] = []
-    const hit = (c: number): void => {
-      if (this.stamp[c] !== gen) {
-        this.stamp[c] = gen
-        out.push(c)
-      }
-    }
+    this.out = out
+    const hit = this.hit
     for (const tag of tc.tags) {
       const list = this.byTag.get(tag)
       if (list) for (const c of list) hit(c)
@@ -90,8 +97,9 @@ export class ControlIndex {
     }
     if (this.namePatterns.size > 0) {
       // The own name is the tail of the full name, so one scan of the full name finds the literals of both.
-      const test = (e: PatternEntry): boolean => e.test(full) || (full !== tc.name && e.fullImpliesOwn !== true && e.test(tc.name))
-      this.namePatterns.match(full, test, hit)
+      this.full = full
+      this.own = tc.name
+      this.namePatterns.match(full, this.testName, hit)
     }
     if (this.suites.size > 0) {
       for (const c of memoMatch(this.suiteMemo, this.suites, tc.suite)) hit(c)
