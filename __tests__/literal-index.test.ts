@@ -1,7 +1,7 @@
 import picomatch from 'picomatch'
 import { loadControlMap } from '../src/controls/load.js'
 import { compileSelectorRegex } from '../src/controls/regex.js'
-import { globRequiredLiteral, regexRequiredLiteral } from '../src/engine/literal-index.js'
+import { globRequiredLiteral, regexRequirements } from '../src/engine/required-literals.js'
 import { ControlIndex } from '../src/engine/mapping.js'
 import { fullName } from '../src/reports/model.js'
 import { testCase } from './helpers/engine.js'
@@ -21,37 +21,43 @@ describe('required literals', () => {
   })
 
   test.each([
-    ['^Posting .* rejects unbalanced', ' rejects unbalanced'],
-    ['^com\\.example\\.mod0\\..* handles case 0$', 'com.example.mod0.'],
-    ['colou?r balance', 'r balance'],
-    ['ab*c-long', 'c-long'],
-    ['(?:optional group)?tail', 'tail'],
-    ['x{0,3}yz', 'yz'],
-    ['one|two', ''],
-    ['\\d+ items in [a-z]+ batch', ' items in '],
-    ['\\u{1F600}face', 'face'],
-    // An alternation inside a group only makes the group optional text; one outside gives up.
-    ['^scenario 0 (handles|posts) case \\d+', 'scenario 0 '],
-    ['amount (3|4)\\d\\d and currency', ' and currency'],
-    ['(a|b)xyz|cde', ''],
-    ['([(])|cde', ''],
-    ['xyz([(])c', 'xyz'],
-    ['a[|]bcd', 'bcd'],
+    ['^Posting .* rejects unbalanced', [['Posting '], [' rejects unbalanced']]],
+    ['^com\\.example\\.mod0\\..* handles case 0$', [['com.example.mod0.'], [' handles case 0']]],
+    ['colou?r balance', [['colo'], ['r balance']]],
+    ['ab*c-long', [['a'], ['c-long']]],
+    ['(?:optional group)?tail', [['tail']]],
+    ['x{0,3}yz', [['yz']]],
+    ['one|two', []],
+    ['\\d+ items in [a-z]+ batch', [[' items in '], [' batch']]],
+    ['\\u{1F600}face', [['face']]],
+    // A group of plain alternatives multiplies with the text around it; one outside any group gives up.
+    ['^scenario 0 (handles|posts) case \\d+', [['scenario 0 handles case ', 'scenario 0 posts case ']]],
+    ['amount (3|4)\\d\\d and currency', [['amount 3', 'amount 4'], [' and currency']]],
+    ['(?:refund|chargeback) path', [['refund path', 'chargeback path']]],
+    ['(refund|chargeback)? path', [[' path']]],
+    ['(a|b)xyz|cde', []],
+    ['([(])|cde', []],
+    ['xyz([(])c', [['xyz'], ['c']]],
+    ['a[|]bcd', [['a'], ['bcd']]],
     // A `]` first in a class is a member, as is a POSIX class: `x[]abc]y` matches "x]y".
-    ['x[]abc]y', 'x'],
-    ['x[^]abc]y', 'x'],
-    ['[[:alpha:]xyzw]ab', 'ab'],
+    ['x[]abc]y', [['x'], ['y']]],
+    ['x[^]abc]y', [['x'], ['y']]],
+    ['[[:alpha:]xyzw]ab', [['ab']]],
     // Escapes with an argument stand for one other character: `\\x41BCD` matches "ABCD".
-    ['\\x41BCD', 'BCD'],
-    ['\\x{41}BCD', 'BCD'],
-    ['\\101BCD', 'BCD'],
-    ['\\pLxyz', 'xyz'],
-    ['\\p{Greek}xyz', 'xyz']
-  ])('regex %j requires %j', (source, literal) => {
-    expect(regexRequiredLiteral(source)).toBe(literal)
+    ['\\x41BCD', [['BCD']]],
+    ['\\x{41}BCD', [['BCD']]],
+    ['\\101BCD', [['BCD']]],
+    ['\\pLxyz', [['xyz']]],
+    ['\\p{Greek}xyz', [['xyz']]],
+    // An optional counted quantifier is skipped whole, never read as text: `x\\d{0,3}y` matches "xy".
+    ['x\\d{0,3}y', [['x'], ['y']]],
+    ['(ab){0,3}yz', [['yz']]],
+    ['[a-z]{0,12}yz', [['yz']]]
+  ])('regex %j requires %j', (source, groups) => {
+    expect(regexRequirements(source)).toEqual(groups)
   })
 
-  test('every required literal is in every text the regex matches (RE2 itself says so)', () => {
+  test('every text the regex matches holds an alternative of every required group (RE2 itself says so)', () => {
     const samples: [string, string][] = [
       ['x[]abc]y', 'x]y'],
       ['x[^]abc]y', 'xqy'],
@@ -59,11 +65,14 @@ describe('required literals', () => {
       ['\\101BCD', 'ABCD'],
       ['\\pLxyz', 'éxyz'],
       ['[[:alpha:]xyzw]ab', 'qab'],
-      ['^scenario 0 (handles|posts) case \\d+', 'scenario 0 posts case 7']
+      ['x\\d{0,3}y', 'xy'],
+      ['(ab){0,3}yz', 'yz'],
+      ['^scenario 0 (handles|posts) case \\d+', 'scenario 0 posts case 7'],
+      ['amount (3|4)\\d\\d and currency', 'amount 412 and currency']
     ]
     for (const [source, text] of samples) {
       expect(compileSelectorRegex(source).test(text)).toBe(true)
-      expect(text.includes(regexRequiredLiteral(source))).toBe(true)
+      for (const group of regexRequirements(source)) expect(group.some((literal) => text.includes(literal))).toBe(true)
     }
   })
 })
@@ -91,9 +100,11 @@ describe('indexed mapping equals trying every selector on every case', () => {
       (): string => `${pick()} \\w+ ${pick()}$`,
       (): string => `^(${pick()}|${pick()})`,
       (): string => `${pick()}[\\]x]?`,
-      (): string => `${pick()}|${pick()} ${pick()}`
+      (): string => `${pick()}|${pick()} ${pick()}`,
+      (): string => `${pick()}.*(${pick()}|${pick()}) ${pick()}`,
+      (): string => `${pick()} [a-z]{0,12} ?${pick()}`
     ]
-    const patterns = Array.from({ length: 80 }, (_, i) => (templates[i % templates.length] as () => string)())
+    const patterns = Array.from({ length: 100 }, (_, i) => (templates[i % templates.length] as () => string)())
     const yaml = `version: 1\nsystem: s\ncontrols:\n${patterns.map((p, i) => `  - { id: C${i}, title: t, tests: [{ regex: ${JSON.stringify(p)} }] }`).join('\n')}\n`
     const map = loadControlMap(yaml, 'map.yml')
     const index = new ControlIndex(map.controls)

@@ -9,48 +9,76 @@ interface AcNode {
   id: number
   next: Map<number, AcNode>
   fail: AcNode | null
-  /** Entries whose literal ends here, plus (via `fail` links) those of its proper suffixes. */
-  entries: PatternEntry[]
+  /** Requirements met when a literal ends here, plus (via `fail` links) those of its proper suffixes. */
+  needs: Need[]
+}
+
+/** One literal of one requirement group of a pattern: found, it meets that group. */
+interface Need {
+  entry: PatternEntry
+  /** The entry's number, and its group's. */
+  id: number
+  group: number
 }
 
 /**
- * Patterns filed under a literal they cannot match without (Aho-Corasick). One left-to-right pass
- * over a string finds every such literal it contains, so only those patterns are tried; patterns
- * with no usable literal are tried on every string.
+ * Patterns filed under literals they cannot match without (Aho-Corasick). A pattern has groups of
+ * literal alternatives, every group required (see regexRequirements); one left-to-right pass over
+ * a string finds every literal it contains, and a pattern is tried only once each of its groups
+ * has been met. Patterns with no usable literal are tried on every string.
  */
 export class LiteralIndex {
-  private readonly root: AcNode = { id: 0, next: new Map(), fail: null, entries: [] }
+  private readonly root: AcNode = { id: 0, next: new Map(), fail: null, needs: [] }
   private readonly always: PatternEntry[] = []
   /** Nodes in breadth-first order, and for ASCII the fully resolved next node: one read per character. */
   private nodes: AcNode[] = []
   private ascii: Int32Array | null = null
-  private hasEntries = new Uint8Array(0)
+  private hasNeeds = new Uint8Array(0)
   private built = false
-  /** Per entry (by its number): the last scan that tried it, so one scan tries it once, with nothing allocated. */
-  private readonly entryIds = new Map<PatternEntry, number>()
-  private triedIn = new Uint32Array(0)
+  /** Per entry: how many groups it has. */
+  private readonly groupsOf: number[] = []
+  private groupCount = 0
+  /** Per group, the last scan that met it; per entry, the scan its `met` count belongs to. Nothing is allocated per scan. */
+  private groupMetIn = new Uint32Array(0)
+  private countedIn = new Uint32Array(0)
+  private met = new Uint32Array(0)
   private scans = 0
   size = 0
 
+  /** Files `entry` under one required literal ('' for none). */
   add(entry: PatternEntry, literal: string): void {
+    this.addRequiring(entry, literal ? [[literal]] : [])
+  }
+
+  /** Files `entry` under groups of literal alternatives, each group required; none: tried on every string. */
+  addRequiring(entry: PatternEntry, groups: readonly (readonly string[])[]): void {
     this.size++
     this.built = false
-    if (!this.entryIds.has(entry)) this.entryIds.set(entry, this.entryIds.size)
-    if (!literal) {
+    const usable = groups.filter((g) => g.length > 0 && g.every((literal) => literal.length > 0))
+    if (usable.length === 0) {
       this.always.push(entry)
       return
     }
+    const id = this.groupsOf.length
+    this.groupsOf.push(usable.length)
+    for (const alternatives of usable) {
+      const group = this.groupCount++
+      for (const literal of alternatives) this.nodeFor(literal).needs.push({ entry, id, group })
+    }
+  }
+
+  private nodeFor(literal: string): AcNode {
     let node = this.root
     for (let i = 0; i < literal.length; i++) {
       const code = literal.charCodeAt(i)
       let child = node.next.get(code)
       if (!child) {
-        child = { id: 0, next: new Map(), fail: null, entries: [] }
+        child = { id: 0, next: new Map(), fail: null, needs: [] }
         node.next.set(code, child)
       }
       node = child
     }
-    node.entries.push(entry)
+    return node
   }
 
   /** Calls `hit` for every pattern that matches; a control may be reported more than once. */
@@ -61,19 +89,22 @@ export class LiteralIndex {
     const scan = ++this.scans
     const nodes = this.nodes
     const ascii = this.ascii
-    const hasEntries = this.hasEntries
-    const triedIn = this.triedIn
-    const ids = this.entryIds
+    const hasNeeds = this.hasNeeds
+    const { groupMetIn, countedIn, met, groupsOf } = this
     let state = 0
     for (let i = 0; i < s.length; i++) {
       const code = s.charCodeAt(i)
       state = ascii !== null && code < ASCII ? (ascii[state * ASCII + code] as number) : this.step(nodes[state] as AcNode, code).id
-      if (hasEntries[state] === 0) continue
-      for (const e of (nodes[state] as AcNode).entries) {
-        const id = ids.get(e) as number
-        if (triedIn[id] === scan) continue
-        triedIn[id] = scan
-        if (test(e)) hit(e.control)
+      if (hasNeeds[state] === 0) continue
+      for (const n of (nodes[state] as AcNode).needs) {
+        if (groupMetIn[n.group] === scan) continue
+        groupMetIn[n.group] = scan
+        if (countedIn[n.id] !== scan) {
+          countedIn[n.id] = scan
+          met[n.id] = 0
+        }
+        // The last of its groups met: tried now, once (a group is met only once a scan).
+        if (++(met[n.id] as number) === groupsOf[n.id] && test(n.entry)) hit(n.entry.control)
       }
     }
   }
@@ -102,15 +133,17 @@ export class LiteralIndex {
         let f = node.fail
         while (f && !f.next.has(code)) f = f.fail
         child.fail = f ? (f.next.get(code) as AcNode) : this.root
-        if (child.fail.entries.length > 0) child.entries = [...child.entries, ...child.fail.entries]
+        if (child.fail.needs.length > 0) child.needs = [...child.needs, ...child.fail.needs]
         queue.push(child)
       }
     }
     queue.forEach((node, id) => (node.id = id))
-    this.triedIn = new Uint32Array(this.entryIds.size)
+    this.groupMetIn = new Uint32Array(this.groupCount)
+    this.countedIn = new Uint32Array(this.groupsOf.length)
+    this.met = new Uint32Array(this.groupsOf.length)
     this.scans = 0
     this.nodes = queue
-    this.hasEntries = Uint8Array.from(queue, (node) => (node.entries.length > 0 ? 1 : 0))
+    this.hasNeeds = Uint8Array.from(queue, (node) => (node.needs.length > 0 ? 1 : 0))
     // A dense table only while it stays small (4 bytes × 128 per node); past that, the trie walk.
     this.ascii = null
     if (queue.length <= DENSE_LIMIT) {
@@ -126,168 +159,4 @@ export class LiteralIndex {
     }
     this.built = true
   }
-}
-
-/**
- * The longest run of text every match of a glob must contain. `*`/`?` end a run; classes,
- * braces and extglob groups are skipped whole (their text is not required verbatim); a negated
- * glob requires nothing.
- */
-export function globRequiredLiteral(glob: string): string {
-  if (glob.startsWith('!')) return ''
-  const runs = new LongestRun()
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string
-    if (ch === '\\' && i + 1 < glob.length) {
-      runs.text += glob[++i]
-    } else if (ch === '[' || ch === '{' || (ch === '(' && i > 0 && '@!+*?'.includes(glob[i - 1] as string))) {
-      runs.end()
-      i = skipGroup(glob, i)
-    } else if ('*?+@!()'.includes(ch)) {
-      runs.end()
-    } else {
-      runs.text += ch
-    }
-  }
-  return runs.longest()
-}
-
-/**
- * The longest run of literal text every match of a regex must contain, or '' when unsure: an
- * alternation outside every group gives up, groups and classes are skipped, an atom a quantifier
- * makes optional is left out.
- */
-export function regexRequiredLiteral(source: string): string {
-  if (hasTopLevelAlternation(source)) return ''
-  const runs = new LongestRun()
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i] as string
-    if (ch === '\\') {
-      const next = source[i + 1]
-      i++
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) {
-        // An escape with an argument (`\x41`, `\x{41}`, `\101`, `\pL`, `\p{Greek}`) stands for one
-        // character that is not the text written: its argument is no literal either.
-        runs.end()
-        i = escapeEnd(source, i)
-        if (isOptionalNext(source, i + 1)) i++
-      } else if (isOptionalNext(source, i + 1)) runs.end()
-      else runs.text += next
-    } else if (ch === '[' || ch === '(') {
-      runs.end()
-      i = skipGroup(source, i)
-      if (isOptionalNext(source, i + 1)) i++
-    } else if ('*?{'.includes(ch)) {
-      // The atom before an optional quantifier was already left out of the run (isOptionalNext).
-      runs.end()
-      if (ch === '{') i = skipGroup(source, i)
-    } else if ('.^$+)]}'.includes(ch)) {
-      runs.end()
-    } else if (isOptionalNext(source, i + 1)) {
-      runs.end()
-    } else {
-      runs.text += ch
-    }
-  }
-  return runs.longest()
-}
-
-/**
- * True when the regex has a `|` outside every group and class: then no literal is required. A
- * `|` inside a group only makes that group's text optional, and groups are skipped whole anyway.
- */
-function hasTopLevelAlternation(source: string): boolean {
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i]
-    if (ch === '\\') i++
-    else if (ch === '[' || ch === '(') {
-      const end = skipGroup(source, i)
-      // An unclosed group (not a valid regex anyway): unsure, so no literal.
-      if (source[end] !== (ch === '[' ? ']' : ')')) return true
-      i = end
-    } else if (ch === '|') return true
-  }
-  return false
-}
-
-/** Index of the last character of the escape whose letter or digit is at `at` (RE2 syntax). */
-function escapeEnd(source: string, at: number): number {
-  const letter = source[at]
-  if (letter === 'x' || letter === 'p' || letter === 'P') {
-    if (source[at + 1] === '{') {
-      const close = source.indexOf('}', at + 2)
-      return close < 0 ? source.length - 1 : close
-    }
-    if (letter !== 'x') return Math.min(at + 1, source.length - 1)
-    let i = at
-    while (i < at + 2 && /[0-9A-Fa-f]/.test(source[i + 1] ?? '')) i++
-    return i
-  }
-  if (letter !== undefined && /[0-7]/.test(letter)) {
-    let i = at
-    while (i < at + 2 && /[0-7]/.test(source[i + 1] ?? '')) i++
-    return i
-  }
-  return at
-}
-
-/** Collects runs of literal text and keeps the longest. */
-class LongestRun {
-  text = ''
-  private best = ''
-  end(): void {
-    if (this.text.length > this.best.length) this.best = this.text
-    this.text = ''
-  }
-  longest(): string {
-    this.end()
-    return this.best
-  }
-}
-
-function isOptionalNext(source: string, at: number): boolean {
-  const q = source[at]
-  return q === '*' || q === '?' || (q === '{' && /^\{0[,}]/.test(source.slice(at)))
-}
-
-/**
- * Index of the bracket closing the one at `start` (nesting, escapes and classes inside groups
- * respected); the last index when it never closes. Erring long is safe: skipped text is never
- * taken as required.
- */
-function skipGroup(s: string, start: number): number {
-  const open = s[start] as string
-  if (open === '[') return skipClass(s, start)
-  const close = open === '{' ? '}' : ')'
-  let depth = 0
-  for (let i = start; i < s.length; i++) {
-    const ch = s[i]
-    if (ch === '\\') {
-      i++
-      continue
-    }
-    if (ch === '[' && open === '(') {
-      i = skipClass(s, i)
-      continue
-    }
-    if (ch === open) depth++
-    else if (ch === close && --depth === 0) return i
-  }
-  return s.length - 1
-}
-
-/** A class `[...]`: a `]` right after `[` or `[^` is a member, as are `[:alpha:]` and escapes. */
-function skipClass(s: string, start: number): number {
-  let i = start + 1
-  if (s[i] === '^') i++
-  if (s[i] === ']') i++
-  for (; i < s.length; i++) {
-    const ch = s[i]
-    if (ch === '\\') i++
-    else if (ch === '[' && s[i + 1] === ':') {
-      const close = s.indexOf(':]', i + 2)
-      if (close >= 0) i = close + 1
-    } else if (ch === ']') return i
-  }
-  return s.length - 1
 }

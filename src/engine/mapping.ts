@@ -2,7 +2,8 @@ import picomatch from 'picomatch'
 import type { Control } from '../controls/model.js'
 import { compileSelectorRegex } from '../controls/regex.js'
 import { detach, fullName, type TestCase } from '../reports/model.js'
-import { globRequiredLiteral, LiteralIndex, regexRequiredLiteral } from './literal-index.js'
+import { LiteralIndex } from './literal-index.js'
+import { globRequiredLiteral, regexRequirements } from './required-literals.js'
 import { globLiteralPrefix, PatternIndex, type PatternEntry } from './pattern-index.js'
 
 /** Suites and files repeat across thousands of cases: their matches are remembered, up to this many. */
@@ -54,11 +55,11 @@ export class ControlIndex {
           case 'regex': {
             const re = compileSelectorRegex(s.pattern)
             // RE2 flag groups (`(?i)`) and quoting (`\Q…\E`) change what a literal means: no prefilter then.
-            const literal = /\(\?[A-Za-z-]|\\Q/.test(s.pattern) ? '' : regexRequiredLiteral(s.pattern)
+            const required = /\(\?[A-Za-z-]|\\Q/.test(s.pattern) ? [] : regexRequirements(s.pattern)
             // Without an assertion that looks before the match, a find in the own name (the tail of
             // the full name) is a find in the full name too: searching the full name is enough.
             const tailSafe = !/\^|\\[AbB]/.test(s.pattern)
-            this.namePatterns.add({ control: index, test: (x) => re.test(x), fullImpliesOwn: tailSafe }, literal)
+            this.namePatterns.addRequiring({ control: index, test: (x) => re.test(x), fullImpliesOwn: tailSafe }, required)
             break
           }
           case 'name': {
