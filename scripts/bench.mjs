@@ -5,6 +5,7 @@
 //   BENCH_RUNS=3        runs of the 96 MB cases (the median is shown)
 //   BENCH_QUICK=1       skips the 1M-case row and the many-files bench
 //   BENCH_NODE=/path    another Node binary
+//   BENCH_CLI=/path     another build's cli.js (e.g. a release, for a before/after table)
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -15,6 +16,7 @@ const DATA = path.join(ROOT, 'bench-data')
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const QUICK = process.env.BENCH_QUICK === '1'
 const node = process.env.BENCH_NODE ?? process.execPath
+const CLI = process.env.BENCH_CLI ?? 'dist/cli.js'
 mkdirSync(DATA, { recursive: true })
 
 const file = (name) => path.join(DATA, name)
@@ -46,13 +48,13 @@ function run(args, { expect = [0, 1] } = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
-/** Median of `n` runs (by wall time), with the largest peak RSS of them. */
-function measure(n, args, options) {
-  const runs = Array.from({ length: n }, () => run(args, options))
+/** Median of `n` runs (by wall time), with the largest peak RSS of them; `before` runs before each. */
+function measure(n, args, options, before = () => undefined) {
+  const runs = Array.from({ length: n }, () => (before(), run(args, options)))
   return { seconds: median(runs.map((r) => r.seconds)), rss: Math.max(...runs.map((r) => r.rss)), stdout: runs[0].stdout }
 }
 
-const check = (report, map, extra = []) => ['dist/cli.js', 'check', '--controls', map, '--reports', report, '--format', 'json', '--now', '2026-11-22T12:00:00Z', ...extra]
+const check = (report, map, extra = []) => [CLI, 'check', '--controls', map, '--reports', report, '--format', 'json', '--now', '2026-11-22T12:00:00Z', ...extra]
 
 const rows = []
 function row(what, mb, m, target, note = '') {
@@ -80,7 +82,8 @@ const decided = JSON.parse(gate.stdout)
 row('JUnit 400k cases, 22 controls', mbOf(junit), gate, speed(50, 256), `(${decided.totals.cases} cases, ${decided.totals.cases - decided.totals.unmapped} mapped)`)
 
 const evidenceDir = file('evidence-out')
-const withEvidence = measure(RUNS, [...check(junit, file('map-22.yml'), ['--evidence', evidenceDir])])
+// A fresh evidence directory each run: replacing an earlier bundle first reads its manifest.
+const withEvidence = measure(RUNS, [...check(junit, file('map-22.yml'), ['--evidence', evidenceDir])], undefined, () => rmSync(evidenceDir, { recursive: true, force: true }))
 rmSync(evidenceDir, { recursive: true, force: true })
 row('  the same with --evidence', mbOf(junit), withEvidence, speed(40, 256))
 
@@ -94,7 +97,7 @@ const bare = []
 const example = []
 for (let i = 0; i < 9; i++) {
   bare.push(run(['-e', '0']).seconds)
-  example.push(run(['dist/cli.js', 'check', '--controls', 'examples/sox-controls.yml', '--change', 'examples/change.json', '--now', '2026-11-22T12:00:00Z']).seconds)
+  example.push(run([CLI, 'check', '--controls', 'examples/sox-controls.yml', '--change', 'examples/change.json', '--now', '2026-11-22T12:00:00Z']).seconds)
 }
 const over = (median(example) - median(bare)) * 1000
 process.stdout.write(`\ncold start: check on examples/ ${(median(example) * 1000).toFixed(0)} ms, node -e 0 ${(median(bare) * 1000).toFixed(0)} ms: ${over.toFixed(0)} ms over   target ≤ 200 ms over ${over <= 200 ? 'met' : 'NOT met'}\n`)
