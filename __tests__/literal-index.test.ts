@@ -86,6 +86,20 @@ function rng(seed: number): () => number {
   }
 }
 
+describe('the index never skips a test a regex matches (before issue 13 all but the {0,3} escape case were skipped)', () => {
+  test.each([
+    ['x[]abc]y', 'x]y'],
+    ['\\x41BCD', 'ABCD'],
+    ['\\101BCD', 'ABCD'],
+    ['\\pLxyz', 'éxyz'],
+    ['x\\d{0,3}yz', 'xyz'],
+    ['(ab){0,3}yz', 'yz']
+  ])('regex %j selects a test named %j', (pattern, name) => {
+    const map = loadControlMap(`version: 1\nsystem: s\ncontrols:\n  - { id: C, title: t, tests: [{ regex: ${JSON.stringify(pattern)} }] }\n`, 'map.yml')
+    expect(new ControlIndex(map.controls).match(testCase({ suite: 'S', name }))).toEqual([0])
+  })
+})
+
 describe('indexed mapping equals trying every selector on every case', () => {
   test('regexes with inner alternations, anchors and word boundaries: own name and full name both searched', () => {
     const rand = rng(7)
