@@ -1,6 +1,7 @@
 import picomatch from 'picomatch'
 import { loadControlMap } from '../src/controls/load.js'
-import { globRequiredLiteral, regexRequiredLiteral } from '../src/engine/literal-index.js'
+import { compileSelectorRegex } from '../src/controls/regex.js'
+import { globRequiredLiteral, regexRequirements } from '../src/engine/required-literals.js'
 import { ControlIndex } from '../src/engine/mapping.js'
 import { fullName } from '../src/reports/model.js'
 import { testCase } from './helpers/engine.js'
@@ -20,17 +21,59 @@ describe('required literals', () => {
   })
 
   test.each([
-    ['^Posting .* rejects unbalanced', ' rejects unbalanced'],
-    ['^com\\.example\\.mod0\\..* handles case 0$', 'com.example.mod0.'],
-    ['colou?r balance', 'r balance'],
-    ['ab*c-long', 'c-long'],
-    ['(?:optional group)?tail', 'tail'],
-    ['x{0,3}yz', 'yz'],
-    ['one|two', ''],
-    ['\\d+ items in [a-z]+ batch', ' items in '],
-    ['\\u{1F600}face', 'face']
-  ])('regex %j requires %j', (source, literal) => {
-    expect(regexRequiredLiteral(source)).toBe(literal)
+    ['^Posting .* rejects unbalanced', [['Posting '], [' rejects unbalanced']]],
+    ['^com\\.example\\.mod0\\..* handles case 0$', [['com.example.mod0.'], [' handles case 0']]],
+    ['colou?r balance', [['colo'], ['r balance']]],
+    ['ab*c-long', [['a'], ['c-long']]],
+    ['(?:optional group)?tail', [['tail']]],
+    ['x{0,3}yz', [['yz']]],
+    ['one|two', []],
+    ['\\d+ items in [a-z]+ batch', [[' items in '], [' batch']]],
+    ['\\u{1F600}face', [['face']]],
+    // A group of plain alternatives multiplies with the text around it; one outside any group gives up.
+    ['^scenario 0 (handles|posts) case \\d+', [['scenario 0 handles case ', 'scenario 0 posts case ']]],
+    ['amount (3|4)\\d\\d and currency', [['amount 3', 'amount 4'], [' and currency']]],
+    ['(?:refund|chargeback) path', [['refund path', 'chargeback path']]],
+    ['(refund|chargeback)? path', [[' path']]],
+    ['(a|b)xyz|cde', []],
+    ['([(])|cde', []],
+    ['xyz([(])c', [['xyz'], ['c']]],
+    ['a[|]bcd', [['a'], ['bcd']]],
+    // A `]` first in a class is a member, as is a POSIX class: `x[]abc]y` matches "x]y".
+    ['x[]abc]y', [['x'], ['y']]],
+    ['x[^]abc]y', [['x'], ['y']]],
+    ['[[:alpha:]xyzw]ab', [['ab']]],
+    // Escapes with an argument stand for one other character: `\\x41BCD` matches "ABCD".
+    ['\\x41BCD', [['BCD']]],
+    ['\\x{41}BCD', [['BCD']]],
+    ['\\101BCD', [['BCD']]],
+    ['\\pLxyz', [['xyz']]],
+    ['\\p{Greek}xyz', [['xyz']]],
+    // An optional counted quantifier is skipped whole, never read as text: `x\\d{0,3}y` matches "xy".
+    ['x\\d{0,3}y', [['x'], ['y']]],
+    ['(ab){0,3}yz', [['yz']]],
+    ['[a-z]{0,12}yz', [['yz']]]
+  ])('regex %j requires %j', (source, groups) => {
+    expect(regexRequirements(source)).toEqual(groups)
+  })
+
+  test('every text the regex matches holds an alternative of every required group (RE2 itself says so)', () => {
+    const samples: [string, string][] = [
+      ['x[]abc]y', 'x]y'],
+      ['x[^]abc]y', 'xqy'],
+      ['\\x41BCD', 'ABCD'],
+      ['\\101BCD', 'ABCD'],
+      ['\\pLxyz', 'éxyz'],
+      ['[[:alpha:]xyzw]ab', 'qab'],
+      ['x\\d{0,3}y', 'xy'],
+      ['(ab){0,3}yz', 'yz'],
+      ['^scenario 0 (handles|posts) case \\d+', 'scenario 0 posts case 7'],
+      ['amount (3|4)\\d\\d and currency', 'amount 412 and currency']
+    ]
+    for (const [source, text] of samples) {
+      expect(compileSelectorRegex(source).test(text)).toBe(true)
+      for (const group of regexRequirements(source)) expect(group.some((literal) => text.includes(literal))).toBe(true)
+    }
   })
 })
 
@@ -43,7 +86,60 @@ function rng(seed: number): () => number {
   }
 }
 
+describe('the index never skips a test a regex matches (before issue 13 all but the {0,3} escape case were skipped)', () => {
+  test.each([
+    ['x[]abc]y', 'x]y'],
+    ['\\x41BCD', 'ABCD'],
+    ['\\101BCD', 'ABCD'],
+    ['\\pLxyz', 'éxyz'],
+    ['x\\d{0,3}yz', 'xyz'],
+    ['(ab){0,3}yz', 'yz']
+  ])('regex %j selects a test named %j', (pattern, name) => {
+    const map = loadControlMap(`version: 1\nsystem: s\ncontrols:\n  - { id: C, title: t, tests: [{ regex: ${JSON.stringify(pattern)} }] }\n`, 'map.yml')
+    expect(new ControlIndex(map.controls).match(testCase({ suite: 'S', name }))).toEqual([0])
+  })
+})
+
 describe('indexed mapping equals trying every selector on every case', () => {
+  test('regexes with inner alternations, anchors and word boundaries: own name and full name both searched', () => {
+    const rand = rng(7)
+    const words = ['ledger', 'post', 'balance', 'close', 'period', 'EUR', 'case', 'rejects', 'refund', 'amount']
+    const pick = (): string => words[Math.floor(rand() * words.length)] as string
+    const phrase = (n: number): string => Array.from({ length: n }, pick).join(' ')
+    const templates = [
+      (): string => `(${pick()}|${pick()}) ${pick()}`,
+      (): string => `${pick()} (?:${pick()}|${pick()})$`,
+      (): string => `^${pick()} ${pick()}`,
+      (): string => `\\b${pick()}s? ${pick()}`,
+      (): string => `${pick()} \\w+ ${pick()}$`,
+      (): string => `^(${pick()}|${pick()})`,
+      (): string => `${pick()}[\\]x]?`,
+      (): string => `${pick()}|${pick()} ${pick()}`,
+      (): string => `${pick()}.*(${pick()}|${pick()}) ${pick()}`,
+      (): string => `${pick()} [a-z]{0,12} ?${pick()}`
+    ]
+    const patterns = Array.from({ length: 100 }, (_, i) => (templates[i % templates.length] as () => string)())
+    const yaml = `version: 1\nsystem: s\ncontrols:\n${patterns.map((p, i) => `  - { id: C${i}, title: t, tests: [{ regex: ${JSON.stringify(p)} }] }`).join('\n')}\n`
+    const map = loadControlMap(yaml, 'map.yml')
+    const index = new ControlIndex(map.controls)
+    const models = patterns.map((p) => new RegExp(p, 'u'))
+    let matchedPairs = 0
+    let ownOnly = 0
+    for (let n = 0; n < 2000; n++) {
+      const tc = testCase({ suite: phrase(2), classname: rand() < 0.5 ? phrase(1) : '', name: phrase(3) })
+      const full = fullName(tc)
+      const expected = models.flatMap((re, i) => (re.test(tc.name) || re.test(full) ? [i] : []))
+      ownOnly += models.filter((re) => re.test(tc.name) && !re.test(full)).length
+      matchedPairs += expected.length
+      expect(index.match(tc)).toEqual(expected)
+    }
+    // Anchored patterns that match only the own name must occur, or the own-name search is untested.
+    expect(ownOnly).toBeGreaterThan(50)
+    const share = matchedPairs / (2000 * patterns.length)
+    expect(share).toBeGreaterThan(0.05)
+    expect(share).toBeLessThan(0.6)
+  })
+
   test('2,000 generated cases × 120 generated selectors', () => {
     const rand = rng(42)
     const words = ['ledger', 'post', 'balance', 'lance', 'close', 'period', 'riod', 'EUR', 'a.b', 'x/y', '[CM-1]', 'case', 'ase', '›', 'rejects']

@@ -1,4 +1,5 @@
-// Preloaded into the measured process: reports its own peak resident set size when it exits.
+// Preloaded into the measured process: reports its own peak resident set size and CPU time when it exits.
 process.on('exit', () => {
-  process.stderr.write(`\nBENCH_MAX_RSS_KB=${process.resourceUsage().maxRSS}\n`)
+  const usage = process.resourceUsage()
+  process.stderr.write(`\nBENCH_MAX_RSS_KB=${usage.maxRSS}\nBENCH_CPU_US=${usage.userCPUTime + usage.systemCPUTime}\n`)
 })

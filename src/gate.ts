@@ -10,10 +10,11 @@ import { Evaluation } from './engine/evaluate.js'
 import type { TrustDecision } from './engine/trust.js'
 import type { GateResult, ReportResult } from './engine/result.js'
 import { ConfigError, type InputProblem } from './errors.js'
-import { decodeChunks } from './reports/decode.js'
+import { decodeChunks, REPORT_CHUNK } from './reports/decode.js'
 import { discoverReports, type ReportFile } from './discover.js'
 import { trackedAtHead } from './git-tracked.js'
 import { maskReportChunks } from './evidence/mask-stream.js'
+import type { MaskedCopy, MaskedSpool, SpoolWriter } from './evidence/spool.js'
 import { emptyCounts, maskText } from './reports/mask.js'
 import { readReport } from './reports/read.js'
 
@@ -27,6 +28,8 @@ export interface GateOptions {
   cwd: string
   /** The change record, when the shell has one (read from GitHub, or a --change file). */
   change?: ChangeRecord
+  /** Where to keep each report's masked text as it is read, for the evidence bundle (see `copies`). */
+  spool?: MaskedSpool
 }
 
 /** Reads the control map from disk; the same loader the gate uses, for `validate`. */
@@ -47,6 +50,8 @@ export interface GateRun {
   result: GateResult
   /** The real file each of result.reports was read from, in the same order (for the evidence copy). */
   sources: string[]
+  /** With a spool: each report's masked text as read, same order; undefined where none was kept. */
+  copies?: (MaskedCopy | undefined)[]
 }
 
 /** The pipeline both shells call: discover → read (streaming) → evaluate, for a loaded control map. */
@@ -61,13 +66,17 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
   const evaluation = new Evaluation({ map, now: options.now, change: options.change, trust: options.trust })
   const reports: ReportResult[] = []
   const problems: InputProblem[] = []
+  const copies: (MaskedCopy | undefined)[] = []
   for (const file of files) {
     evaluation.beginReport()
+    const spooled = options.spool?.open()
     try {
-      const report = await readReportFile(file, (tc) => evaluation.addCase(tc))
+      const report = await readReportFile(file, (tc) => evaluation.addCase(tc), spooled)
       reports.push(report)
+      copies.push(spooled?.finish())
       evaluation.endReport(file.path, report.crashes)
     } catch (e) {
+      spooled?.finish()
       // Cut off mid-read: what it matched so far proves nothing (the run ends on the problem anyway).
       evaluation.endReport(file.path, [{ what: 'the report could not be read to its end' }])
       if (!(e instanceof ConfigError)) throw e
@@ -82,7 +91,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
       `the reports hold no test case at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing could prove any control`
     )
   }
-  return { result, sources: files.map((f) => f.source) }
+  return { result, sources: files.map((f) => f.source), ...(options.spool ? { copies } : {}) }
 }
 
 /**
@@ -110,7 +119,7 @@ export async function loadChangeRecordFile(file: string, cwd: string): Promise<C
 }
 
 /** Streams one report through hashing, decoding and its reader; the hash is of the raw bytes. */
-async function readReportFile(report: ReportFile, sink: Parameters<typeof readReport>[2]): Promise<ReportResult> {
+async function readReportFile(report: ReportFile, sink: Parameters<typeof readReport>[2], spooled?: SpoolWriter): Promise<ReportResult> {
   const { path: file, source: full } = report
   let size: number
   try {
@@ -121,14 +130,15 @@ async function readReportFile(report: ReportFile, sink: Parameters<typeof readRe
   if (size === 0) throw ConfigError.at(file, 'empty report (0 bytes)')
   const hash = createHash('sha256')
   async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of createReadStream(full, { highWaterMark: 256 * 1024 })) {
+    for await (const chunk of createReadStream(full, { highWaterMark: REPORT_CHUNK })) {
       hash.update(chunk as Buffer)
       yield chunk as Buffer
     }
   }
   // The reader sees the text masked exactly as the evidence bundle keeps it (SPEC §7), so
   // re-performing from the bundle reads what this run read.
-  const stats = await readReport(maskReportChunks(decodeChunks(hashed()), emptyCounts()), file, sink)
+  const masked = maskReportChunks(decodeChunks(hashed()), spooled?.counts ?? emptyCounts())
+  const stats = await readReport(spooled ? spooled.tee(masked) : masked, file, sink)
   return { path: file, sha256: hash.digest('hex'), size, ...stats }
 }
 

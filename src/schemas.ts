@@ -1,19 +1,11 @@
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
-import changeRecordSchema from '../schema/change-record.schema.json' with { type: 'json' }
-import controlMapSchema from '../schema/control-map.schema.json' with { type: 'json' }
-import manifestSchema from '../schema/manifest.schema.json' with { type: 'json' }
+import type { ErrorObject } from 'ajv'
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020
-
-const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: false })
-addFormats(ajv)
-
-/** The three JSON Schemas the project ships (control map, change record, manifest), compiled once. */
-export const validateControlMap = ajv.compile(controlMapSchema)
-export const validateChangeRecord = ajv.compile(changeRecordSchema)
-export const validateManifest = ajv.compile(manifestSchema)
+/**
+ * The three JSON Schemas the project ships (control map, change record, manifest) as validators.
+ * In dist/ these are ajv's standalone code, generated from schema/ when scripts/bundle.mjs builds
+ * (no schema compilation at start-up); from source (tests, typecheck) they are compiled at load.
+ */
+export { validateChangeRecord, validateControlMap, validateManifest } from './schema-validators.js'
 
 /** One ajv error in words a person reads; `key` is set when the error is about a key, not a value. */
 export function describeSchemaError(e: ErrorObject): { message: string; key?: string } {

@@ -7,12 +7,13 @@ import type { GateResult } from '../engine/result.js'
 import { ConfigError, formatProblem } from '../errors.js'
 import { writeBundle } from '../evidence/bundle.js'
 import { runMetadata } from '../evidence/run-metadata.js'
+import { MaskedSpool } from '../evidence/spool.js'
 import { uploadBundle } from '../evidence/upload.js'
 import { loadControlMap } from '../controls/load.js'
 import { INTEGRITY_CONTROL_ID } from '../controls/protected.js'
 import { decideJudge, integrityFailed } from '../engine/judge.js'
 import type { TrustDecision } from '../engine/trust.js'
-import { runGate } from '../gate.js'
+import { runGate, type GateRun } from '../gate.js'
 import { evaluatedSha, readChange, readDeploymentApprovals } from '../github/change.js'
 import { describeLocation, parseMapLocation, readTrust, TrustedMapUnreadable } from '../github/trust.js'
 import { publishCheckRun } from '../github/check-run.js'
@@ -32,6 +33,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
   core.setOutput('decision', 'block')
   let settings: ActionSettings | undefined
   let client: GitHubClient | undefined
+  let spool: MaskedSpool | undefined
   try {
     settings = readSettings()
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
@@ -40,7 +42,9 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     // Artifacts (other jobs' reports) arrive before anything is read; the change record keeps which.
     const gathered = await gatherReportArtifacts(settings)
     if (gathered.record) change.reportArtifacts = gathered.record
-    const { result, sources } = await runGate({ map, trust, change, reportGlobs: gathered.globs, now: clock(), cwd: settings.workspace })
+    // Each report's masked text is spooled as it is read: the bundle copies it instead of reading it again.
+    spool = await MaskedSpool.create()
+    const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: gathered.globs, now: clock(), cwd: settings.workspace, spool })
     const artifacts = artifactsSection(gathered, await checkArtifactsRead(gathered, result, sources, settings.workspace))
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))
@@ -51,7 +55,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, judged, result, sources, client))
+    const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, judged, result, sources, copies, client))
     await publishCheck(client, settings, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n'))
     await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -84,6 +88,8 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       core.debug((e as Error).stack ?? '')
     }
     process.exitCode = 2
+  } finally {
+    await spool?.dispose()
   }
 }
 
@@ -152,12 +158,12 @@ async function readWorkspaceMap(file: string, workspace: string): Promise<string
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, sources: readonly string[], client: GitHubClient | undefined): Promise<{ note?: string; problem?: string; dir?: string; manifestSha256?: string }> {
+async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, sources: readonly string[], copies: GateRun['copies'], client: GitHubClient | undefined): Promise<{ note?: string; problem?: string; dir?: string; manifestSha256?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
     const { map, proposed, trusted, change } = judged
-    written = await writeBundle({ dir, sources, map, proposed, trusted, result, change, mode: settings.mode, run: runMetadata(process.env) })
+    written = await writeBundle({ dir, sources, copies, map, proposed, trusted, result, change, mode: settings.mode, run: runMetadata(process.env) })
   } catch (e) {
     return { problem: `could not write the evidence bundle to ${settings.evidenceDir}: ${e instanceof ConfigError ? e.problems.map((p) => p.message).join('; ') : (e as Error).message}` }
   }

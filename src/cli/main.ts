@@ -4,6 +4,7 @@ import { decideJudge, integrityFailed } from '../engine/judge.js'
 import { ConfigError } from '../errors.js'
 import { writeBundle } from '../evidence/bundle.js'
 import { runMetadata } from '../evidence/run-metadata.js'
+import { MaskedSpool } from '../evidence/spool.js'
 import { verifyBundle } from '../evidence/verify.js'
 import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
@@ -66,11 +67,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
         const trust = decideJudge(proposed, trusted, change)
         const map = trust.judging
-        const { result, sources } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
-        const evidence =
-          args.evidence === undefined
-            ? undefined
-            : await writeBundle({ dir: path.resolve(io.cwd, args.evidence), sources, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) })
+        // With --evidence, each report's masked text is spooled as it is read, and the bundle copies it.
+        const spool = args.evidence === undefined ? undefined : await MaskedSpool.create()
+        const { result, evidence } = await (async () => {
+          const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool })
+          if (args.evidence === undefined) return { result, evidence: undefined }
+          return { result, evidence: await writeBundle({ dir: path.resolve(io.cwd, args.evidence), sources, copies, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) }) }
+        })().finally(() => spool?.dispose())
         const evidenceInfo = evidence ? { dir: args.evidence as string, manifestSha256: evidence.manifestSha256, files: evidence.files } : undefined
         if (args.format === 'json') io.stdout(JSON.stringify({ ...decisionObject(map, result), ...(evidenceInfo ? { evidence: evidenceInfo } : {}) }, null, 2) + '\n')
         else io.stdout(renderText(map, result) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})\n` : ''))

@@ -9,43 +9,76 @@ interface AcNode {
   id: number
   next: Map<number, AcNode>
   fail: AcNode | null
-  /** Entries whose literal ends here, plus (via `fail` links) those of its proper suffixes. */
-  entries: PatternEntry[]
+  /** Requirements met when a literal ends here, plus (via `fail` links) those of its proper suffixes. */
+  needs: Need[]
+}
+
+/** One literal of one requirement group of a pattern: found, it meets that group. */
+interface Need {
+  entry: PatternEntry
+  /** The entry's number, and its group's. */
+  id: number
+  group: number
 }
 
 /**
- * Patterns filed under a literal they cannot match without (Aho-Corasick). One left-to-right pass
- * over a string finds every such literal it contains, so only those patterns are tried; patterns
- * with no usable literal are tried on every string.
+ * Patterns filed under literals they cannot match without (Aho-Corasick). A pattern has groups of
+ * literal alternatives, every group required (see regexRequirements); one left-to-right pass over
+ * a string finds every literal it contains, and a pattern is tried only once each of its groups
+ * has been met. Patterns with no usable literal are tried on every string.
  */
 export class LiteralIndex {
-  private readonly root: AcNode = { id: 0, next: new Map(), fail: null, entries: [] }
+  private readonly root: AcNode = { id: 0, next: new Map(), fail: null, needs: [] }
   private readonly always: PatternEntry[] = []
   /** Nodes in breadth-first order, and for ASCII the fully resolved next node: one read per character. */
   private nodes: AcNode[] = []
   private ascii: Int32Array | null = null
-  private hasEntries = new Uint8Array(0)
+  private hasNeeds = new Uint8Array(0)
   private built = false
+  /** Per entry: how many groups it has. */
+  private readonly groupsOf: number[] = []
+  private groupCount = 0
+  /** Per group, the last scan that met it; per entry, the scan its `met` count belongs to. Nothing is allocated per scan. */
+  private groupMetIn = new Uint32Array(0)
+  private countedIn = new Uint32Array(0)
+  private met = new Uint32Array(0)
+  private scans = 0
   size = 0
 
+  /** Files `entry` under one required literal ('' for none). */
   add(entry: PatternEntry, literal: string): void {
+    this.addRequiring(entry, literal ? [[literal]] : [])
+  }
+
+  /** Files `entry` under groups of literal alternatives, each group required; none: tried on every string. */
+  addRequiring(entry: PatternEntry, groups: readonly (readonly string[])[]): void {
     this.size++
     this.built = false
-    if (!literal) {
+    const usable = groups.filter((g) => g.length > 0 && g.every((literal) => literal.length > 0))
+    if (usable.length === 0) {
       this.always.push(entry)
       return
     }
+    const id = this.groupsOf.length
+    this.groupsOf.push(usable.length)
+    for (const alternatives of usable) {
+      const group = this.groupCount++
+      for (const literal of alternatives) this.nodeFor(literal).needs.push({ entry, id, group })
+    }
+  }
+
+  private nodeFor(literal: string): AcNode {
     let node = this.root
     for (let i = 0; i < literal.length; i++) {
       const code = literal.charCodeAt(i)
       let child = node.next.get(code)
       if (!child) {
-        child = { id: 0, next: new Map(), fail: null, entries: [] }
+        child = { id: 0, next: new Map(), fail: null, needs: [] }
         node.next.set(code, child)
       }
       node = child
     }
-    node.entries.push(entry)
+    return node
   }
 
   /** Calls `hit` for every pattern that matches; a control may be reported more than once. */
@@ -53,20 +86,25 @@ export class LiteralIndex {
     if (this.size === 0) return
     if (!this.built) this.build()
     for (const e of this.always) if (test(e)) hit(e.control)
-    let tried: Set<PatternEntry> | undefined
+    const scan = ++this.scans
     const nodes = this.nodes
     const ascii = this.ascii
-    const hasEntries = this.hasEntries
+    const hasNeeds = this.hasNeeds
+    const { groupMetIn, countedIn, met, groupsOf } = this
     let state = 0
     for (let i = 0; i < s.length; i++) {
       const code = s.charCodeAt(i)
       state = ascii !== null && code < ASCII ? (ascii[state * ASCII + code] as number) : this.step(nodes[state] as AcNode, code).id
-      if (hasEntries[state] === 0) continue
-      for (const e of (nodes[state] as AcNode).entries) {
-        tried ??= new Set()
-        if (tried.has(e)) continue
-        tried.add(e)
-        if (test(e)) hit(e.control)
+      if (hasNeeds[state] === 0) continue
+      for (const n of (nodes[state] as AcNode).needs) {
+        if (groupMetIn[n.group] === scan) continue
+        groupMetIn[n.group] = scan
+        if (countedIn[n.id] !== scan) {
+          countedIn[n.id] = scan
+          met[n.id] = 0
+        }
+        // The last of its groups met: tried now, once (a group is met only once a scan).
+        if (++(met[n.id] as number) === groupsOf[n.id] && test(n.entry)) hit(n.entry.control)
       }
     }
   }
@@ -95,13 +133,17 @@ export class LiteralIndex {
         let f = node.fail
         while (f && !f.next.has(code)) f = f.fail
         child.fail = f ? (f.next.get(code) as AcNode) : this.root
-        if (child.fail.entries.length > 0) child.entries = [...child.entries, ...child.fail.entries]
+        if (child.fail.needs.length > 0) child.needs = [...child.needs, ...child.fail.needs]
         queue.push(child)
       }
     }
     queue.forEach((node, id) => (node.id = id))
+    this.groupMetIn = new Uint32Array(this.groupCount)
+    this.countedIn = new Uint32Array(this.groupsOf.length)
+    this.met = new Uint32Array(this.groupsOf.length)
+    this.scans = 0
     this.nodes = queue
-    this.hasEntries = Uint8Array.from(queue, (node) => (node.entries.length > 0 ? 1 : 0))
+    this.hasNeeds = Uint8Array.from(queue, (node) => (node.needs.length > 0 ? 1 : 0))
     // A dense table only while it stays small (4 bytes × 128 per node); past that, the trie walk.
     this.ascii = null
     if (queue.length <= DENSE_LIMIT) {
@@ -117,103 +159,4 @@ export class LiteralIndex {
     }
     this.built = true
   }
-}
-
-/**
- * The longest run of text every match of a glob must contain. `*`/`?` end a run; classes,
- * braces and extglob groups are skipped whole (their text is not required verbatim); a negated
- * glob requires nothing.
- */
-export function globRequiredLiteral(glob: string): string {
-  if (glob.startsWith('!')) return ''
-  const runs = new LongestRun()
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string
-    if (ch === '\\' && i + 1 < glob.length) {
-      runs.text += glob[++i]
-    } else if (ch === '[' || ch === '{' || (ch === '(' && i > 0 && '@!+*?'.includes(glob[i - 1] as string))) {
-      runs.end()
-      i = skipGroup(glob, i)
-    } else if ('*?+@!()'.includes(ch)) {
-      runs.end()
-    } else {
-      runs.text += ch
-    }
-  }
-  return runs.longest()
-}
-
-/**
- * The longest run of literal text every match of a regex must contain, or '' when unsure: any
- * alternation gives up, groups and classes are skipped, an atom a quantifier makes optional is
- * left out.
- */
-export function regexRequiredLiteral(source: string): string {
-  if (source.includes('|')) return ''
-  const runs = new LongestRun()
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i] as string
-    if (ch === '\\') {
-      const next = source[i + 1]
-      i++
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) runs.end()
-      else if (isOptionalNext(source, i + 1)) runs.end()
-      else runs.text += next
-    } else if (ch === '[' || ch === '(') {
-      runs.end()
-      i = skipGroup(source, i)
-      if (isOptionalNext(source, i + 1)) i++
-    } else if ('*?{'.includes(ch)) {
-      // The atom before an optional quantifier was already left out of the run (isOptionalNext).
-      runs.end()
-      if (ch === '{') i = skipGroup(source, i)
-    } else if ('.^$+)]}'.includes(ch)) {
-      runs.end()
-    } else if (isOptionalNext(source, i + 1)) {
-      runs.end()
-    } else {
-      runs.text += ch
-    }
-  }
-  return runs.longest()
-}
-
-/** Collects runs of literal text and keeps the longest. */
-class LongestRun {
-  text = ''
-  private best = ''
-  end(): void {
-    if (this.text.length > this.best.length) this.best = this.text
-    this.text = ''
-  }
-  longest(): string {
-    this.end()
-    return this.best
-  }
-}
-
-function isOptionalNext(source: string, at: number): boolean {
-  const q = source[at]
-  return q === '*' || q === '?' || (q === '{' && /^\{0[,}]/.test(source.slice(at)))
-}
-
-/** Index of the bracket closing the one at `start` (nesting and escapes respected). */
-function skipGroup(s: string, start: number): number {
-  const open = s[start] as string
-  const close = open === '[' ? ']' : open === '{' ? '}' : ')'
-  let depth = 0
-  for (let i = start; i < s.length; i++) {
-    const ch = s[i]
-    if (ch === '\\') {
-      i++
-      continue
-    }
-    if (open === '[' && i > start) {
-      if (ch === ']') return i
-      continue
-    }
-    if (ch === open) depth++
-    else if (ch === close && --depth === 0) return i
-  }
-  return s.length - 1
 }

@@ -2,7 +2,8 @@ import picomatch from 'picomatch'
 import type { Control } from '../controls/model.js'
 import { compileSelectorRegex } from '../controls/regex.js'
 import { detach, fullName, type TestCase } from '../reports/model.js'
-import { globRequiredLiteral, LiteralIndex, regexRequiredLiteral } from './literal-index.js'
+import { LiteralIndex } from './literal-index.js'
+import { globRequiredLiteral, regexRequirements } from './required-literals.js'
 import { globLiteralPrefix, PatternIndex, type PatternEntry } from './pattern-index.js'
 
 /** Suites and files repeat across thousands of cases: their matches are remembered, up to this many. */
@@ -31,6 +32,17 @@ export class ControlIndex {
   /** Dedupes hits within one case without allocating a set per case. */
   private readonly stamp: Uint32Array
   private generation = 0
+  /** The case being matched: read by `hit` and `testName`, made once so no closure is made per case. */
+  private out: number[] = []
+  private full = ''
+  private own = ''
+  private readonly hit = (c: number): void => {
+    if (this.stamp[c] !== this.generation) {
+      this.stamp[c] = this.generation
+      this.out.push(c)
+    }
+  }
+  private readonly testName = (e: PatternEntry): boolean => e.test(this.full) || (this.full !== this.own && e.fullImpliesOwn !== true && e.test(this.own))
 
   constructor(controls: readonly Control[]) {
     this.stamp = new Uint32Array(controls.length)
@@ -43,8 +55,11 @@ export class ControlIndex {
           case 'regex': {
             const re = compileSelectorRegex(s.pattern)
             // RE2 flag groups (`(?i)`) and quoting (`\Q…\E`) change what a literal means: no prefilter then.
-            const literal = /\(\?[A-Za-z-]|\\Q/.test(s.pattern) ? '' : regexRequiredLiteral(s.pattern)
-            this.namePatterns.add({ control: index, test: (x) => re.test(x) }, literal)
+            const required = /\(\?[A-Za-z-]|\\Q/.test(s.pattern) ? [] : regexRequirements(s.pattern)
+            // Without an assertion that looks before the match, a find in the own name (the tail of
+            // the full name) is a find in the full name too: searching the full name is enough.
+            const tailSafe = !/\^|\\[AbB]/.test(s.pattern)
+            this.namePatterns.addRequiring({ control: index, test: (x) => re.test(x), fullImpliesOwn: tailSafe }, required)
             break
           }
           case 'name': {
@@ -69,14 +84,10 @@ export class ControlIndex {
 
   /** Indices of the controls `tc` belongs to, ascending; empty when none. `full` is fullName(tc). */
   match(tc: TestCase, full: string = fullName(tc)): number[] {
-    const gen = ++this.generation
+    this.generation++
     const out: number[] = []
-    const hit = (c: number): void => {
-      if (this.stamp[c] !== gen) {
-        this.stamp[c] = gen
-        out.push(c)
-      }
-    }
+    this.out = out
+    const hit = this.hit
     for (const tag of tc.tags) {
       const list = this.byTag.get(tag)
       if (list) for (const c of list) hit(c)
@@ -87,8 +98,9 @@ export class ControlIndex {
     }
     if (this.namePatterns.size > 0) {
       // The own name is the tail of the full name, so one scan of the full name finds the literals of both.
-      const test = (e: PatternEntry): boolean => e.test(full) || (full !== tc.name && e.test(tc.name))
-      this.namePatterns.match(full, test, hit)
+      this.full = full
+      this.own = tc.name
+      this.namePatterns.match(full, this.testName, hit)
     }
     if (this.suites.size > 0) {
       for (const c of memoMatch(this.suiteMemo, this.suites, tc.suite)) hit(c)

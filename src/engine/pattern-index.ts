@@ -14,6 +14,8 @@ interface TrieNode {
 export interface PatternEntry {
   control: number
   test(s: string): boolean
+  /** True when no match in a string's tail can be missed by a search of the whole string. */
+  fullImpliesOwn?: boolean
 }
 
 export class PatternIndex {

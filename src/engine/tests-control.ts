@@ -18,7 +18,8 @@ export class MatchedTests {
 
   /** Every matched test's name, sorted by code point: the evidence of what proved the control. */
   sortedNames(): string[] {
-    return this.names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    // The default sort compares UTF-16 code units, the same order as `<`, without a comparator call per pair.
+    return this.names.sort()
   }
 
   add(name: string, status: SettledStatus, flaky: boolean, failure: TestRef | undefined): void {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { bundleToJSON } from '@sigstore/bundle'
-import { CIContextProvider, DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Witness } from '@sigstore/sign'
+import type { Witness } from '@sigstore/sign'
+import { cjsExports } from '../lazy-import.js'
 import type { GateResult } from '../engine/result.js'
 import { ATTESTATION_FILE, TEST_RESULT_PREDICATE } from './signature.js'
 
@@ -77,6 +77,11 @@ export interface Attested {
  * whether that is an evidence failure (`attest: true`) or a warning (`auto`).
  */
 export async function attestBundle(dir: string, statement: Record<string, unknown>, endpoints: SigstoreEndpoints, store: (bundle: unknown) => Promise<number | undefined>): Promise<Attested> {
+  // Loaded only when a bundle is signed: most runs never need them.
+  const [{ bundleToJSON }, { CIContextProvider, DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness }] = await Promise.all([
+    import('@sigstore/bundle').then((m) => cjsExports(m, 'bundleToJSON')),
+    import('@sigstore/sign').then((m) => cjsExports(m, 'DSSEBundleBuilder'))
+  ])
   const witnesses: Witness[] = []
   if (endpoints.rekorURL) witnesses.push(new RekorWitness({ rekorBaseURL: endpoints.rekorURL, fetchOnConflict: true, timeout: 10_000, retry: 3 }))
   if (endpoints.tsaServerURL) witnesses.push(new TSAWitness({ tsaBaseURL: endpoints.tsaServerURL, timeout: 10_000, retry: 3 }))

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, open, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -8,14 +8,15 @@ import type { ChangeRecord } from '../change/model.js'
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
-import { decodeChunks } from '../reports/decode.js'
-import { emptyCounts } from '../reports/mask.js'
+import { decodeChunks, REPORT_CHUNK } from '../reports/decode.js'
+import { addCounts, emptyCounts, type RedactionCounts } from '../reports/mask.js'
 import type { Manifest, ManifestFile } from './manifest.js'
 import { maskReportChunks } from './mask-stream.js'
 import { prepareEvidenceDir } from './prepare-dir.js'
+import { placeCopy, type MaskedCopy } from './spool.js'
 import { renderBundleFiles } from './render-files.js'
 import type { RunMetadata } from './run-metadata.js'
-import { stableJson } from './stable-json.js'
+import { stableJson, stableJsonPieces } from './stable-json.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
 export interface BundleInputs {
@@ -23,6 +24,8 @@ export interface BundleInputs {
   dir: string
   /** The file each report was read from (result.reports' order): their shown paths may be masked. */
   sources: readonly string[]
+  /** The masked text the gate spooled while reading each report (same order): copied, not re-read. */
+  copies?: readonly (MaskedCopy | undefined)[]
   /** The map that judged the change (SPEC §9). */
   map: ControlMap
   /** The workspace's map, and the trusted one read from outside the change (null when none). */
@@ -67,7 +70,8 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const reports: Manifest['reports'] = []
   for (const [i, r] of x.result.reports.entries()) {
     const rel = reportPaths[i] as string
-    files.push(await copyMasked(x.sources[i] as string, x.dir, rel, redactions))
+    const copy = x.copies?.[i]
+    files.push(copy ? await placeSpooled(copy, x.dir, rel, redactions) : await copyMasked(x.sources[i] as string, x.dir, rel, redactions))
     reports.push({ ...r, bundlePath: rel })
   }
   if (x.change) await put('change.json', stableJson(x.change))
@@ -97,19 +101,39 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
     redactions,
     files
   }
-  const manifestText = stableJson(manifest)
-  await writeFile(path.join(x.dir, 'manifest.json'), manifestText, { flag: 'wx' }).catch(refuseOverwrite(x.dir, 'manifest.json'))
-  return { dir: x.dir, manifestSha256: sha256(manifestText), files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, Buffer.byteLength(manifestText)) }
+  const written = await writeManifest(path.join(x.dir, 'manifest.json'), manifest).catch(refuseOverwrite(x.dir, 'manifest.json'))
+  return { dir: x.dir, manifestSha256: written.sha256, files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, written.size) }
+}
+
+/**
+ * manifest.json written and hashed piece by piece (stableJson's bytes): with every matched test
+ * listed, a large run's manifest is tens of megabytes, too much to hold whole at the run's peak.
+ */
+async function writeManifest(full: string, manifest: Manifest): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256')
+  let size = 0
+  const handle = await open(full, 'wx')
+  try {
+    for (const piece of stableJsonPieces(manifest)) {
+      const bytes = Buffer.from(piece, 'utf8')
+      hash.update(bytes)
+      size += bytes.length
+      await handle.write(bytes)
+    }
+  } finally {
+    await handle.close()
+  }
+  return { sha256: hash.digest('hex'), size }
 }
 
 /** The report masked exactly as the gate read it, streamed to the bundle; returns its entry for files[]. */
-async function copyMasked(source: string, dir: string, rel: string, redactions: ReturnType<typeof emptyCounts>): Promise<ManifestFile> {
+async function copyMasked(source: string, dir: string, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
   const full = path.join(dir, ...rel.split('/'))
   await mkdir(path.dirname(full), { recursive: true })
   const hash = createHash('sha256')
   let size = 0
   async function* encoded(): AsyncGenerator<Buffer> {
-    for await (const text of maskReportChunks(decodeChunks(createReadStream(source, { highWaterMark: 256 * 1024 })), redactions)) {
+    for await (const text of maskReportChunks(decodeChunks(createReadStream(source, { highWaterMark: REPORT_CHUNK })), redactions)) {
       const bytes = Buffer.from(text, 'utf8')
       hash.update(bytes)
       size += bytes.length
@@ -118,6 +142,13 @@ async function copyMasked(source: string, dir: string, rel: string, redactions: 
   }
   await pipeline(Readable.from(encoded()), createWriteStream(full, { flags: 'wx' })).catch(refuseOverwrite(dir, rel))
   return { path: rel, sha256: hash.digest('hex'), size }
+}
+
+/** The report's masked text as the gate read it (one decode, one mask per report); its entry for files[]. */
+async function placeSpooled(copy: MaskedCopy, dir: string, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
+  await placeCopy(copy, path.join(dir, ...rel.split('/'))).catch(refuseOverwrite(dir, rel))
+  addCounts(redactions, copy.redactions)
+  return { path: rel, sha256: copy.sha256, size: copy.size }
 }
 
 /** Bundle files are created, never written over: a file already there is the user's, not ours. */

@@ -59,10 +59,34 @@ export async function* maskChunks(chunks: AsyncIterable<string>, counts: Redacti
   // Set once a JSON string longer than STRING_LIMIT had to be cut: until that line ends, where
   // strings begin is unknown, so the rest of the line is masked as plain text.
   let unknownStrings = false
+  // While the cut waits for a line end (or, in JSON, for a string open from the start to close),
+  // a chunk that holds neither cannot change that: it is only collected, not joined and scanned
+  // again with all the text before it, so a long line costs linear time whatever the chunk size.
+  let waitingFor: 'line' | 'string' | null = null
+  let collected: string[] = []
+  let collectedLength = 0
   for await (const chunk of chunks) {
+    if (waitingFor !== null && chunk.indexOf('\n') < 0) {
+      const total = pending.length + collectedLength + chunk.length
+      if (waitingFor === 'line' ? total <= LINE_LIMIT : total < STRING_LIMIT && chunk.indexOf('"') < 0) {
+        collected.push(chunk)
+        collectedLength += chunk.length
+        continue
+      }
+    }
+    if (collected.length > 0) {
+      pending += collected.join('')
+      collected = []
+      collectedLength = 0
+    }
+    waitingFor = null
     pending += chunk
     const cut = cutPoint(pending, mode)
-    if (cut === 0) continue
+    if (cut === 0) {
+      // Only JSON waits past LINE_LIMIT, and only for a string that opens the pending text.
+      waitingFor = pending.length <= LINE_LIMIT ? 'line' : mode === 'json' ? 'string' : null
+      continue
+    }
     const piece = pending.slice(0, cut)
     const pieceMode = unknownStrings ? 'text' : mode
     if (mode === 'json') unknownStrings = piece.charCodeAt(piece.length - 1) !== 10 && (unknownStrings || openJsonString(piece) !== undefined)
@@ -86,6 +110,7 @@ export async function* maskChunks(chunks: AsyncIterable<string>, counts: Redacti
     yield done.text
     pending = pending.slice(done.upTo)
   }
+  if (collected.length > 0) pending += collected.join('')
   if (pending) yield finalText(pending, unknownStrings ? 'text' : mode, counts)
 }
 

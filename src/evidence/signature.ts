@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { bundleFromJSON } from '@sigstore/bundle'
-import { TrustedRoot } from '@sigstore/protobuf-specs'
-import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify'
+import { cjsExports } from '../lazy-import.js'
 import type { Manifest } from './manifest.js'
 
 /** The Sigstore bundle at the bundle's root; outside files[], since it signs the manifest. */
@@ -37,6 +35,12 @@ export async function checkAttestation(dir: string, x: { manifestSha256: string;
     return { status: 'not checked', findings: [], detail: `no ${ATTESTATION_FILE}` }
   }
   const findings: string[] = []
+  // The Sigstore libraries are loaded only when there is an attestation to read.
+  const [{ bundleFromJSON }, { TrustedRoot }, { toSignedEntity, toTrustMaterial, Verifier }] = await Promise.all([
+    import('@sigstore/bundle').then((m) => cjsExports(m, 'bundleFromJSON')),
+    import('@sigstore/protobuf-specs').then((m) => cjsExports(m, 'TrustedRoot')),
+    import('@sigstore/verify').then((m) => cjsExports(m, 'Verifier'))
+  ])
   let bundle
   let statement: Statement
   try {

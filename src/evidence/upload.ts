@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
-import { DefaultArtifactClient } from '@actions/artifact'
+import { cjsExports } from '../lazy-import.js'
 
 export interface Uploaded {
   id: number
@@ -11,6 +11,8 @@ export interface Uploaded {
 /** Uploads the whole bundle directory as one workflow artifact (@actions/artifact). */
 export async function uploadBundle(dir: string, name: string, retentionDays?: number): Promise<Uploaded> {
   const files = await listFiles(dir)
+  // @actions/artifact (and the Azure SDK under it) is loaded only when a bundle is uploaded.
+  const { DefaultArtifactClient } = cjsExports(await import('@actions/artifact'), 'DefaultArtifactClient')
   const client = new DefaultArtifactClient()
   const { id, size, digest } = await client.uploadArtifact(name, files, dir, retentionDays ? { retentionDays } : {})
   if (id === undefined) throw new Error('the artifact service returned no artifact id')

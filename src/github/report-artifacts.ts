@@ -1,10 +1,11 @@
 import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { DefaultArtifactClient, type FindOptions } from '@actions/artifact'
+import type { DefaultArtifactClient, FindOptions } from '@actions/artifact'
 import picomatch from 'picomatch'
 import type { ReportArtifact, ReportArtifacts } from '../change/model.js'
 import { ConfigError, type InputProblem } from '../errors.js'
+import { cjsExports } from '../lazy-import.js'
 import { sha256File, unpackZip, ZipRefused } from './artifact-zip.js'
 
 /** Where the artifacts' files are unpacked, relative to the workspace: one folder per artifact, named as it. */
@@ -47,6 +48,8 @@ export async function fetchReportArtifacts(request: ReportArtifactsRequest): Pro
   const other = request.otherRunId !== undefined && request.otherRunId !== request.currentRunId
   const runId = other ? (request.otherRunId as number) : (request.currentRunId ?? null)
   const where = `workflow run ${runId ?? '(this run)'}${other ? ` of ${request.owner}/${request.repo}` : ''}`
+  // Loaded on demand: @actions/artifact brings the Azure SDK, which a run without artifacts never needs.
+  const { DefaultArtifactClient } = cjsExports(await import('@actions/artifact'), 'DefaultArtifactClient')
   const client = new DefaultArtifactClient()
   const findBy: FindOptions['findBy'] = other ? { token: request.token, workflowRunId: runId as number, repositoryOwner: request.owner, repositoryName: request.repo } : undefined
   let listed: ListedArtifact[]

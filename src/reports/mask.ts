@@ -122,13 +122,14 @@ function decodeReferences(text: string): { text: string; at: Int32Array } {
 }
 
 /**
- * A test case with every text a report supplied masked. Suite and classname repeat across
+ * A test case with every text a report supplied masked. Suite, classname and file repeat across
  * thousands of cases, so the last one of each is remembered.
  */
 export class CaseMasker {
   private lastSuite = ['', '']
   private lastClass = ['', '']
   private lastReport = ['', '']
+  private lastFile = ['', '']
 
   mask<T extends { report: string; suite: string; classname: string; name: string; file?: string; message?: string; properties: { name: string; value: string }[] }>(tc: T): T {
     const report = this.remembered(this.lastReport, tc.report)
@@ -136,7 +137,7 @@ export class CaseMasker {
     const classname = this.remembered(this.lastClass, tc.classname)
     const name = maskText(tc.name)
     const message = tc.message === undefined ? undefined : maskText(tc.message)
-    const file = tc.file === undefined ? undefined : maskText(tc.file)
+    const file = tc.file === undefined ? undefined : this.remembered(this.lastFile, tc.file)
     const properties = tc.properties.length === 0 ? tc.properties : tc.properties.map((p) => ({ name: maskText(p.name), value: maskText(p.value) }))
     if (report === tc.report && suite === tc.suite && classname === tc.classname && name === tc.name && message === tc.message && file === tc.file && properties === tc.properties) return tc
     return { ...tc, report, suite, classname, name, message, file, properties }

@@ -1,4 +1,5 @@
-import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { cjsExports } from '../../lazy-import.js'
 import { KeyTaken, WriteConflict, type KeyHistory, type ObjectStore, type PutOptions, type Retention, type StoredObject } from './object-store.js'
 
 /**
@@ -10,21 +11,31 @@ import { KeyTaken, WriteConflict, type KeyHistory, type ObjectStore, type PutOpt
  * reached through an endpoint override rarely answer virtual-hosted bucket names.
  */
 export class S3ObjectStore implements ObjectStore {
-  private readonly client: S3Client
+  private readonly overridden: boolean
+  private connected: Promise<{ sdk: S3Sdk; client: S3Client }> | undefined
 
   constructor(
     private readonly bucket: string,
     env: NodeJS.ProcessEnv = process.env
   ) {
-    const overridden = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
-    // Response checksums are checked here, not by the SDK: a mismatch is a finding to report, not an exception.
-    this.client = new S3Client({ forcePathStyle: overridden, maxAttempts: 5, responseChecksumValidation: 'WHEN_REQUIRED' })
+    this.overridden = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+  }
+
+  /** The SDK and a client, made on the first request. */
+  private connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+    this.connected ??= s3Sdk().then((sdk) => ({
+      sdk,
+      // Response checksums are checked here, not by the SDK: a mismatch is a finding to report, not an exception.
+      client: new sdk.S3Client({ forcePathStyle: this.overridden, maxAttempts: 5, responseChecksumValidation: 'WHEN_REQUIRED' })
+    }))
+    return this.connected
   }
 
   async put(key: string, body: Buffer, o: PutOptions): Promise<{ checksumSha256?: string }> {
     try {
-      const res = await this.client.send(
-        new PutObjectCommand({
+      const { sdk, client } = await this.connect()
+      const res = await client.send(
+        new sdk.PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
           Body: body,
@@ -47,8 +58,9 @@ export class S3ObjectStore implements ObjectStore {
   /** HEAD for the checksum S3 kept, then GET for the bytes; the caller compares the two. */
   async get(key: string, versionId?: string): Promise<StoredObject | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }))
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }))
+      const { sdk, client } = await this.connect()
+      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }))
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }))
       const body = Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
       return { body, checksumSha256: head.ChecksumSHA256 }
     } catch (e) {
@@ -59,11 +71,12 @@ export class S3ObjectStore implements ObjectStore {
 
   async retention(key: string): Promise<Retention> {
     try {
-      const res = await this.client.send(new GetObjectRetentionCommand({ Bucket: this.bucket, Key: key }))
+      const { sdk, client } = await this.connect()
+      const res = await client.send(new sdk.GetObjectRetentionCommand({ Bucket: this.bucket, Key: key }))
       return { mode: res.Retention?.Mode, until: res.Retention?.RetainUntilDate }
     } catch (e) {
       // S3's answer for an object that has no retention: it is simply not locked.
-      if (e instanceof S3ServiceException && e.name === 'NoSuchObjectLockConfiguration') return {}
+      if (isServiceException(e) && e.name === 'NoSuchObjectLockConfiguration') return {}
       throw described(e, `GetObjectRetention s3://${this.bucket}/${key}`)
     }
   }
@@ -72,8 +85,9 @@ export class S3ObjectStore implements ObjectStore {
     const keys: string[] = []
     let token: string | undefined
     try {
+      const { sdk, client } = await this.connect()
       do {
-        const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }))
+        const res = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }))
         for (const o of res.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key)
         token = res.IsTruncated ? res.NextContinuationToken : undefined
         if (res.IsTruncated && !token) throw new Error('the listing is truncated but gives no continuation token')
@@ -90,8 +104,9 @@ export class S3ObjectStore implements ObjectStore {
     let keyMarker: string | undefined
     let versionMarker: string | undefined
     try {
+      const { sdk, client } = await this.connect()
       do {
-        const res = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
+        const res = await client.send(new sdk.ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
         // S3 lists each key's versions newest first; kept here oldest first.
         for (const v of res.Versions ?? []) if (v.Key !== undefined && v.VersionId !== undefined) of(v.Key).versions.unshift(v.VersionId)
         for (const m of res.DeleteMarkers ?? []) if (m.Key !== undefined) of(m.Key).deleteMarkers += 1
@@ -106,12 +121,26 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
+type S3Sdk = typeof import('@aws-sdk/client-s3')
+let sdkLoaded: S3Sdk | undefined
+
+/** The AWS SDK is large: loaded on the first request, so a run that stores nothing never pays for it. */
+async function s3Sdk(): Promise<S3Sdk> {
+  sdkLoaded ??= cjsExports(await import('@aws-sdk/client-s3'), 'S3Client')
+  return sdkLoaded
+}
+
+/** An error S3 answered with; only an SDK that was loaded can have raised one. */
+function isServiceException(e: unknown): e is Error {
+  return sdkLoaded !== undefined && e instanceof sdkLoaded.S3ServiceException
+}
+
 function status(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
 }
 
 /** One line naming the operation, the S3 error code and its message (no stack, no XML). */
 function described(e: unknown, what: string): Error {
-  if (e instanceof S3ServiceException) return new Error(`${what}: ${e.name}${status(e) ? ` (HTTP ${status(e)})` : ''}: ${e.message}`)
+  if (isServiceException(e)) return new Error(`${what}: ${e.name}${status(e) ? ` (HTTP ${status(e)})` : ''}: ${e.message}`)
   return new Error(`${what}: ${(e as Error).message}`)
 }

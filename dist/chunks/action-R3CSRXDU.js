@@ -1,0 +1,7 @@
+import { createRequire as __soxCreateRequire } from 'node:module'; const require = __soxCreateRequire(import.meta.url);
+import {
+  require_dist
+} from "./action-PCQD5MFJ.js";
+import "./action-D25XEQCQ.js";
+import "./action-NWMVZB67.js";
+export default require_dist();

@@ -1,0 +1,103 @@
+import { createHash, type Hash } from 'node:crypto'
+import { closeSync, constants, openSync, writeSync } from 'node:fs'
+import { copyFile, link, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { addCounts, emptyCounts, type RedactionCounts } from '../reports/mask.js'
+
+/** A report's masked text as the gate read it, kept for the evidence bundle. */
+export interface MaskedCopy {
+  /** The spooled file (removed with the spool). */
+  file: string
+  sha256: string
+  size: number
+  /** What masking replaced in this report. */
+  redactions: RedactionCounts
+}
+
+/**
+ * Keeps the masked text of each report as the gate reads it, so the evidence bundle copies those
+ * bytes instead of reading, decoding and masking every report a second time (issue 13). The
+ * bundle's copy of a report is by definition the text the gate evaluated (SPEC §6, §7); spooling
+ * it during the one read makes that true by construction. Lives in a private temporary folder,
+ * removed by `dispose`.
+ */
+export class MaskedSpool {
+  private count = 0
+  private constructor(readonly dir: string) {}
+
+  static async create(): Promise<MaskedSpool> {
+    return new MaskedSpool(await mkdtemp(path.join(os.tmpdir(), 'sox-gate-spool-')))
+  }
+
+  /** A writer for the next report. */
+  open(): SpoolWriter {
+    return new SpoolWriter(path.join(this.dir, String(++this.count).padStart(4, '0')))
+  }
+
+  async dispose(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true })
+  }
+}
+
+export class SpoolWriter {
+  private readonly fd: number
+  private readonly hash: Hash = createHash('sha256')
+  private size = 0
+  private complete = false
+  private failed = false
+  private closed = false
+  /** The counts the report's masking stream adds to. */
+  readonly counts: RedactionCounts = emptyCounts()
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'wx')
+  }
+
+  /** Passes `chunks` through unchanged, writing each one's UTF-8 bytes to the spool as it goes. */
+  async *tee(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+    try {
+      for await (const text of chunks) {
+        // The same encoding, chunk by chunk, that the bundle's own copy has always used.
+        const bytes = Buffer.from(text, 'utf8')
+        for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at)
+        this.hash.update(bytes)
+        this.size += bytes.length
+        yield text
+      }
+      this.complete = true
+    } catch (e) {
+      this.failed = true
+      throw e
+    }
+  }
+
+  /**
+   * Closes the spool file. Returns the copy only when every chunk passed through (a reader that
+   * stopped early leaves an incomplete copy: the bundle then reads the report itself).
+   */
+  finish(): MaskedCopy | undefined {
+    if (this.closed) return undefined
+    this.closed = true
+    closeSync(this.fd)
+    if (!this.complete || this.failed) return undefined
+    const redactions = emptyCounts()
+    addCounts(redactions, this.counts)
+    return { file: this.file, sha256: this.hash.digest('hex'), size: this.size, redactions }
+  }
+}
+
+/**
+ * Puts a spooled copy at `full` without ever writing over a file: a hard link where the spool and
+ * the bundle share a file system, a copy otherwise. Throws EEXIST when `full` exists.
+ */
+export async function placeCopy(copy: MaskedCopy, full: string): Promise<void> {
+  await mkdir(path.dirname(full), { recursive: true })
+  try {
+    await link(copy.file, full)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') throw e
+    await copyFile(copy.file, full, constants.COPYFILE_EXCL)
+  }
+}
