@@ -1,0 +1,151 @@
+/**
+ * A set of keys `(group, text)` kept as bytes in one growing buffer, each given a dense id in
+ * insertion order. A million test names held as JS strings in a Map cost about 130 bytes each
+ * (string header, Map entry); here they cost about one byte a character plus 20 bytes, which is
+ * what lets many reports' worth of mapped tests fit in 256 MB. Lookups compare the bytes, so two
+ * keys are the same exactly when their group and text are: no hash is trusted on its own.
+ *
+ * Text is stored per UTF-16 code unit, not as UTF-8: a unit below 0x80 is one byte, any other is
+ * three (0x80 | top 4 bits, then 6 and 6 bits). Every string, a lone surrogate included, comes
+ * back exactly as it went in (UTF-8 would turn a lone surrogate into U+FFFD and merge two names).
+ */
+
+export class CompactKeys {
+  private bytes = new Uint8Array(1 << 16)
+  private used = 0
+  /** Per id: where its text starts in `bytes` (its end is the next id's start, or `used`). */
+  private starts = new Int32Array(1024)
+  private groups = new Int32Array(1024)
+  private hashes = new Int32Array(1024)
+  /** Open addressing: id + 1 per bucket, 0 when empty; kept at most half full. */
+  private buckets = new Int32Array(2048)
+  private count = 0
+  private scratch = new Uint8Array(1024)
+  private scratchLength = 0
+
+  get size(): number {
+    return this.count
+  }
+
+  /** The id of `(group, text)`, or -1 when absent. */
+  find(group: number, text: string): number {
+    const hash = this.load(group, text)
+    const at = this.probe(group, hash)
+    return at < 0 ? -1 : (this.buckets[at] as number) - 1
+  }
+
+  /** The id of `(group, text)`, added when absent; `added` says which. */
+  intern(group: number, text: string): { id: number; added: boolean } {
+    const hash = this.load(group, text)
+    const at = this.probe(group, hash)
+    if (at >= 0) return { id: (this.buckets[at] as number) - 1, added: false }
+    const id = this.append(group, hash)
+    if (this.count * 2 > this.buckets.length) this.rehash()
+    else this.buckets[~at] = id + 1
+    return { id, added: true }
+  }
+
+  group(id: number): number {
+    return this.groups[id] as number
+  }
+
+  text(id: number): string {
+    const end = id + 1 < this.count ? (this.starts[id + 1] as number) : this.used
+    const b = this.bytes
+    const parts: string[] = []
+    const units = new Uint16Array(4096)
+    let n = 0
+    for (let i = this.starts[id] as number; i < end; i++) {
+      const x = b[i] as number
+      if (x < 0x80) units[n++] = x
+      else {
+        units[n++] = ((x & 15) << 12) | ((b[i + 1] as number) << 6) | (b[i + 2] as number)
+        i += 2
+      }
+      if (n === units.length) {
+        parts.push(String.fromCharCode(...units))
+        n = 0
+      }
+    }
+    parts.push(String.fromCharCode(...units.subarray(0, n)))
+    return parts.length === 1 ? (parts[0] as string) : parts.join('')
+  }
+
+  /** Encodes `text` into the scratch buffer and hashes it with `group` (FNV-1a, 32 bits). */
+  private load(group: number, text: string): number {
+    if (this.scratch.length < text.length * 3) this.scratch = new Uint8Array(text.length * 3 + 64)
+    const s = this.scratch
+    let n = 0
+    for (let i = 0; i < text.length; i++) {
+      const u = text.charCodeAt(i)
+      if (u < 0x80) s[n++] = u
+      else {
+        s[n++] = 0x80 | (u >> 12)
+        s[n++] = (u >> 6) & 63
+        s[n++] = u & 63
+      }
+    }
+    this.scratchLength = n
+    let h = (0x811c9dc5 ^ group) >>> 0
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ (s[i] as number), 0x01000193)
+    return h | 0
+  }
+
+  /** The bucket holding the scratch key, or ~(the empty bucket where it would go). */
+  private probe(group: number, hash: number): number {
+    const mask = this.buckets.length - 1
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const slot = this.buckets[at] as number
+      if (slot === 0) return ~at
+      const id = slot - 1
+      if (this.hashes[id] === hash && this.groups[id] === group && this.sameBytes(id)) return at
+    }
+  }
+
+  private sameBytes(id: number): boolean {
+    const start = this.starts[id] as number
+    const end = id + 1 < this.count ? (this.starts[id + 1] as number) : this.used
+    if (end - start !== this.scratchLength) return false
+    const b = this.bytes
+    const s = this.scratch
+    for (let i = 0; i < this.scratchLength; i++) if (b[start + i] !== s[i]) return false
+    return true
+  }
+
+  private append(group: number, hash: number): number {
+    if (this.used + this.scratchLength > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + this.scratchLength))
+      grown.set(this.bytes.subarray(0, this.used))
+      this.bytes = grown
+    }
+    this.bytes.set(this.scratch.subarray(0, this.scratchLength), this.used)
+    if (this.count === this.starts.length) {
+      this.starts = grow(this.starts)
+      this.groups = grow(this.groups)
+      this.hashes = grow(this.hashes)
+    }
+    const id = this.count++
+    this.starts[id] = this.used
+    this.groups[id] = group
+    this.hashes[id] = hash
+    this.used += this.scratchLength
+    return id
+  }
+
+  private rehash(): void {
+    const buckets = new Int32Array(this.buckets.length * 2)
+    const mask = buckets.length - 1
+    for (let id = 0; id < this.count; id++) {
+      let at = (this.hashes[id] as number) & mask
+      while (buckets[at] !== 0) at = (at + 1) & mask
+      buckets[at] = id + 1
+    }
+    this.buckets = buckets
+  }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(a.length * 2)
+  out.set(a)
+  return out
+}
