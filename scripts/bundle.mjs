@@ -16,3 +16,5 @@ const common = {
 }
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' })
 await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + banner.js } })
+// The report worker thread (src/workers/pool.ts starts it from beside dist/index.js or dist/cli.js).
+await build({ ...common, entryPoints: ['src/workers/report-worker.ts'], outfile: 'dist/report-worker.js' })

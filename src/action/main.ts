@@ -36,7 +36,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
     const judged = await judge(settings, client)
     const { map, change, trust } = judged
-    const { result, sources } = await runGate({ map, trust, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace })
+    const { result, sources } = await runGate({ map, trust, change, reportGlobs: settings.reports, now: clock(), cwd: settings.workspace, threads: process.env.SOX_GATE_THREADS })
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))
     core.setOutput('failed', String(result.counts.failed))

@@ -61,7 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
         const trust = decideJudge(proposed, trusted, change)
         const map = trust.judging
-        const { result, sources } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd })
+        const { result, sources } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, threads: io.env.SOX_GATE_THREADS })
         const evidence =
           args.evidence === undefined
             ? undefined

@@ -27,7 +27,7 @@ export class CaseMapper {
 
   constructor(
     controls: readonly Control[],
-    readonly totals: Totals = emptyTotals()
+    public totals: Totals = emptyTotals()
   ) {
     this.index = new ControlIndex(controls)
   }

@@ -1,0 +1,158 @@
+/**
+ * Reads many reports on worker threads (src/workers/report-worker.ts): each worker reads whole
+ * reports — decode, mask, parse, map — and the main thread folds their mapped cases into the
+ * evaluation strictly in file order, as the one-thread loop does. Within a report the last case
+ * wins, across reports every report must pass, and only the order of folding can change that:
+ * it does not change here.
+ *
+ * Fail closed: a worker that dies (crash, kill, out of memory) ends the run with exit code 2,
+ * naming the report it was reading (WorkerStopped) — never a decision from what was read before.
+ */
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { Control } from '../controls/model.js'
+import type { ReportFile } from '../discover.js'
+import type { Evaluation } from '../engine/evaluate.js'
+import type { ReportResult } from '../engine/result.js'
+import { ConfigError } from '../errors.js'
+import { readBatch, type ReadTask, type WorkerMessage } from './protocol.js'
+
+/**
+ * Below this much report text in all, or with one report, everything stays on the main thread:
+ * starting a worker (about 40 ms) costs more than it saves on a few MB.
+ */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+
+/** A run that must end now: a worker stopped while reading a report. */
+export class WorkerStopped extends ConfigError {}
+
+/**
+ * How many worker threads to read `sizes` with: 0 means the main thread. `setting` is the
+ * SOX_GATE_THREADS value: 1 keeps one thread, N allows up to N workers, unset uses every core.
+ */
+export function workerCount(sizes: readonly number[], setting: string | undefined): number {
+  let limit = availableParallelism()
+  if (setting !== undefined && setting.trim() !== '') {
+    if (!/^\d+$/.test(setting.trim()) || Number(setting) < 1) throw ConfigError.at('SOX_GATE_THREADS', `must be a whole number of threads, 1 or more (got ${JSON.stringify(setting)})`)
+    limit = Number(setting)
+  }
+  const total = sizes.reduce((a, b) => a + b, 0)
+  if (limit < 2 || sizes.length < 2 || total < PARALLEL_MIN_BYTES || !workerEntry()) return 0
+  return Math.min(limit, sizes.length)
+}
+
+/** dist/report-worker.js, beside the bundle this code runs in; absent when run from source (tests). */
+function workerEntry(): URL | undefined {
+  const url = new URL('./report-worker.js', import.meta.url)
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined
+}
+
+interface Pending {
+  messages: WorkerMessage[]
+  wake?: () => void
+}
+
+export class ReportPool {
+  private readonly workers: Worker[] = []
+  private readonly pending = new Map<number, Pending>()
+  /** Which report each worker reads, by worker. */
+  private readonly reading = new Map<Worker, number>()
+  private next = 0
+  /** The report being folded: workers run at most `window` reports ahead of it. */
+  private folding = 0
+  private readonly window: number
+  private stopped: WorkerStopped | undefined
+
+  constructor(
+    private readonly files: readonly ReportFile[],
+    controls: readonly Control[],
+    threads: number,
+    env: NodeJS.ProcessEnv = process.env
+  ) {
+    const entry = workerEntry()
+    if (!entry) throw new Error('the report worker (report-worker.js) is missing beside the bundle')
+    this.window = threads * 2
+    const crashOn = env.SOX_GATE_TEST_WORKER_CRASH
+    for (let i = 0; i < threads; i++) {
+      const young = Number(env.XY ?? 0), old = Number(env.XO ?? 0)
+      const worker = new Worker(entry, { workerData: { controls, ...(crashOn ? { crashOn } : {}) }, ...(young || old ? { resourceLimits: { ...(young ? { maxYoungGenerationSizeMb: young } : {}), ...(old ? { maxOldGenerationSizeMb: old } : {}) } } : {}) })
+      worker.on('message', (m: WorkerMessage) => this.receive(worker, m))
+      worker.on('error', (e) => this.stop(worker, e.message))
+      worker.on('exit', (code) => this.stop(worker, `exit code ${code}`))
+      this.workers.push(worker)
+    }
+    for (const w of this.workers) this.dispatch(w)
+  }
+
+  /** Folds report `index` into `evaluation` as its batches arrive; resolves with what its reader counted. */
+  async read(index: number, evaluation: Evaluation): Promise<ReportResult> {
+    this.folding = index
+    for (const w of this.workers) if (!this.reading.has(w)) this.dispatch(w)
+    const state = this.state(index)
+    for (;;) {
+      if (this.stopped) throw this.stopped
+      const m = state.messages.shift()
+      if (!m) {
+        await new Promise<void>((resolve) => (state.wake = resolve))
+        continue
+      }
+      if (m.kind === 'batch') readBatch(m.batch, (tc, controls) => evaluation.addMapped(tc, controls))
+      else {
+        this.pending.delete(index)
+        if (m.kind === 'done') {
+          evaluation.addCounts(m.totals)
+          return m.report
+        }
+        if (m.kind === 'problems') throw new ConfigError(m.problems)
+        throw new Error(m.message)
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0)
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+
+  private dispatch(worker: Worker): void {
+    if (this.stopped || this.next >= this.files.length || this.next >= this.folding + this.window) return
+    const index = this.next++
+    this.reading.set(worker, index)
+    const task: ReadTask = { index, file: this.files[index] as ReportFile }
+    worker.postMessage(task)
+  }
+
+  private receive(worker: Worker, m: WorkerMessage): void {
+    const state = this.state(m.index)
+    state.messages.push(m)
+    if (m.kind !== 'batch') {
+      this.reading.delete(worker)
+      this.dispatch(worker)
+    }
+    state.wake?.()
+  }
+
+  /** A worker ended on its own: the report it was reading (if any) cannot be trusted, nor the run. */
+  private stop(worker: Worker, why: string): void {
+    if (!this.workers.includes(worker)) return
+    const index = this.reading.get(worker)
+    if (this.stopped || index === undefined) {
+      if (!this.stopped) this.stopped = new WorkerStopped([{ file: 'reports', message: `a report worker thread stopped (${why}); the run cannot be evaluated` }])
+    } else {
+      const file = this.files[index] as ReportFile
+      this.stopped = new WorkerStopped([{ file: file.path, message: `the report could not be read: the worker thread reading it stopped (${why}), so nothing it read is used` }])
+    }
+    for (const state of this.pending.values()) state.wake?.()
+  }
+
+  private state(index: number): Pending {
+    let state = this.pending.get(index)
+    if (!state) {
+      state = { messages: [] }
+      this.pending.set(index, state)
+    }
+    return state
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * A report worker thread (bundled as dist/report-worker.js, started by src/workers/pool.ts): reads
+ * the reports it is given one at a time — hash, decode, mask, parse, map, exactly as the main
+ * thread would — and sends back the mapped cases in batches. Folding them into the decision is
+ * left to the main thread, in file order, so the result is the one a single thread reaches.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import type { Control } from '../controls/model.js'
+import { CaseMapper, emptyTotals } from '../engine/case-mapper.js'
+import { ConfigError } from '../errors.js'
+import { readReportFile } from '../read-report-file.js'
+import { BatchWriter, transferList, type ReadTask, type WorkerMessage } from './protocol.js'
+
+const port = parentPort
+if (!port) throw new Error('report-worker: not started as a worker thread')
+const { controls, crashOn } = workerData as { controls: Control[]; crashOn?: string }
+const mapper = new CaseMapper(controls)
+
+const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
+
+port.on('message', (task: ReadTask) => {
+  void read(task)
+})
+
+async function read({ index, file }: ReadTask): Promise<void> {
+  // Test hook (SOX_GATE_TEST_WORKER_CRASH, see pool.ts): the worker dies on this report, as a crash would.
+  if (crashOn !== undefined && file.path.includes(crashOn)) process.exit(70)
+  const totals = emptyTotals()
+  mapper.totals = totals
+  const batch = new BatchWriter(file.path)
+  const flush = (): void => {
+    const b = batch.take()
+    if (b) send({ kind: 'batch', index, batch: b }, transferList(b))
+  }
+  try {
+    const report = await readReportFile(file, (raw) =>
+      mapper.map(raw, (tc, ids) => {
+        batch.add(tc, ids)
+        if (batch.full) flush()
+      })
+    )
+    flush()
+    send({ kind: 'done', index, report, totals })
+  } catch (e) {
+    if (e instanceof ConfigError) send({ kind: 'problems', index, problems: e.problems })
+    else send({ kind: 'failed', index, message: (e as Error).message })
+  }
+}
