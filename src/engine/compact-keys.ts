@@ -8,16 +8,27 @@
  * Text is stored per UTF-16 code unit, not as UTF-8: a unit below 0x80 is one byte, any other is
  * three (0x80 | top 4 bits, then 6 and 6 bits). Every string, a lone surrogate included, comes
  * back exactly as it went in (UTF-8 would turn a lone surrogate into U+FFFD and merge two names).
+ *
+ * Bytes live in pages of 4 MB that are never copied or regrown (a key longer than a page gets a
+ * page of its own); the per-key arrays grow by half: no doubling spike on a large run.
  */
+const PAGE_BITS = 22
+const PAGE_SIZE = 1 << PAGE_BITS
+/** Buckets are kept at most this full (linear probing; a stored hash is compared before the bytes). */
+const MAX_LOAD = 0.7
+
 
 export class CompactKeys {
-  private bytes = new Uint8Array(1 << 16)
-  private used = 0
-  /** Per id: where its text starts in `bytes` (its end is the next id's start, or `used`). */
-  private starts = new Int32Array(1024)
+  private readonly pages: Uint8Array[] = []
+  /** Where the next key's bytes go: a page number and an offset in it. */
+  private page = -1
+  private used = PAGE_SIZE
+  /** Per id: page << 22 | offset of its bytes (pages of their own take several numbers), and their length. */
+  private starts = new Uint32Array(1024)
+  private lengths = new Int32Array(1024)
   private groups = new Int32Array(1024)
   private hashes = new Int32Array(1024)
-  /** Open addressing: id + 1 per bucket, 0 when empty; kept at most half full. */
+  /** Open addressing: id + 1 per bucket, 0 when empty. */
   private buckets = new Int32Array(2048)
   private count = 0
   private scratch = new Uint8Array(1024)
@@ -40,7 +51,7 @@ export class CompactKeys {
     const at = this.probe(group, hash)
     if (at >= 0) return { id: (this.buckets[at] as number) - 1, added: false }
     const id = this.append(group, hash)
-    if (this.count * 2 > this.buckets.length) this.rehash()
+    if (this.count > this.buckets.length * MAX_LOAD) this.rehash()
     else this.buckets[~at] = id + 1
     return { id, added: true }
   }
@@ -50,16 +61,16 @@ export class CompactKeys {
   }
 
   text(id: number): string {
-    const end = id + 1 < this.count ? (this.starts[id + 1] as number) : this.used
-    const b = this.bytes
+    const { bytes, start } = this.locate(id)
+    const end = start + (this.lengths[id] as number)
     const parts: string[] = []
-    const units = new Uint16Array(4096)
+    const units = new Uint16Array(Math.min(4096, end - start + 1))
     let n = 0
-    for (let i = this.starts[id] as number; i < end; i++) {
-      const x = b[i] as number
+    for (let i = start; i < end; i++) {
+      const x = bytes[i] as number
       if (x < 0x80) units[n++] = x
       else {
-        units[n++] = ((x & 15) << 12) | ((b[i + 1] as number) << 6) | (b[i + 2] as number)
+        units[n++] = ((x & 15) << 12) | ((bytes[i + 1] as number) << 6) | (bytes[i + 2] as number)
         i += 2
       }
       if (n === units.length) {
@@ -69,6 +80,11 @@ export class CompactKeys {
     }
     parts.push(String.fromCharCode(...units.subarray(0, n)))
     return parts.length === 1 ? (parts[0] as string) : parts.join('')
+  }
+
+  private locate(id: number): { bytes: Uint8Array; start: number } {
+    const at = this.starts[id] as number
+    return { bytes: this.pages[at >>> PAGE_BITS] as Uint8Array, start: at & (PAGE_SIZE - 1) }
   }
 
   /** Encodes `text` into the scratch buffer and hashes it with `group` (FNV-1a, 32 bits). */
@@ -103,32 +119,37 @@ export class CompactKeys {
   }
 
   private sameBytes(id: number): boolean {
-    const start = this.starts[id] as number
-    const end = id + 1 < this.count ? (this.starts[id + 1] as number) : this.used
-    if (end - start !== this.scratchLength) return false
-    const b = this.bytes
+    if (this.lengths[id] !== this.scratchLength) return false
+    const { bytes, start } = this.locate(id)
     const s = this.scratch
-    for (let i = 0; i < this.scratchLength; i++) if (b[start + i] !== s[i]) return false
+    for (let i = 0; i < this.scratchLength; i++) if (bytes[start + i] !== s[i]) return false
     return true
   }
 
   private append(group: number, hash: number): number {
-    if (this.used + this.scratchLength > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + this.scratchLength))
-      grown.set(this.bytes.subarray(0, this.used))
-      this.bytes = grown
+    const length = this.scratchLength
+    if (this.page < 0 || this.used + length > PAGE_SIZE || this.used === PAGE_SIZE) {
+      // A new page; one longer than a page is sized to fit and takes as many page numbers.
+      const last = this.pages[this.page]
+      this.page += last && last.length > PAGE_SIZE ? Math.ceil(last.length / PAGE_SIZE) : 1
+      if (this.page >= 1024) throw new Error('CompactKeys: more than 4 GB of names')
+      this.pages[this.page] = new Uint8Array(Math.max(PAGE_SIZE, length))
+      this.used = 0
     }
-    this.bytes.set(this.scratch.subarray(0, this.scratchLength), this.used)
+    ;(this.pages[this.page] as Uint8Array).set(this.scratch.subarray(0, length), this.used)
     if (this.count === this.starts.length) {
       this.starts = grow(this.starts)
+      this.lengths = grow(this.lengths)
       this.groups = grow(this.groups)
       this.hashes = grow(this.hashes)
     }
     const id = this.count++
-    this.starts[id] = this.used
+    this.starts[id] = this.page * PAGE_SIZE + this.used
+    this.lengths[id] = length
     this.groups[id] = group
     this.hashes[id] = hash
-    this.used += this.scratchLength
+    this.used += length
+    if (this.used >= PAGE_SIZE) this.used = PAGE_SIZE
     return id
   }
 
@@ -144,8 +165,9 @@ export class CompactKeys {
   }
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(a.length * 2)
+/** A copy half as large again: a large run never holds twice what it needs. */
+export function grow<T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: T): T {
+  const out = new (a.constructor as new (n: number) => T)(Math.ceil(a.length * 1.5))
   out.set(a)
   return out
 }

@@ -1,5 +1,5 @@
 import { detach, type TestStatus } from '../reports/model.js'
-import { CompactKeys } from './compact-keys.js'
+import { CompactKeys, grow } from './compact-keys.js'
 import type { TestRef } from './result.js'
 
 export type SettledStatus = 'passed' | 'failed' | 'skipped'
@@ -40,6 +40,8 @@ const SETTLED_FLAKY = 1 << 4
 const CURRENT_FLAKY = 1 << 5
 /** Another identity has the same full name (the same test name in another file). */
 const SHARED = 1 << 6
+/** The identity carries a file: its key is cut at the U+0000. */
+const FILED = 1 << 7
 
 const SEPARATOR = ' › '
 const code = (s: TestStatus): number => (s === 'passed' ? PASSED : s === 'skipped' ? SKIPPED : FAILED)
@@ -60,8 +62,6 @@ export class TestTable {
   private readonly controlSets: (readonly number[])[] = []
   private readonly controlSetIds = new Map<string | number, number>()
   private readonly failures = new Map<number, TestRef>()
-  /** Slots whose identity carries a file: their names are cut at the U+0000. */
-  private filedSlots = new Uint8Array(1024)
 
   get size(): number {
     return this.keys.size
@@ -125,7 +125,7 @@ export class TestTable {
   name(slot: number): string {
     const key = this.keys.text(slot)
     const prefix = this.prefixes[this.keys.group(slot) - 1] ?? ''
-    const cut = this.filedSlots[slot] ? key.indexOf('\u0000') : -1
+    const cut = (this.bits[slot] as number) & FILED ? key.indexOf('\u0000') : -1
     if (cut < 0) return prefix + key
     const full = prefix + key.slice(0, cut)
     return (this.bits[slot] as number) & SHARED ? `${full} (${key.slice(cut + 1)})` : full
@@ -155,12 +155,12 @@ export class TestTable {
    */
   private findShared(slot: number, prefix: number, own: string, filed: boolean): void {
     if (filed) {
-      this.filedSlots[slot] = 1
+      this.bits[slot] = FILED
       const unfiled = this.keys.find(prefix, own)
       if (unfiled >= 0) this.markShared(slot, unfiled)
       const { id, added } = this.bare.intern(prefix, own)
       if (added) {
-        if (id === this.bareFirst.length) this.bareFirst = copyInto(new Int32Array(id * 2), this.bareFirst)
+        if (id === this.bareFirst.length) this.bareFirst = grow(this.bareFirst)
         this.bareFirst[id] = slot
       } else this.markShared(slot, this.bareFirst[id] as number)
     } else if (this.bare.size > 0) {
@@ -207,11 +207,9 @@ export class TestTable {
   /** Makes room for `slot`, the next one. */
   private grow(slot: number): void {
     if (slot === this.bits.length) {
-      const cap = slot * 2
-      this.bits = copyInto(new Uint8Array(cap), this.bits)
-      this.filedSlots = copyInto(new Uint8Array(cap), this.filedSlots)
-      this.report = copyInto(new Int32Array(cap), this.report)
-      this.controlSet = copyInto(new Int32Array(cap), this.controlSet)
+      this.bits = grow(this.bits)
+      this.report = grow(this.report)
+      this.controlSet = grow(this.controlSet)
     }
   }
 }
@@ -225,9 +223,4 @@ function settle(bits: number): number {
   let out = (bits & ~0b1111) | combined
   if (bits & CURRENT_FLAKY) out |= SETTLED_FLAKY
   return out & ~CURRENT_FLAKY
-}
-
-function copyInto<T extends Uint8Array | Int32Array>(target: T, source: T): T {
-  target.set(source)
-  return target
 }

@@ -29,17 +29,19 @@ export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 export class WorkerStopped extends ConfigError {}
 
 /**
- * How many worker threads to read `sizes` with: 0 means the main thread. `setting` is the
- * SOX_GATE_THREADS value: 1 keeps one thread, N allows up to N workers, unset uses every core.
+ * How many worker threads to read reports of `sizes` bytes with: 0 means the main thread.
+ * `setting` is SOX_GATE_THREADS: `1` keeps one thread; `N` uses up to N workers whenever there
+ * are two reports or more (whatever their size: the equivalence tests use it); unset, one worker
+ * per core once the reports hold PARALLEL_MIN_BYTES in all.
  */
 export function workerCount(sizes: readonly number[], setting: string | undefined): number {
-  let limit = availableParallelism()
-  if (setting !== undefined && setting.trim() !== '') {
-    if (!/^\d+$/.test(setting.trim()) || Number(setting) < 1) throw ConfigError.at('SOX_GATE_THREADS', `must be a whole number of threads, 1 or more (got ${JSON.stringify(setting)})`)
-    limit = Number(setting)
+  const given = setting !== undefined && setting.trim() !== ''
+  if (given && (!/^\d+$/.test(setting.trim()) || Number(setting) < 1)) {
+    throw ConfigError.at('SOX_GATE_THREADS', `must be a whole number of threads, 1 or more (got ${JSON.stringify(setting)})`)
   }
+  const limit = given ? Number(setting) : availableParallelism()
   const total = sizes.reduce((a, b) => a + b, 0)
-  if (limit < 2 || sizes.length < 2 || total < PARALLEL_MIN_BYTES || !workerEntry()) return 0
+  if (limit < 2 || sizes.length < 2 || (!given && total < PARALLEL_MIN_BYTES) || !workerEntry()) return 0
   return Math.min(limit, sizes.length)
 }
 
@@ -76,8 +78,10 @@ export class ReportPool {
     this.window = threads * 2
     const crashOn = env.SOX_GATE_TEST_WORKER_CRASH
     for (let i = 0; i < threads; i++) {
-      const young = Number(env.XY ?? 0), old = Number(env.XO ?? 0)
-      const worker = new Worker(entry, { workerData: { controls, ...(crashOn ? { crashOn } : {}) }, ...(young || old ? { resourceLimits: { ...(young ? { maxYoungGenerationSizeMb: young } : {}), ...(old ? { maxOldGenerationSizeMb: old } : {}) } } : {}) })
+      // A small young generation: a worker's garbage is short-lived parser text, and each MB of it is
+      // resident memory on every core. The old generation is left unlimited: a report the main
+      // thread can read must not fail in a worker for want of heap.
+      const worker = new Worker(entry, { workerData: { controls, ...(crashOn ? { crashOn } : {}) }, resourceLimits: { maxYoungGenerationSizeMb: 4 } })
       worker.on('message', (m: WorkerMessage) => this.receive(worker, m))
       worker.on('error', (e) => this.stop(worker, e.message))
       worker.on('exit', (code) => this.stop(worker, `exit code ${code}`))
