@@ -137,6 +137,16 @@ describe('worker threads give the one-thread result, byte for byte', () => {
     expect(b).toEqual(a)
   })
 
+  test('a worker that throws outside any report read fails the run closed, naming the report', () => {
+    const dir = workspace(files(6, undefined))
+    const r = check(dir, '3', [], { SOX_GATE_TEST_WORKER_CRASH: 'throw:r02' })
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'reports/r02.xml the report could not be read: the worker thread reading it stopped (worker test crash), so nothing it read is used\n'
+    })
+  })
+
   test('a worker that dies while reading a report fails the run closed, naming the report', () => {
     const dir = workspace(files(6, undefined))
     const r = check(dir, '2', ['--evidence', 'evidence'], { SOX_GATE_TEST_WORKER_CRASH: 'r04' })
@@ -175,7 +185,7 @@ describeCorpus('worker threads on the real corpus (../shared/corpus): the same j
   test('each malformed corpus report among good ones gives the one-thread message', () => {
     const dir = path.join(CORPUS, 'malformed')
     for (const f of readdirSync(dir).sort()) {
-      const args = ['check', '--controls', path.join(map, 'map.yml'), '--reports', 'junit-xml/*', '--reports', `malformed/${f}`, '--format', 'json', ...NOW]
+      const args = ['check', '--controls', path.join(map, 'map.yml'), '--reports', 'tap/*', '--reports', `malformed/${f}`, '--format', 'json', ...NOW]
       const a = runCli(args, CORPUS, { SOX_GATE_THREADS: '1' })
       const b = runCli(args, CORPUS, { SOX_GATE_THREADS: '2' })
       expect({ f, ...b }).toEqual({ f, ...a })

@@ -12,6 +12,7 @@
  * Bytes live in pages of 4 MB that are never copied or regrown (a key longer than a page gets a
  * page of its own); the per-key arrays grow by half: no doubling spike on a large run.
  */
+const latin1 = new TextDecoder('latin1')
 const PAGE_BITS = 22
 const PAGE_SIZE = 1 << PAGE_BITS
 /** Buckets are kept at most this full (linear probing; a stored hash is compared before the bytes). */
@@ -45,15 +46,15 @@ export class CompactKeys {
     return at < 0 ? -1 : (this.buckets[at] as number) - 1
   }
 
-  /** The id of `(group, text)`, added when absent; `added` says which. */
-  intern(group: number, text: string): { id: number; added: boolean } {
+  /** The id of `(group, text)`, added when absent: then the id is `size - 1` afterwards. */
+  intern(group: number, text: string): number {
     const hash = this.load(group, text)
     const at = this.probe(group, hash)
-    if (at >= 0) return { id: (this.buckets[at] as number) - 1, added: false }
+    if (at >= 0) return (this.buckets[at] as number) - 1
     const id = this.append(group, hash)
     if (this.count > this.buckets.length * MAX_LOAD) this.rehash()
     else this.buckets[~at] = id + 1
-    return { id, added: true }
+    return id
   }
 
   group(id: number): number {
@@ -63,6 +64,10 @@ export class CompactKeys {
   text(id: number): string {
     const { bytes, start } = this.locate(id)
     const end = start + (this.lengths[id] as number)
+    let ascii = true
+    for (let i = start; i < end && ascii; i++) ascii = (bytes[i] as number) < 0x80
+    // Bytes below 0x80 are the same characters in every single-byte decoding.
+    if (ascii) return latin1.decode(bytes.subarray(start, end))
     const parts: string[] = []
     const units = new Uint16Array(Math.min(4096, end - start + 1))
     let n = 0

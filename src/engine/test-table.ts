@@ -50,6 +50,7 @@ export class TestTable {
   /** Full-name prefixes (`suite › classname › `), interned: their index is a key's group. */
   private readonly prefixIds = new Map<string, number>()
   private readonly prefixes: string[] = []
+  private lastPrefix = 0
   /** Identity per slot: (prefix, own name) or (prefix, own name + U+0000 + file). */
   private readonly keys = new CompactKeys()
   /** Filed identities by full name only, each with the first slot that carries it: finds shared names. */
@@ -70,11 +71,12 @@ export class TestTable {
   add(tc: TableCase, reportIndex: number, controls: readonly number[]): void {
     // A name never holds U+0000 (replaced), so `own\0file` can never equal another identity.
     const name = tc.name.includes('\u0000') ? tc.name.replaceAll('\u0000', '\ufffd') : tc.name
-    const cut = name.lastIndexOf(SEPARATOR)
-    const prefix = cut < 0 ? 0 : this.prefixId(name.slice(0, cut + SEPARATOR.length))
-    const own = cut < 0 ? name : name.slice(cut + SEPARATOR.length)
-    const { id: slot, added } = this.keys.intern(prefix, tc.file ? [own, tc.file].join('\u0000') : own)
-    if (added) {
+    const cut = name.lastIndexOf(SEPARATOR) + SEPARATOR.length
+    const prefix = cut < SEPARATOR.length ? 0 : this.prefixId(name, cut)
+    const own = prefix === 0 ? name : name.slice(cut)
+    const before = this.keys.size
+    const slot = this.keys.intern(prefix, tc.file ? [own, tc.file].join('\u0000') : own)
+    if (slot === before) {
       this.grow(slot)
       this.controlSet[slot] = this.internSet(controls)
       this.report[slot] = -1
@@ -139,13 +141,19 @@ export class TestTable {
     return names.sort()
   }
 
-  private prefixId(prefix: string): number {
+  /** The id (from 1) of `name`'s first `length` characters; cases come suite by suite, so the last one is tried first. */
+  private prefixId(name: string, length: number): number {
+    const last = this.prefixes[this.lastPrefix - 1]
+    if (last !== undefined && last.length === length && name.startsWith(last)) return this.lastPrefix
+    // A copy of its own: a slice would keep the whole batch of names it was cut from alive.
+    const prefix = detach(name.slice(0, length))
     let id = this.prefixIds.get(prefix)
     if (id === undefined) {
       this.prefixes.push(prefix)
       id = this.prefixes.length
       this.prefixIds.set(prefix, id)
     }
+    this.lastPrefix = id
     return id
   }
 
@@ -158,8 +166,9 @@ export class TestTable {
       this.bits[slot] = FILED
       const unfiled = this.keys.find(prefix, own)
       if (unfiled >= 0) this.markShared(slot, unfiled)
-      const { id, added } = this.bare.intern(prefix, own)
-      if (added) {
+      const before = this.bare.size
+      const id = this.bare.intern(prefix, own)
+      if (id === before) {
         if (id === this.bareFirst.length) this.bareFirst = grow(this.bareFirst)
         this.bareFirst[id] = slot
       } else this.markShared(slot, this.bareFirst[id] as number)

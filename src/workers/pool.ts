@@ -25,6 +25,9 @@ import { readBatch, type ReadTask, type WorkerMessage } from './protocol.js'
  */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
+/** Reports a worker is given ahead: the one it reads and the next, so it never waits for the main thread. */
+const IN_FLIGHT = 2
+
 /** A run that must end now: a worker stopped while reading a report. */
 export class WorkerStopped extends ConfigError {}
 
@@ -59,8 +62,8 @@ interface Pending {
 export class ReportPool {
   private readonly workers: Worker[] = []
   private readonly pending = new Map<number, Pending>()
-  /** Which report each worker reads, by worker. */
-  private readonly reading = new Map<Worker, number>()
+  /** The reports each worker was given and has not finished, oldest first. */
+  private readonly reading = new Map<Worker, number[]>()
   private next = 0
   /** The report being folded: workers run at most `window` reports ahead of it. */
   private folding = 0
@@ -75,7 +78,7 @@ export class ReportPool {
   ) {
     const entry = workerEntry()
     if (!entry) throw new Error('the report worker (report-worker.js) is missing beside the bundle')
-    this.window = threads * 2
+    this.window = threads * (IN_FLIGHT + 1)
     const crashOn = env.SOX_GATE_TEST_WORKER_CRASH
     for (let i = 0; i < threads; i++) {
       // A small young generation: a worker's garbage is short-lived parser text, and each MB of it is
@@ -87,13 +90,18 @@ export class ReportPool {
       worker.on('exit', (code) => this.stop(worker, `exit code ${code}`))
       this.workers.push(worker)
     }
-    for (const w of this.workers) this.dispatch(w)
+    this.fill()
+  }
+
+  /** Each worker holds up to IN_FLIGHT reports: it starts the next without waiting for the main thread. */
+  private fill(): void {
+    for (const w of this.workers) while (this.dispatch(w));
   }
 
   /** Folds report `index` into `evaluation` as its batches arrive; resolves with what its reader counted. */
   async read(index: number, evaluation: Evaluation): Promise<ReportResult> {
     this.folding = index
-    for (const w of this.workers) if (!this.reading.has(w)) this.dispatch(w)
+    this.fill()
     const state = this.state(index)
     for (;;) {
       if (this.stopped) throw this.stopped
@@ -120,20 +128,23 @@ export class ReportPool {
     await Promise.all(workers.map((w) => w.terminate()))
   }
 
-  private dispatch(worker: Worker): void {
-    if (this.stopped || this.next >= this.files.length || this.next >= this.folding + this.window) return
+  /** Gives `worker` the next report, when it has room and the window allows; says whether it did. */
+  private dispatch(worker: Worker): boolean {
+    const queued = this.reading.get(worker) ?? []
+    if (this.stopped || queued.length >= IN_FLIGHT || this.next >= this.files.length || this.next >= this.folding + this.window) return false
     const index = this.next++
-    this.reading.set(worker, index)
+    this.reading.set(worker, [...queued, index])
     const task: ReadTask = { index, file: this.files[index] as ReportFile }
     worker.postMessage(task)
+    return true
   }
 
   private receive(worker: Worker, m: WorkerMessage): void {
     const state = this.state(m.index)
     state.messages.push(m)
     if (m.kind !== 'batch') {
-      this.reading.delete(worker)
-      this.dispatch(worker)
+      this.reading.set(worker, (this.reading.get(worker) ?? []).filter((i) => i !== m.index))
+      this.fill()
     }
     state.wake?.()
   }
@@ -141,7 +152,7 @@ export class ReportPool {
   /** A worker ended on its own: the report it was reading (if any) cannot be trusted, nor the run. */
   private stop(worker: Worker, why: string): void {
     if (!this.workers.includes(worker)) return
-    const index = this.reading.get(worker)
+    const index = this.reading.get(worker)?.[0]
     if (this.stopped || index === undefined) {
       if (!this.stopped) this.stopped = new WorkerStopped([{ file: 'reports', message: `a report worker thread stopped (${why}); the run cannot be evaluated` }])
     } else {

@@ -18,12 +18,21 @@ const mapper = new CaseMapper(controls)
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
 
+// Tasks queue up (the pool sends the next before this one ends, so no worker waits): one at a time.
+let queue = Promise.resolve()
 port.on('message', (task: ReadTask) => {
-  void read(task)
+  queue = queue.then(() => read(task))
 })
 
 async function read({ index, file }: ReadTask): Promise<void> {
-  // Test hook (SOX_GATE_TEST_WORKER_CRASH, see pool.ts): the worker dies on this report, as a crash would.
+  // Test hook (SOX_GATE_TEST_WORKER_CRASH=NAME or throw:NAME, see pool.ts): the worker exits, or
+  // throws where nothing catches it, on the report whose path holds NAME — as a crash would.
+  if (crashOn?.startsWith('throw:') && file.path.includes(crashOn.slice(6))) {
+    setImmediate(() => {
+      throw new Error('worker test crash')
+    })
+    return
+  }
   if (crashOn !== undefined && file.path.includes(crashOn)) process.exit(70)
   const totals = emptyTotals()
   mapper.totals = totals
