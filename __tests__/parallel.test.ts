@@ -4,8 +4,9 @@ import path from 'node:path'
 import { describeCorpus, CORPUS } from './helpers/corpus.js'
 import { runCli, workspace, type Ran } from './helpers/run.js'
 
-// Many reports read on worker threads (SOX_GATE_THREADS=N forces them whatever the size) must
-// give exactly what one thread gives: the same --format json bytes, the same evidence bundle.
+// Many reports read on several threads (SOX_GATE_THREADS=N: the main thread and N - 1 workers,
+// whatever the size) must give exactly what one thread gives: the same --format json bytes, the
+// same evidence bundle, the same messages.
 
 const NOW = ['--now', '2026-11-22T12:00:00Z']
 
@@ -139,21 +140,22 @@ describe('worker threads give the one-thread result, byte for byte', () => {
 
   test('a worker that throws outside any report read fails the run closed, naming the report', () => {
     const dir = workspace(files(6, undefined))
-    const r = check(dir, '3', [], { SOX_GATE_TEST_WORKER_CRASH: 'throw:r02' })
+    // Two threads: the main one reads r00 and hands r01 and r02 to the one worker, which dies on r01.
+    const r = check(dir, '2', [], { SOX_GATE_TEST_WORKER_CRASH: 'throw:reports/' })
     expect(r).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'reports/r02.xml the report could not be read: the worker thread reading it stopped (worker test crash), so nothing it read is used\n'
+      stderr: 'reports/r01.xml the report could not be read: the worker thread reading it stopped (worker test crash), so nothing it read is used\n'
     })
   })
 
   test('a worker that dies while reading a report fails the run closed, naming the report', () => {
     const dir = workspace(files(6, undefined))
-    const r = check(dir, '2', ['--evidence', 'evidence'], { SOX_GATE_TEST_WORKER_CRASH: 'r04' })
+    const r = check(dir, '2', ['--evidence', 'evidence'], { SOX_GATE_TEST_WORKER_CRASH: 'reports/' })
     expect(r).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'reports/r04.xml the report could not be read: the worker thread reading it stopped (exit code 70), so nothing it read is used\n'
+      stderr: 'reports/r01.xml the report could not be read: the worker thread reading it stopped (exit code 70), so nothing it read is used\n'
     })
     expect(readdirSync(dir)).not.toContain('evidence')
   })

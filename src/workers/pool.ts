@@ -17,7 +17,10 @@ import type { ReportFile } from '../discover.js'
 import type { Evaluation } from '../engine/evaluate.js'
 import type { ReportResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
+import { CaseMapper } from '../engine/case-mapper.js'
+import { readReportFile } from '../read-report-file.js'
 import { readBatch, type ReadTask, type WorkerMessage } from './protocol.js'
+import { readTask } from './read-task.js'
 
 /**
  * Below this much report text in all, or with one report, everything stays on the main thread:
@@ -32,10 +35,11 @@ const IN_FLIGHT = 2
 export class WorkerStopped extends ConfigError {}
 
 /**
- * How many worker threads to read reports of `sizes` bytes with: 0 means the main thread.
- * `setting` is SOX_GATE_THREADS: `1` keeps one thread; `N` uses up to N workers whenever there
- * are two reports or more (whatever their size: the equivalence tests use it); unset, one worker
- * per core once the reports hold PARALLEL_MIN_BYTES in all.
+ * How many worker threads to read reports of `sizes` bytes with, beside the main thread: 0 means
+ * the main thread alone. `setting` is SOX_GATE_THREADS: `1` keeps one thread; `N` reads with N
+ * threads (the main one and N - 1 workers) whenever there are two reports or more, whatever their
+ * size (the equivalence tests use it); unset, one thread per core once the reports hold
+ * PARALLEL_MIN_BYTES in all.
  */
 export function workerCount(sizes: readonly number[], setting: string | undefined): number {
   const given = setting !== undefined && setting.trim() !== ''
@@ -45,7 +49,8 @@ export function workerCount(sizes: readonly number[], setting: string | undefine
   const limit = given ? Number(setting) : availableParallelism()
   const total = sizes.reduce((a, b) => a + b, 0)
   if (limit < 2 || sizes.length < 2 || (!given && total < PARALLEL_MIN_BYTES) || !workerEntry()) return 0
-  return Math.min(limit, sizes.length)
+  // The main thread reads reports too: N threads are the main one and N - 1 workers.
+  return Math.min(limit, sizes.length) - 1
 }
 
 /** dist/report-worker.js, beside the bundle this code runs in; absent when run from source (tests). */
@@ -61,6 +66,8 @@ interface Pending {
 
 export class ReportPool {
   private readonly workers: Worker[] = []
+  /** Maps the reports the main thread reads ahead of the one it folds. */
+  private readonly mapper: CaseMapper
   private readonly pending = new Map<number, Pending>()
   /** The reports each worker was given and has not finished, oldest first. */
   private readonly reading = new Map<Worker, number[]>()
@@ -73,14 +80,15 @@ export class ReportPool {
   constructor(
     private readonly files: readonly ReportFile[],
     controls: readonly Control[],
-    threads: number,
+    workers: number,
     env: NodeJS.ProcessEnv = process.env
   ) {
     const entry = workerEntry()
     if (!entry) throw new Error('the report worker (report-worker.js) is missing beside the bundle')
-    this.window = threads * (IN_FLIGHT + 1)
+    this.mapper = new CaseMapper(controls)
+    this.window = (workers + 1) * (IN_FLIGHT + 1)
     const crashOn = env.SOX_GATE_TEST_WORKER_CRASH
-    for (let i = 0; i < threads; i++) {
+    for (let i = 0; i < workers; i++) {
       // A small young generation: a worker's garbage is short-lived parser text, and each MB of it is
       // resident memory on every core. The old generation is left unlimited: a report the main
       // thread can read must not fail in a worker for want of heap.
@@ -90,7 +98,6 @@ export class ReportPool {
       worker.on('exit', (code) => this.stop(worker, `exit code ${code}`))
       this.workers.push(worker)
     }
-    this.fill()
   }
 
   /** Each worker holds up to IN_FLIGHT reports: it starts the next without waiting for the main thread. */
@@ -98,16 +105,31 @@ export class ReportPool {
     for (const w of this.workers) while (this.dispatch(w));
   }
 
-  /** Folds report `index` into `evaluation` as its batches arrive; resolves with what its reader counted. */
+  /**
+   * Folds report `index` into `evaluation`; resolves with what its reader counted. A report no
+   * worker has taken the main thread reads itself, folding as it goes, exactly as one thread
+   * would; while a worker still reads this one, the main thread reads the next free report ahead
+   * (kept as batches until its turn) rather than wait.
+   */
   async read(index: number, evaluation: Evaluation): Promise<ReportResult> {
     this.folding = index
+    if (index >= this.next) {
+      this.next = index + 1
+      this.fill()
+      const report = await readReportFile(this.files[index] as ReportFile, (tc) => evaluation.addCase(tc))
+      if (this.stopped) throw this.stopped
+      return report
+    }
     this.fill()
     const state = this.state(index)
     for (;;) {
       if (this.stopped) throw this.stopped
       const m = state.messages.shift()
       if (!m) {
-        await new Promise<void>((resolve) => (state.wake = resolve))
+        if (this.next < this.files.length && this.next < index + this.window) {
+          const ahead = this.next++
+          await readTask({ index: ahead, file: this.files[ahead] as ReportFile }, this.mapper, (message) => this.receive(undefined, message))
+        } else await new Promise<void>((resolve) => (state.wake = resolve))
         continue
       }
       if (m.kind === 'batch') readBatch(m.batch, (tc, controls) => evaluation.addMapped(tc, controls))
@@ -139,10 +161,11 @@ export class ReportPool {
     return true
   }
 
-  private receive(worker: Worker, m: WorkerMessage): void {
+  /** A message about report `m.index`, from `worker` or (undefined) from the main thread reading ahead. */
+  private receive(worker: Worker | undefined, m: WorkerMessage): void {
     const state = this.state(m.index)
     state.messages.push(m)
-    if (m.kind !== 'batch') {
+    if (worker && m.kind !== 'batch') {
       this.reading.set(worker, (this.reading.get(worker) ?? []).filter((i) => i !== m.index))
       this.fill()
     }

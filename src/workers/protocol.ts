@@ -43,7 +43,8 @@ export interface CaseBatch {
 
 const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'error', 'skipped']
 const RERUN_FAILED = 4
-export const BATCH_SIZE = 8192
+/** Small enough that a batch's names (one string) stay out of V8's large-object space. */
+export const BATCH_SIZE = 1024
 
 /** Collects one report's mapped cases into batches (worker side). */
 export class BatchWriter {

@@ -6,17 +6,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Control } from '../controls/model.js'
-import { CaseMapper, emptyTotals } from '../engine/case-mapper.js'
-import { ConfigError } from '../errors.js'
-import { readReportFile } from '../read-report-file.js'
-import { BatchWriter, transferList, type ReadTask, type WorkerMessage } from './protocol.js'
+import { CaseMapper } from '../engine/case-mapper.js'
+import type { ReadTask, WorkerMessage } from './protocol.js'
+import { readTask } from './read-task.js'
 
 const port = parentPort
 if (!port) throw new Error('report-worker: not started as a worker thread')
 const { controls, crashOn } = workerData as { controls: Control[]; crashOn?: string }
 const mapper = new CaseMapper(controls)
 
-const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
+const send = (message: WorkerMessage, transfer: ArrayBuffer[]): void => port.postMessage(message, transfer)
 
 // Tasks queue up (the pool sends the next before this one ends, so no worker waits): one at a time.
 let queue = Promise.resolve()
@@ -34,24 +33,5 @@ async function read({ index, file }: ReadTask): Promise<void> {
     return
   }
   if (crashOn !== undefined && file.path.includes(crashOn)) process.exit(70)
-  const totals = emptyTotals()
-  mapper.totals = totals
-  const batch = new BatchWriter(file.path)
-  const flush = (): void => {
-    const b = batch.take()
-    if (b) send({ kind: 'batch', index, batch: b }, transferList(b))
-  }
-  try {
-    const report = await readReportFile(file, (raw) =>
-      mapper.map(raw, (tc, ids) => {
-        batch.add(tc, ids)
-        if (batch.full) flush()
-      })
-    )
-    flush()
-    send({ kind: 'done', index, report, totals })
-  } catch (e) {
-    if (e instanceof ConfigError) send({ kind: 'problems', index, problems: e.problems })
-    else send({ kind: 'failed', index, message: (e as Error).message })
-  }
+  await readTask({ index, file }, mapper, send)
 }
