@@ -8,7 +8,7 @@ import { writeBundle } from '../src/evidence/bundle.js'
 import { maskReportChunks } from '../src/evidence/mask-stream.js'
 import { runMetadata } from '../src/evidence/run-metadata.js'
 import { runGate } from '../src/gate.js'
-import { MaskedSpool } from '../src/evidence/spool.js'
+import { MaskedSpool, SpoolWriter } from '../src/evidence/spool.js'
 import { decodeChunks } from '../src/reports/decode.js'
 import { emptyCounts, type RedactionCounts } from '../src/reports/mask.js'
 import { CORPUS, describeCorpus } from './helpers/corpus.js'
@@ -105,7 +105,7 @@ describe('the bundle keeps the text the gate read, spooled during the one read (
         yield 'b'
         yield 'c'
       }
-      const whole = spool.open()
+      const whole = new SpoolWriter(spool.fileOf(0))
       const seen: string[] = []
       for await (const t of whole.tee(three())) seen.push(t)
       expect(seen).toEqual(['a', 'b', 'c'])
@@ -114,7 +114,7 @@ describe('the bundle keeps the text the gate read, spooled during the one read (
       expect(copy?.size).toBe(3)
       expect(copy?.sha256).toBe(sha256(Buffer.from('abc')))
 
-      const cut = spool.open()
+      const cut = new SpoolWriter(spool.fileOf(1))
       for await (const t of cut.tee(three())) if (t === 'b') break
       // Stopped early: the bundle must read the report itself rather than keep half of it.
       expect(cut.finish()).toBeUndefined()

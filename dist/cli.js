@@ -15035,7 +15035,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat2);
           return;
         }
-        settings.fs.stat(path13, (statError, stat3) => {
+        settings.fs.stat(path13, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -15045,9 +15045,9 @@ var require_async = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat3.isSymbolicLink = () => true;
+            stat4.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat3);
+          callSuccessCallback(callback, stat4);
         });
       });
     }
@@ -15073,11 +15073,11 @@ var require_sync = __commonJS({
         return lstat2;
       }
       try {
-        const stat3 = settings.fs.statSync(path13);
+        const stat4 = settings.fs.statSync(path13);
         if (settings.markSymbolicLink) {
-          stat3.isSymbolicLink = () => true;
+          stat4.isSymbolicLink = () => true;
         }
-        return stat3;
+        return stat4;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat2;
@@ -15144,14 +15144,14 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat3(path13, optionsOrSettingsOrCallback, callback) {
+    function stat4(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
       async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports.stat = stat3;
+    exports.stat = stat4;
     function statSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path13, settings);
@@ -17042,7 +17042,7 @@ var require_out4 = __commonJS({
 });
 
 // src/cli/main.ts
-import { existsSync } from "node:fs";
+import { existsSync as existsSync2 } from "node:fs";
 import path12 from "node:path";
 
 // src/controls/protected.ts
@@ -18331,13 +18331,12 @@ var MaskedSpool = class _MaskedSpool {
     this.dir = dir;
   }
   dir;
-  count = 0;
   static async create() {
     return new _MaskedSpool(await mkdtemp(path2.join(os.tmpdir(), "sox-gate-spool-")));
   }
-  /** A writer for the next report. */
-  open() {
-    return new SpoolWriter(path2.join(this.dir, String(++this.count).padStart(4, "0")));
+  /** The spool file of the report at `index` (a worker thread opens its own SpoolWriter on it). */
+  fileOf(index) {
+    return path2.join(this.dir, String(index + 1).padStart(4, "0"));
   }
   async dispose() {
     await rm(this.dir, { recursive: true, force: true });
@@ -34109,6 +34108,193 @@ function memoMatch(memo, index, s) {
   return found;
 }
 
+// src/engine/case-mapper.ts
+var emptyTotals = () => ({ cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 });
+function addTotals(into, from) {
+  into.cases += from.cases;
+  into.passed += from.passed;
+  into.failed += from.failed;
+  into.errors += from.errors;
+  into.skipped += from.skipped;
+  into.unmapped += from.unmapped;
+}
+var CaseMapper = class {
+  constructor(controls, totals = emptyTotals()) {
+    this.totals = totals;
+    this.index = new ControlIndex(controls);
+  }
+  totals;
+  index;
+  masker = new CaseMasker();
+  /** Counts `raw`; when some control selects it, hands the masked case and its controls (ascending) to `mapped`. */
+  map(raw, mapped) {
+    const tc = this.masker.mask(raw);
+    const t = this.totals;
+    t.cases++;
+    if (tc.status === "passed") t.passed++;
+    else if (tc.status === "failed") t.failed++;
+    else if (tc.status === "error") t.errors++;
+    else t.skipped++;
+    const name = fullName(tc);
+    const controls = this.index.match(tc, name);
+    if (controls.length === 0) {
+      t.unmapped++;
+      return;
+    }
+    const rerunFailed = tc.attempts.some((a) => a === "failed" || a === "error");
+    mapped({ name, file: tc.file, status: tc.status, rerunFailed, report: tc.report, line: tc.line, fileLine: tc.fileLine, message: tc.message }, controls);
+  }
+};
+
+// src/engine/compact-keys.ts
+var latin1 = new TextDecoder("latin1");
+var PAGE_BITS = 22;
+var PAGE_SIZE = 1 << PAGE_BITS;
+var MAX_LOAD = 0.7;
+var CompactKeys = class {
+  pages = [];
+  /** Where the next key's bytes go: a page number and an offset in it. */
+  page = -1;
+  used = PAGE_SIZE;
+  /** Per id: page << 22 | offset of its bytes (pages of their own take several numbers), and their length. */
+  starts = new Uint32Array(1024);
+  lengths = new Int32Array(1024);
+  groups = new Int32Array(1024);
+  hashes = new Int32Array(1024);
+  /** Open addressing: id + 1 per bucket, 0 when empty. */
+  buckets = new Int32Array(2048);
+  count = 0;
+  scratch = new Uint8Array(1024);
+  scratchLength = 0;
+  get size() {
+    return this.count;
+  }
+  /** The id of `(group, text)`, or -1 when absent. */
+  find(group, text) {
+    const hash = this.load(group, text);
+    const at = this.probe(group, hash);
+    return at < 0 ? -1 : this.buckets[at] - 1;
+  }
+  /** The id of `(group, text)`, added when absent: then the id is `size - 1` afterwards. */
+  intern(group, text) {
+    const hash = this.load(group, text);
+    const at = this.probe(group, hash);
+    if (at >= 0) return this.buckets[at] - 1;
+    const id = this.append(group, hash);
+    if (this.count > this.buckets.length * MAX_LOAD) this.rehash();
+    else this.buckets[~at] = id + 1;
+    return id;
+  }
+  group(id) {
+    return this.groups[id];
+  }
+  text(id) {
+    const { bytes, start } = this.locate(id);
+    const end = start + this.lengths[id];
+    let ascii = true;
+    for (let i = start; i < end && ascii; i++) ascii = bytes[i] < 128;
+    if (ascii) return latin1.decode(bytes.subarray(start, end));
+    const parts = [];
+    const units = new Uint16Array(Math.min(4096, end - start + 1));
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const x = bytes[i];
+      if (x < 128) units[n++] = x;
+      else {
+        units[n++] = (x & 15) << 12 | bytes[i + 1] << 6 | bytes[i + 2];
+        i += 2;
+      }
+      if (n === units.length) {
+        parts.push(String.fromCharCode(...units));
+        n = 0;
+      }
+    }
+    parts.push(String.fromCharCode(...units.subarray(0, n)));
+    return parts.length === 1 ? parts[0] : parts.join("");
+  }
+  locate(id) {
+    const at = this.starts[id];
+    return { bytes: this.pages[at >>> PAGE_BITS], start: at & PAGE_SIZE - 1 };
+  }
+  /** Encodes `text` into the scratch buffer and hashes it with `group` (FNV-1a, 32 bits). */
+  load(group, text) {
+    if (this.scratch.length < text.length * 3) this.scratch = new Uint8Array(text.length * 3 + 64);
+    const s = this.scratch;
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const u = text.charCodeAt(i);
+      if (u < 128) s[n++] = u;
+      else {
+        s[n++] = 128 | u >> 12;
+        s[n++] = u >> 6 & 63;
+        s[n++] = u & 63;
+      }
+    }
+    this.scratchLength = n;
+    let h = (2166136261 ^ group) >>> 0;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ s[i], 16777619);
+    return h | 0;
+  }
+  /** The bucket holding the scratch key, or ~(the empty bucket where it would go). */
+  probe(group, hash) {
+    const mask2 = this.buckets.length - 1;
+    for (let at = hash & mask2; ; at = at + 1 & mask2) {
+      const slot = this.buckets[at];
+      if (slot === 0) return ~at;
+      const id = slot - 1;
+      if (this.hashes[id] === hash && this.groups[id] === group && this.sameBytes(id)) return at;
+    }
+  }
+  sameBytes(id) {
+    if (this.lengths[id] !== this.scratchLength) return false;
+    const { bytes, start } = this.locate(id);
+    const s = this.scratch;
+    for (let i = 0; i < this.scratchLength; i++) if (bytes[start + i] !== s[i]) return false;
+    return true;
+  }
+  append(group, hash) {
+    const length = this.scratchLength;
+    if (this.page < 0 || this.used + length > PAGE_SIZE || this.used === PAGE_SIZE) {
+      const last = this.pages[this.page];
+      this.page += last && last.length > PAGE_SIZE ? Math.ceil(last.length / PAGE_SIZE) : 1;
+      if (this.page >= 1024) throw new Error("CompactKeys: more than 4 GB of names");
+      this.pages[this.page] = new Uint8Array(Math.max(PAGE_SIZE, length));
+      this.used = 0;
+    }
+    ;
+    this.pages[this.page].set(this.scratch.subarray(0, length), this.used);
+    if (this.count === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.lengths = grow(this.lengths);
+      this.groups = grow(this.groups);
+      this.hashes = grow(this.hashes);
+    }
+    const id = this.count++;
+    this.starts[id] = this.page * PAGE_SIZE + this.used;
+    this.lengths[id] = length;
+    this.groups[id] = group;
+    this.hashes[id] = hash;
+    this.used += length;
+    if (this.used >= PAGE_SIZE) this.used = PAGE_SIZE;
+    return id;
+  }
+  rehash() {
+    const buckets = new Int32Array(this.buckets.length * 2);
+    const mask2 = buckets.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      let at = this.hashes[id] & mask2;
+      while (buckets[at] !== 0) at = at + 1 & mask2;
+      buckets[at] = id + 1;
+    }
+    this.buckets = buckets;
+  }
+};
+function grow(a) {
+  const out = new a.constructor(Math.ceil(a.length * 1.5));
+  out.set(a);
+  return out;
+}
+
 // src/engine/test-table.ts
 var NONE = 0;
 var PASSED = 1;
@@ -34116,9 +34302,20 @@ var FAILED = 2;
 var SKIPPED = 3;
 var SETTLED_FLAKY = 1 << 4;
 var CURRENT_FLAKY = 1 << 5;
+var SHARED = 1 << 6;
+var FILED = 1 << 7;
+var SEPARATOR = " \u203A ";
 var code = (s) => s === "passed" ? PASSED : s === "skipped" ? SKIPPED : FAILED;
-var TestTable = class _TestTable {
-  slots = /* @__PURE__ */ new Map();
+var TestTable = class {
+  /** Full-name prefixes (`suite › classname › `), interned: their index is a key's group. */
+  prefixIds = /* @__PURE__ */ new Map();
+  prefixes = [];
+  lastPrefix = 0;
+  /** Identity per slot: (prefix, own name) or (prefix, own name + U+0000 + file). */
+  keys = new CompactKeys();
+  /** Filed identities by full name only, each with the first slot that carries it: finds shared names. */
+  bare = new CompactKeys();
+  bareFirst = new Int32Array(1024);
   bits = new Uint8Array(1024);
   report = new Int32Array(1024);
   /** Index into `controlSets`: tests of one suite mostly share one set, so sets are interned. */
@@ -34126,26 +34323,21 @@ var TestTable = class _TestTable {
   controlSets = [];
   controlSetIds = /* @__PURE__ */ new Map();
   failures = /* @__PURE__ */ new Map();
-  size = 0;
-  /** How many identities carry a source file: only then can two identities share a name. */
-  filed = 0;
-  /**
-   * The identity of a test: its full name, and its source file where the report gives one. A
-   * name never holds U+0000 (replaced), so `name\0file` can never equal another identity.
-   */
-  static identity(name, file) {
-    const clean = name.includes("\0") ? name.replaceAll("\0", "\uFFFD") : name;
-    return file ? [clean, file].join("\0") : clean;
+  get size() {
+    return this.keys.size;
   }
-  add(name, tc, reportIndex, controls) {
-    const key = _TestTable.identity(name, tc.file);
-    let slot = this.slots.get(key);
-    if (slot === void 0) {
-      slot = this.grow();
-      if (tc.file) this.filed++;
-      this.slots.set(key, slot);
+  add(tc, reportIndex, controls) {
+    const name = tc.name.includes("\0") ? tc.name.replaceAll("\0", "\uFFFD") : tc.name;
+    const cut = name.lastIndexOf(SEPARATOR) + SEPARATOR.length;
+    const prefix = cut < SEPARATOR.length ? 0 : this.prefixId(name, cut);
+    const own = prefix === 0 ? name : name.slice(cut);
+    const before = this.keys.size;
+    const slot = this.keys.intern(prefix, tc.file ? [own, tc.file].join("\0") : own);
+    if (slot === before) {
+      this.grow(slot);
       this.controlSet[slot] = this.internSet(controls);
       this.report[slot] = -1;
+      this.findShared(slot, prefix, own, Boolean(tc.file));
     } else {
       this.addControls(slot, controls);
     }
@@ -34157,12 +34349,12 @@ var TestTable = class _TestTable {
       bits |= CURRENT_FLAKY;
     }
     bits = bits & ~12 | code(tc.status) << 2;
-    if (tc.status === "passed" && tc.attempts.some((a) => a === "failed" || a === "error")) bits |= CURRENT_FLAKY;
+    if (tc.status === "passed" && tc.rerunFailed) bits |= CURRENT_FLAKY;
     if (tc.status !== "passed") bits &= ~CURRENT_FLAKY;
     this.bits[slot] = bits;
     if ((tc.status === "failed" || tc.status === "error") && !this.failures.has(slot)) {
       this.failures.set(slot, {
-        name,
+        name: "",
         report: tc.report,
         line: tc.line,
         ...tc.file ? { file: detach(tc.file) } : {},
@@ -34172,37 +34364,73 @@ var TestTable = class _TestTable {
     }
   }
   /**
-   * Calls `visit` once per test with its final status; each test's controls ascending. The name
-   * is the full name, followed by ` (file)` where another identity has the same full name.
+   * Calls `visit` once per test, in the order tests were first seen, with its final status; each
+   * test's controls ascending. A failure's name is set (see `name`) before it is visited.
    */
   forEach(visit2) {
-    const shared = this.sharedNames();
-    for (const [key, slot] of this.slots) {
-      const cut = this.filed > 0 ? key.indexOf("\0") : -1;
-      const bare = cut < 0 ? key : key.slice(0, cut);
-      const name = cut >= 0 && shared.has(bare) ? `${bare} (${key.slice(cut + 1)})` : bare;
+    for (let slot = 0; slot < this.keys.size; slot++) {
       const failure = this.failures.get(slot);
-      if (failure) failure.name = name;
+      if (failure) failure.name = this.name(slot);
       const bits = settle(this.bits[slot]);
       const settled = bits & 3;
       const status2 = settled === FAILED ? "failed" : settled === PASSED ? "passed" : "skipped";
       const controls = this.controlSets[this.controlSet[slot]];
-      visit2(name, status2, status2 === "passed" && (bits & SETTLED_FLAKY) !== 0, controls, failure);
+      visit2(slot, status2, status2 === "passed" && (bits & SETTLED_FLAKY) !== 0, controls, failure);
     }
   }
-  /** Full names that more than one identity carries (the same test name in different files). */
-  sharedNames() {
-    const shared = /* @__PURE__ */ new Set();
-    if (this.filed === 0) return shared;
-    const once = /* @__PURE__ */ new Set();
-    for (const key of this.slots.keys()) {
-      const cut = key.indexOf("\0");
-      if (cut < 0) continue;
-      const bare = key.slice(0, cut);
-      if (once.has(bare) || this.slots.has(bare)) shared.add(bare);
-      else once.add(bare);
+  /** A test's name: its full name, followed by ` (file)` where another identity has the same full name. */
+  name(slot) {
+    const key = this.keys.text(slot);
+    const prefix = this.prefixes[this.keys.group(slot) - 1] ?? "";
+    const cut = this.bits[slot] & FILED ? key.indexOf("\0") : -1;
+    if (cut < 0) return prefix + key;
+    const full = prefix + key.slice(0, cut);
+    return this.bits[slot] & SHARED ? `${full} (${key.slice(cut + 1)})` : full;
+  }
+  /** The names of every test `control` matched, sorted by UTF-16 code unit (what sort() does for strings). */
+  namesOf(control) {
+    const member = this.controlSets.map((set) => set.includes(control));
+    const names = [];
+    for (let slot = 0; slot < this.keys.size; slot++) if (member[this.controlSet[slot]]) names.push(this.name(slot));
+    return names.sort();
+  }
+  /** The id (from 1) of `name`'s first `length` characters; cases come suite by suite, so the last one is tried first. */
+  prefixId(name, length) {
+    const last = this.prefixes[this.lastPrefix - 1];
+    if (last !== void 0 && last.length === length && name.startsWith(last)) return this.lastPrefix;
+    const prefix = detach(name.slice(0, length));
+    let id = this.prefixIds.get(prefix);
+    if (id === void 0) {
+      this.prefixes.push(prefix);
+      id = this.prefixes.length;
+      this.prefixIds.set(prefix, id);
     }
-    return shared;
+    this.lastPrefix = id;
+    return id;
+  }
+  /**
+   * Marks `slot` and any identity with the same full name as shared. At most one identity has no
+   * file (the full name is its key); filed ones are found through `bare`, which keeps the first.
+   */
+  findShared(slot, prefix, own, filed) {
+    if (filed) {
+      this.bits[slot] = FILED;
+      const unfiled = this.keys.find(prefix, own);
+      if (unfiled >= 0) this.markShared(slot, unfiled);
+      const before = this.bare.size;
+      const id = this.bare.intern(prefix, own);
+      if (id === before) {
+        if (id === this.bareFirst.length) this.bareFirst = grow(this.bareFirst);
+        this.bareFirst[id] = slot;
+      } else this.markShared(slot, this.bareFirst[id]);
+    } else if (this.bare.size > 0) {
+      const id = this.bare.find(prefix, own);
+      if (id >= 0) this.markShared(slot, this.bareFirst[id]);
+    }
+  }
+  markShared(a, b) {
+    this.bits[a] = this.bits[a] | SHARED;
+    this.bits[b] = this.bits[b] | SHARED;
   }
   /** The same test may carry other tags in another report: its controls are the union. */
   addControls(slot, controls) {
@@ -34231,14 +34459,13 @@ var TestTable = class _TestTable {
     }
     return id;
   }
-  grow() {
-    if (this.size === this.bits.length) {
-      const cap = this.size * 2;
-      this.bits = copyInto(new Uint8Array(cap), this.bits);
-      this.report = copyInto(new Int32Array(cap), this.report);
-      this.controlSet = copyInto(new Int32Array(cap), this.controlSet);
+  /** Makes room for `slot`, the next one. */
+  grow(slot) {
+    if (slot === this.bits.length) {
+      this.bits = grow(this.bits);
+      this.report = grow(this.report);
+      this.controlSet = grow(this.controlSet);
     }
-    return this.size++;
   }
 };
 function settle(bits) {
@@ -34250,15 +34477,11 @@ function settle(bits) {
   if (bits & CURRENT_FLAKY) out |= SETTLED_FLAKY;
   return out & ~CURRENT_FLAKY;
 }
-function copyInto(target, source) {
-  target.set(source);
-  return target;
-}
 
 // src/engine/tests-control.ts
 var NAMED_LIMIT = 10;
 var MatchedTests = class {
-  names = [];
+  matched = 0;
   passed = 0;
   flaky = 0;
   failed = [];
@@ -34266,29 +34489,25 @@ var MatchedTests = class {
   flakyNames = [];
   failedCount = 0;
   skippedCount = 0;
-  /** Every matched test's name, sorted by code point: the evidence of what proved the control. */
-  sortedNames() {
-    return this.names.sort();
-  }
   add(name, status2, flaky, failure) {
-    this.names.push(name);
+    this.matched++;
     if (status2 === "passed") {
       this.passed++;
       if (flaky) {
         this.flaky++;
-        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name);
+        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name());
       }
     } else if (status2 === "failed") {
       this.failedCount++;
-      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name, report: "", line: 0 });
+      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name: name(), report: "", line: 0 });
     } else {
       this.skippedCount++;
-      if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name);
+      if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name());
     }
   }
 };
 function evaluateTestsControl(control, tests) {
-  const matched = tests.names.length;
+  const matched = tests.matched;
   const counts = { matched, passed: tests.passed, failed: tests.failedCount, skipped: tests.skippedCount, flaky: tests.flaky };
   const reasons = [];
   if (matched === 0) {
@@ -34431,15 +34650,14 @@ var Evaluation = class {
     this.input = input;
     this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change });
     if (this.trust.judging !== input.map) throw new Error("the evaluation must use the map that trust decided judges the change");
-    this.index = new ControlIndex(input.map.controls);
+    this.mapper = new CaseMapper(input.map.controls, this.totals);
     this.touchedIn = new Uint32Array(input.map.controls.length);
   }
   input;
-  index;
+  mapper;
   tests = new TestTable();
-  totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 };
+  totals = emptyTotals();
   reportIndex = -1;
-  masker = new CaseMasker();
   /** Per control: 1 + the index of the last report in which it matched a test. */
   touchedIn;
   /** The controls that matched a test of the report being read, so a crash it records fails them. */
@@ -34481,20 +34699,14 @@ var Evaluation = class {
    * masked reports sees exactly the same cases.
    */
   addCase(raw) {
-    const tc = this.masker.mask(raw);
-    const t = this.totals;
-    t.cases++;
-    if (tc.status === "passed") t.passed++;
-    else if (tc.status === "failed") t.failed++;
-    else if (tc.status === "error") t.errors++;
-    else t.skipped++;
-    const name = fullName(tc);
-    const controls = this.index.match(tc, name);
-    if (controls.length === 0) {
-      t.unmapped++;
-      return;
-    }
-    this.tests.add(name, tc, Math.max(this.reportIndex, 0), controls);
+    this.mapper.map(raw, (tc, controls) => this.addMapped(tc, controls));
+  }
+  /**
+   * Takes one case a CaseMapper already masked, counted (see addCounts) and mapped elsewhere (a
+   * worker thread reading a report): what addCase does after mapping.
+   */
+  addMapped(tc, controls) {
+    this.tests.add(tc, Math.max(this.reportIndex, 0), controls);
     const mark = this.reportIndex + 1;
     for (const c of controls) {
       if (this.touchedIn[c] !== mark) {
@@ -34503,16 +34715,25 @@ var Evaluation = class {
       }
     }
   }
+  /** Adds the case counts of a report whose cases were mapped elsewhere (addMapped). */
+  addCounts(totals) {
+    addTotals(this.totals, totals);
+  }
   finish(reports) {
     if (this.reportOpen) throw new Error("Evaluation.finish: a report was begun but not ended (endReport)");
     const { map, now } = this.input;
     const trust = this.trust;
     const waiverContext = { now, owners: trust.owners, maxWaiverDays: trust.maxWaiverDays, approvals: trust.approvals };
     const perControl = map.controls.map(() => new MatchedTests());
-    this.tests.forEach((name, status2, flaky, controls2, failure) => {
+    const tests = this.tests;
+    tests.forEach((slot, status2, flaky, controls2, failure) => {
+      const name = () => tests.name(slot);
       for (const c of controls2) perControl[c]?.add(name, status2, flaky, failure);
     });
-    const evaluated = map.controls.map((control, i) => evaluateControl(control, perControl[i], this.crashReasons.get(i) ?? [], map, this.input.change, waiverContext));
+    const evaluated = map.controls.map((control, i) => {
+      const result = evaluateControl(control, perControl[i], this.crashReasons.get(i) ?? [], map, this.input.change, waiverContext);
+      return withLazyMatchedTests(result, () => tests.namesOf(i));
+    });
     const controls = trust.integrity ? [trust.integrity, ...evaluated] : evaluated;
     const counts = {
       controls: controls.length,
@@ -34568,7 +34789,7 @@ function evaluateControl(control, matched, crashes, map, change, waiverContext) 
     status: pass ? "pass" : "fail",
     reasons,
     tests: counts,
-    matchedTests: matched.sortedNames()
+    matchedTests: []
   };
   if (!pass) {
     const waivers = map.waivers.filter((w) => w.control === control.id);
@@ -34580,6 +34801,19 @@ function evaluateControl(control, matched, crashes, map, change, waiverContext) 
       if (verdict.emergency) result.emergency = true;
     }
   }
+  return result;
+}
+function withLazyMatchedTests(result, names) {
+  Object.defineProperty(result, "matchedTests", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = names();
+      Object.defineProperty(result, "matchedTests", { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set: (value) => Object.defineProperty(result, "matchedTests", { value, enumerable: true, configurable: true, writable: true })
+  });
   return result;
 }
 
@@ -37790,9 +38024,7 @@ async function walk(dir, prefix = "") {
 }
 
 // src/gate.ts
-import { createHash as createHash8 } from "node:crypto";
-import { createReadStream as createReadStream5 } from "node:fs";
-import { readFile as readFile5, realpath as realpath3, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile5, realpath as realpath3, stat as stat3 } from "node:fs/promises";
 import path9 from "node:path";
 
 // src/discover.ts
@@ -37867,69 +38099,10 @@ function run(cwd, args) {
   });
 }
 
-// src/gate.ts
-async function loadControlMapFile(controlsPath, cwd) {
-  return loadControlMap(await readInput(controlsPath, cwd, "the control map"), controlsPath);
-}
-async function readInput(file, cwd, what) {
-  try {
-    return await readFile5(path9.resolve(cwd, file), "utf8");
-  } catch (e) {
-    throw ConfigError.at(file, `cannot read ${what}: ${describeFsError(e)}`);
-  }
-}
-async function runGate(options) {
-  const { map } = options;
-  const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map.reports;
-  const found = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? "" : map.file);
-  if (map.committedReports !== "allow") await refuseCommitted(found, options.cwd);
-  const files = found.map((f) => ({ ...f, path: maskText(f.path) }));
-  const evaluation = new Evaluation({ map, now: options.now, change: options.change, trust: options.trust });
-  const reports = [];
-  const problems = [];
-  const copies = [];
-  for (const file of files) {
-    evaluation.beginReport();
-    const spooled = options.spool?.open();
-    try {
-      const report = await readReportFile(file, (tc) => evaluation.addCase(tc), spooled);
-      reports.push(report);
-      copies.push(spooled?.finish());
-      evaluation.endReport(file.path, report.crashes);
-    } catch (e) {
-      spooled?.finish();
-      evaluation.endReport(file.path, [{ what: "the report could not be read to its end" }]);
-      if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const result = evaluation.finish(reports);
-  if (result.totals.cases === 0) {
-    throw ConfigError.at(
-      files.length === 1 ? files[0].path : "reports",
-      `the reports hold no test case at all (${files.length} file${files.length === 1 ? "" : "s"} read): nothing could prove any control`
-    );
-  }
-  return { result, sources: files.map((f) => f.source), ...options.spool ? { copies } : {} };
-}
-async function refuseCommitted(files, cwd) {
-  const realRoot = await realpath3(cwd);
-  const asReal = (f) => path9.relative(realRoot, f.source).split(path9.sep).join("/");
-  const tracked = await trackedAtHead(cwd, [...new Set(files.flatMap((f) => [f.path, asReal(f)]))]);
-  if (!tracked) return;
-  const committed = files.filter((f) => tracked.has(f.path) || tracked.has(asReal(f)));
-  if (committed.length === 0) return;
-  throw new ConfigError(
-    committed.map((f) => ({
-      file: maskText(f.path),
-      message: "refused: this report is committed to the repository (tracked by git at the evaluated commit), so it proves nothing about this run; set `committed-reports: allow` in the control map to read committed reports"
-    }))
-  );
-}
-async function loadChangeRecordFile(file, cwd) {
-  return loadChangeRecord(await readInput(file, cwd, "the change record"), file);
-}
+// src/read-report-file.ts
+import { createHash as createHash8 } from "node:crypto";
+import { createReadStream as createReadStream5 } from "node:fs";
+import { stat as stat2 } from "node:fs/promises";
 async function readReportFile(report, sink, spooled) {
   const { path: file, source: full } = report;
   let size;
@@ -37956,6 +38129,369 @@ function describeFsError(e) {
   if (err.code === "EISDIR") return "is a directory";
   if (err.code === "EACCES") return "permission denied";
   return err.message;
+}
+
+// src/workers/pool.ts
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+
+// src/workers/protocol.ts
+var STATUSES = ["passed", "failed", "error", "skipped"];
+var RERUN_FAILED = 4;
+var BATCH_SIZE = 1024;
+var BatchWriter = class {
+  constructor(report) {
+    this.report = report;
+  }
+  report;
+  names = [];
+  nameLengths = new Int32Array(BATCH_SIZE);
+  flags = new Uint8Array(BATCH_SIZE);
+  lines = new Int32Array(BATCH_SIZE);
+  fileIds = new Int32Array(BATCH_SIZE);
+  setIds = new Int32Array(BATCH_SIZE);
+  files = /* @__PURE__ */ new Map();
+  sets = /* @__PURE__ */ new Map();
+  failures = [];
+  count = 0;
+  get full() {
+    return this.count === BATCH_SIZE;
+  }
+  add(tc, controls) {
+    const i = this.count++;
+    this.names.push(tc.name);
+    this.nameLengths[i] = tc.name.length;
+    this.flags[i] = STATUSES.indexOf(tc.status) | (tc.rerunFailed ? RERUN_FAILED : 0);
+    this.lines[i] = tc.line;
+    this.fileIds[i] = tc.file === void 0 ? -1 : intern(this.files, tc.file);
+    this.setIds[i] = intern(this.sets, controls.join(","));
+    if (tc.status === "failed" || tc.status === "error") {
+      const failure = { at: i };
+      if (tc.fileLine !== void 0) failure.fileLine = tc.fileLine;
+      if (tc.message !== void 0) failure.message = tc.message;
+      this.failures.push(failure);
+    }
+  }
+  /** The batch so far (undefined when empty), and a fresh start; its buffers go in the transfer list. */
+  take() {
+    if (this.count === 0) return void 0;
+    const n = this.count;
+    const batch = {
+      report: this.report,
+      count: n,
+      names: this.names.join(""),
+      nameLengths: this.nameLengths.slice(0, n),
+      flags: this.flags.slice(0, n),
+      lines: this.lines.slice(0, n),
+      fileIds: this.fileIds.slice(0, n),
+      files: [...this.files.keys()],
+      setIds: this.setIds.slice(0, n),
+      sets: [...this.sets.keys()],
+      failures: this.failures
+    };
+    this.names = [];
+    this.files = /* @__PURE__ */ new Map();
+    this.sets = /* @__PURE__ */ new Map();
+    this.failures = [];
+    this.count = 0;
+    return batch;
+  }
+};
+var transferList = (b) => [b.nameLengths, b.flags, b.lines, b.fileIds, b.setIds].map((a) => a.buffer);
+function readBatch(b, visit2) {
+  const sets = b.sets.map((s) => s.split(",").map(Number));
+  const failures = new Map(b.failures.map((f) => [f.at, f]));
+  let at = 0;
+  for (let i = 0; i < b.count; i++) {
+    const end = at + b.nameLengths[i];
+    const flags = b.flags[i];
+    const fileId = b.fileIds[i];
+    const failure = failures.get(i);
+    const tc = {
+      name: b.names.slice(at, end),
+      file: fileId < 0 ? void 0 : b.files[fileId],
+      status: STATUSES[flags & 3],
+      rerunFailed: (flags & RERUN_FAILED) !== 0,
+      report: b.report,
+      line: b.lines[i],
+      fileLine: failure?.fileLine,
+      message: failure?.message
+    };
+    at = end;
+    visit2(tc, sets[b.setIds[i]]);
+  }
+}
+function intern(map, key) {
+  let id = map.get(key);
+  if (id === void 0) {
+    id = map.size;
+    map.set(key, id);
+  }
+  return id;
+}
+
+// src/workers/read-task.ts
+async function readTask({ index, file, spoolFile }, mapper, send) {
+  const totals = emptyTotals();
+  mapper.totals = totals;
+  const batch = new BatchWriter(file.path);
+  const flush = () => {
+    const b = batch.take();
+    if (b) send({ kind: "batch", index, batch: b }, transferList(b));
+  };
+  const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
+  try {
+    const report = await readReportFile(
+      file,
+      (raw) => mapper.map(raw, (tc, ids) => {
+        batch.add(tc, ids);
+        if (batch.full) flush();
+      }),
+      spooled
+    );
+    flush();
+    const copy = spooled?.finish();
+    send({ kind: "done", index, report, totals, ...copy ? { copy } : {} }, []);
+  } catch (e) {
+    if (e instanceof ConfigError) send({ kind: "problems", index, problems: e.problems }, []);
+    else send({ kind: "failed", index, message: e.message }, []);
+  } finally {
+    spooled?.finish();
+  }
+}
+
+// src/workers/pool.ts
+var PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+var IN_FLIGHT = 2;
+var WorkerStopped = class extends ConfigError {
+};
+function workerCount(sizes, setting) {
+  const given = setting !== void 0 && setting.trim() !== "";
+  if (given && (!/^\d+$/.test(setting.trim()) || Number(setting) < 1)) {
+    throw ConfigError.at("SOX_GATE_THREADS", `must be a whole number of threads, 1 or more (got ${JSON.stringify(setting)})`);
+  }
+  const limit = given ? Number(setting) : availableParallelism();
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (limit < 2 || sizes.length < 2 || !given && total < PARALLEL_MIN_BYTES || !workerEntry()) return 0;
+  return Math.min(limit, sizes.length) - 1;
+}
+function workerEntry() {
+  const url = new URL("./report-worker.js", import.meta.url);
+  return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : void 0;
+}
+var ReportPool = class {
+  constructor(files, controls, workers, spoolFileOf, env = process.env) {
+    this.files = files;
+    this.spoolFileOf = spoolFileOf;
+    const entry = workerEntry();
+    if (!entry) throw new Error("the report worker (report-worker.js) is missing beside the bundle");
+    this.mapper = new CaseMapper(controls);
+    this.window = (workers + 1) * (IN_FLIGHT + 1);
+    const crashOn = env.SOX_GATE_TEST_WORKER_CRASH;
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(entry, { workerData: { controls, ...crashOn ? { crashOn } : {} }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      worker.on("message", (m) => this.receive(worker, m));
+      worker.on("error", (e) => this.stop(worker, e.message));
+      worker.on("exit", (code18) => this.stop(worker, `exit code ${code18}`));
+      this.workers.push(worker);
+    }
+  }
+  files;
+  spoolFileOf;
+  workers = [];
+  /** Maps the reports the main thread reads ahead of the one it folds. */
+  mapper;
+  pending = /* @__PURE__ */ new Map();
+  /** The reports each worker was given and has not finished, oldest first. */
+  reading = /* @__PURE__ */ new Map();
+  next = 0;
+  /** The report being folded: workers run at most `window` reports ahead of it. */
+  folding = 0;
+  window;
+  stopped;
+  /** Each worker holds up to IN_FLIGHT reports: it starts the next without waiting for the main thread. */
+  fill() {
+    for (const w of this.workers) while (this.dispatch(w)) ;
+  }
+  /**
+   * Folds report `index` into `evaluation`; resolves with what its reader counted. A report no
+   * worker has taken the main thread reads itself, folding as it goes, exactly as one thread
+   * would; while a worker still reads this one, the main thread reads the next free report ahead
+   * (kept as batches until its turn) rather than wait.
+   */
+  async read(index, evaluation) {
+    this.folding = index;
+    if (index >= this.next) {
+      this.next = index + 1;
+      this.fill();
+      const spoolFile = this.spoolFileOf?.(index);
+      const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
+      try {
+        const report = await readReportFile(this.files[index], (tc) => evaluation.addCase(tc), spooled);
+        const copy = spooled?.finish();
+        if (this.stopped) throw this.stopped;
+        return { report, copy };
+      } finally {
+        spooled?.finish();
+      }
+    }
+    this.fill();
+    const state = this.state(index);
+    for (; ; ) {
+      if (this.stopped) throw this.stopped;
+      const m = state.messages.shift();
+      if (!m) {
+        if (this.next < this.files.length && this.next < index + this.window) {
+          const ahead = this.next++;
+          await readTask(this.task(ahead), this.mapper, (message) => this.receive(void 0, message));
+        } else await new Promise((resolve) => state.wake = resolve);
+        continue;
+      }
+      if (m.kind === "batch") readBatch(m.batch, (tc, controls) => evaluation.addMapped(tc, controls));
+      else {
+        this.pending.delete(index);
+        if (m.kind === "done") {
+          evaluation.addCounts(m.totals);
+          return { report: m.report, copy: m.copy };
+        }
+        if (m.kind === "problems") throw new ConfigError(m.problems);
+        throw new Error(m.message);
+      }
+    }
+  }
+  async close() {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  /** Gives `worker` the next report, when it has room and the window allows; says whether it did. */
+  dispatch(worker) {
+    const queued = this.reading.get(worker) ?? [];
+    if (this.stopped || queued.length >= IN_FLIGHT || this.next >= this.files.length || this.next >= this.folding + this.window) return false;
+    const index = this.next++;
+    this.reading.set(worker, [...queued, index]);
+    worker.postMessage(this.task(index));
+    return true;
+  }
+  /** A message about report `m.index`, from `worker` or (undefined) from the main thread reading ahead. */
+  receive(worker, m) {
+    const state = this.state(m.index);
+    state.messages.push(m);
+    if (worker && m.kind !== "batch") {
+      this.reading.set(worker, (this.reading.get(worker) ?? []).filter((i) => i !== m.index));
+      this.fill();
+    }
+    state.wake?.();
+  }
+  /** A worker ended on its own: the report it was reading (if any) cannot be trusted, nor the run. */
+  stop(worker, why) {
+    if (!this.workers.includes(worker)) return;
+    const index = this.reading.get(worker)?.[0];
+    if (this.stopped || index === void 0) {
+      if (!this.stopped) this.stopped = new WorkerStopped([{ file: "reports", message: `a report worker thread stopped (${why}); the run cannot be evaluated` }]);
+    } else {
+      const file = this.files[index];
+      this.stopped = new WorkerStopped([{ file: file.path, message: `the report could not be read: the worker thread reading it stopped (${why}), so nothing it read is used` }]);
+    }
+    for (const state of this.pending.values()) state.wake?.();
+  }
+  task(index) {
+    const spoolFile = this.spoolFileOf?.(index);
+    return { index, file: this.files[index], ...spoolFile === void 0 ? {} : { spoolFile } };
+  }
+  state(index) {
+    let state = this.pending.get(index);
+    if (!state) {
+      state = { messages: [] };
+      this.pending.set(index, state);
+    }
+    return state;
+  }
+};
+
+// src/gate.ts
+async function loadControlMapFile(controlsPath, cwd) {
+  return loadControlMap(await readInput(controlsPath, cwd, "the control map"), controlsPath);
+}
+async function readInput(file, cwd, what) {
+  try {
+    return await readFile5(path9.resolve(cwd, file), "utf8");
+  } catch (e) {
+    throw ConfigError.at(file, `cannot read ${what}: ${describeFsError(e)}`);
+  }
+}
+async function runGate(options) {
+  const { map } = options;
+  const globs = options.reportGlobs.length > 0 ? options.reportGlobs : map.reports;
+  const found = await discoverReports(globs, options.cwd, options.reportGlobs.length > 0 ? "" : map.file);
+  if (map.committedReports !== "allow") await refuseCommitted(found, options.cwd);
+  const files = found.map((f) => ({ ...f, path: maskText(f.path) }));
+  const evaluation = new Evaluation({ map, now: options.now, change: options.change, trust: options.trust });
+  const reports = [];
+  const problems = [];
+  const copies = [];
+  const spoolFileOf = options.spool ? (i) => options.spool.fileOf(i) : void 0;
+  const threads = workerCount(await Promise.all(files.map((f) => sizeOf(f.source))), options.threads);
+  const pool = threads > 0 ? new ReportPool(files, map.controls, threads, spoolFileOf) : void 0;
+  try {
+    for (const [i, file] of files.entries()) {
+      evaluation.beginReport();
+      try {
+        const { report, copy } = pool ? await pool.read(i, evaluation) : await readOnMainThread(file, evaluation, spoolFileOf?.(i));
+        reports.push(report);
+        copies.push(copy);
+        evaluation.endReport(file.path, report.crashes);
+      } catch (e) {
+        evaluation.endReport(file.path, [{ what: "the report could not be read to its end" }]);
+        if (!(e instanceof ConfigError) || e instanceof WorkerStopped) throw e;
+        problems.push(...e.problems);
+      }
+    }
+  } finally {
+    await pool?.close();
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const result = evaluation.finish(reports);
+  if (result.totals.cases === 0) {
+    throw ConfigError.at(
+      files.length === 1 ? files[0].path : "reports",
+      `the reports hold no test case at all (${files.length} file${files.length === 1 ? "" : "s"} read): nothing could prove any control`
+    );
+  }
+  return { result, sources: files.map((f) => f.source), ...options.spool ? { copies } : {} };
+}
+async function refuseCommitted(files, cwd) {
+  const realRoot = await realpath3(cwd);
+  const asReal = (f) => path9.relative(realRoot, f.source).split(path9.sep).join("/");
+  const tracked = await trackedAtHead(cwd, [...new Set(files.flatMap((f) => [f.path, asReal(f)]))]);
+  if (!tracked) return;
+  const committed = files.filter((f) => tracked.has(f.path) || tracked.has(asReal(f)));
+  if (committed.length === 0) return;
+  throw new ConfigError(
+    committed.map((f) => ({
+      file: maskText(f.path),
+      message: "refused: this report is committed to the repository (tracked by git at the evaluated commit), so it proves nothing about this run; set `committed-reports: allow` in the control map to read committed reports"
+    }))
+  );
+}
+async function sizeOf(file) {
+  return stat3(file).then(
+    (s) => s.size,
+    () => 0
+  );
+}
+async function loadChangeRecordFile(file, cwd) {
+  return loadChangeRecord(await readInput(file, cwd, "the change record"), file);
+}
+async function readOnMainThread(file, evaluation, spoolFile) {
+  const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
+  try {
+    const report = await readReportFile(file, (tc) => evaluation.addCase(tc), spooled);
+    return { report, copy: spooled?.finish() };
+  } finally {
+    spooled?.finish();
+  }
 }
 
 // src/render/text.ts
@@ -38517,9 +39053,9 @@ async function runCli(argv, io) {
       case "verify": {
         const stored = await fetchStoredBundle(args.dir, io.env);
         const dir = stored?.dir ?? path12.resolve(io.cwd, args.dir);
-        if (!existsSync(dir)) throw new UsageError([`verify: no such directory "${args.dir}"`], "verify");
+        if (!existsSync2(dir)) throw new UsageError([`verify: no such directory "${args.dir}"`], "verify");
         const trustedRoot = args.trustedRoot === void 0 ? void 0 : path12.resolve(io.cwd, args.trustedRoot);
-        if (trustedRoot !== void 0 && !existsSync(trustedRoot)) throw new UsageError([`verify: no such trusted root "${args.trustedRoot}"`], "verify");
+        if (trustedRoot !== void 0 && !existsSync2(trustedRoot)) throw new UsageError([`verify: no such trusted root "${args.trustedRoot}"`], "verify");
         const { findings, levels, manifest } = await verifyBundle(dir, { expectSha256: args.expectSha256, trustedRoot, certificateIdentity: args.certificateIdentity }).finally(() => stored?.cleanup());
         findings.unshift(...stored?.findings ?? []);
         for (const l of levels) io.stdout(`${l.name}: ${l.status}${l.detail ? ` (${l.detail})` : ""}
@@ -38546,7 +39082,7 @@ async function runCli(argv, io) {
         const map = trust.judging;
         const spool = args.evidence === void 0 ? void 0 : await MaskedSpool.create();
         const { result, evidence } = await (async () => {
-          const { result: result2, sources, copies } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool });
+          const { result: result2, sources, copies } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool, threads: io.env.SOX_GATE_THREADS });
           if (args.evidence === void 0) return { result: result2, evidence: void 0 };
           return { result: result2, evidence: await writeBundle({ dir: path12.resolve(io.cwd, args.evidence), sources, copies, map, proposed, trusted: trusted ?? null, result: result2, change, mode: args.mode, run: runMetadata(io.env) }) };
         })().finally(() => spool?.dispose());
@@ -38578,7 +39114,7 @@ ${usage}
   }
 }
 async function loadMap(file, cwd) {
-  if (file === DEFAULT_CONTROLS && !existsSync(path12.resolve(cwd, file))) {
+  if (file === DEFAULT_CONTROLS && !existsSync2(path12.resolve(cwd, file))) {
     throw ConfigError.at(file, `cannot read the control map: no such file (the default path, in ${cwd}); name yours with --controls FILE`);
   }
   return loadControlMapFile(file, cwd);

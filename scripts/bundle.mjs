@@ -55,3 +55,5 @@ const common = {
 rmSync('dist/chunks', { recursive: true, force: true })
 await build({ ...common, entryPoints: ['src/index.ts'], chunkNames: 'chunks/action-[hash]' })
 await build({ ...common, entryPoints: ['src/cli.ts'], chunkNames: 'chunks/cli-[hash]', banner: { js: '#!/usr/bin/env node\n' + banner.js } })
+// The report worker thread (src/workers/pool.ts starts it from beside dist/index.js or dist/cli.js).
+await build({ ...common, entryPoints: ['src/workers/report-worker.ts'], chunkNames: 'chunks/worker-[hash]' })

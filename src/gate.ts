@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { loadChangeRecord } from './change/load.js'
@@ -10,13 +8,12 @@ import { Evaluation } from './engine/evaluate.js'
 import type { TrustDecision } from './engine/trust.js'
 import type { GateResult, ReportResult } from './engine/result.js'
 import { ConfigError, type InputProblem } from './errors.js'
-import { decodeChunks, REPORT_CHUNK } from './reports/decode.js'
 import { discoverReports, type ReportFile } from './discover.js'
 import { trackedAtHead } from './git-tracked.js'
-import { maskReportChunks } from './evidence/mask-stream.js'
-import type { MaskedCopy, MaskedSpool, SpoolWriter } from './evidence/spool.js'
-import { emptyCounts, maskText } from './reports/mask.js'
-import { readReport } from './reports/read.js'
+import { SpoolWriter, type MaskedCopy, type MaskedSpool } from './evidence/spool.js'
+import { maskText } from './reports/mask.js'
+import { describeFsError, readReportFile } from './read-report-file.js'
+import { ReportPool, workerCount, WorkerStopped } from './workers/pool.js'
 
 export interface GateOptions {
   /** The map that judges: `trust.judging`. */
@@ -30,6 +27,11 @@ export interface GateOptions {
   change?: ChangeRecord
   /** Where to keep each report's masked text as it is read, for the evidence bundle (see `copies`). */
   spool?: MaskedSpool
+  /**
+   * SOX_GATE_THREADS as the shell read it: `1` reads every report on the main thread, `N` on up
+   * to N worker threads; unset, many reports (16 MB or more in all) use one worker per core.
+   */
+  threads?: string
 }
 
 /** Reads the control map from disk; the same loader the gate uses, for `validate`. */
@@ -67,21 +69,27 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
   const reports: ReportResult[] = []
   const problems: InputProblem[] = []
   const copies: (MaskedCopy | undefined)[] = []
-  for (const file of files) {
-    evaluation.beginReport()
-    const spooled = options.spool?.open()
-    try {
-      const report = await readReportFile(file, (tc) => evaluation.addCase(tc), spooled)
-      reports.push(report)
-      copies.push(spooled?.finish())
-      evaluation.endReport(file.path, report.crashes)
-    } catch (e) {
-      spooled?.finish()
-      // Cut off mid-read: what it matched so far proves nothing (the run ends on the problem anyway).
-      evaluation.endReport(file.path, [{ what: 'the report could not be read to its end' }])
-      if (!(e instanceof ConfigError)) throw e
-      problems.push(...e.problems)
+  const spoolFileOf = options.spool ? (i: number) => (options.spool as MaskedSpool).fileOf(i) : undefined
+  const threads = workerCount(await Promise.all(files.map((f) => sizeOf(f.source))), options.threads)
+  const pool = threads > 0 ? new ReportPool(files, map.controls, threads, spoolFileOf) : undefined
+  try {
+    // Reports are folded in file order whichever thread read them: the result is the same.
+    for (const [i, file] of files.entries()) {
+      evaluation.beginReport()
+      try {
+        const { report, copy } = pool ? await pool.read(i, evaluation) : await readOnMainThread(file, evaluation, spoolFileOf?.(i))
+        reports.push(report)
+        copies.push(copy)
+        evaluation.endReport(file.path, report.crashes)
+      } catch (e) {
+        // Cut off mid-read: what it matched so far proves nothing (the run ends on the problem anyway).
+        evaluation.endReport(file.path, [{ what: 'the report could not be read to its end' }])
+        if (!(e instanceof ConfigError) || e instanceof WorkerStopped) throw e
+        problems.push(...e.problems)
+      }
     }
+  } finally {
+    await pool?.close()
   }
   if (problems.length > 0) throw new ConfigError(problems)
   const result = evaluation.finish(reports)
@@ -113,39 +121,26 @@ async function refuseCommitted(files: readonly ReportFile[], cwd: string): Promi
   )
 }
 
+/** A report's size, to decide on worker threads; one that cannot be read counts 0 (reading it names the problem). */
+async function sizeOf(file: string): Promise<number> {
+  return stat(file).then(
+    (s) => s.size,
+    () => 0
+  )
+}
+
 /** Reads a change record file for offline evaluation (`--change`). */
 export async function loadChangeRecordFile(file: string, cwd: string): Promise<ChangeRecord> {
   return loadChangeRecord(await readInput(file, cwd, 'the change record'), file)
 }
 
-/** Streams one report through hashing, decoding and its reader; the hash is of the raw bytes. */
-async function readReportFile(report: ReportFile, sink: Parameters<typeof readReport>[2], spooled?: SpoolWriter): Promise<ReportResult> {
-  const { path: file, source: full } = report
-  let size: number
+/** One report read and folded on this thread, its masked text spooled to `spoolFile` when given. */
+async function readOnMainThread(file: ReportFile, evaluation: Evaluation, spoolFile: string | undefined): Promise<{ report: ReportResult; copy?: MaskedCopy }> {
+  const spooled = spoolFile === undefined ? undefined : new SpoolWriter(spoolFile)
   try {
-    size = (await stat(full)).size
-  } catch (e) {
-    throw ConfigError.at(file, `cannot read the report: ${describeFsError(e)}`)
+    const report = await readReportFile(file, (tc) => evaluation.addCase(tc), spooled)
+    return { report, copy: spooled?.finish() }
+  } finally {
+    spooled?.finish()
   }
-  if (size === 0) throw ConfigError.at(file, 'empty report (0 bytes)')
-  const hash = createHash('sha256')
-  async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of createReadStream(full, { highWaterMark: REPORT_CHUNK })) {
-      hash.update(chunk as Buffer)
-      yield chunk as Buffer
-    }
-  }
-  // The reader sees the text masked exactly as the evidence bundle keeps it (SPEC §7), so
-  // re-performing from the bundle reads what this run read.
-  const masked = maskReportChunks(decodeChunks(hashed()), spooled?.counts ?? emptyCounts())
-  const stats = await readReport(spooled ? spooled.tee(masked) : masked, file, sink)
-  return { path: file, sha256: hash.digest('hex'), size, ...stats }
-}
-
-function describeFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException
-  if (err.code === 'ENOENT') return 'no such file'
-  if (err.code === 'EISDIR') return 'is a directory'
-  if (err.code === 'EACCES') return 'permission denied'
-  return err.message
 }

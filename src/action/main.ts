@@ -44,7 +44,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     if (gathered.record) change.reportArtifacts = gathered.record
     // Each report's masked text is spooled as it is read: the bundle copies it instead of reading it again.
     spool = await MaskedSpool.create()
-    const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: gathered.globs, now: clock(), cwd: settings.workspace, spool })
+    const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: gathered.globs, now: clock(), cwd: settings.workspace, spool, threads: process.env.SOX_GATE_THREADS })
     const artifacts = artifactsSection(gathered, await checkArtifactsRead(gathered, result, sources, settings.workspace))
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))

@@ -70,7 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         // With --evidence, each report's masked text is spooled as it is read, and the bundle copies it.
         const spool = args.evidence === undefined ? undefined : await MaskedSpool.create()
         const { result, evidence } = await (async () => {
-          const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool })
+          const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool, threads: io.env.SOX_GATE_THREADS })
           if (args.evidence === undefined) return { result, evidence: undefined }
           return { result, evidence: await writeBundle({ dir: path.resolve(io.cwd, args.evidence), sources, copies, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) }) }
         })().finally(() => spool?.dispose())

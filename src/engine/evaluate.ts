@@ -1,11 +1,11 @@
 import type { ChangeRecord } from '../change/model.js'
 import type { Control, ControlMap } from '../controls/model.js'
-import { CaseMasker, maskText } from '../reports/mask.js'
-import { fullName, type Crash, type TestCase } from '../reports/model.js'
+import { maskText } from '../reports/mask.js'
+import type { Crash, TestCase } from '../reports/model.js'
 import { evaluateApprovalControl } from './approval-control.js'
-import { ControlIndex } from './mapping.js'
+import { addTotals, CaseMapper, emptyTotals } from './case-mapper.js'
 import type { ControlResult, GateResult, Reason, ReportResult, TestCounts, Totals } from './result.js'
-import { TestTable } from './test-table.js'
+import { TestTable, type TableCase } from './test-table.js'
 import { evaluateTestsControl, MatchedTests } from './tests-control.js'
 import { summarizeRange } from './range-summary.js'
 import { decideTrust, type TrustDecision } from './trust.js'
@@ -29,11 +29,10 @@ export interface EvaluationInput {
  * whole. Only tests that some control selects are remembered, once per test identity.
  */
 export class Evaluation {
-  private readonly index: ControlIndex
+  private readonly mapper: CaseMapper
   private readonly tests = new TestTable()
-  private readonly totals: Totals = { cases: 0, passed: 0, failed: 0, errors: 0, skipped: 0, unmapped: 0 }
+  private readonly totals: Totals = emptyTotals()
   private reportIndex = -1
-  private readonly masker = new CaseMasker()
   /** Per control: 1 + the index of the last report in which it matched a test. */
   private readonly touchedIn: Uint32Array
   /** The controls that matched a test of the report being read, so a crash it records fails them. */
@@ -46,7 +45,7 @@ export class Evaluation {
   constructor(private readonly input: EvaluationInput) {
     this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change })
     if (this.trust.judging !== input.map) throw new Error('the evaluation must use the map that trust decided judges the change')
-    this.index = new ControlIndex(input.map.controls)
+    this.mapper = new CaseMapper(input.map.controls, this.totals)
     this.touchedIn = new Uint32Array(input.map.controls.length)
   }
 
@@ -86,20 +85,15 @@ export class Evaluation {
    * masked reports sees exactly the same cases.
    */
   addCase(raw: TestCase): void {
-    const tc = this.masker.mask(raw)
-    const t = this.totals
-    t.cases++
-    if (tc.status === 'passed') t.passed++
-    else if (tc.status === 'failed') t.failed++
-    else if (tc.status === 'error') t.errors++
-    else t.skipped++
-    const name = fullName(tc)
-    const controls = this.index.match(tc, name)
-    if (controls.length === 0) {
-      t.unmapped++
-      return
-    }
-    this.tests.add(name, tc, Math.max(this.reportIndex, 0), controls)
+    this.mapper.map(raw, (tc, controls) => this.addMapped(tc, controls))
+  }
+
+  /**
+   * Takes one case a CaseMapper already masked, counted (see addCounts) and mapped elsewhere (a
+   * worker thread reading a report): what addCase does after mapping.
+   */
+  addMapped(tc: TableCase, controls: readonly number[]): void {
+    this.tests.add(tc, Math.max(this.reportIndex, 0), controls)
     const mark = this.reportIndex + 1
     for (const c of controls) {
       if (this.touchedIn[c] !== mark) {
@@ -109,16 +103,26 @@ export class Evaluation {
     }
   }
 
+  /** Adds the case counts of a report whose cases were mapped elsewhere (addMapped). */
+  addCounts(totals: Totals): void {
+    addTotals(this.totals, totals)
+  }
+
   finish(reports: ReportResult[]): GateResult {
     if (this.reportOpen) throw new Error('Evaluation.finish: a report was begun but not ended (endReport)')
     const { map, now } = this.input
     const trust = this.trust
     const waiverContext: WaiverContext = { now, owners: trust.owners, maxWaiverDays: trust.maxWaiverDays, approvals: trust.approvals }
     const perControl = map.controls.map(() => new MatchedTests())
-    this.tests.forEach((name, status, flaky, controls, failure) => {
+    const tests = this.tests
+    tests.forEach((slot, status, flaky, controls, failure) => {
+      const name = (): string => tests.name(slot)
       for (const c of controls) perControl[c]?.add(name, status, flaky, failure)
     })
-    const evaluated = map.controls.map((control, i) => evaluateControl(control, perControl[i] as MatchedTests, this.crashReasons.get(i) ?? [], map, this.input.change, waiverContext))
+    const evaluated = map.controls.map((control, i) => {
+      const result = evaluateControl(control, perControl[i] as MatchedTests, this.crashReasons.get(i) ?? [], map, this.input.change, waiverContext)
+      return withLazyMatchedTests(result, () => tests.namesOf(i))
+    })
     const controls = trust.integrity ? [trust.integrity, ...evaluated] : evaluated
     const counts = {
       controls: controls.length,
@@ -182,7 +186,7 @@ function evaluateControl(
     status: pass ? 'pass' : 'fail',
     reasons,
     tests: counts,
-    matchedTests: matched.sortedNames()
+    matchedTests: []
   }
   if (!pass) {
     const waivers = map.waivers.filter((w) => w.control === control.id)
@@ -194,5 +198,24 @@ function evaluateControl(
       if (verdict.emergency) result.emergency = true
     }
   }
+  return result
+}
+
+/**
+ * `matchedTests` rebuilt from the test table when first read (the evidence manifest reads it):
+ * a run over many reports can match millions of tests, and a run without evidence never needs
+ * their names. Reads the same as a plain array property (enumerable, in its place among the keys).
+ */
+function withLazyMatchedTests(result: ControlResult, names: () => string[]): ControlResult {
+  Object.defineProperty(result, 'matchedTests', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = names()
+      Object.defineProperty(result, 'matchedTests', { value, enumerable: true, configurable: true, writable: true })
+      return value
+    },
+    set: (value: string[]) => Object.defineProperty(result, 'matchedTests', { value, enumerable: true, configurable: true, writable: true })
+  })
   return result
 }

@@ -1,7 +1,22 @@
-import { detach, type TestCase, type TestStatus } from '../reports/model.js'
+import { detach, type TestStatus } from '../reports/model.js'
+import { CompactKeys, grow } from './compact-keys.js'
 import type { TestRef } from './result.js'
 
 export type SettledStatus = 'passed' | 'failed' | 'skipped'
+
+/** What the table needs of a mapped case (masked): its identity, outcome and where it was read. */
+export interface TableCase {
+  /** The full name, fullName(tc). */
+  name: string
+  file?: string
+  status: TestStatus
+  /** True when an earlier attempt of this case failed (a re-run the runner recorded in the case). */
+  rerunFailed: boolean
+  report: string
+  line: number
+  fileLine?: number
+  message?: string
+}
 
 /*
  * Every test identity (full name and source file, SPEC §12) that some control selects, folded across all its cases.
@@ -9,8 +24,11 @@ export type SettledStatus = 'passed' | 'failed' | 'skipped'
  * as repeated cases); across reports every report must pass (a failing matrix shard fails it),
  * and a pass anywhere beats a skip elsewhere (a platform-only test).
  *
- * Stored as parallel typed arrays rather than an object per test: a million mapped tests cost
- * their names plus ~10 bytes each, which is what keeps a 1M-case run inside 256 MB.
+ * Stored compactly, because many reports map millions of tests: a full name is split at its last
+ * ` › ` into a prefix (suite › classname, shared by a whole suite, interned once) and its own
+ * name; the own name (with the file) is kept as bytes in CompactKeys, and the rest as parallel
+ * typed arrays. A million mapped tests cost about 60 bytes each. Full names are rebuilt only for
+ * what a reason names and for the matched-test lists when they are read (the evidence manifest).
  */
 
 // Status bits: settled (2 bits) | current (2 bits) | flags.
@@ -20,11 +38,24 @@ const FAILED = 2
 const SKIPPED = 3
 const SETTLED_FLAKY = 1 << 4
 const CURRENT_FLAKY = 1 << 5
+/** Another identity has the same full name (the same test name in another file). */
+const SHARED = 1 << 6
+/** The identity carries a file: its key is cut at the U+0000. */
+const FILED = 1 << 7
 
+const SEPARATOR = ' › '
 const code = (s: TestStatus): number => (s === 'passed' ? PASSED : s === 'skipped' ? SKIPPED : FAILED)
 
 export class TestTable {
-  private readonly slots = new Map<string, number>()
+  /** Full-name prefixes (`suite › classname › `), interned: their index is a key's group. */
+  private readonly prefixIds = new Map<string, number>()
+  private readonly prefixes: string[] = []
+  private lastPrefix = 0
+  /** Identity per slot: (prefix, own name) or (prefix, own name + U+0000 + file). */
+  private readonly keys = new CompactKeys()
+  /** Filed identities by full name only, each with the first slot that carries it: finds shared names. */
+  private readonly bare = new CompactKeys()
+  private bareFirst = new Int32Array(1024)
   private bits = new Uint8Array(1024)
   private report = new Int32Array(1024)
   /** Index into `controlSets`: tests of one suite mostly share one set, so sets are interned. */
@@ -32,29 +63,24 @@ export class TestTable {
   private readonly controlSets: (readonly number[])[] = []
   private readonly controlSetIds = new Map<string | number, number>()
   private readonly failures = new Map<number, TestRef>()
-  private size = 0
-  /** How many identities carry a source file: only then can two identities share a name. */
-  private filed = 0
 
-  /**
-   * The identity of a test: its full name, and its source file where the report gives one. A
-   * name never holds U+0000 (replaced), so `name\0file` can never equal another identity.
-   */
-  private static identity(name: string, file: string | undefined): string {
-    const clean = name.includes('\u0000') ? name.replaceAll('\u0000', '\ufffd') : name
-    return file ? [clean, file].join('\u0000') : clean
+  get size(): number {
+    return this.keys.size
   }
 
-  add(name: string, tc: TestCase, reportIndex: number, controls: readonly number[]): void {
-    const key = TestTable.identity(name, tc.file)
-    let slot = this.slots.get(key)
-    if (slot === undefined) {
-      slot = this.grow()
-      if (tc.file) this.filed++
-      // `name` comes from fullName(), which never shares memory with the parser's chunk; join copies the file.
-      this.slots.set(key, slot)
+  add(tc: TableCase, reportIndex: number, controls: readonly number[]): void {
+    // A name never holds U+0000 (replaced), so `own\0file` can never equal another identity.
+    const name = tc.name.includes('\u0000') ? tc.name.replaceAll('\u0000', '\ufffd') : tc.name
+    const cut = name.lastIndexOf(SEPARATOR) + SEPARATOR.length
+    const prefix = cut < SEPARATOR.length ? 0 : this.prefixId(name, cut)
+    const own = prefix === 0 ? name : name.slice(cut)
+    const before = this.keys.size
+    const slot = this.keys.intern(prefix, tc.file ? [own, tc.file].join('\u0000') : own)
+    if (slot === before) {
+      this.grow(slot)
       this.controlSet[slot] = this.internSet(controls)
       this.report[slot] = -1
+      this.findShared(slot, prefix, own, Boolean(tc.file))
     } else {
       this.addControls(slot, controls)
     }
@@ -66,12 +92,12 @@ export class TestTable {
       bits |= CURRENT_FLAKY
     }
     bits = (bits & ~0b1100) | (code(tc.status) << 2)
-    if (tc.status === 'passed' && tc.attempts.some((a) => a === 'failed' || a === 'error')) bits |= CURRENT_FLAKY
+    if (tc.status === 'passed' && tc.rerunFailed) bits |= CURRENT_FLAKY
     if (tc.status !== 'passed') bits &= ~CURRENT_FLAKY
     this.bits[slot] = bits
     if ((tc.status === 'failed' || tc.status === 'error') && !this.failures.has(slot)) {
       this.failures.set(slot, {
-        name,
+        name: '',
         report: tc.report,
         line: tc.line,
         ...(tc.file ? { file: detach(tc.file) } : {}),
@@ -82,38 +108,79 @@ export class TestTable {
   }
 
   /**
-   * Calls `visit` once per test with its final status; each test's controls ascending. The name
-   * is the full name, followed by ` (file)` where another identity has the same full name.
+   * Calls `visit` once per test, in the order tests were first seen, with its final status; each
+   * test's controls ascending. A failure's name is set (see `name`) before it is visited.
    */
-  forEach(visit: (name: string, status: SettledStatus, flaky: boolean, controls: readonly number[], failure: TestRef | undefined) => void): void {
-    const shared = this.sharedNames()
-    for (const [key, slot] of this.slots) {
-      const cut = this.filed > 0 ? key.indexOf('\u0000') : -1
-      const bare = cut < 0 ? key : key.slice(0, cut)
-      const name = cut >= 0 && shared.has(bare) ? `${bare} (${key.slice(cut + 1)})` : bare
+  forEach(visit: (slot: number, status: SettledStatus, flaky: boolean, controls: readonly number[], failure: TestRef | undefined) => void): void {
+    for (let slot = 0; slot < this.keys.size; slot++) {
       const failure = this.failures.get(slot)
-      if (failure) failure.name = name
+      if (failure) failure.name = this.name(slot)
       const bits = settle(this.bits[slot] as number)
       const settled = bits & 0b11
       const status: SettledStatus = settled === FAILED ? 'failed' : settled === PASSED ? 'passed' : 'skipped'
       const controls = this.controlSets[this.controlSet[slot] as number] as readonly number[]
-      visit(name, status, status === 'passed' && (bits & SETTLED_FLAKY) !== 0, controls, failure)
+      visit(slot, status, status === 'passed' && (bits & SETTLED_FLAKY) !== 0, controls, failure)
     }
   }
 
-  /** Full names that more than one identity carries (the same test name in different files). */
-  private sharedNames(): Set<string> {
-    const shared = new Set<string>()
-    if (this.filed === 0) return shared
-    const once = new Set<string>()
-    for (const key of this.slots.keys()) {
-      const cut = key.indexOf('\u0000')
-      if (cut < 0) continue
-      const bare = key.slice(0, cut)
-      if (once.has(bare) || this.slots.has(bare)) shared.add(bare)
-      else once.add(bare)
+  /** A test's name: its full name, followed by ` (file)` where another identity has the same full name. */
+  name(slot: number): string {
+    const key = this.keys.text(slot)
+    const prefix = this.prefixes[this.keys.group(slot) - 1] ?? ''
+    const cut = (this.bits[slot] as number) & FILED ? key.indexOf('\u0000') : -1
+    if (cut < 0) return prefix + key
+    const full = prefix + key.slice(0, cut)
+    return (this.bits[slot] as number) & SHARED ? `${full} (${key.slice(cut + 1)})` : full
+  }
+
+  /** The names of every test `control` matched, sorted by UTF-16 code unit (what sort() does for strings). */
+  namesOf(control: number): string[] {
+    const member = this.controlSets.map((set) => set.includes(control))
+    const names: string[] = []
+    for (let slot = 0; slot < this.keys.size; slot++) if (member[this.controlSet[slot] as number]) names.push(this.name(slot))
+    return names.sort()
+  }
+
+  /** The id (from 1) of `name`'s first `length` characters; cases come suite by suite, so the last one is tried first. */
+  private prefixId(name: string, length: number): number {
+    const last = this.prefixes[this.lastPrefix - 1]
+    if (last !== undefined && last.length === length && name.startsWith(last)) return this.lastPrefix
+    // A copy of its own: a slice would keep the whole batch of names it was cut from alive.
+    const prefix = detach(name.slice(0, length))
+    let id = this.prefixIds.get(prefix)
+    if (id === undefined) {
+      this.prefixes.push(prefix)
+      id = this.prefixes.length
+      this.prefixIds.set(prefix, id)
     }
-    return shared
+    this.lastPrefix = id
+    return id
+  }
+
+  /**
+   * Marks `slot` and any identity with the same full name as shared. At most one identity has no
+   * file (the full name is its key); filed ones are found through `bare`, which keeps the first.
+   */
+  private findShared(slot: number, prefix: number, own: string, filed: boolean): void {
+    if (filed) {
+      this.bits[slot] = FILED
+      const unfiled = this.keys.find(prefix, own)
+      if (unfiled >= 0) this.markShared(slot, unfiled)
+      const before = this.bare.size
+      const id = this.bare.intern(prefix, own)
+      if (id === before) {
+        if (id === this.bareFirst.length) this.bareFirst = grow(this.bareFirst)
+        this.bareFirst[id] = slot
+      } else this.markShared(slot, this.bareFirst[id] as number)
+    } else if (this.bare.size > 0) {
+      const id = this.bare.find(prefix, own)
+      if (id >= 0) this.markShared(slot, this.bareFirst[id] as number)
+    }
+  }
+
+  private markShared(a: number, b: number): void {
+    this.bits[a] = (this.bits[a] as number) | SHARED
+    this.bits[b] = (this.bits[b] as number) | SHARED
   }
 
   /** The same test may carry other tags in another report: its controls are the union. */
@@ -146,14 +213,13 @@ export class TestTable {
     return id
   }
 
-  private grow(): number {
-    if (this.size === this.bits.length) {
-      const cap = this.size * 2
-      this.bits = copyInto(new Uint8Array(cap), this.bits)
-      this.report = copyInto(new Int32Array(cap), this.report)
-      this.controlSet = copyInto(new Int32Array(cap), this.controlSet)
+  /** Makes room for `slot`, the next one. */
+  private grow(slot: number): void {
+    if (slot === this.bits.length) {
+      this.bits = grow(this.bits)
+      this.report = grow(this.report)
+      this.controlSet = grow(this.controlSet)
     }
-    return this.size++
   }
 }
 
@@ -166,9 +232,4 @@ function settle(bits: number): number {
   let out = (bits & ~0b1111) | combined
   if (bits & CURRENT_FLAKY) out |= SETTLED_FLAKY
   return out & ~CURRENT_FLAKY
-}
-
-function copyInto<T extends Uint8Array | Int32Array>(target: T, source: T): T {
-  target.set(source)
-  return target
 }

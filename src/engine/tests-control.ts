@@ -5,9 +5,12 @@ import type { SettledStatus } from './test-table.js'
 /** How many tests a reason names before it says "and N more". */
 const NAMED_LIMIT = 10
 
-/** What a control's matched tests came to: counts, plus the first few of each kind by name. */
+/**
+ * What a control's matched tests came to: counts, plus the first few of each kind by name. Names
+ * are asked for only when listed: many reports can match millions of tests.
+ */
 export class MatchedTests {
-  readonly names: string[] = []
+  matched = 0
   passed = 0
   flaky = 0
   readonly failed: TestRef[] = []
@@ -16,26 +19,20 @@ export class MatchedTests {
   failedCount = 0
   skippedCount = 0
 
-  /** Every matched test's name, sorted by code point: the evidence of what proved the control. */
-  sortedNames(): string[] {
-    // The default sort compares UTF-16 code units, the same order as `<`, without a comparator call per pair.
-    return this.names.sort()
-  }
-
-  add(name: string, status: SettledStatus, flaky: boolean, failure: TestRef | undefined): void {
-    this.names.push(name)
+  add(name: () => string, status: SettledStatus, flaky: boolean, failure: TestRef | undefined): void {
+    this.matched++
     if (status === 'passed') {
       this.passed++
       if (flaky) {
         this.flaky++
-        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name)
+        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name())
       }
     } else if (status === 'failed') {
       this.failedCount++
-      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name, report: '', line: 0 })
+      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name: name(), report: '', line: 0 })
     } else {
       this.skippedCount++
-      if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name)
+      if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name())
     }
   }
 }
@@ -52,7 +49,7 @@ export interface TestsVerdict {
  * (unless allowed), and no flaky one when `flaky: fail`. Each broken rule is its own reason.
  */
 export function evaluateTestsControl(control: Control, tests: MatchedTests): TestsVerdict {
-  const matched = tests.names.length
+  const matched = tests.matched
   const counts: TestCounts = { matched, passed: tests.passed, failed: tests.failedCount, skipped: tests.skippedCount, flaky: tests.flaky }
   const reasons: Reason[] = []
 

@@ -23,16 +23,15 @@ export interface MaskedCopy {
  * removed by `dispose`.
  */
 export class MaskedSpool {
-  private count = 0
   private constructor(readonly dir: string) {}
 
   static async create(): Promise<MaskedSpool> {
     return new MaskedSpool(await mkdtemp(path.join(os.tmpdir(), 'sox-gate-spool-')))
   }
 
-  /** A writer for the next report. */
-  open(): SpoolWriter {
-    return new SpoolWriter(path.join(this.dir, String(++this.count).padStart(4, '0')))
+  /** The spool file of the report at `index` (a worker thread opens its own SpoolWriter on it). */
+  fileOf(index: number): string {
+    return path.join(this.dir, String(index + 1).padStart(4, '0'))
   }
 
   async dispose(): Promise<void> {

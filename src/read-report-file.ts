@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { ReportFile } from './discover.js'
+import type { ReportResult } from './engine/result.js'
+import { ConfigError } from './errors.js'
+import { maskReportChunks } from './evidence/mask-stream.js'
+import type { SpoolWriter } from './evidence/spool.js'
+import { decodeChunks, REPORT_CHUNK } from './reports/decode.js'
+import { emptyCounts } from './reports/mask.js'
+import type { CaseSink } from './reports/model.js'
+import { readReport } from './reports/read.js'
+
+/**
+ * Streams one report through hashing, decoding and its reader; the hash is of the raw bytes.
+ * The same code on the main thread and in a worker thread (src/workers/), so both read alike.
+ */
+export async function readReportFile(report: ReportFile, sink: CaseSink, spooled?: SpoolWriter): Promise<ReportResult> {
+  const { path: file, source: full } = report
+  let size: number
+  try {
+    size = (await stat(full)).size
+  } catch (e) {
+    throw ConfigError.at(file, `cannot read the report: ${describeFsError(e)}`)
+  }
+  if (size === 0) throw ConfigError.at(file, 'empty report (0 bytes)')
+  const hash = createHash('sha256')
+  // 64 KB pieces: each decoded piece stays a young, short-lived string (V8 keeps strings over
+  // 128 KB in its large-object space, freed only by a full collection).
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of createReadStream(full, { highWaterMark: REPORT_CHUNK })) {
+      hash.update(chunk as Buffer)
+      yield chunk as Buffer
+    }
+  }
+  // The reader sees the text masked exactly as the evidence bundle keeps it (SPEC §7), so
+  // re-performing from the bundle reads what this run read; with a spool, that text is kept as it passes.
+  const masked = maskReportChunks(decodeChunks(hashed()), spooled?.counts ?? emptyCounts())
+  const stats = await readReport(spooled ? spooled.tee(masked) : masked, file, sink)
+  return { path: file, sha256: hash.digest('hex'), size, ...stats }
+}
+
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException
+  if (err.code === 'ENOENT') return 'no such file'
+  if (err.code === 'EISDIR') return 'is a directory'
+  if (err.code === 'EACCES') return 'permission denied'
+  return err.message
+}
