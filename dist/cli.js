@@ -38103,7 +38103,7 @@ function run(cwd, args) {
 import { createHash as createHash8 } from "node:crypto";
 import { createReadStream as createReadStream5 } from "node:fs";
 import { stat as stat2 } from "node:fs/promises";
-async function readReportFile(report, sink, spooled) {
+async function readReportFile(report, sink, spooled, onBytes) {
   const { path: file, source: full } = report;
   let size;
   try {
@@ -38116,6 +38116,7 @@ async function readReportFile(report, sink, spooled) {
   async function* hashed() {
     for await (const chunk of createReadStream5(full, { highWaterMark: REPORT_CHUNK })) {
       hash.update(chunk);
+      onBytes?.(chunk.length);
       yield chunk;
     }
   }
@@ -38321,7 +38322,7 @@ var ReportPool = class {
    * would; while a worker still reads this one, the main thread reads the next free report ahead
    * (kept as batches until its turn) rather than wait.
    */
-  async read(index, evaluation) {
+  async read(index, evaluation, progress) {
     this.folding = index;
     if (index >= this.next) {
       this.next = index + 1;
@@ -38329,7 +38330,11 @@ var ReportPool = class {
       const spoolFile = this.spoolFileOf?.(index);
       const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
       try {
-        const report = await readReportFile(this.files[index], (tc) => evaluation.addCase(tc), spooled);
+        const sink = (tc) => {
+          if (progress) progress.casesLive++;
+          evaluation.addCase(tc);
+        };
+        const report = await readReportFile(this.files[index], sink, spooled, progress && ((bytes) => progress.bytesLive += bytes));
         const copy = spooled?.finish();
         if (this.stopped) throw this.stopped;
         return { report, copy };
@@ -38410,6 +38415,55 @@ var ReportPool = class {
   }
 };
 
+// src/progress.ts
+var ReadProgress = class {
+  filesTotal = 0;
+  bytesTotal = 0;
+  filesRead = 0;
+  /** Bytes and cases of the reports finished. */
+  bytesDone = 0;
+  casesDone = 0;
+  /** Bytes and cases of the report being read on this thread, so far. */
+  bytesLive = 0;
+  casesLive = 0;
+  /** A report was read to its end (on any thread). */
+  finished(size, cases) {
+    this.filesRead++;
+    this.bytesDone += size;
+    this.casesDone += cases;
+    this.bytesLive = 0;
+    this.casesLive = 0;
+  }
+  get bytesRead() {
+    return Math.min(this.bytesTotal, this.bytesDone + this.bytesLive);
+  }
+  get cases() {
+    return this.casesDone + this.casesLive;
+  }
+  /** `reading reports: 12 of 200 files, 312.4 of 977.0 MB, 1,234,567 cases (14 s)` */
+  line(elapsedMs) {
+    const mb = (n) => (n / 1e6).toFixed(1);
+    return `reading reports: ${this.filesRead} of ${this.filesTotal} file${this.filesTotal === 1 ? "" : "s"}, ${mb(this.bytesRead)} of ${mb(this.bytesTotal)} MB, ${this.cases.toLocaleString("en-US")} cases (${Math.round(elapsedMs / 1e3)} s)`;
+  }
+  /** `read 200 reports, 977.0 MB, 1,234,567 cases in 42.3 s` */
+  summary(elapsedMs) {
+    return `read ${this.filesRead} report${this.filesRead === 1 ? "" : "s"}, ${(this.bytesRead / 1e6).toFixed(1)} MB, ${this.cases.toLocaleString("en-US")} cases in ${(elapsedMs / 1e3).toFixed(1)} s`;
+  }
+};
+var PROGRESS_INTERVAL_MS = 5e3;
+function progressInterval(env) {
+  const given = Number(env.SOX_GATE_PROGRESS_MS);
+  return Number.isInteger(given) && given > 0 ? given : PROGRESS_INTERVAL_MS;
+}
+function reportProgress(progress, print, intervalMs, now = Date.now) {
+  const started = now();
+  const timer = setInterval(() => {
+    if (progress.filesTotal > 0) print(progress.line(now() - started));
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
 // src/gate.ts
 async function loadControlMapFile(controlsPath, cwd) {
   return loadControlMap(await readInput(controlsPath, cwd, "the control map"), controlsPath);
@@ -38432,13 +38486,18 @@ async function runGate(options) {
   const problems = [];
   const copies = [];
   const spoolFileOf = options.spool ? (i) => options.spool.fileOf(i) : void 0;
-  const threads = workerCount(await Promise.all(files.map((f) => sizeOf(f.source))), options.threads);
+  const sizes = await Promise.all(files.map((f) => sizeOf(f.source)));
+  const progress = options.progress ?? new ReadProgress();
+  progress.filesTotal = files.length;
+  progress.bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  const threads = workerCount(sizes, options.threads);
   const pool = threads > 0 ? new ReportPool(files, map.controls, threads, spoolFileOf) : void 0;
   try {
     for (const [i, file] of files.entries()) {
       evaluation.beginReport();
       try {
-        const { report, copy } = pool ? await pool.read(i, evaluation) : await readOnMainThread(file, evaluation, spoolFileOf?.(i));
+        const { report, copy } = pool ? await pool.read(i, evaluation, progress) : await readOnMainThread(file, evaluation, spoolFileOf?.(i), progress);
+        progress.finished(report.size, report.cases);
         reports.push(report);
         copies.push(copy);
         evaluation.endReport(file.path, report.crashes);
@@ -38484,10 +38543,14 @@ async function sizeOf(file) {
 async function loadChangeRecordFile(file, cwd) {
   return loadChangeRecord(await readInput(file, cwd, "the change record"), file);
 }
-async function readOnMainThread(file, evaluation, spoolFile) {
+async function readOnMainThread(file, evaluation, spoolFile, progress) {
   const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
   try {
-    const report = await readReportFile(file, (tc) => evaluation.addCase(tc), spooled);
+    const sink = (tc) => {
+      progress.casesLive++;
+      evaluation.addCase(tc);
+    };
+    const report = await readReportFile(file, sink, spooled, (bytes) => progress.bytesLive += bytes);
     return { report, copy: spooled?.finish() };
   } finally {
     spooled?.finish();
@@ -39082,7 +39145,7 @@ async function runCli(argv, io) {
         const map = trust.judging;
         const spool = args.evidence === void 0 ? void 0 : await MaskedSpool.create();
         const { result, evidence } = await (async () => {
-          const { result: result2, sources, copies } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool, threads: io.env.SOX_GATE_THREADS });
+          const { result: result2, sources, copies } = await withProgress(io, (progress) => runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool, threads: io.env.SOX_GATE_THREADS, progress }));
           if (args.evidence === void 0) return { result: result2, evidence: void 0 };
           return { result: result2, evidence: await writeBundle({ dir: path12.resolve(io.cwd, args.evidence), sources, copies, map, proposed, trusted: trusted ?? null, result: result2, change, mode: args.mode, run: runMetadata(io.env) }) };
         })().finally(() => spool?.dispose());
@@ -39119,6 +39182,25 @@ async function loadMap(file, cwd) {
   }
   return loadControlMapFile(file, cwd);
 }
+async function withProgress(io, read) {
+  const progress = new ReadProgress();
+  if (!io.stderrIsTTY) return read(progress);
+  const started = Date.now();
+  let printed = false;
+  const ticker = reportProgress(progress, (line) => {
+    printed = true;
+    io.stderr(`${line}
+`);
+  }, progressInterval(io.env));
+  try {
+    const value = await read(progress);
+    if (printed) io.stderr(`${progress.summary(Date.now() - started)}
+`);
+    return value;
+  } finally {
+    ticker.stop();
+  }
+}
 
 // src/cli.ts
 process.exitCode = await runCli(process.argv.slice(2), {
@@ -39126,5 +39208,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
   env: process.env,
-  clock: () => /* @__PURE__ */ new Date()
+  clock: () => /* @__PURE__ */ new Date(),
+  stderrIsTTY: process.stderr.isTTY === true
 });

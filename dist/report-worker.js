@@ -14543,7 +14543,7 @@ function lineOf(text, index) {
 }
 
 // src/read-report-file.ts
-async function readReportFile(report, sink, spooled) {
+async function readReportFile(report, sink, spooled, onBytes) {
   const { path: file, source: full } = report;
   let size;
   try {
@@ -14556,6 +14556,7 @@ async function readReportFile(report, sink, spooled) {
   async function* hashed() {
     for await (const chunk of createReadStream(full, { highWaterMark: REPORT_CHUNK })) {
       hash.update(chunk);
+      onBytes?.(chunk.length);
       yield chunk;
     }
   }

@@ -5,5 +5,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
   env: process.env,
-  clock: () => new Date()
+  clock: () => new Date(),
+  stderrIsTTY: process.stderr.isTTY === true
 })

@@ -14,6 +14,7 @@ import { SpoolWriter, type MaskedCopy, type MaskedSpool } from './evidence/spool
 import { maskText } from './reports/mask.js'
 import { describeFsError, readReportFile } from './read-report-file.js'
 import { ReportPool, workerCount, WorkerStopped } from './workers/pool.js'
+import { ReadProgress } from './progress.js'
 
 export interface GateOptions {
   /** The map that judges: `trust.judging`. */
@@ -32,6 +33,8 @@ export interface GateOptions {
    * to N worker threads; unset, many reports (16 MB or more in all) use one worker per core.
    */
   threads?: string
+  /** Counts to fill as the reports are read, for the shell's progress lines. */
+  progress?: ReadProgress
 }
 
 /** Reads the control map from disk; the same loader the gate uses, for `validate`. */
@@ -70,14 +73,19 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
   const problems: InputProblem[] = []
   const copies: (MaskedCopy | undefined)[] = []
   const spoolFileOf = options.spool ? (i: number) => (options.spool as MaskedSpool).fileOf(i) : undefined
-  const threads = workerCount(await Promise.all(files.map((f) => sizeOf(f.source))), options.threads)
+  const sizes = await Promise.all(files.map((f) => sizeOf(f.source)))
+  const progress = options.progress ?? new ReadProgress()
+  progress.filesTotal = files.length
+  progress.bytesTotal = sizes.reduce((a, b) => a + b, 0)
+  const threads = workerCount(sizes, options.threads)
   const pool = threads > 0 ? new ReportPool(files, map.controls, threads, spoolFileOf) : undefined
   try {
     // Reports are folded in file order whichever thread read them: the result is the same.
     for (const [i, file] of files.entries()) {
       evaluation.beginReport()
       try {
-        const { report, copy } = pool ? await pool.read(i, evaluation) : await readOnMainThread(file, evaluation, spoolFileOf?.(i))
+        const { report, copy } = pool ? await pool.read(i, evaluation, progress) : await readOnMainThread(file, evaluation, spoolFileOf?.(i), progress)
+        progress.finished(report.size, report.cases)
         reports.push(report)
         copies.push(copy)
         evaluation.endReport(file.path, report.crashes)
@@ -135,10 +143,14 @@ export async function loadChangeRecordFile(file: string, cwd: string): Promise<C
 }
 
 /** One report read and folded on this thread, its masked text spooled to `spoolFile` when given. */
-async function readOnMainThread(file: ReportFile, evaluation: Evaluation, spoolFile: string | undefined): Promise<{ report: ReportResult; copy?: MaskedCopy }> {
+async function readOnMainThread(file: ReportFile, evaluation: Evaluation, spoolFile: string | undefined, progress: ReadProgress): Promise<{ report: ReportResult; copy?: MaskedCopy }> {
   const spooled = spoolFile === undefined ? undefined : new SpoolWriter(spoolFile)
   try {
-    const report = await readReportFile(file, (tc) => evaluation.addCase(tc), spooled)
+    const sink = (tc: Parameters<Evaluation['addCase']>[0]): void => {
+      progress.casesLive++
+      evaluation.addCase(tc)
+    }
+    const report = await readReportFile(file, sink, spooled, (bytes) => (progress.bytesLive += bytes))
     return { report, copy: spooled?.finish() }
   } finally {
     spooled?.finish()

@@ -15,7 +15,8 @@ import { readReport } from './reports/read.js'
  * Streams one report through hashing, decoding and its reader; the hash is of the raw bytes.
  * The same code on the main thread and in a worker thread (src/workers/), so both read alike.
  */
-export async function readReportFile(report: ReportFile, sink: CaseSink, spooled?: SpoolWriter): Promise<ReportResult> {
+/** `onBytes` hears of each raw piece read (progress lines). */
+export async function readReportFile(report: ReportFile, sink: CaseSink, spooled?: SpoolWriter, onBytes?: (bytes: number) => void): Promise<ReportResult> {
   const { path: file, source: full } = report
   let size: number
   try {
@@ -30,6 +31,7 @@ export async function readReportFile(report: ReportFile, sink: CaseSink, spooled
   async function* hashed(): AsyncGenerator<Uint8Array> {
     for await (const chunk of createReadStream(full, { highWaterMark: REPORT_CHUNK })) {
       hash.update(chunk as Buffer)
+      onBytes?.((chunk as Buffer).length)
       yield chunk as Buffer
     }
   }

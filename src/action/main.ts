@@ -13,7 +13,8 @@ import { loadControlMap } from '../controls/load.js'
 import { INTEGRITY_CONTROL_ID } from '../controls/protected.js'
 import { decideJudge, integrityFailed } from '../engine/judge.js'
 import type { TrustDecision } from '../engine/trust.js'
-import { runGate, type GateRun } from '../gate.js'
+import { runGate, type GateOptions, type GateRun } from '../gate.js'
+import { progressInterval, ReadProgress, reportProgress } from '../progress.js'
 import { evaluatedSha, readChange, readDeploymentApprovals } from '../github/change.js'
 import { describeLocation, parseMapLocation, readTrust, TrustedMapUnreadable } from '../github/trust.js'
 import { publishCheckRun } from '../github/check-run.js'
@@ -27,6 +28,20 @@ import { artifactsSection, checkArtifactsRead, gatherReportArtifacts } from './r
 import { readSettings, type ActionSettings } from './settings.js'
 import { alsoStore } from './store.js'
 
+/** runGate, with a progress line in the log every few seconds and one when it is done. */
+async function readReports(options: Omit<GateOptions, 'progress' | 'threads'>): Promise<GateRun> {
+  const progress = new ReadProgress()
+  const started = Date.now()
+  const ticker = reportProgress(progress, (line) => core.info(line), progressInterval(process.env))
+  try {
+    const run = await runGate({ ...options, progress, threads: process.env.SOX_GATE_THREADS })
+    core.info(progress.summary(Date.now() - started))
+    return run
+  } finally {
+    ticker.stop()
+  }
+}
+
 /** The action: settings → change record → gate → outputs, summary, check run, step result. */
 export async function run(clock: () => Date = () => new Date()): Promise<void> {
   // Fail closed: until a decision is reached, the output says block.
@@ -37,14 +52,16 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
   try {
     settings = readSettings()
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
-    const judged = await judge(settings, client)
+    const s = settings
+    // One collapsible group per phase keeps a long log readable; errors still end the step below.
+    const judged = await core.group('Trust: the judging control map, the change and its range', () => judge(s, client))
     const { map, change, trust } = judged
     // Artifacts (other jobs' reports) arrive before anything is read; the change record keeps which.
-    const gathered = await gatherReportArtifacts(settings)
+    const gathered = await core.group('Report artifacts', () => gatherReportArtifacts(s))
     if (gathered.record) change.reportArtifacts = gathered.record
     // Each report's masked text is spooled as it is read: the bundle copies it instead of reading it again.
-    spool = await MaskedSpool.create()
-    const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: gathered.globs, now: clock(), cwd: settings.workspace, spool, threads: process.env.SOX_GATE_THREADS })
+    const masked = (spool = await MaskedSpool.create())
+    const { result, sources, copies } = await core.group('Reading reports', () => readReports({ map, trust, change, reportGlobs: gathered.globs, now: clock(), cwd: s.workspace, spool: masked }))
     const artifacts = artifactsSection(gathered, await checkArtifactsRead(gathered, result, sources, settings.workspace))
     core.setOutput('decision', result.decision)
     core.setOutput('passed', String(result.counts.passed))
@@ -55,8 +72,8 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await alsoStore(settings, result.decision, clock(), await keepEvidence(settings, judged, result, sources, copies, client))
-    await publishCheck(client, settings, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n'))
+    const evidence = await core.group('Evidence', async () => alsoStore(s, result.decision, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
+    await core.group('Check run', () => publishCheck(client, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n')))
     await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
       if (settings.evidenceRequired) {

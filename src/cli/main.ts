@@ -13,6 +13,7 @@ import { DEFAULT_CONTROLS, parseCliArgs, USAGE, UsageError } from './args.js'
 import { COMMANDS, commandHelp } from './help.js'
 import { TOOL_NAME, TOOL_VERSION } from '../evidence/version.js'
 import { fetchStoredBundle, runLedger } from './store.js'
+import { progressInterval, ReadProgress, reportProgress } from '../progress.js'
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -21,6 +22,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** The wall clock, used only when --now is not given. */
   clock: () => Date
+  /** True when stderr is a terminal: progress lines go there while reports are read, never to stdout. */
+  stderrIsTTY?: boolean
 }
 
 /** Runs one sox-gate command; returns the exit code (0 allow/valid, 1 block, 2 error). */
@@ -70,7 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         // With --evidence, each report's masked text is spooled as it is read, and the bundle copies it.
         const spool = args.evidence === undefined ? undefined : await MaskedSpool.create()
         const { result, evidence } = await (async () => {
-          const { result, sources, copies } = await runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool, threads: io.env.SOX_GATE_THREADS })
+          const { result, sources, copies } = await withProgress(io, (progress) => runGate({ map, trust, change, reportGlobs: args.reports, now: args.now ?? io.clock(), cwd: io.cwd, spool, threads: io.env.SOX_GATE_THREADS, progress }))
           if (args.evidence === undefined) return { result, evidence: undefined }
           return { result, evidence: await writeBundle({ dir: path.resolve(io.cwd, args.evidence), sources, copies, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) }) }
         })().finally(() => spool?.dispose())
@@ -103,4 +106,26 @@ async function loadMap(file: string, cwd: string): ReturnType<typeof loadControl
     throw ConfigError.at(file, `cannot read the control map: no such file (the default path, in ${cwd}); name yours with --controls FILE`)
   }
   return loadControlMapFile(file, cwd)
+}
+
+/**
+ * Runs `read` with progress lines on stderr every few seconds when stderr is a terminal, and a
+ * last line when any was printed (a quick run prints none). Piped or redirected: nothing.
+ */
+async function withProgress<T>(io: CliIo, read: (progress: ReadProgress) => Promise<T>): Promise<T> {
+  const progress = new ReadProgress()
+  if (!io.stderrIsTTY) return read(progress)
+  const started = Date.now()
+  let printed = false
+  const ticker = reportProgress(progress, (line) => {
+    printed = true
+    io.stderr(`${line}\n`)
+  }, progressInterval(io.env))
+  try {
+    const value = await read(progress)
+    if (printed) io.stderr(`${progress.summary(Date.now() - started)}\n`)
+    return value
+  } finally {
+    ticker.stop()
+  }
 }

@@ -19,6 +19,7 @@ import type { ReportResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
 import { CaseMapper } from '../engine/case-mapper.js'
 import { SpoolWriter, type MaskedCopy } from '../evidence/spool.js'
+import type { ReadProgress } from '../progress.js'
 import { readReportFile } from '../read-report-file.js'
 import { readBatch, type ReadTask, type WorkerMessage } from './protocol.js'
 import { readTask } from './read-task.js'
@@ -114,7 +115,7 @@ export class ReportPool {
    * would; while a worker still reads this one, the main thread reads the next free report ahead
    * (kept as batches until its turn) rather than wait.
    */
-  async read(index: number, evaluation: Evaluation): Promise<{ report: ReportResult; copy?: MaskedCopy }> {
+  async read(index: number, evaluation: Evaluation, progress?: ReadProgress): Promise<{ report: ReportResult; copy?: MaskedCopy }> {
     this.folding = index
     if (index >= this.next) {
       this.next = index + 1
@@ -122,7 +123,11 @@ export class ReportPool {
       const spoolFile = this.spoolFileOf?.(index)
       const spooled = spoolFile === undefined ? undefined : new SpoolWriter(spoolFile)
       try {
-        const report = await readReportFile(this.files[index] as ReportFile, (tc) => evaluation.addCase(tc), spooled)
+        const sink = (tc: Parameters<Evaluation['addCase']>[0]): void => {
+          if (progress) progress.casesLive++
+          evaluation.addCase(tc)
+        }
+        const report = await readReportFile(this.files[index] as ReportFile, sink, spooled, progress && ((bytes) => (progress.bytesLive += bytes)))
         const copy = spooled?.finish()
         if (this.stopped) throw this.stopped
         return { report, copy }

@@ -11,7 +11,7 @@ import {
   retry,
   setSecret,
   warning
-} from "./action-O7XKDBH5.js";
+} from "./action-K7SFKCV4.js";
 import {
   require_commonjs,
   require_dist2 as require_dist,
