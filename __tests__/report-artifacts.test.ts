@@ -154,6 +154,17 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     ])
   })
 
+  test('attack: an artifact whose listed name is a path is refused before it is downloaded (it would unpack outside its folder)', async () => {
+    const legs = await matrix()
+    const escaping: StoredArtifact = { id: 120, name: '../../reports', zip: await makeZip({ 'TEST-ledger.xml': leg('escape') }) }
+    const r = await gate([...legs, escaping], { 'report-artifacts': 'junit-*, ../../reports', 'report-artifacts-min': '3' })
+    expect(r.code).toBe(2)
+    expect(r.outputs.decision).toBe('block')
+    expect(errorLines(r.stdout)).toContain('::error title=sox-gate configuration error,file=report-artifacts::artifact name "../../reports" cannot be used as a folder name under .sox-gate/artifacts')
+    expect(results?.calls.some((c) => c.path.includes('/120.zip'))).toBe(false)
+    expect(existsSync(path.join(r.dir, 'reports/TEST-ledger.xml'))).toBe(false)
+  })
+
   test('a corrupt zip gives one clear line naming its artifact, no stack trace', async () => {
     const legs = await matrix()
     // What arrived is what was uploaded (the digests agree), but it is no zip: a truncated upload.
