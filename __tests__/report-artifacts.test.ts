@@ -136,7 +136,7 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     expect(r.code).toBe(2)
     expect(r.outputs.decision).toBe('block')
     expect(errorLines(r.stdout)).toContain(
-      '::error title=sox-gate configuration error,file=report-artifacts::2 artifacts matched (junit-linux, junit-macos) but report-artifacts-min is 3: 1 missing — a job that failed or was cancelled before it uploaded its reports proves nothing; the run has junit-linux, junit-macos'
+      '::error title=sox-gate configuration error::report-artifacts: 2 artifacts matched (junit-linux, junit-macos) but report-artifacts-min is 3: 1 missing — a job that failed or was cancelled before it uploaded its reports proves nothing; the run has junit-linux, junit-macos'
     )
     // Nothing was downloaded, and the required check still says why.
     expect(results?.calls.some((c) => c.path.endsWith('/GetSignedArtifactURL'))).toBe(false)
@@ -149,7 +149,7 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     const r = await gate(legs, { 'report-artifacts': 'junit-linux, junit-macos, junit-windows' })
     expect(r.code).toBe(2)
     expect(errorLines(r.stdout)).toEqual([
-      '::error title=sox-gate configuration error,file=report-artifacts::"junit-windows" matched no artifact of workflow run 4242: the run has junit-linux, junit-macos',
+      '::error title=sox-gate configuration error::report-artifacts: "junit-windows" matched no artifact of workflow run 4242: the run has junit-linux, junit-macos',
       expect.stringContaining('::error::sox-gate could not evaluate the change (configuration error)')
     ])
   })
@@ -160,7 +160,7 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     const r = await gate([...legs, escaping], { 'report-artifacts': 'junit-*, ../../reports', 'report-artifacts-min': '3' })
     expect(r.code).toBe(2)
     expect(r.outputs.decision).toBe('block')
-    expect(errorLines(r.stdout)).toContain('::error title=sox-gate configuration error,file=report-artifacts::artifact name "../../reports" cannot be used as a folder name under .sox-gate/artifacts')
+    expect(errorLines(r.stdout)).toContain('::error title=sox-gate configuration error::report-artifacts: artifact name "../../reports" cannot be used as a folder name under .sox-gate/artifacts')
     expect(results?.calls.some((c) => c.path.includes('/120.zip'))).toBe(false)
     expect(existsSync(path.join(r.dir, 'reports/TEST-ledger.xml'))).toBe(false)
   })
@@ -187,7 +187,7 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     swapped.zip = await makeZip({ 'TEST-ledger.xml': leg('linux').replace('<testcase name="locks"/>', '') })
     const r = await gate(legs, { 'report-artifacts': 'junit-*' })
     expect(r.code).toBe(2)
-    expect(errorLines(r.stdout)[0]).toBe(`::error title=sox-gate configuration error,file=.sox-gate/artifacts/junit-linux::artifact "junit-linux" (id 101) is corrupt: the zip downloaded has sha256 ${sha256(swapped.zip)}, but ${recorded} was recorded when it was uploaded`)
+    expect(errorLines(r.stdout)[0]).toBe(`::error title=sox-gate configuration error::.sox-gate/artifacts/junit-linux: artifact "junit-linux" (id 101) is corrupt: the zip downloaded has sha256 ${sha256(swapped.zip)}, but ${recorded} was recorded when it was uploaded`)
   })
 
   test('an artifact that cannot be downloaded (deleted since it was listed) gives one line naming it', async () => {
@@ -195,7 +195,7 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
     ;(legs[2] as StoredArtifact).gone = true
     const r = await gate(legs, { 'report-artifacts': 'junit-*' })
     expect(r.code).toBe(2)
-    expect(errorLines(r.stdout)[0]).toBe('::error title=sox-gate configuration error,file=.sox-gate/artifacts/junit-windows::artifact "junit-windows" (id 103) could not be downloaded: Failed to GetSignedArtifactURL: Received non-retryable error: Failed request: (404) Not Found: no artifact junit-windows in job job-backend-103')
+    expect(errorLines(r.stdout)[0]).toBe('::error title=sox-gate configuration error::.sox-gate/artifacts/junit-windows: artifact "junit-windows" (id 103) could not be downloaded: Failed to GetSignedArtifactURL: Received non-retryable error: Failed request: (404) Not Found: no artifact junit-windows in job job-backend-103')
   })
 
   test('an entry that climbs out of its folder (zip slip) is refused and nothing lands outside', async () => {
@@ -230,20 +230,33 @@ describe('report-artifacts: a matrix build\'s legs, each uploading its reports',
 
   test('another run\'s artifacts (run-id) are read through the REST API with the github-token', async () => {
     const legs = await matrix()
-    const scenario = approved({ runArtifacts: { runs: { 9999: legs.map((l) => ghArtifact(l.id, l.name, l.zip.length, `sha256:${sha256(l.zip)}`, 9999)) }, zipUrl: (id) => results?.downloadUrl(id) ?? '' } })
+    const scenario = approved({ runArtifacts: { runs: { 9999: legs.map((l) => ghArtifact(l.id, l.name, l.zip.length, `sha256:${sha256(l.zip)}`, 9999)) }, heads: { 9999: HEAD }, zipUrl: (id) => results?.downloadUrl(id) ?? '' } })
     const r = await gate(legs, { 'report-artifacts': 'junit-*', 'report-artifacts-min': '3', 'run-id': '9999' }, { scenario })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const manifest = manifestOf(r.dir)
-    expect(manifest.reportArtifacts).toMatchObject({ runId: 9999, otherRun: true, artifacts: legs.map((l) => ({ id: l.id, name: l.name, digest: `sha256:${sha256(l.zip)}` })) })
+    expect(manifest.reportArtifacts).toMatchObject({ runId: 9999, otherRun: true, runHeadSha: HEAD, artifacts: legs.map((l) => ({ id: l.id, name: l.name, digest: `sha256:${sha256(l.zip)}` })) })
     const rest = (r.server as FakeGitHub).requests.filter((q) => q.path.includes('/actions/'))
     expect(rest.map((q) => `${q.method} ${q.path}${q.query}`)).toEqual([
+      'GET /repos/acme/ledger/actions/runs/9999',
       'GET /repos/acme/ledger/actions/runs/9999/artifacts?per_page=100&page=1',
       ...legs.map((l) => `GET /repos/acme/ledger/actions/artifacts/${l.id}/zip`)
     ])
     for (const q of rest) expect(q.authorization).toBe('token ghs_faketoken')
     // Nothing asked the results service: another run's artifacts are not this run's to list.
     expect(results?.calls.filter((c) => c.path.startsWith('/twirp/'))).toEqual([])
+  })
+
+  test('attack: run-id naming a green run of another commit is refused before anything is downloaded (exit 2)', async () => {
+    const legs = await matrix()
+    const older = 'ab'.repeat(20)
+    const scenario = approved({ runArtifacts: { runs: { 9998: legs.map((l) => ghArtifact(l.id, l.name, l.zip.length, `sha256:${sha256(l.zip)}`, 9998)) }, heads: { 9998: older }, zipUrl: (id) => results?.downloadUrl(id) ?? '' } })
+    const r = await gate(legs, { 'report-artifacts': 'junit-*', 'report-artifacts-min': '3', 'run-id': '9998' }, { scenario })
+    expect(r.code).toBe(2)
+    expect(r.outputs.decision).toBe('block')
+    expect(errorLines(r.stdout)[0]).toBe('::error title=sox-gate configuration error::run-id: workflow run 9998 tested commit abababa, not the evaluated commit 9f8e7d6: its reports prove nothing about this change')
+    expect((r.server as FakeGitHub).requests.filter((q) => q.path.includes('/artifacts'))).toEqual([])
+    expect(results?.calls.filter((c) => c.method === 'GET')).toEqual([])
   })
 
   test('bad artifact inputs are reported together, exit 2', async () => {

@@ -106,7 +106,7 @@ describe("workflow_run: the triggering run's reports, from its artifacts", () =>
     const legs = await Promise.all([1, 2].map(async (n) => ({ id: 700 + n, name: `test-reports-${n}`, zip: await makeZip({ 'junit.xml': shard(n, n === failingShard) }) })))
     const results = await startFakeResults({ artifacts: legs })
     const digest = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
-    const scenario: Scenario = { ...forkPull(), runArtifacts: { runs: { 5150: legs.map((l) => ghArtifact(l.id, l.name, l.zip.length, digest(l.zip), 5150)) }, zipUrl: (id) => results.downloadUrl(id) } }
+    const scenario: Scenario = { ...forkPull(), runArtifacts: { runs: { 5150: legs.map((l) => ghArtifact(l.id, l.name, l.zip.length, digest(l.zip), 5150)) }, heads: { 5150: HEAD }, zipUrl: (id) => results.downloadUrl(id) } }
     const r = await runGateScenario(scenario, { map: MAP, report: REPORT, event: 'workflow_run', payload: event(), sha: MAIN_TIP, inputs: { 'report-artifacts': 'test-reports-*', 'report-artifacts-min': '2' }, env: { ACTIONS_RUNTIME_TOKEN: results.token, ACTIONS_RESULTS_URL: `${results.url}/` } })
     await r.server.close()
     await results.close()
@@ -119,10 +119,10 @@ describe("workflow_run: the triggering run's reports, from its artifacts", () =>
     expect(r.outputs.decision).toBe('block')
     expect(r.server.checkRuns[0]?.body.head_sha).toBe(HEAD)
     const artifactCalls = r.server.requests.filter((q) => q.path.includes('/actions/')).map((q) => `${q.method} ${q.path}`)
-    expect(artifactCalls).toEqual(['GET /repos/acme/ledger/actions/runs/5150/artifacts', 'GET /repos/acme/ledger/actions/artifacts/701/zip', 'GET /repos/acme/ledger/actions/artifacts/702/zip'])
+    expect(artifactCalls).toEqual(['GET /repos/acme/ledger/actions/runs/5150', 'GET /repos/acme/ledger/actions/runs/5150/artifacts', 'GET /repos/acme/ledger/actions/artifacts/701/zip', 'GET /repos/acme/ledger/actions/artifacts/702/zip'])
     expect(r.stdout).toContain('FAIL artifact test-reports-2 (id 702)')
     const manifest = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/manifest.json'), 'utf8')) as { reports: { path: string }[]; reportArtifacts: { runId: number; otherRun: boolean } }
-    expect(manifest.reportArtifacts).toMatchObject({ runId: 5150, otherRun: true })
+    expect(manifest.reportArtifacts).toMatchObject({ runId: 5150, otherRun: true, runHeadSha: HEAD })
     expect(manifest.reports.map((x) => x.path)).toEqual(['.sox-gate/artifacts/test-reports-1/junit.xml', '.sox-gate/artifacts/test-reports-2/junit.xml'])
   })
 

@@ -20239,12 +20239,13 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validateChangeRecord = validate29;
-var schema44 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/change-record.schema.json", "title": "sox-gate change record", "description": "Everything read about the change that brought the evaluated commit: its pull request, commits, reviews and deployment approvals. The action writes it; `sox-gate check --change FILE` evaluates from it offline.", "type": "object", "additionalProperties": false, "required": ["version", "repository", "sha", "event", "pullRequest", "commits", "commitsComplete", "reviews", "problems"], "properties": { "version": { "enum": [1, 2], "description": "2 adds the trust facts; version 1 records still load." }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "sha": { "$ref": "#/$defs/sha" }, "event": { "type": "string", "minLength": 1 }, "pullRequest": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } }] }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "deployment": { "type": "object", "additionalProperties": false, "required": ["approvals"], "properties": { "environment": { "type": "string" }, "approvals": { "type": "array", "items": { "$ref": "#/$defs/deploymentApproval" } } } }, "parentSha": { "$ref": "#/$defs/sha" }, "workflowRun": { "type": "object", "additionalProperties": false, "description": "For a workflow_run event: the triggering run. One that a pull request triggered is judged as that pull request.", "required": ["id", "event", "headSha"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "event": { "type": "string", "minLength": 1 }, "headSha": { "$ref": "#/$defs/sha" }, "headBranch": { "type": "string" } } }, "range": { "type": "object", "additionalProperties": false, "description": "What a deployment ships (SPEC \xA710): every commit from the range start to the evaluated commit, with the merged pull request that brought each (null: a direct push).", "required": ["start", "startSha", "source", "commits", "complete", "files", "filesComplete"], "properties": { "start": { "type": "string", "minLength": 1 }, "startSha": { "type": "string" }, "source": { "enum": ["since", "deployment", "before"] }, "deployment": { "type": "object", "additionalProperties": false, "description": "The latest deployment to the environment whose latest status is success, when the range starts there.", "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" } } }, "commits": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "pullRequest"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "type": "string" }, "pullRequest": { "type": ["integer", "null"] } } } }, "complete": { "type": "boolean" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "pullRequests": { "type": "array", "description": "The range's other merged pull requests, each with its reviews and commits: each is judged by the approval rule on its own.", "items": { "type": "object", "additionalProperties": false, "required": ["pullRequest", "reviews", "commits", "commitsComplete"], "properties": { "pullRequest": { "$ref": "#/properties/pullRequest/oneOf/1" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" } } } } } }, "trust": { "type": "object", "additionalProperties": false, "description": "Which control map judges the change (SPEC \xA79): the trusted map's origin and sha256, the proposed map's sha256, and every file the change touches.", "required": ["source", "repository", "path", "ref", "sha256", "proposedPath", "proposedSha256", "files", "filesComplete", "note"], "properties": { "source": { "enum": ["base", "policy", "first-adoption"] }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "path": { "type": "string", "minLength": 1 }, "ref": { "type": ["string", "null"] }, "sha256": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^[0-9a-f]{64}$" }] }, "proposedPath": { "type": "string", "minLength": 1 }, "proposedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "note": { "type": "string" } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "problems": { "type": "array", "items": { "type": "string" }, "description": "What could not be read; any entry fails every approval control." } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "sha": { "type": "string", "pattern": "^[0-9a-f]{7,64}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["login", "type"], "properties": { "login": { "type": "string", "minLength": 1 }, "type": { "type": "string", "description": "GitHub account type: User, Bot or Organization." } } }, "gitIdentity": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "email": { "type": "string" }, "account": { "$ref": "#/$defs/account" } } }, "commit": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "committer", "coAuthors"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "$ref": "#/$defs/gitIdentity" }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean", "description": "GitHub's verification.verified: only on a commit GitHub signed is its web-flow committer excepted (SPEC \xA710)." }, "coAuthors": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "email"], "properties": { "name": { "type": "string" }, "email": { "type": "string" } } } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } }, "deploymentApproval": { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } } } };
-var schema67 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
+var schema44 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/change-record.schema.json", "title": "sox-gate change record", "description": "Everything read about the change that brought the evaluated commit: its pull request, commits, reviews and deployment approvals. The action writes it; `sox-gate check --change FILE` evaluates from it offline.", "type": "object", "additionalProperties": false, "required": ["version", "repository", "sha", "event", "pullRequest", "commits", "commitsComplete", "reviews", "problems"], "properties": { "version": { "enum": [1, 2], "description": "2 adds the trust facts; version 1 records still load." }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "sha": { "$ref": "#/$defs/sha" }, "event": { "type": "string", "minLength": 1 }, "pullRequest": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } }] }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "deployment": { "type": "object", "additionalProperties": false, "required": ["approvals"], "properties": { "environment": { "type": "string" }, "approvals": { "type": "array", "items": { "$ref": "#/$defs/deploymentApproval" } } } }, "parentSha": { "$ref": "#/$defs/sha" }, "workflowRun": { "type": "object", "additionalProperties": false, "description": "For a workflow_run event: the triggering run. One that a pull request triggered is judged as that pull request.", "required": ["id", "event", "headSha"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "event": { "type": "string", "minLength": 1 }, "headSha": { "$ref": "#/$defs/sha" }, "headBranch": { "type": "string" } } }, "range": { "type": "object", "additionalProperties": false, "description": "What a deployment ships (SPEC \xA710): every commit from the range start to the evaluated commit, with the merged pull request that brought each (null: a direct push).", "required": ["start", "startSha", "source", "commits", "complete", "files", "filesComplete"], "properties": { "start": { "type": "string", "minLength": 1 }, "startSha": { "type": "string" }, "source": { "enum": ["since", "deployment", "before"] }, "deployment": { "type": "object", "additionalProperties": false, "description": "The latest deployment to the environment whose latest status is success, when the range starts there.", "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" } } }, "commits": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "pullRequest"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "type": "string" }, "pullRequest": { "type": ["integer", "null"] } } } }, "complete": { "type": "boolean" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "pullRequests": { "type": "array", "description": "The range's other merged pull requests, each with its reviews and commits: each is judged by the approval rule on its own.", "items": { "type": "object", "additionalProperties": false, "required": ["pullRequest", "reviews", "commits", "commitsComplete"], "properties": { "pullRequest": { "$ref": "#/properties/pullRequest/oneOf/1" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" } } } } } }, "trust": { "type": "object", "additionalProperties": false, "description": "Which control map judges the change (SPEC \xA79): the trusted map's origin and sha256, the proposed map's sha256, and every file the change touches.", "required": ["source", "repository", "path", "ref", "sha256", "proposedPath", "proposedSha256", "files", "filesComplete", "note"], "properties": { "source": { "enum": ["base", "policy", "first-adoption"] }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "path": { "type": "string", "minLength": 1 }, "ref": { "type": ["string", "null"] }, "sha256": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^[0-9a-f]{64}$" }] }, "proposedPath": { "type": "string", "minLength": 1 }, "proposedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "note": { "type": "string" } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "problems": { "type": "array", "items": { "type": "string" }, "description": "What could not be read; any entry fails every approval control." } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "sha": { "type": "string", "pattern": "^[0-9a-f]{7,64}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["login", "type"], "properties": { "login": { "type": "string", "minLength": 1 }, "type": { "type": "string", "description": "GitHub account type: User, Bot or Organization." } } }, "gitIdentity": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "email": { "type": "string" }, "account": { "$ref": "#/$defs/account" } } }, "commit": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "committer", "coAuthors"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "$ref": "#/$defs/gitIdentity" }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean", "description": "GitHub's verification.verified: only on a commit GitHub signed is its web-flow committer excepted (SPEC \xA710)." }, "coAuthors": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "email"], "properties": { "name": { "type": "string" }, "email": { "type": "string" } } } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } }, "deploymentApproval": { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } } } };
+var schema67 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
 var pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
 var pattern9 = new RegExp("^[0-9a-f]{7,64}$", "u");
 var pattern22 = new RegExp("^[0-9a-f]{64}$", "u");
-var pattern24 = new RegExp("^sha256:[0-9a-fA-F]{64}$", "u");
+var pattern24 = new RegExp("^[0-9a-f]{40}$", "u");
+var pattern25 = new RegExp("^sha256:[0-9a-fA-F]{64}$", "u");
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -23325,7 +23326,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key12 in data79) {
-          if (!(key12 === "repository" || key12 === "runId" || key12 === "otherRun" || key12 === "patterns" || key12 === "min" || key12 === "artifacts")) {
+          if (!(key12 === "repository" || key12 === "runId" || key12 === "otherRun" || key12 === "runHeadSha" || key12 === "patterns" || key12 === "min" || key12 === "artifacts")) {
             const err172 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err172];
@@ -23380,23 +23381,20 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data79.patterns !== void 0) {
-          let data83 = data79.patterns;
-          if (Array.isArray(data83)) {
-            const len9 = data83.length;
-            for (let i9 = 0; i9 < len9; i9++) {
-              if (typeof data83[i9] !== "string") {
-                const err177 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i9, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err177];
-                } else {
-                  vErrors.push(err177);
-                }
-                errors++;
+        if (data79.runHeadSha !== void 0) {
+          let data83 = data79.runHeadSha;
+          if (typeof data83 === "string") {
+            if (!pattern24.test(data83)) {
+              const err177 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
+              if (vErrors === null) {
+                vErrors = [err177];
+              } else {
+                vErrors.push(err177);
               }
+              errors++;
             }
           } else {
-            const err178 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err178 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err178];
             } else {
@@ -23405,56 +23403,63 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data79.min !== void 0) {
-          let data85 = data79.min;
-          if (!(typeof data85 == "number" && (!(data85 % 1) && !isNaN(data85)) && isFinite(data85))) {
-            const err179 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (data79.patterns !== void 0) {
+          let data84 = data79.patterns;
+          if (Array.isArray(data84)) {
+            const len9 = data84.length;
+            for (let i9 = 0; i9 < len9; i9++) {
+              if (typeof data84[i9] !== "string") {
+                const err179 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i9, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err179];
+                } else {
+                  vErrors.push(err179);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err180 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err179];
+              vErrors = [err180];
             } else {
-              vErrors.push(err179);
+              vErrors.push(err180);
             }
             errors++;
           }
-          if (typeof data85 == "number" && isFinite(data85)) {
-            if (data85 < 1 || isNaN(data85)) {
-              const err180 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+        }
+        if (data79.min !== void 0) {
+          let data86 = data79.min;
+          if (!(typeof data86 == "number" && (!(data86 % 1) && !isNaN(data86)) && isFinite(data86))) {
+            const err181 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err181];
+            } else {
+              vErrors.push(err181);
+            }
+            errors++;
+          }
+          if (typeof data86 == "number" && isFinite(data86)) {
+            if (data86 < 1 || isNaN(data86)) {
+              const err182 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
               if (vErrors === null) {
-                vErrors = [err180];
+                vErrors = [err182];
               } else {
-                vErrors.push(err180);
+                vErrors.push(err182);
               }
               errors++;
             }
           }
         }
         if (data79.artifacts !== void 0) {
-          let data86 = data79.artifacts;
-          if (Array.isArray(data86)) {
-            const len10 = data86.length;
+          let data87 = data79.artifacts;
+          if (Array.isArray(data87)) {
+            const len10 = data87.length;
             for (let i10 = 0; i10 < len10; i10++) {
-              let data87 = data86[i10];
-              if (data87 && typeof data87 == "object" && !Array.isArray(data87)) {
-                if (data87.id === void 0) {
-                  const err181 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
-                  if (vErrors === null) {
-                    vErrors = [err181];
-                  } else {
-                    vErrors.push(err181);
-                  }
-                  errors++;
-                }
-                if (data87.name === void 0) {
-                  const err182 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                  if (vErrors === null) {
-                    vErrors = [err182];
-                  } else {
-                    vErrors.push(err182);
-                  }
-                  errors++;
-                }
-                if (data87.size === void 0) {
-                  const err183 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+              let data88 = data87[i10];
+              if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
+                if (data88.id === void 0) {
+                  const err183 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
                   if (vErrors === null) {
                     vErrors = [err183];
                   } else {
@@ -23462,8 +23467,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data87.digest === void 0) {
-                  const err184 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
+                if (data88.name === void 0) {
+                  const err184 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                   if (vErrors === null) {
                     vErrors = [err184];
                   } else {
@@ -23471,8 +23476,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data87.downloadedSha256 === void 0) {
-                  const err185 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
+                if (data88.size === void 0) {
+                  const err185 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
                   if (vErrors === null) {
                     vErrors = [err185];
                   } else {
@@ -23480,8 +23485,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data87.path === void 0) {
-                  const err186 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                if (data88.digest === void 0) {
+                  const err186 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
                   if (vErrors === null) {
                     vErrors = [err186];
                   } else {
@@ -23489,8 +23494,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data87.files === void 0) {
-                  const err187 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                if (data88.downloadedSha256 === void 0) {
+                  const err187 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
                   if (vErrors === null) {
                     vErrors = [err187];
                   } else {
@@ -23498,93 +23503,84 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key13 in data87) {
+                if (data88.path === void 0) {
+                  const err188 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                  if (vErrors === null) {
+                    vErrors = [err188];
+                  } else {
+                    vErrors.push(err188);
+                  }
+                  errors++;
+                }
+                if (data88.files === void 0) {
+                  const err189 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                  if (vErrors === null) {
+                    vErrors = [err189];
+                  } else {
+                    vErrors.push(err189);
+                  }
+                  errors++;
+                }
+                for (const key13 in data88) {
                   if (!(key13 === "id" || key13 === "name" || key13 === "size" || key13 === "digest" || key13 === "downloadedSha256" || key13 === "path" || key13 === "files")) {
-                    const err188 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                    const err190 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err188];
+                      vErrors = [err190];
                     } else {
-                      vErrors.push(err188);
+                      vErrors.push(err190);
                     }
                     errors++;
                   }
                 }
-                if (data87.id !== void 0) {
-                  let data88 = data87.id;
-                  if (!(typeof data88 == "number" && (!(data88 % 1) && !isNaN(data88)) && isFinite(data88))) {
-                    const err189 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data88.id !== void 0) {
+                  let data89 = data88.id;
+                  if (!(typeof data89 == "number" && (!(data89 % 1) && !isNaN(data89)) && isFinite(data89))) {
+                    const err191 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
-                      vErrors = [err189];
+                      vErrors = [err191];
                     } else {
-                      vErrors.push(err189);
+                      vErrors.push(err191);
                     }
                     errors++;
                   }
-                  if (typeof data88 == "number" && isFinite(data88)) {
-                    if (data88 < 1 || isNaN(data88)) {
-                      const err190 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (typeof data89 == "number" && isFinite(data89)) {
+                    if (data89 < 1 || isNaN(data89)) {
+                      const err192 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                       if (vErrors === null) {
-                        vErrors = [err190];
+                        vErrors = [err192];
                       } else {
-                        vErrors.push(err190);
+                        vErrors.push(err192);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data87.name !== void 0) {
-                  let data89 = data87.name;
-                  if (typeof data89 === "string") {
-                    if (func2(data89) < 1) {
-                      const err191 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data88.name !== void 0) {
+                  let data90 = data88.name;
+                  if (typeof data90 === "string") {
+                    if (func2(data90) < 1) {
+                      const err193 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err191];
+                        vErrors = [err193];
                       } else {
-                        vErrors.push(err191);
+                        vErrors.push(err193);
                       }
                       errors++;
                     }
                   } else {
-                    const err192 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err194 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err192];
+                      vErrors = [err194];
                     } else {
-                      vErrors.push(err192);
+                      vErrors.push(err194);
                     }
                     errors++;
                   }
                 }
-                if (data87.size !== void 0) {
-                  let data90 = data87.size;
-                  if (!(typeof data90 == "number" && (!(data90 % 1) && !isNaN(data90)) && isFinite(data90))) {
-                    const err193 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                    if (vErrors === null) {
-                      vErrors = [err193];
-                    } else {
-                      vErrors.push(err193);
-                    }
-                    errors++;
-                  }
-                  if (typeof data90 == "number" && isFinite(data90)) {
-                    if (data90 < 0 || isNaN(data90)) {
-                      const err194 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-                      if (vErrors === null) {
-                        vErrors = [err194];
-                      } else {
-                        vErrors.push(err194);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data87.digest !== void 0) {
-                  let data91 = data87.digest;
-                  const _errs211 = errors;
-                  let valid49 = false;
-                  let passing3 = null;
-                  const _errs212 = errors;
-                  if (data91 !== null) {
-                    const err195 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+                if (data88.size !== void 0) {
+                  let data91 = data88.size;
+                  if (!(typeof data91 == "number" && (!(data91 % 1) && !isNaN(data91)) && isFinite(data91))) {
+                    const err195 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err195];
                     } else {
@@ -23592,15 +23588,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid3 = _errs212 === errors;
-                  if (_valid3) {
-                    valid49 = true;
-                    passing3 = 0;
-                  }
-                  const _errs214 = errors;
-                  if (typeof data91 === "string") {
-                    if (!pattern24.test(data91)) {
-                      const err196 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
+                  if (typeof data91 == "number" && isFinite(data91)) {
+                    if (data91 < 0 || isNaN(data91)) {
+                      const err196 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
                         vErrors = [err196];
                       } else {
@@ -23608,8 +23598,16 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  } else {
-                    const err197 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                  }
+                }
+                if (data88.digest !== void 0) {
+                  let data92 = data88.digest;
+                  const _errs213 = errors;
+                  let valid49 = false;
+                  let passing3 = null;
+                  const _errs214 = errors;
+                  if (data92 !== null) {
+                    const err197 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
                     if (vErrors === null) {
                       vErrors = [err197];
                     } else {
@@ -23618,6 +23616,31 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                   var _valid3 = _errs214 === errors;
+                  if (_valid3) {
+                    valid49 = true;
+                    passing3 = 0;
+                  }
+                  const _errs216 = errors;
+                  if (typeof data92 === "string") {
+                    if (!pattern25.test(data92)) {
+                      const err198 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err198];
+                      } else {
+                        vErrors.push(err198);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err199 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err199];
+                    } else {
+                      vErrors.push(err199);
+                    }
+                    errors++;
+                  }
+                  var _valid3 = _errs216 === errors;
                   if (_valid3 && valid49) {
                     valid49 = false;
                     passing3 = [passing3, 1];
@@ -23628,61 +23651,38 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                   if (!valid49) {
-                    const err198 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf" };
-                    if (vErrors === null) {
-                      vErrors = [err198];
-                    } else {
-                      vErrors.push(err198);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs211;
-                    if (vErrors !== null) {
-                      if (_errs211) {
-                        vErrors.length = _errs211;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
-                }
-                if (data87.downloadedSha256 !== void 0) {
-                  let data92 = data87.downloadedSha256;
-                  if (typeof data92 === "string") {
-                    if (!pattern22.test(data92)) {
-                      const err199 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err199];
-                      } else {
-                        vErrors.push(err199);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err200 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err200 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf" };
                     if (vErrors === null) {
                       vErrors = [err200];
                     } else {
                       vErrors.push(err200);
                     }
                     errors++;
-                  }
-                }
-                if (data87.path !== void 0) {
-                  if (typeof data87.path !== "string") {
-                    const err201 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err201];
-                    } else {
-                      vErrors.push(err201);
+                  } else {
+                    errors = _errs213;
+                    if (vErrors !== null) {
+                      if (_errs213) {
+                        vErrors.length = _errs213;
+                      } else {
+                        vErrors = null;
+                      }
                     }
-                    errors++;
                   }
                 }
-                if (data87.files !== void 0) {
-                  let data94 = data87.files;
-                  if (!(typeof data94 == "number" && (!(data94 % 1) && !isNaN(data94)) && isFinite(data94))) {
-                    const err202 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data88.downloadedSha256 !== void 0) {
+                  let data93 = data88.downloadedSha256;
+                  if (typeof data93 === "string") {
+                    if (!pattern22.test(data93)) {
+                      const err201 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err201];
+                      } else {
+                        vErrors.push(err201);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err202 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err202];
                     } else {
@@ -23690,55 +23690,53 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data94 == "number" && isFinite(data94)) {
-                    if (data94 < 0 || isNaN(data94)) {
-                      const err203 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                }
+                if (data88.path !== void 0) {
+                  if (typeof data88.path !== "string") {
+                    const err203 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err203];
+                    } else {
+                      vErrors.push(err203);
+                    }
+                    errors++;
+                  }
+                }
+                if (data88.files !== void 0) {
+                  let data95 = data88.files;
+                  if (!(typeof data95 == "number" && (!(data95 % 1) && !isNaN(data95)) && isFinite(data95))) {
+                    const err204 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    if (vErrors === null) {
+                      vErrors = [err204];
+                    } else {
+                      vErrors.push(err204);
+                    }
+                    errors++;
+                  }
+                  if (typeof data95 == "number" && isFinite(data95)) {
+                    if (data95 < 0 || isNaN(data95)) {
+                      const err205 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
-                        vErrors = [err203];
+                        vErrors = [err205];
                       } else {
-                        vErrors.push(err203);
+                        vErrors.push(err205);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err204 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err206 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err204];
+                  vErrors = [err206];
                 } else {
-                  vErrors.push(err204);
+                  vErrors.push(err206);
                 }
                 errors++;
               }
             }
           } else {
-            const err205 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-            if (vErrors === null) {
-              vErrors = [err205];
-            } else {
-              vErrors.push(err205);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err206 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err206];
-        } else {
-          vErrors.push(err206);
-        }
-        errors++;
-      }
-    }
-    if (data.problems !== void 0) {
-      let data95 = data.problems;
-      if (Array.isArray(data95)) {
-        const len11 = data95.length;
-        for (let i11 = 0; i11 < len11; i11++) {
-          if (typeof data95[i11] !== "string") {
-            const err207 = { instancePath: instancePath + "/problems/" + i11, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err207 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
               vErrors = [err207];
             } else {
@@ -23748,7 +23746,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err208 = { instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err208 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
           vErrors = [err208];
         } else {
@@ -23757,12 +23755,37 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.problems !== void 0) {
+      let data96 = data.problems;
+      if (Array.isArray(data96)) {
+        const len11 = data96.length;
+        for (let i11 = 0; i11 < len11; i11++) {
+          if (typeof data96[i11] !== "string") {
+            const err209 = { instancePath: instancePath + "/problems/" + i11, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err209];
+            } else {
+              vErrors.push(err209);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err210 = { instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err210];
+        } else {
+          vErrors.push(err210);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err209 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err211 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err209];
+      vErrors = [err211];
     } else {
-      vErrors.push(err209);
+      vErrors.push(err211);
     }
     errors++;
   }
@@ -23771,9 +23794,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validateManifest = validate43;
-var schema68 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "const": 1 }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
-var schema87 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
-var pattern27 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
+var schema68 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "const": 1 }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
+var schema87 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
+var pattern28 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
 function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -24518,7 +24541,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data22.bundlePath !== void 0) {
           let data26 = data22.bundlePath;
           if (typeof data26 === "string") {
-            if (!pattern27.test(data26)) {
+            if (!pattern28.test(data26)) {
               const err70 = { instancePath: instancePath + "/controlMap/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err70];
@@ -24675,7 +24698,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data27.bundlePath !== void 0) {
           let data31 = data27.bundlePath;
           if (typeof data31 === "string") {
-            if (!pattern27.test(data31)) {
+            if (!pattern28.test(data31)) {
               const err84 = { instancePath: instancePath + "/trustedControlMap/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err84];
@@ -25163,7 +25186,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data35.bundlePath !== void 0) {
               let data51 = data35.bundlePath;
               if (typeof data51 === "string") {
-                if (!pattern27.test(data51)) {
+                if (!pattern28.test(data51)) {
                   const err127 = { instancePath: instancePath + "/reports/" + i0 + "/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
                   if (vErrors === null) {
                     vErrors = [err127];
@@ -25260,7 +25283,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key8 in data52) {
-          if (!(key8 === "repository" || key8 === "runId" || key8 === "otherRun" || key8 === "patterns" || key8 === "min" || key8 === "artifacts")) {
+          if (!(key8 === "repository" || key8 === "runId" || key8 === "otherRun" || key8 === "runHeadSha" || key8 === "patterns" || key8 === "min" || key8 === "artifacts")) {
             const err137 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err137];
@@ -25315,23 +25338,20 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data52.patterns !== void 0) {
-          let data56 = data52.patterns;
-          if (Array.isArray(data56)) {
-            const len3 = data56.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              if (typeof data56[i3] !== "string") {
-                const err142 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i3, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err142];
-                } else {
-                  vErrors.push(err142);
-                }
-                errors++;
+        if (data52.runHeadSha !== void 0) {
+          let data56 = data52.runHeadSha;
+          if (typeof data56 === "string") {
+            if (!pattern24.test(data56)) {
+              const err142 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
+              if (vErrors === null) {
+                vErrors = [err142];
+              } else {
+                vErrors.push(err142);
               }
+              errors++;
             }
           } else {
-            const err143 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err143 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err143];
             } else {
@@ -25340,56 +25360,63 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data52.min !== void 0) {
-          let data58 = data52.min;
-          if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
-            const err144 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (data52.patterns !== void 0) {
+          let data57 = data52.patterns;
+          if (Array.isArray(data57)) {
+            const len3 = data57.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              if (typeof data57[i3] !== "string") {
+                const err144 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i3, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err144];
+                } else {
+                  vErrors.push(err144);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err145 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err144];
+              vErrors = [err145];
             } else {
-              vErrors.push(err144);
+              vErrors.push(err145);
             }
             errors++;
           }
-          if (typeof data58 == "number" && isFinite(data58)) {
-            if (data58 < 1 || isNaN(data58)) {
-              const err145 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+        }
+        if (data52.min !== void 0) {
+          let data59 = data52.min;
+          if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+            const err146 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err146];
+            } else {
+              vErrors.push(err146);
+            }
+            errors++;
+          }
+          if (typeof data59 == "number" && isFinite(data59)) {
+            if (data59 < 1 || isNaN(data59)) {
+              const err147 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
               if (vErrors === null) {
-                vErrors = [err145];
+                vErrors = [err147];
               } else {
-                vErrors.push(err145);
+                vErrors.push(err147);
               }
               errors++;
             }
           }
         }
         if (data52.artifacts !== void 0) {
-          let data59 = data52.artifacts;
-          if (Array.isArray(data59)) {
-            const len4 = data59.length;
+          let data60 = data52.artifacts;
+          if (Array.isArray(data60)) {
+            const len4 = data60.length;
             for (let i4 = 0; i4 < len4; i4++) {
-              let data60 = data59[i4];
-              if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-                if (data60.id === void 0) {
-                  const err146 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
-                  if (vErrors === null) {
-                    vErrors = [err146];
-                  } else {
-                    vErrors.push(err146);
-                  }
-                  errors++;
-                }
-                if (data60.name === void 0) {
-                  const err147 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                  if (vErrors === null) {
-                    vErrors = [err147];
-                  } else {
-                    vErrors.push(err147);
-                  }
-                  errors++;
-                }
-                if (data60.size === void 0) {
-                  const err148 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+              let data61 = data60[i4];
+              if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
+                if (data61.id === void 0) {
+                  const err148 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
                   if (vErrors === null) {
                     vErrors = [err148];
                   } else {
@@ -25397,8 +25424,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data60.digest === void 0) {
-                  const err149 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
+                if (data61.name === void 0) {
+                  const err149 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                   if (vErrors === null) {
                     vErrors = [err149];
                   } else {
@@ -25406,8 +25433,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data60.downloadedSha256 === void 0) {
-                  const err150 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
+                if (data61.size === void 0) {
+                  const err150 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
                   if (vErrors === null) {
                     vErrors = [err150];
                   } else {
@@ -25415,8 +25442,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data60.path === void 0) {
-                  const err151 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                if (data61.digest === void 0) {
+                  const err151 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
                   if (vErrors === null) {
                     vErrors = [err151];
                   } else {
@@ -25424,8 +25451,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data60.files === void 0) {
-                  const err152 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                if (data61.downloadedSha256 === void 0) {
+                  const err152 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
                   if (vErrors === null) {
                     vErrors = [err152];
                   } else {
@@ -25433,93 +25460,84 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key9 in data60) {
+                if (data61.path === void 0) {
+                  const err153 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                  if (vErrors === null) {
+                    vErrors = [err153];
+                  } else {
+                    vErrors.push(err153);
+                  }
+                  errors++;
+                }
+                if (data61.files === void 0) {
+                  const err154 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                  if (vErrors === null) {
+                    vErrors = [err154];
+                  } else {
+                    vErrors.push(err154);
+                  }
+                  errors++;
+                }
+                for (const key9 in data61) {
                   if (!(key9 === "id" || key9 === "name" || key9 === "size" || key9 === "digest" || key9 === "downloadedSha256" || key9 === "path" || key9 === "files")) {
-                    const err153 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                    const err155 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err153];
+                      vErrors = [err155];
                     } else {
-                      vErrors.push(err153);
+                      vErrors.push(err155);
                     }
                     errors++;
                   }
                 }
-                if (data60.id !== void 0) {
-                  let data61 = data60.id;
-                  if (!(typeof data61 == "number" && (!(data61 % 1) && !isNaN(data61)) && isFinite(data61))) {
-                    const err154 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data61.id !== void 0) {
+                  let data62 = data61.id;
+                  if (!(typeof data62 == "number" && (!(data62 % 1) && !isNaN(data62)) && isFinite(data62))) {
+                    const err156 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
-                      vErrors = [err154];
+                      vErrors = [err156];
                     } else {
-                      vErrors.push(err154);
+                      vErrors.push(err156);
                     }
                     errors++;
                   }
-                  if (typeof data61 == "number" && isFinite(data61)) {
-                    if (data61 < 1 || isNaN(data61)) {
-                      const err155 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (typeof data62 == "number" && isFinite(data62)) {
+                    if (data62 < 1 || isNaN(data62)) {
+                      const err157 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                       if (vErrors === null) {
-                        vErrors = [err155];
+                        vErrors = [err157];
                       } else {
-                        vErrors.push(err155);
+                        vErrors.push(err157);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data60.name !== void 0) {
-                  let data62 = data60.name;
-                  if (typeof data62 === "string") {
-                    if (func2(data62) < 1) {
-                      const err156 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data61.name !== void 0) {
+                  let data63 = data61.name;
+                  if (typeof data63 === "string") {
+                    if (func2(data63) < 1) {
+                      const err158 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err156];
+                        vErrors = [err158];
                       } else {
-                        vErrors.push(err156);
+                        vErrors.push(err158);
                       }
                       errors++;
                     }
                   } else {
-                    const err157 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err159 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err157];
+                      vErrors = [err159];
                     } else {
-                      vErrors.push(err157);
+                      vErrors.push(err159);
                     }
                     errors++;
                   }
                 }
-                if (data60.size !== void 0) {
-                  let data63 = data60.size;
-                  if (!(typeof data63 == "number" && (!(data63 % 1) && !isNaN(data63)) && isFinite(data63))) {
-                    const err158 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                    if (vErrors === null) {
-                      vErrors = [err158];
-                    } else {
-                      vErrors.push(err158);
-                    }
-                    errors++;
-                  }
-                  if (typeof data63 == "number" && isFinite(data63)) {
-                    if (data63 < 0 || isNaN(data63)) {
-                      const err159 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-                      if (vErrors === null) {
-                        vErrors = [err159];
-                      } else {
-                        vErrors.push(err159);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data60.digest !== void 0) {
-                  let data64 = data60.digest;
-                  const _errs158 = errors;
-                  let valid40 = false;
-                  let passing1 = null;
-                  const _errs159 = errors;
-                  if (data64 !== null) {
-                    const err160 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+                if (data61.size !== void 0) {
+                  let data64 = data61.size;
+                  if (!(typeof data64 == "number" && (!(data64 % 1) && !isNaN(data64)) && isFinite(data64))) {
+                    const err160 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err160];
                     } else {
@@ -25527,15 +25545,9 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid1 = _errs159 === errors;
-                  if (_valid1) {
-                    valid40 = true;
-                    passing1 = 0;
-                  }
-                  const _errs161 = errors;
-                  if (typeof data64 === "string") {
-                    if (!pattern24.test(data64)) {
-                      const err161 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
+                  if (typeof data64 == "number" && isFinite(data64)) {
+                    if (data64 < 0 || isNaN(data64)) {
+                      const err161 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
                         vErrors = [err161];
                       } else {
@@ -25543,8 +25555,16 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  } else {
-                    const err162 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                  }
+                }
+                if (data61.digest !== void 0) {
+                  let data65 = data61.digest;
+                  const _errs160 = errors;
+                  let valid40 = false;
+                  let passing1 = null;
+                  const _errs161 = errors;
+                  if (data65 !== null) {
+                    const err162 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
                     if (vErrors === null) {
                       vErrors = [err162];
                     } else {
@@ -25553,6 +25573,31 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                   var _valid1 = _errs161 === errors;
+                  if (_valid1) {
+                    valid40 = true;
+                    passing1 = 0;
+                  }
+                  const _errs163 = errors;
+                  if (typeof data65 === "string") {
+                    if (!pattern25.test(data65)) {
+                      const err163 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err163];
+                      } else {
+                        vErrors.push(err163);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err164 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err164];
+                    } else {
+                      vErrors.push(err164);
+                    }
+                    errors++;
+                  }
+                  var _valid1 = _errs163 === errors;
                   if (_valid1 && valid40) {
                     valid40 = false;
                     passing1 = [passing1, 1];
@@ -25563,61 +25608,38 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                   if (!valid40) {
-                    const err163 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
-                    if (vErrors === null) {
-                      vErrors = [err163];
-                    } else {
-                      vErrors.push(err163);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs158;
-                    if (vErrors !== null) {
-                      if (_errs158) {
-                        vErrors.length = _errs158;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
-                }
-                if (data60.downloadedSha256 !== void 0) {
-                  let data65 = data60.downloadedSha256;
-                  if (typeof data65 === "string") {
-                    if (!pattern22.test(data65)) {
-                      const err164 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err164];
-                      } else {
-                        vErrors.push(err164);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err165 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err165 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
                     if (vErrors === null) {
                       vErrors = [err165];
                     } else {
                       vErrors.push(err165);
                     }
                     errors++;
-                  }
-                }
-                if (data60.path !== void 0) {
-                  if (typeof data60.path !== "string") {
-                    const err166 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err166];
-                    } else {
-                      vErrors.push(err166);
+                  } else {
+                    errors = _errs160;
+                    if (vErrors !== null) {
+                      if (_errs160) {
+                        vErrors.length = _errs160;
+                      } else {
+                        vErrors = null;
+                      }
                     }
-                    errors++;
                   }
                 }
-                if (data60.files !== void 0) {
-                  let data67 = data60.files;
-                  if (!(typeof data67 == "number" && (!(data67 % 1) && !isNaN(data67)) && isFinite(data67))) {
-                    const err167 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data61.downloadedSha256 !== void 0) {
+                  let data66 = data61.downloadedSha256;
+                  if (typeof data66 === "string") {
+                    if (!pattern22.test(data66)) {
+                      const err166 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err166];
+                      } else {
+                        vErrors.push(err166);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err167 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err167];
                     } else {
@@ -25625,104 +25647,105 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data67 == "number" && isFinite(data67)) {
-                    if (data67 < 0 || isNaN(data67)) {
-                      const err168 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                }
+                if (data61.path !== void 0) {
+                  if (typeof data61.path !== "string") {
+                    const err168 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err168];
+                    } else {
+                      vErrors.push(err168);
+                    }
+                    errors++;
+                  }
+                }
+                if (data61.files !== void 0) {
+                  let data68 = data61.files;
+                  if (!(typeof data68 == "number" && (!(data68 % 1) && !isNaN(data68)) && isFinite(data68))) {
+                    const err169 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    if (vErrors === null) {
+                      vErrors = [err169];
+                    } else {
+                      vErrors.push(err169);
+                    }
+                    errors++;
+                  }
+                  if (typeof data68 == "number" && isFinite(data68)) {
+                    if (data68 < 0 || isNaN(data68)) {
+                      const err170 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
-                        vErrors = [err168];
+                        vErrors = [err170];
                       } else {
-                        vErrors.push(err168);
+                        vErrors.push(err170);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err169 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err171 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err169];
+                  vErrors = [err171];
                 } else {
-                  vErrors.push(err169);
+                  vErrors.push(err171);
                 }
                 errors++;
               }
             }
           } else {
-            const err170 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err172 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err170];
+              vErrors = [err172];
             } else {
-              vErrors.push(err170);
+              vErrors.push(err172);
             }
             errors++;
           }
         }
       } else {
-        const err171 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err173 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err171];
+          vErrors = [err173];
         } else {
-          vErrors.push(err171);
+          vErrors.push(err173);
         }
         errors++;
       }
     }
     if (data.change !== void 0) {
-      let data68 = data.change;
-      const _errs170 = errors;
+      let data69 = data.change;
+      const _errs172 = errors;
       let valid41 = false;
       let passing2 = null;
-      const _errs171 = errors;
-      if (data68 !== null) {
-        const err172 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+      const _errs173 = errors;
+      if (data69 !== null) {
+        const err174 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
         if (vErrors === null) {
-          vErrors = [err172];
+          vErrors = [err174];
         } else {
-          vErrors.push(err172);
+          vErrors.push(err174);
         }
         errors++;
       }
-      var _valid2 = _errs171 === errors;
+      var _valid2 = _errs173 === errors;
       if (_valid2) {
         valid41 = true;
         passing2 = 0;
       }
-      const _errs173 = errors;
-      if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-        if (data68.bundlePath === void 0) {
-          const err173 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/1/required", keyword: "required", params: { missingProperty: "bundlePath" }, message: "must have required property 'bundlePath'" };
+      const _errs175 = errors;
+      if (data69 && typeof data69 == "object" && !Array.isArray(data69)) {
+        if (data69.bundlePath === void 0) {
+          const err175 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/1/required", keyword: "required", params: { missingProperty: "bundlePath" }, message: "must have required property 'bundlePath'" };
           if (vErrors === null) {
-            vErrors = [err173];
+            vErrors = [err175];
           } else {
-            vErrors.push(err173);
+            vErrors.push(err175);
           }
           errors++;
         }
-        for (const key10 in data68) {
+        for (const key10 in data69) {
           if (!(key10 === "bundlePath")) {
-            const err174 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err174];
-            } else {
-              vErrors.push(err174);
-            }
-            errors++;
-          }
-        }
-        if (data68.bundlePath !== void 0) {
-          let data69 = data68.bundlePath;
-          if (typeof data69 === "string") {
-            if (!pattern27.test(data69)) {
-              const err175 = { instancePath: instancePath + "/change/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
-              if (vErrors === null) {
-                vErrors = [err175];
-              } else {
-                vErrors.push(err175);
-              }
-              errors++;
-            }
-          } else {
-            const err176 = { instancePath: instancePath + "/change/bundlePath", schemaPath: "#/$defs/bundlePath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err176 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err176];
             } else {
@@ -25731,16 +25754,38 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data69.bundlePath !== void 0) {
+          let data70 = data69.bundlePath;
+          if (typeof data70 === "string") {
+            if (!pattern28.test(data70)) {
+              const err177 = { instancePath: instancePath + "/change/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
+              if (vErrors === null) {
+                vErrors = [err177];
+              } else {
+                vErrors.push(err177);
+              }
+              errors++;
+            }
+          } else {
+            const err178 = { instancePath: instancePath + "/change/bundlePath", schemaPath: "#/$defs/bundlePath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err178];
+            } else {
+              vErrors.push(err178);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err177 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err179 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err177];
+          vErrors = [err179];
         } else {
-          vErrors.push(err177);
+          vErrors.push(err179);
         }
         errors++;
       }
-      var _valid2 = _errs173 === errors;
+      var _valid2 = _errs175 === errors;
       if (_valid2 && valid41) {
         valid41 = false;
         passing2 = [passing2, 1];
@@ -25751,18 +25796,18 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid41) {
-        const err178 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf" };
+        const err180 = { instancePath: instancePath + "/change", schemaPath: "#/properties/change/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf" };
         if (vErrors === null) {
-          vErrors = [err178];
+          vErrors = [err180];
         } else {
-          vErrors.push(err178);
+          vErrors.push(err180);
         }
         errors++;
       } else {
-        errors = _errs170;
+        errors = _errs172;
         if (vErrors !== null) {
-          if (_errs170) {
-            vErrors.length = _errs170;
+          if (_errs172) {
+            vErrors.length = _errs172;
           } else {
             vErrors = null;
           }
@@ -25770,32 +25815,14 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.controls !== void 0) {
-      let data70 = data.controls;
-      if (Array.isArray(data70)) {
-        const len5 = data70.length;
+      let data71 = data.controls;
+      if (Array.isArray(data71)) {
+        const len5 = data71.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          let data71 = data70[i5];
-          if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
-            if (data71.id === void 0) {
-              const err179 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
-              if (vErrors === null) {
-                vErrors = [err179];
-              } else {
-                vErrors.push(err179);
-              }
-              errors++;
-            }
-            if (data71.status === void 0) {
-              const err180 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
-              if (vErrors === null) {
-                vErrors = [err180];
-              } else {
-                vErrors.push(err180);
-              }
-              errors++;
-            }
-            if (data71.tests === void 0) {
-              const err181 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "tests" }, message: "must have required property 'tests'" };
+          let data72 = data71[i5];
+          if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
+            if (data72.id === void 0) {
+              const err181 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
               if (vErrors === null) {
                 vErrors = [err181];
               } else {
@@ -25803,8 +25830,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data71.matchedTests === void 0) {
-              const err182 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "matchedTests" }, message: "must have required property 'matchedTests'" };
+            if (data72.status === void 0) {
+              const err182 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
               if (vErrors === null) {
                 vErrors = [err182];
               } else {
@@ -25812,32 +25839,27 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key11 in data71) {
+            if (data72.tests === void 0) {
+              const err183 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "tests" }, message: "must have required property 'tests'" };
+              if (vErrors === null) {
+                vErrors = [err183];
+              } else {
+                vErrors.push(err183);
+              }
+              errors++;
+            }
+            if (data72.matchedTests === void 0) {
+              const err184 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/required", keyword: "required", params: { missingProperty: "matchedTests" }, message: "must have required property 'matchedTests'" };
+              if (vErrors === null) {
+                vErrors = [err184];
+              } else {
+                vErrors.push(err184);
+              }
+              errors++;
+            }
+            for (const key11 in data72) {
               if (!(key11 === "id" || key11 === "status" || key11 === "waiver" || key11 === "emergency" || key11 === "tests" || key11 === "matchedTests")) {
-                const err183 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err183];
-                } else {
-                  vErrors.push(err183);
-                }
-                errors++;
-              }
-            }
-            if (data71.id !== void 0) {
-              if (typeof data71.id !== "string") {
-                const err184 = { instancePath: instancePath + "/controls/" + i5 + "/id", schemaPath: "#/properties/controls/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err184];
-                } else {
-                  vErrors.push(err184);
-                }
-                errors++;
-              }
-            }
-            if (data71.status !== void 0) {
-              let data73 = data71.status;
-              if (!(data73 === "pass" || data73 === "fail" || data73 === "waived")) {
-                const err185 = { instancePath: instancePath + "/controls/" + i5 + "/status", schemaPath: "#/properties/controls/items/properties/status/enum", keyword: "enum", params: { allowedValues: schema68.properties.controls.items.properties.status.enum }, message: "must be equal to one of the allowed values" };
+                const err185 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err185];
                 } else {
@@ -25846,9 +25868,9 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data71.waiver !== void 0) {
-              if (typeof data71.waiver !== "string") {
-                const err186 = { instancePath: instancePath + "/controls/" + i5 + "/waiver", schemaPath: "#/properties/controls/items/properties/waiver/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (data72.id !== void 0) {
+              if (typeof data72.id !== "string") {
+                const err186 = { instancePath: instancePath + "/controls/" + i5 + "/id", schemaPath: "#/properties/controls/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err186];
                 } else {
@@ -25857,9 +25879,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data71.emergency !== void 0) {
-              if (typeof data71.emergency !== "boolean") {
-                const err187 = { instancePath: instancePath + "/controls/" + i5 + "/emergency", schemaPath: "#/properties/controls/items/properties/emergency/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (data72.status !== void 0) {
+              let data74 = data72.status;
+              if (!(data74 === "pass" || data74 === "fail" || data74 === "waived")) {
+                const err187 = { instancePath: instancePath + "/controls/" + i5 + "/status", schemaPath: "#/properties/controls/items/properties/status/enum", keyword: "enum", params: { allowedValues: schema68.properties.controls.items.properties.status.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -25868,29 +25891,33 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data71.tests !== void 0) {
-              let data76 = data71.tests;
-              if (data76 && typeof data76 == "object" && !Array.isArray(data76)) {
-                if (data76.matched === void 0) {
-                  const err188 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "matched" }, message: "must have required property 'matched'" };
-                  if (vErrors === null) {
-                    vErrors = [err188];
-                  } else {
-                    vErrors.push(err188);
-                  }
-                  errors++;
+            if (data72.waiver !== void 0) {
+              if (typeof data72.waiver !== "string") {
+                const err188 = { instancePath: instancePath + "/controls/" + i5 + "/waiver", schemaPath: "#/properties/controls/items/properties/waiver/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err188];
+                } else {
+                  vErrors.push(err188);
                 }
-                if (data76.passed === void 0) {
-                  const err189 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "passed" }, message: "must have required property 'passed'" };
-                  if (vErrors === null) {
-                    vErrors = [err189];
-                  } else {
-                    vErrors.push(err189);
-                  }
-                  errors++;
+                errors++;
+              }
+            }
+            if (data72.emergency !== void 0) {
+              if (typeof data72.emergency !== "boolean") {
+                const err189 = { instancePath: instancePath + "/controls/" + i5 + "/emergency", schemaPath: "#/properties/controls/items/properties/emergency/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err189];
+                } else {
+                  vErrors.push(err189);
                 }
-                if (data76.failed === void 0) {
-                  const err190 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "failed" }, message: "must have required property 'failed'" };
+                errors++;
+              }
+            }
+            if (data72.tests !== void 0) {
+              let data77 = data72.tests;
+              if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
+                if (data77.matched === void 0) {
+                  const err190 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "matched" }, message: "must have required property 'matched'" };
                   if (vErrors === null) {
                     vErrors = [err190];
                   } else {
@@ -25898,8 +25925,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data76.skipped === void 0) {
-                  const err191 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "skipped" }, message: "must have required property 'skipped'" };
+                if (data77.passed === void 0) {
+                  const err191 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "passed" }, message: "must have required property 'passed'" };
                   if (vErrors === null) {
                     vErrors = [err191];
                   } else {
@@ -25907,8 +25934,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data76.flaky === void 0) {
-                  const err192 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "flaky" }, message: "must have required property 'flaky'" };
+                if (data77.failed === void 0) {
+                  const err192 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "failed" }, message: "must have required property 'failed'" };
                   if (vErrors === null) {
                     vErrors = [err192];
                   } else {
@@ -25916,44 +25943,39 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key12 in data76) {
+                if (data77.skipped === void 0) {
+                  const err193 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "skipped" }, message: "must have required property 'skipped'" };
+                  if (vErrors === null) {
+                    vErrors = [err193];
+                  } else {
+                    vErrors.push(err193);
+                  }
+                  errors++;
+                }
+                if (data77.flaky === void 0) {
+                  const err194 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/required", keyword: "required", params: { missingProperty: "flaky" }, message: "must have required property 'flaky'" };
+                  if (vErrors === null) {
+                    vErrors = [err194];
+                  } else {
+                    vErrors.push(err194);
+                  }
+                  errors++;
+                }
+                for (const key12 in data77) {
                   if (!(key12 === "matched" || key12 === "passed" || key12 === "failed" || key12 === "skipped" || key12 === "flaky")) {
-                    const err193 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+                    const err195 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err193];
+                      vErrors = [err195];
                     } else {
-                      vErrors.push(err193);
+                      vErrors.push(err195);
                     }
                     errors++;
                   }
                 }
-                if (data76.matched !== void 0) {
-                  let data77 = data76.matched;
-                  if (!(typeof data77 == "number" && (!(data77 % 1) && !isNaN(data77)) && isFinite(data77))) {
-                    const err194 = { instancePath: instancePath + "/controls/" + i5 + "/tests/matched", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                    if (vErrors === null) {
-                      vErrors = [err194];
-                    } else {
-                      vErrors.push(err194);
-                    }
-                    errors++;
-                  }
-                  if (typeof data77 == "number" && isFinite(data77)) {
-                    if (data77 < 0 || isNaN(data77)) {
-                      const err195 = { instancePath: instancePath + "/controls/" + i5 + "/tests/matched", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-                      if (vErrors === null) {
-                        vErrors = [err195];
-                      } else {
-                        vErrors.push(err195);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data76.passed !== void 0) {
-                  let data78 = data76.passed;
+                if (data77.matched !== void 0) {
+                  let data78 = data77.matched;
                   if (!(typeof data78 == "number" && (!(data78 % 1) && !isNaN(data78)) && isFinite(data78))) {
-                    const err196 = { instancePath: instancePath + "/controls/" + i5 + "/tests/passed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    const err196 = { instancePath: instancePath + "/controls/" + i5 + "/tests/matched", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err196];
                     } else {
@@ -25963,7 +25985,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   if (typeof data78 == "number" && isFinite(data78)) {
                     if (data78 < 0 || isNaN(data78)) {
-                      const err197 = { instancePath: instancePath + "/controls/" + i5 + "/tests/passed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                      const err197 = { instancePath: instancePath + "/controls/" + i5 + "/tests/matched", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
                         vErrors = [err197];
                       } else {
@@ -25973,10 +25995,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-                if (data76.failed !== void 0) {
-                  let data79 = data76.failed;
+                if (data77.passed !== void 0) {
+                  let data79 = data77.passed;
                   if (!(typeof data79 == "number" && (!(data79 % 1) && !isNaN(data79)) && isFinite(data79))) {
-                    const err198 = { instancePath: instancePath + "/controls/" + i5 + "/tests/failed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    const err198 = { instancePath: instancePath + "/controls/" + i5 + "/tests/passed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err198];
                     } else {
@@ -25986,7 +26008,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   if (typeof data79 == "number" && isFinite(data79)) {
                     if (data79 < 0 || isNaN(data79)) {
-                      const err199 = { instancePath: instancePath + "/controls/" + i5 + "/tests/failed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                      const err199 = { instancePath: instancePath + "/controls/" + i5 + "/tests/passed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
                         vErrors = [err199];
                       } else {
@@ -25996,10 +26018,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-                if (data76.skipped !== void 0) {
-                  let data80 = data76.skipped;
+                if (data77.failed !== void 0) {
+                  let data80 = data77.failed;
                   if (!(typeof data80 == "number" && (!(data80 % 1) && !isNaN(data80)) && isFinite(data80))) {
-                    const err200 = { instancePath: instancePath + "/controls/" + i5 + "/tests/skipped", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    const err200 = { instancePath: instancePath + "/controls/" + i5 + "/tests/failed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err200];
                     } else {
@@ -26009,7 +26031,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   if (typeof data80 == "number" && isFinite(data80)) {
                     if (data80 < 0 || isNaN(data80)) {
-                      const err201 = { instancePath: instancePath + "/controls/" + i5 + "/tests/skipped", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                      const err201 = { instancePath: instancePath + "/controls/" + i5 + "/tests/failed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
                         vErrors = [err201];
                       } else {
@@ -26019,10 +26041,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-                if (data76.flaky !== void 0) {
-                  let data81 = data76.flaky;
+                if (data77.skipped !== void 0) {
+                  let data81 = data77.skipped;
                   if (!(typeof data81 == "number" && (!(data81 % 1) && !isNaN(data81)) && isFinite(data81))) {
-                    const err202 = { instancePath: instancePath + "/controls/" + i5 + "/tests/flaky", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    const err202 = { instancePath: instancePath + "/controls/" + i5 + "/tests/skipped", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err202];
                     } else {
@@ -26032,7 +26054,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   if (typeof data81 == "number" && isFinite(data81)) {
                     if (data81 < 0 || isNaN(data81)) {
-                      const err203 = { instancePath: instancePath + "/controls/" + i5 + "/tests/flaky", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                      const err203 = { instancePath: instancePath + "/controls/" + i5 + "/tests/skipped", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
                         vErrors = [err203];
                       } else {
@@ -26042,33 +26064,31 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-              } else {
-                const err204 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err204];
-                } else {
-                  vErrors.push(err204);
-                }
-                errors++;
-              }
-            }
-            if (data71.matchedTests !== void 0) {
-              let data82 = data71.matchedTests;
-              if (Array.isArray(data82)) {
-                const len6 = data82.length;
-                for (let i6 = 0; i6 < len6; i6++) {
-                  if (typeof data82[i6] !== "string") {
-                    const err205 = { instancePath: instancePath + "/controls/" + i5 + "/matchedTests/" + i6, schemaPath: "#/properties/controls/items/properties/matchedTests/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (data77.flaky !== void 0) {
+                  let data82 = data77.flaky;
+                  if (!(typeof data82 == "number" && (!(data82 % 1) && !isNaN(data82)) && isFinite(data82))) {
+                    const err204 = { instancePath: instancePath + "/controls/" + i5 + "/tests/flaky", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
-                      vErrors = [err205];
+                      vErrors = [err204];
                     } else {
-                      vErrors.push(err205);
+                      vErrors.push(err204);
                     }
                     errors++;
                   }
+                  if (typeof data82 == "number" && isFinite(data82)) {
+                    if (data82 < 0 || isNaN(data82)) {
+                      const err205 = { instancePath: instancePath + "/controls/" + i5 + "/tests/flaky", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                      if (vErrors === null) {
+                        vErrors = [err205];
+                      } else {
+                        vErrors.push(err205);
+                      }
+                      errors++;
+                    }
+                  }
                 }
               } else {
-                const err206 = { instancePath: instancePath + "/controls/" + i5 + "/matchedTests", schemaPath: "#/properties/controls/items/properties/matchedTests/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err206 = { instancePath: instancePath + "/controls/" + i5 + "/tests", schemaPath: "#/properties/controls/items/properties/tests/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
                   vErrors = [err206];
                 } else {
@@ -26077,49 +26097,56 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data72.matchedTests !== void 0) {
+              let data83 = data72.matchedTests;
+              if (Array.isArray(data83)) {
+                const len6 = data83.length;
+                for (let i6 = 0; i6 < len6; i6++) {
+                  if (typeof data83[i6] !== "string") {
+                    const err207 = { instancePath: instancePath + "/controls/" + i5 + "/matchedTests/" + i6, schemaPath: "#/properties/controls/items/properties/matchedTests/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err207];
+                    } else {
+                      vErrors.push(err207);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err208 = { instancePath: instancePath + "/controls/" + i5 + "/matchedTests", schemaPath: "#/properties/controls/items/properties/matchedTests/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err208];
+                } else {
+                  vErrors.push(err208);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err207 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err209 = { instancePath: instancePath + "/controls/" + i5, schemaPath: "#/properties/controls/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err207];
+              vErrors = [err209];
             } else {
-              vErrors.push(err207);
+              vErrors.push(err209);
             }
             errors++;
           }
         }
       } else {
-        const err208 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err210 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err208];
+          vErrors = [err210];
         } else {
-          vErrors.push(err208);
+          vErrors.push(err210);
         }
         errors++;
       }
     }
     if (data.totals !== void 0) {
-      let data84 = data.totals;
-      if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
-        if (data84.cases === void 0) {
-          const err209 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "cases" }, message: "must have required property 'cases'" };
-          if (vErrors === null) {
-            vErrors = [err209];
-          } else {
-            vErrors.push(err209);
-          }
-          errors++;
-        }
-        if (data84.passed === void 0) {
-          const err210 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "passed" }, message: "must have required property 'passed'" };
-          if (vErrors === null) {
-            vErrors = [err210];
-          } else {
-            vErrors.push(err210);
-          }
-          errors++;
-        }
-        if (data84.failed === void 0) {
-          const err211 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "failed" }, message: "must have required property 'failed'" };
+      let data85 = data.totals;
+      if (data85 && typeof data85 == "object" && !Array.isArray(data85)) {
+        if (data85.cases === void 0) {
+          const err211 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "cases" }, message: "must have required property 'cases'" };
           if (vErrors === null) {
             vErrors = [err211];
           } else {
@@ -26127,8 +26154,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data84.errors === void 0) {
-          const err212 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "errors" }, message: "must have required property 'errors'" };
+        if (data85.passed === void 0) {
+          const err212 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "passed" }, message: "must have required property 'passed'" };
           if (vErrors === null) {
             vErrors = [err212];
           } else {
@@ -26136,8 +26163,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data84.skipped === void 0) {
-          const err213 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "skipped" }, message: "must have required property 'skipped'" };
+        if (data85.failed === void 0) {
+          const err213 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "failed" }, message: "must have required property 'failed'" };
           if (vErrors === null) {
             vErrors = [err213];
           } else {
@@ -26145,8 +26172,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data84.unmapped === void 0) {
-          const err214 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "unmapped" }, message: "must have required property 'unmapped'" };
+        if (data85.errors === void 0) {
+          const err214 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "errors" }, message: "must have required property 'errors'" };
           if (vErrors === null) {
             vErrors = [err214];
           } else {
@@ -26154,44 +26181,39 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key13 in data84) {
+        if (data85.skipped === void 0) {
+          const err215 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "skipped" }, message: "must have required property 'skipped'" };
+          if (vErrors === null) {
+            vErrors = [err215];
+          } else {
+            vErrors.push(err215);
+          }
+          errors++;
+        }
+        if (data85.unmapped === void 0) {
+          const err216 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/required", keyword: "required", params: { missingProperty: "unmapped" }, message: "must have required property 'unmapped'" };
+          if (vErrors === null) {
+            vErrors = [err216];
+          } else {
+            vErrors.push(err216);
+          }
+          errors++;
+        }
+        for (const key13 in data85) {
           if (!(key13 === "cases" || key13 === "passed" || key13 === "failed" || key13 === "errors" || key13 === "skipped" || key13 === "unmapped")) {
-            const err215 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+            const err217 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err215];
+              vErrors = [err217];
             } else {
-              vErrors.push(err215);
+              vErrors.push(err217);
             }
             errors++;
           }
         }
-        if (data84.cases !== void 0) {
-          let data85 = data84.cases;
-          if (!(typeof data85 == "number" && (!(data85 % 1) && !isNaN(data85)) && isFinite(data85))) {
-            const err216 = { instancePath: instancePath + "/totals/cases", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err216];
-            } else {
-              vErrors.push(err216);
-            }
-            errors++;
-          }
-          if (typeof data85 == "number" && isFinite(data85)) {
-            if (data85 < 0 || isNaN(data85)) {
-              const err217 = { instancePath: instancePath + "/totals/cases", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-              if (vErrors === null) {
-                vErrors = [err217];
-              } else {
-                vErrors.push(err217);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data84.passed !== void 0) {
-          let data86 = data84.passed;
+        if (data85.cases !== void 0) {
+          let data86 = data85.cases;
           if (!(typeof data86 == "number" && (!(data86 % 1) && !isNaN(data86)) && isFinite(data86))) {
-            const err218 = { instancePath: instancePath + "/totals/passed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err218 = { instancePath: instancePath + "/totals/cases", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err218];
             } else {
@@ -26201,7 +26223,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data86 == "number" && isFinite(data86)) {
             if (data86 < 0 || isNaN(data86)) {
-              const err219 = { instancePath: instancePath + "/totals/passed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err219 = { instancePath: instancePath + "/totals/cases", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err219];
               } else {
@@ -26211,10 +26233,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data84.failed !== void 0) {
-          let data87 = data84.failed;
+        if (data85.passed !== void 0) {
+          let data87 = data85.passed;
           if (!(typeof data87 == "number" && (!(data87 % 1) && !isNaN(data87)) && isFinite(data87))) {
-            const err220 = { instancePath: instancePath + "/totals/failed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err220 = { instancePath: instancePath + "/totals/passed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err220];
             } else {
@@ -26224,7 +26246,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data87 == "number" && isFinite(data87)) {
             if (data87 < 0 || isNaN(data87)) {
-              const err221 = { instancePath: instancePath + "/totals/failed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err221 = { instancePath: instancePath + "/totals/passed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err221];
               } else {
@@ -26234,10 +26256,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data84.errors !== void 0) {
-          let data88 = data84.errors;
+        if (data85.failed !== void 0) {
+          let data88 = data85.failed;
           if (!(typeof data88 == "number" && (!(data88 % 1) && !isNaN(data88)) && isFinite(data88))) {
-            const err222 = { instancePath: instancePath + "/totals/errors", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err222 = { instancePath: instancePath + "/totals/failed", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err222];
             } else {
@@ -26247,7 +26269,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data88 == "number" && isFinite(data88)) {
             if (data88 < 0 || isNaN(data88)) {
-              const err223 = { instancePath: instancePath + "/totals/errors", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err223 = { instancePath: instancePath + "/totals/failed", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err223];
               } else {
@@ -26257,10 +26279,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data84.skipped !== void 0) {
-          let data89 = data84.skipped;
+        if (data85.errors !== void 0) {
+          let data89 = data85.errors;
           if (!(typeof data89 == "number" && (!(data89 % 1) && !isNaN(data89)) && isFinite(data89))) {
-            const err224 = { instancePath: instancePath + "/totals/skipped", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err224 = { instancePath: instancePath + "/totals/errors", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err224];
             } else {
@@ -26270,7 +26292,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data89 == "number" && isFinite(data89)) {
             if (data89 < 0 || isNaN(data89)) {
-              const err225 = { instancePath: instancePath + "/totals/skipped", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err225 = { instancePath: instancePath + "/totals/errors", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err225];
               } else {
@@ -26280,10 +26302,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data84.unmapped !== void 0) {
-          let data90 = data84.unmapped;
+        if (data85.skipped !== void 0) {
+          let data90 = data85.skipped;
           if (!(typeof data90 == "number" && (!(data90 % 1) && !isNaN(data90)) && isFinite(data90))) {
-            const err226 = { instancePath: instancePath + "/totals/unmapped", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err226 = { instancePath: instancePath + "/totals/skipped", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err226];
             } else {
@@ -26293,7 +26315,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data90 == "number" && isFinite(data90)) {
             if (data90 < 0 || isNaN(data90)) {
-              const err227 = { instancePath: instancePath + "/totals/unmapped", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err227 = { instancePath: instancePath + "/totals/skipped", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err227];
               } else {
@@ -26303,39 +26325,44 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
+        if (data85.unmapped !== void 0) {
+          let data91 = data85.unmapped;
+          if (!(typeof data91 == "number" && (!(data91 % 1) && !isNaN(data91)) && isFinite(data91))) {
+            const err228 = { instancePath: instancePath + "/totals/unmapped", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err228];
+            } else {
+              vErrors.push(err228);
+            }
+            errors++;
+          }
+          if (typeof data91 == "number" && isFinite(data91)) {
+            if (data91 < 0 || isNaN(data91)) {
+              const err229 = { instancePath: instancePath + "/totals/unmapped", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err229];
+              } else {
+                vErrors.push(err229);
+              }
+              errors++;
+            }
+          }
+        }
       } else {
-        const err228 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err230 = { instancePath: instancePath + "/totals", schemaPath: "#/properties/totals/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err228];
+          vErrors = [err230];
         } else {
-          vErrors.push(err228);
+          vErrors.push(err230);
         }
         errors++;
       }
     }
     if (data.redactions !== void 0) {
-      let data91 = data.redactions;
-      if (data91 && typeof data91 == "object" && !Array.isArray(data91)) {
-        if (data91.card === void 0) {
-          const err229 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "card" }, message: "must have required property 'card'" };
-          if (vErrors === null) {
-            vErrors = [err229];
-          } else {
-            vErrors.push(err229);
-          }
-          errors++;
-        }
-        if (data91.ssn === void 0) {
-          const err230 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "ssn" }, message: "must have required property 'ssn'" };
-          if (vErrors === null) {
-            vErrors = [err230];
-          } else {
-            vErrors.push(err230);
-          }
-          errors++;
-        }
-        if (data91.iban === void 0) {
-          const err231 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "iban" }, message: "must have required property 'iban'" };
+      let data92 = data.redactions;
+      if (data92 && typeof data92 == "object" && !Array.isArray(data92)) {
+        if (data92.card === void 0) {
+          const err231 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "card" }, message: "must have required property 'card'" };
           if (vErrors === null) {
             vErrors = [err231];
           } else {
@@ -26343,8 +26370,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data91.email === void 0) {
-          const err232 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "email" }, message: "must have required property 'email'" };
+        if (data92.ssn === void 0) {
+          const err232 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "ssn" }, message: "must have required property 'ssn'" };
           if (vErrors === null) {
             vErrors = [err232];
           } else {
@@ -26352,8 +26379,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data91.secret === void 0) {
-          const err233 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "secret" }, message: "must have required property 'secret'" };
+        if (data92.iban === void 0) {
+          const err233 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "iban" }, message: "must have required property 'iban'" };
           if (vErrors === null) {
             vErrors = [err233];
           } else {
@@ -26361,44 +26388,39 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key14 in data91) {
+        if (data92.email === void 0) {
+          const err234 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "email" }, message: "must have required property 'email'" };
+          if (vErrors === null) {
+            vErrors = [err234];
+          } else {
+            vErrors.push(err234);
+          }
+          errors++;
+        }
+        if (data92.secret === void 0) {
+          const err235 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/required", keyword: "required", params: { missingProperty: "secret" }, message: "must have required property 'secret'" };
+          if (vErrors === null) {
+            vErrors = [err235];
+          } else {
+            vErrors.push(err235);
+          }
+          errors++;
+        }
+        for (const key14 in data92) {
           if (!(key14 === "card" || key14 === "ssn" || key14 === "iban" || key14 === "email" || key14 === "secret")) {
-            const err234 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+            const err236 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err234];
+              vErrors = [err236];
             } else {
-              vErrors.push(err234);
+              vErrors.push(err236);
             }
             errors++;
           }
         }
-        if (data91.card !== void 0) {
-          let data92 = data91.card;
-          if (!(typeof data92 == "number" && (!(data92 % 1) && !isNaN(data92)) && isFinite(data92))) {
-            const err235 = { instancePath: instancePath + "/redactions/card", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err235];
-            } else {
-              vErrors.push(err235);
-            }
-            errors++;
-          }
-          if (typeof data92 == "number" && isFinite(data92)) {
-            if (data92 < 0 || isNaN(data92)) {
-              const err236 = { instancePath: instancePath + "/redactions/card", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-              if (vErrors === null) {
-                vErrors = [err236];
-              } else {
-                vErrors.push(err236);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data91.ssn !== void 0) {
-          let data93 = data91.ssn;
+        if (data92.card !== void 0) {
+          let data93 = data92.card;
           if (!(typeof data93 == "number" && (!(data93 % 1) && !isNaN(data93)) && isFinite(data93))) {
-            const err237 = { instancePath: instancePath + "/redactions/ssn", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err237 = { instancePath: instancePath + "/redactions/card", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err237];
             } else {
@@ -26408,7 +26430,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data93 == "number" && isFinite(data93)) {
             if (data93 < 0 || isNaN(data93)) {
-              const err238 = { instancePath: instancePath + "/redactions/ssn", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err238 = { instancePath: instancePath + "/redactions/card", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err238];
               } else {
@@ -26418,10 +26440,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data91.iban !== void 0) {
-          let data94 = data91.iban;
+        if (data92.ssn !== void 0) {
+          let data94 = data92.ssn;
           if (!(typeof data94 == "number" && (!(data94 % 1) && !isNaN(data94)) && isFinite(data94))) {
-            const err239 = { instancePath: instancePath + "/redactions/iban", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err239 = { instancePath: instancePath + "/redactions/ssn", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err239];
             } else {
@@ -26431,7 +26453,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data94 == "number" && isFinite(data94)) {
             if (data94 < 0 || isNaN(data94)) {
-              const err240 = { instancePath: instancePath + "/redactions/iban", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err240 = { instancePath: instancePath + "/redactions/ssn", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err240];
               } else {
@@ -26441,10 +26463,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data91.email !== void 0) {
-          let data95 = data91.email;
+        if (data92.iban !== void 0) {
+          let data95 = data92.iban;
           if (!(typeof data95 == "number" && (!(data95 % 1) && !isNaN(data95)) && isFinite(data95))) {
-            const err241 = { instancePath: instancePath + "/redactions/email", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err241 = { instancePath: instancePath + "/redactions/iban", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err241];
             } else {
@@ -26454,7 +26476,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data95 == "number" && isFinite(data95)) {
             if (data95 < 0 || isNaN(data95)) {
-              const err242 = { instancePath: instancePath + "/redactions/email", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err242 = { instancePath: instancePath + "/redactions/iban", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err242];
               } else {
@@ -26464,10 +26486,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data91.secret !== void 0) {
-          let data96 = data91.secret;
+        if (data92.email !== void 0) {
+          let data96 = data92.email;
           if (!(typeof data96 == "number" && (!(data96 % 1) && !isNaN(data96)) && isFinite(data96))) {
-            const err243 = { instancePath: instancePath + "/redactions/secret", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err243 = { instancePath: instancePath + "/redactions/email", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err243];
             } else {
@@ -26477,7 +26499,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data96 == "number" && isFinite(data96)) {
             if (data96 < 0 || isNaN(data96)) {
-              const err244 = { instancePath: instancePath + "/redactions/secret", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              const err244 = { instancePath: instancePath + "/redactions/email", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err244];
               } else {
@@ -26487,25 +26509,20 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-      } else {
-        const err245 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err245];
-        } else {
-          vErrors.push(err245);
-        }
-        errors++;
-      }
-    }
-    if (data.files !== void 0) {
-      let data97 = data.files;
-      if (Array.isArray(data97)) {
-        const len7 = data97.length;
-        for (let i7 = 0; i7 < len7; i7++) {
-          let data98 = data97[i7];
-          if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
-            if (data98.path === void 0) {
-              const err246 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+        if (data92.secret !== void 0) {
+          let data97 = data92.secret;
+          if (!(typeof data97 == "number" && (!(data97 % 1) && !isNaN(data97)) && isFinite(data97))) {
+            const err245 = { instancePath: instancePath + "/redactions/secret", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err245];
+            } else {
+              vErrors.push(err245);
+            }
+            errors++;
+          }
+          if (typeof data97 == "number" && isFinite(data97)) {
+            if (data97 < 0 || isNaN(data97)) {
+              const err246 = { instancePath: instancePath + "/redactions/secret", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
                 vErrors = [err246];
               } else {
@@ -26513,17 +26530,27 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data98.sha256 === void 0) {
-              const err247 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
-              if (vErrors === null) {
-                vErrors = [err247];
-              } else {
-                vErrors.push(err247);
-              }
-              errors++;
-            }
-            if (data98.size === void 0) {
-              const err248 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+          }
+        }
+      } else {
+        const err247 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err247];
+        } else {
+          vErrors.push(err247);
+        }
+        errors++;
+      }
+    }
+    if (data.files !== void 0) {
+      let data98 = data.files;
+      if (Array.isArray(data98)) {
+        const len7 = data98.length;
+        for (let i7 = 0; i7 < len7; i7++) {
+          let data99 = data98[i7];
+          if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
+            if (data99.path === void 0) {
+              const err248 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
               if (vErrors === null) {
                 vErrors = [err248];
               } else {
@@ -26531,31 +26558,27 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key15 in data98) {
-              if (!(key15 === "path" || key15 === "sha256" || key15 === "size")) {
-                const err249 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err249];
-                } else {
-                  vErrors.push(err249);
-                }
-                errors++;
-              }
-            }
-            if (data98.path !== void 0) {
-              let data99 = data98.path;
-              if (typeof data99 === "string") {
-                if (!pattern27.test(data99)) {
-                  const err250 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
-                  if (vErrors === null) {
-                    vErrors = [err250];
-                  } else {
-                    vErrors.push(err250);
-                  }
-                  errors++;
-                }
+            if (data99.sha256 === void 0) {
+              const err249 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+              if (vErrors === null) {
+                vErrors = [err249];
               } else {
-                const err251 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                vErrors.push(err249);
+              }
+              errors++;
+            }
+            if (data99.size === void 0) {
+              const err250 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+              if (vErrors === null) {
+                vErrors = [err250];
+              } else {
+                vErrors.push(err250);
+              }
+              errors++;
+            }
+            for (const key15 in data99) {
+              if (!(key15 === "path" || key15 === "sha256" || key15 === "size")) {
+                const err251 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err251];
                 } else {
@@ -26564,11 +26587,11 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data98.sha256 !== void 0) {
-              let data100 = data98.sha256;
+            if (data99.path !== void 0) {
+              let data100 = data99.path;
               if (typeof data100 === "string") {
-                if (!pattern22.test(data100)) {
-                  const err252 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                if (!pattern28.test(data100)) {
+                  const err252 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
                   if (vErrors === null) {
                     vErrors = [err252];
                   } else {
@@ -26577,7 +26600,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err253 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err253 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err253];
                 } else {
@@ -26586,55 +26609,77 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data98.size !== void 0) {
-              let data101 = data98.size;
-              if (!(typeof data101 == "number" && (!(data101 % 1) && !isNaN(data101)) && isFinite(data101))) {
-                const err254 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (data99.sha256 !== void 0) {
+              let data101 = data99.sha256;
+              if (typeof data101 === "string") {
+                if (!pattern22.test(data101)) {
+                  const err254 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err254];
+                  } else {
+                    vErrors.push(err254);
+                  }
+                  errors++;
+                }
+              } else {
+                const err255 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err254];
+                  vErrors = [err255];
                 } else {
-                  vErrors.push(err254);
+                  vErrors.push(err255);
                 }
                 errors++;
               }
-              if (typeof data101 == "number" && isFinite(data101)) {
-                if (data101 < 0 || isNaN(data101)) {
-                  const err255 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+            }
+            if (data99.size !== void 0) {
+              let data102 = data99.size;
+              if (!(typeof data102 == "number" && (!(data102 % 1) && !isNaN(data102)) && isFinite(data102))) {
+                const err256 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err256];
+                } else {
+                  vErrors.push(err256);
+                }
+                errors++;
+              }
+              if (typeof data102 == "number" && isFinite(data102)) {
+                if (data102 < 0 || isNaN(data102)) {
+                  const err257 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                   if (vErrors === null) {
-                    vErrors = [err255];
+                    vErrors = [err257];
                   } else {
-                    vErrors.push(err255);
+                    vErrors.push(err257);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err256 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err258 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err256];
+              vErrors = [err258];
             } else {
-              vErrors.push(err256);
+              vErrors.push(err258);
             }
             errors++;
           }
         }
       } else {
-        const err257 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err259 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err257];
+          vErrors = [err259];
         } else {
-          vErrors.push(err257);
+          vErrors.push(err259);
         }
         errors++;
       }
     }
   } else {
-    const err258 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err260 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err258];
+      vErrors = [err260];
     } else {
-      vErrors.push(err258);
+      vErrors.push(err260);
     }
     errors++;
   }
@@ -37869,6 +37914,10 @@ function checkRunAgainstChange(manifest, change) {
 function checkArtifacts(manifest, change) {
   const findings = [];
   if (canonical(manifest.reportArtifacts) !== canonical(change.reportArtifacts)) findings.push("manifest reportArtifacts is not change.json's");
+  const other = change.reportArtifacts;
+  if (other?.otherRun && other.runHeadSha !== void 0 && other.runHeadSha !== change.sha) {
+    findings.push(`reportArtifacts came from run ${other.runId}, which tested ${other.runHeadSha}, not the evaluated commit ${change.sha}`);
+  }
   const listed = new Set((manifest.reportArtifacts?.artifacts ?? []).map((a) => `${a.path}/`));
   for (const r of manifest.reports) {
     const from = /^\.sox-gate\/artifacts\/[^/]+\//.exec(r.path)?.[0];

@@ -434,6 +434,8 @@ type Artifact = Schemas['artifact']
 /** Each run's artifacts, and where each artifact's zip redirects to (a signed blob URL). */
 export interface RunArtifacts {
   runs: Record<number, Artifact[]>
+  /** The commit each run tested (GET …/actions/runs/{id}'s head_sha); a run not named here has none to give (404). */
+  heads?: Record<number, string>
   zipUrl: (artifactId: number) => string
 }
 
@@ -456,14 +458,27 @@ export function ghArtifact(id: number, name: string, size: number, digest: strin
   }
 }
 
+/** The fields of GET …/actions/runs/{id} the gate reads, as GitHub names them. */
+function workflowRun(id: number, headSha: string): Pick<Schemas['workflow-run'], 'id' | 'name' | 'head_sha' | 'head_branch' | 'event' | 'status' | 'conclusion' | 'run_attempt' | 'html_url'> {
+  return { id, name: 'CI', head_sha: headSha, head_branch: 'feature/posting', event: 'pull_request', status: 'completed', conclusion: 'success', run_attempt: 1, html_url: `https://github.com/acme/ledger/actions/runs/${id}` }
+}
+
 /**
- * GET …/actions/runs/{id}/artifacts (paginated by per_page and page, with total_count) and
+ * GET …/actions/runs/{id} (a run's head commit), GET …/actions/runs/{id}/artifacts (paginated by per_page and page, with total_count) and
  * GET …/actions/artifacts/{id}/zip, which answers 302 to the zip's signed URL as GitHub does.
  * Returns false when the request is not one of these.
  */
 function serveRunArtifacts(req: IncomingMessage, res: ServerResponse, canonical: string, url: URL, artifacts: RunArtifacts | undefined, send: (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => void): boolean {
   if (req.method !== 'GET') return false
-  let hit = /^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/artifacts$/.exec(canonical)
+  let hit = /^\/repos\/acme\/ledger\/actions\/runs\/(\d+)$/.exec(canonical)
+  if (hit) {
+    const id = Number(hit[1])
+    const head = artifacts?.heads?.[id]
+    if (head === undefined) send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run', status: '404' })
+    else send(res, 200, workflowRun(id, head))
+    return true
+  }
+  hit = /^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/artifacts$/.exec(canonical)
   if (hit) {
     const all = artifacts?.runs[Number(hit[1])]
     if (!all) {

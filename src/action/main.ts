@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -28,6 +29,11 @@ import { artifactsSection, checkArtifactsRead, gatherReportArtifacts } from './r
 import { readSettings, type ActionSettings } from './settings.js'
 import { alsoStore } from './store.js'
 
+/** True when `file` is a path in the workspace (a report, the map, an artifact's folder), not an input's name. */
+function isWorkspacePath(file: string, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()): boolean {
+  return existsSync(path.resolve(workspace, file))
+}
+
 /** runGate, with a progress line in the log every few seconds and one when it is done. */
 async function readReports(options: Omit<GateOptions, 'progress' | 'threads'>): Promise<GateRun> {
   const progress = new ReadProgress()
@@ -57,7 +63,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     const judged = await core.group('Trust: the judging control map, the change and its range', () => judge(s, client))
     const { map, change, trust } = judged
     // Artifacts (other jobs' reports) arrive before anything is read; the change record keeps which.
-    const gathered = await core.group('Report artifacts', () => gatherReportArtifacts(s))
+    const gathered = await core.group('Report artifacts', () => gatherReportArtifacts(s, client, change.sha))
     if (gathered.record) change.reportArtifacts = gathered.record
     // Each report's masked text is spooled as it is read: the bundle copies it instead of reading it again.
     const masked = (spool = await MaskedSpool.create())
@@ -92,7 +98,9 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) {
-        core.error(p.message, { title: 'sox-gate configuration error', ...(p.file ? { file: p.file, startLine: p.line, startColumn: p.col } : {}) })
+        // An annotation names a file only when the problem is in one (not an input such as run-id).
+        if (p.file && isWorkspacePath(p.file, settings?.workspace)) core.error(p.message, { title: 'sox-gate configuration error', file: p.file, startLine: p.line, startColumn: p.col })
+        else core.error(p.file ? `${p.file}: ${p.message}` : p.message, { title: 'sox-gate configuration error' })
       }
       core.setFailed(`sox-gate could not evaluate the change (configuration error):\n${e.message}`)
       await core.summary

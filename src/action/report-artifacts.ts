@@ -8,6 +8,7 @@ import type { GateResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
 import { ARTIFACTS_DIR, fetchReportArtifacts } from '../github/report-artifacts.js'
 import { artifactLines, outcomesByArtifact, renderArtifactsMarkdown, type ArtifactOutcome } from '../render/report-artifacts.js'
+import type { GitHubClient } from '../github/client.js'
 import type { ActionSettings } from './settings.js'
 
 export interface GatheredReports {
@@ -24,10 +25,15 @@ export interface GatheredReports {
  * The map's own `reports:` are then not read: they name the workspace of the job that ran the
  * tests, not this one.
  */
-export async function gatherReportArtifacts(settings: ActionSettings): Promise<GatheredReports> {
+export async function gatherReportArtifacts(settings: ActionSettings, client: GitHubClient | undefined, evaluatedSha: string): Promise<GatheredReports> {
   if (settings.reportArtifacts.length === 0) return { globs: settings.reports }
   const run = settings.run
   if (!run) throw ConfigError.at('report-artifacts', 'not running in GitHub Actions (GITHUB_REPOSITORY is not set): there are no workflow artifacts to read')
+  const other = settings.artifactsRunId !== undefined && settings.artifactsRunId !== run.runId ? settings.artifactsRunId : undefined
+  // Another run's reports prove something about this change only if that run tested this commit:
+  // `run-id` may come from a dispatch input or a variable, and an older green run of another
+  // commit must not stand in for this one. Checked before anything is downloaded.
+  const runHeadSha = other === undefined ? undefined : await otherRunHead(client, run.owner, run.repo, other, evaluatedSha)
   const started = performance.now()
   const record = await fetchReportArtifacts({
     patterns: settings.reportArtifacts,
@@ -41,6 +47,7 @@ export async function gatherReportArtifacts(settings: ActionSettings): Promise<G
     tempDir: process.env.RUNNER_TEMP,
     info: (m) => core.info(m)
   })
+  if (runHeadSha !== undefined) record.runHeadSha = runHeadSha
   const found = record.artifacts.length
   const bytes = record.artifacts.reduce((n, a) => n + a.size, 0)
   core.info(`report-artifacts: ${found} artifact${found === 1 ? '' : 's'}, ${bytes} bytes zipped, ${record.artifacts.reduce((n, a) => n + a.files, 0)} files, downloaded and unpacked in ${((performance.now() - started) / 1000).toFixed(1)} s`)
@@ -50,6 +57,21 @@ export async function gatherReportArtifacts(settings: ActionSettings): Promise<G
   }
   const globs = settings.reports.length > 0 ? settings.reports : record.artifacts.map((a) => `${ARTIFACTS_DIR}/${fg.escapePath(a.name)}/**`)
   return { globs, record }
+}
+
+/** The commit run `runId` tested; a ConfigError unless it is `evaluatedSha`. */
+async function otherRunHead(client: GitHubClient | undefined, owner: string, repo: string, runId: number, evaluatedSha: string): Promise<string> {
+  if (!client) throw ConfigError.at('run-id', `reading run ${runId}'s artifacts needs github-token (with actions: read)`)
+  let headSha: string
+  try {
+    headSha = (await client.rest.actions.getWorkflowRun({ owner, repo, run_id: runId })).data.head_sha
+  } catch (e) {
+    throw ConfigError.at('run-id', `cannot read workflow run ${runId} of ${owner}/${repo}: ${(e as Error).message.split('\n')[0]}`)
+  }
+  if (headSha !== evaluatedSha) {
+    throw ConfigError.at('run-id', `workflow run ${runId} tested commit ${headSha.slice(0, 7)}, not the evaluated commit ${evaluatedSha.slice(0, 7)}: its reports prove nothing about this change`)
+  }
+  return headSha
 }
 
 /**

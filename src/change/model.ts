@@ -178,6 +178,8 @@ export interface ReportArtifacts {
   runId: number | null
   /** True when read from another run (`run-id`) through the REST API. */
   otherRun: boolean
+  /** For another run: the commit it tested (`head_sha`), checked to be the evaluated commit. */
+  runHeadSha?: string
   /** `report-artifacts` as given: names or globs, `!` excluding. */
   patterns: string[]
   /** `report-artifacts-min`. */

@@ -144,6 +144,10 @@ export function checkRunAgainstChange(manifest: Manifest, change: ChangeRecord |
 function checkArtifacts(manifest: Manifest, change: ChangeRecord): string[] {
   const findings: string[] = []
   if (canonical(manifest.reportArtifacts) !== canonical(change.reportArtifacts)) findings.push('manifest reportArtifacts is not change.json\'s')
+  const other = change.reportArtifacts
+  if (other?.otherRun && other.runHeadSha !== undefined && other.runHeadSha !== change.sha) {
+    findings.push(`reportArtifacts came from run ${other.runId}, which tested ${other.runHeadSha}, not the evaluated commit ${change.sha}`)
+  }
   const listed = new Set((manifest.reportArtifacts?.artifacts ?? []).map((a) => `${a.path}/`))
   for (const r of manifest.reports) {
     const from = /^\.sox-gate\/artifacts\/[^/]+\//.exec(r.path)?.[0]
