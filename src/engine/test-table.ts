@@ -1,5 +1,6 @@
 import { detach, type TestStatus } from '../reports/model.js'
 import { CompactKeys, grow } from './compact-keys.js'
+import { boundMessage } from './failure-message.js'
 import type { TestRef } from './result.js'
 
 export type SettledStatus = 'passed' | 'failed' | 'skipped'
@@ -95,14 +96,15 @@ export class TestTable {
     if (tc.status === 'passed' && tc.rerunFailed) bits |= CURRENT_FLAKY
     if (tc.status !== 'passed') bits &= ~CURRENT_FLAKY
     this.bits[slot] = bits
-    if ((tc.status === 'failed' || tc.status === 'error') && !this.failures.has(slot)) {
+    // A failed attempt of a passing case (a flaky one) is kept too: a flaky test is named with where it failed.
+    if ((tc.status === 'failed' || tc.status === 'error' || tc.rerunFailed) && !this.failures.has(slot)) {
       this.failures.set(slot, {
         name: '',
         report: tc.report,
         line: tc.line,
         ...(tc.file ? { file: detach(tc.file) } : {}),
         ...(tc.fileLine ? { fileLine: tc.fileLine } : {}),
-        message: tc.message === undefined ? undefined : detach(tc.message)
+        message: detachMessage(boundMessage(tc.message))
       })
     }
   }
@@ -221,6 +223,10 @@ export class TestTable {
       this.controlSet = grow(this.controlSet)
     }
   }
+}
+
+function detachMessage(message: string | undefined): string | undefined {
+  return message === undefined ? undefined : detach(message)
 }
 
 /** Folds the current report's outcome into the settled one; a failure anywhere wins. */

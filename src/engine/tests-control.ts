@@ -2,12 +2,14 @@ import type { Control, Selector } from '../controls/model.js'
 import type { Reason, TestCounts, TestRef } from './result.js'
 import type { SettledStatus } from './test-table.js'
 
-/** How many tests a reason names before it says "and N more". */
+/** How many tests a reason's message names before it says "and N more"; its `tests` list has them all. */
 const NAMED_LIMIT = 10
 
 /**
- * What a control's matched tests came to: counts, plus the first few of each kind by name. Names
- * are asked for only when listed: many reports can match millions of tests.
+ * What a control's matched tests came to: counts, every failing and flaky test (with where it
+ * failed and why: a person must be able to read each one), and the first few skipped ones by name.
+ * Names are asked for only when listed: many reports can match millions of tests, but the tests
+ * that fail are few, and each is kept once (the same TestRef for every control that matched it).
  */
 export class MatchedTests {
   matched = 0
@@ -15,9 +17,12 @@ export class MatchedTests {
   flaky = 0
   readonly failed: TestRef[] = []
   readonly skipped: string[] = []
-  readonly flakyNames: string[] = []
-  failedCount = 0
+  readonly flakyTests: TestRef[] = []
   skippedCount = 0
+
+  get failedCount(): number {
+    return this.failed.length
+  }
 
   add(name: () => string, status: SettledStatus, flaky: boolean, failure: TestRef | undefined): void {
     this.matched++
@@ -25,11 +30,10 @@ export class MatchedTests {
       this.passed++
       if (flaky) {
         this.flaky++
-        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name())
+        this.flakyTests.push(failure ?? { name: name(), report: '', line: 0 })
       }
     } else if (status === 'failed') {
-      this.failedCount++
-      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name: name(), report: '', line: 0 })
+      this.failed.push(failure ?? { name: name(), report: '', line: 0 })
     } else {
       this.skippedCount++
       if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name())
@@ -66,7 +70,7 @@ export function evaluateTestsControl(control: Control, tests: MatchedTests): Tes
     reasons.push({
       code: 'tests-failed',
       effect: 'fail',
-      message: `${counts.failed} of ${matched} matched tests failed: ${nameList(tests.failed.map((t) => t.name), counts.failed)}`,
+      message: `${counts.failed} of ${matched} matched tests failed: ${nameList(tests.failed.slice(0, NAMED_LIMIT).map((t) => t.name), counts.failed)}`,
       tests: tests.failed
     })
   }
@@ -79,11 +83,12 @@ export function evaluateTestsControl(control: Control, tests: MatchedTests): Tes
     )
   }
   if (counts.flaky > 0) {
-    const list = nameList(tests.flakyNames, counts.flaky)
+    const list = nameList(tests.flakyTests.slice(0, NAMED_LIMIT).map((t) => t.name), counts.flaky)
+    const flaky = tests.flakyTests
     reasons.push(
       control.flaky === 'fail'
-        ? { code: 'tests-flaky', effect: 'fail', message: `${counts.flaky} matched test${counts.flaky === 1 ? '' : 's'} passed only on a re-run (flaky: fail): ${list}` }
-        : { code: 'tests-flaky-allowed', effect: 'info', message: `${counts.flaky} matched test${counts.flaky === 1 ? '' : 's'} passed only on a re-run (flaky: pass): ${list}` }
+        ? { code: 'tests-flaky', effect: 'fail', message: `${counts.flaky} matched test${counts.flaky === 1 ? '' : 's'} passed only on a re-run (flaky: fail): ${list}`, tests: flaky }
+        : { code: 'tests-flaky-allowed', effect: 'info', message: `${counts.flaky} matched test${counts.flaky === 1 ? '' : 's'} passed only on a re-run (flaky: pass): ${list}`, tests: flaky }
     )
   }
   // Too few passes is worth its own reason only when the failures above do not already explain it,

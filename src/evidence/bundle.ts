@@ -14,7 +14,7 @@ import type { Manifest, ManifestFile } from './manifest.js'
 import { maskReportChunks } from './mask-stream.js'
 import { prepareEvidenceDir } from './prepare-dir.js'
 import { placeCopy, type MaskedCopy } from './spool.js'
-import { renderBundleFiles } from './render-files.js'
+import { RENDERED_FILES, renderBundleFiles } from './render-files.js'
 import type { RunMetadata } from './run-metadata.js'
 import { stableJson, stableJsonPieces } from './stable-json.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
@@ -53,7 +53,7 @@ export const sha256 = (data: string | Buffer): string => createHash('sha256').up
  */
 export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const reportPaths = x.result.reports.map((r, i) => `inputs/reports/${String(i + 1).padStart(3, '0')}-${path.basename(r.path).replace(/[^A-Za-z0-9._-]/g, '_')}`)
-  const renderedNames = ['decision.json', 'summary.md', 'controls.csv', 'report.html', 'oscal/assessment-results.json', 'manifest.json']
+  const renderedNames = [...RENDERED_FILES, 'manifest.json']
   const inputs = ['inputs/control-map.yml', ...(x.trusted ? ['inputs/trusted-control-map.yml'] : []), ...reportPaths, ...(x.change ? ['change.json'] : [])]
   await prepareEvidenceDir(x.dir, [...inputs, ...renderedNames])
   const files: ManifestFile[] = []

@@ -1,5 +1,6 @@
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
+import { allFailures } from '../render/failures.js'
 
 const COLUMNS = ['control_id', 'title', 'sox', 'type', 'key', 'owner', 'objective', 'risk', 'status', 'waiver', 'tests_matched', 'tests_passed', 'tests_failed', 'tests_skipped', 'tests_flaky', 'reasons']
 
@@ -15,6 +16,19 @@ export function renderCsv(map: ControlMap, result: GateResult): string {
     return [r.id, r.title, c?.sox.join(' ') ?? '', c?.type ?? '', r.key ? 'yes' : 'no', c?.owner ?? '', c?.objective ?? '', c?.risk ?? '', r.status, r.waiver ?? '', r.tests.matched, r.tests.passed, r.tests.failed, r.tests.skipped, r.tests.flaky, r.reasons.map((x) => x.message).join('\n')]
   })
   return [COLUMNS, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
+}
+
+const FAILURE_COLUMNS = ['control', 'test', 'file', 'line', 'message', 'report', 'report_line', 'kind']
+
+/**
+ * Every failing test of every failing or waived control (and every flaky one where `flaky: fail`),
+ * one row per control and test, with the control's failure message (first line, masked, bounded)
+ * and place: `file`/`line` are the test's own where the report gives them, `report`/`report_line`
+ * where it was read. Same quoting and formula guard as controls.csv; a header even when empty.
+ */
+export function renderFailuresCsv(result: GateResult): string {
+  const rows = allFailures(result).map(({ control, kind, test: t }) => [control, t.name, t.file ?? '', t.fileLine ?? '', t.message ?? '', t.report, t.line || '', kind])
+  return [FAILURE_COLUMNS, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
 }
 
 function cell(value: string | number): string {

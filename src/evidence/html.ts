@@ -5,6 +5,7 @@ import { latestOpinions } from '../engine/approval-control.js'
 import { headApprovals } from '../engine/independent-approvals.js'
 import type { GateResult } from '../engine/result.js'
 import type { RedactionCounts } from '../reports/mask.js'
+import { controlFailures, kindWords, reportPlace, sourcePlace, type FailureRow } from '../render/failures.js'
 import { emergencyBanner, headline, rangeLines, testsCell, totalsLine, trustLine } from '../render/words.js'
 import type { RunMetadata } from './run-metadata.js'
 
@@ -33,6 +34,7 @@ th{background:#f6f8fa}td.pass{color:#1a7f37;font-weight:600}td.fail{color:#cf222
 ul{margin:0;padding-left:1.1rem}details.tests{margin-top:.3rem}details.tests summary{cursor:pointer;color:#57606a}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
 .emergency{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}
+details.failures{margin:.5rem 0}details.failures>summary{cursor:pointer;font-weight:600;color:#cf222e}table.failures td.message{white-space:pre-wrap;word-break:break-word}.jump{margin:.3rem 0 0}
 footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.decision{border:2px solid #000;color:#000;background:none}}
 `
@@ -77,9 +79,12 @@ export function renderHtml(x: HtmlInputs): string {
     const tests = t.matched ? `${t.passed}/${t.matched} passed${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}${t.flaky ? `, ${t.flaky} flaky` : ''}` : '—'
     parts.push(`<tr data-control="${esc(r.id)}"><td><strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ''}</td>`)
     parts.push(`<td class="${esc(r.status)}">${esc(r.status.toUpperCase())}${r.waiver ? `<br><small>${esc(r.waiver)}</small>` : ''}</td><td>${esc(tests)}</td>`)
-    parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join('')}</ul>${provedBy(r)}</td></tr>`)
+    const failing = controlFailures(r).length
+    const jump = failing ? `<p class="jump"><a href="#failures-${esc(r.id)}">${failing} failing test${failing === 1 ? '' : 's'}: each with its message and place, below</a></p>` : ''
+    parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join('')}</ul>${jump}${provedBy(r)}</td></tr>`)
   }
   parts.push('</tbody></table>')
+  parts.push(failingTests(result))
 
   const range = result.range
   if (range) {
@@ -126,11 +131,44 @@ export function renderHtml(x: HtmlInputs): string {
   return parts.join('')
 }
 
+/** How many matched tests a control's folded list names: a million names would make a page no browser opens. */
+const PROVED_BY_LIMIT = 1_000
+
 /** The tests that matched a control (for a passing one: what proved it), folded away. */
 function provedBy(r: GateResult['controls'][number]): string {
-  if (r.matchedTests.length === 0) return ''
-  const label = `${r.status === 'pass' ? 'The tests that proved it' : 'The tests it matched'} (${r.matchedTests.length}: ${testsCell(r)})`
-  return `<details class="tests"><summary>${esc(label)}</summary><ul>${r.matchedTests.map((n) => `<li><code>${esc(n)}</code></li>`).join('')}</ul></details>`
+  const n = r.matchedTests.length
+  if (n === 0) return ''
+  const label = `${r.status === 'pass' ? 'The tests that proved it' : 'The tests it matched'} (${n}: ${testsCell(r)})`
+  const items = (n > PROVED_BY_LIMIT ? r.matchedTests.slice(0, PROVED_BY_LIMIT) : r.matchedTests).map((t) => `<li><code>${esc(t)}</code></li>`).join('')
+  const more = n > PROVED_BY_LIMIT ? `<li class="info">… and ${n - PROVED_BY_LIMIT} more: manifest.json lists all ${n} (controls[].matchedTests)</li>` : ''
+  return `<details class="tests"><summary>${esc(label)}</summary><ul>${items}${more}</ul></details>`
+}
+
+/** Lists longer than this start folded, so the page still opens on the controls. */
+const OPEN_FAILURES = 100
+
+/** Every failing test of every failing or waived control, each with its message and place, one folded list per control. */
+function failingTests(result: GateResult): string {
+  const perControl = result.controls.map((c) => ({ c, rows: controlFailures(c) })).filter((x) => x.rows.length > 0)
+  if (perControl.length === 0) return ''
+  const total = perControl.reduce((n, x) => n + x.rows.length, 0)
+  const parts = [`<h2>Failing tests</h2><p id="failures-total">${total} failing test${total === 1 ? '' : 's'} (also in <code>failures.csv</code>). The source place is the report's own (file and line of the test), where it gives one.</p>`]
+  for (const { c, rows } of perControl) {
+    const label = `${c.id} ${c.title}: ${rows.length} failing test${rows.length === 1 ? '' : 's'}${c.status === 'waived' ? ` (waived: ${c.waiver ?? ''})` : ''}`
+    parts.push(`<details class="failures" id="failures-${esc(c.id)}"${rows.length <= OPEN_FAILURES ? ' open' : ''}><summary>${esc(label)}</summary>`)
+    parts.push('<table class="failures"><thead><tr><th>#</th><th>Test</th><th>Message</th><th>Source</th><th>Report</th></tr></thead><tbody>')
+    for (const [i, row] of rows.entries()) parts.push(failureRow(row, i + 1))
+    parts.push('</tbody></table></details>')
+  }
+  return parts.join('')
+}
+
+function failureRow(row: FailureRow, n: number): string {
+  const t = row.test
+  const kind = row.kind === 'failed' ? '' : `<br><small>${esc(kindWords(row.kind))}</small>`
+  const source = sourcePlace(t)
+  const report = reportPlace(t)
+  return `<tr data-failure="${esc(row.control)}"><td>${n}</td><td><code>${esc(t.name)}</code>${kind}</td><td class="message">${esc(t.message ?? '')}</td><td>${source ? `<code>${esc(source)}</code>` : '—'}</td><td>${report ? `<code>${esc(report)}</code>` : '—'}</td></tr>`
 }
 
 /** A link only to an http(s) place the run names (GITHUB_SERVER_URL): never a scheme a report or change controls. */

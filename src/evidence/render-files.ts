@@ -1,6 +1,6 @@
 import { decisionObject } from '../render/decision-json.js'
 import { renderMarkdown } from '../render/markdown.js'
-import { renderCsv } from './csv.js'
+import { renderCsv, renderFailuresCsv } from './csv.js'
 import { renderHtml, type HtmlInputs } from './html.js'
 import { renderOscal } from './oscal.js'
 import { stableJson } from './stable-json.js'
@@ -11,7 +11,10 @@ export interface RenderInputs extends HtmlInputs {
 }
 
 /** The rendered files of a bundle and the order they are written in. */
-export const RENDERED_FILES = ['decision.json', 'summary.md', 'controls.csv', 'report.html', 'oscal/assessment-results.json'] as const
+export const RENDERED_FILES = ['decision.json', 'summary.md', 'controls.csv', 'failures.csv', 'report.html', 'oscal/assessment-results.json'] as const
+
+/** Rendered files that bundles of earlier versions do not have: verify compares them only where the manifest lists them. */
+export const ADDED_LATER: readonly string[] = ['failures.csv']
 
 /**
  * Every rendered file of the bundle, from the evaluation and what the manifest records. The
@@ -24,6 +27,7 @@ export function renderBundleFiles(x: RenderInputs): [(typeof RENDERED_FILES)[num
     ['decision.json', stableJson(decisionObject(x.map, x.result))],
     ['summary.md', renderMarkdown(x.map, x.result)],
     ['controls.csv', renderCsv(x.map, x.result)],
+    ['failures.csv', renderFailuresCsv(x.result)],
     ['report.html', renderHtml(x)],
     ['oscal/assessment-results.json', stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))]
   ]

@@ -15,7 +15,7 @@ import { emptyCounts } from '../reports/mask.js'
 import { readReport } from '../reports/read.js'
 import { validateManifest } from '../schemas.js'
 import type { Manifest } from './manifest.js'
-import { renderBundleFiles } from './render-files.js'
+import { ADDED_LATER, renderBundleFiles } from './render-files.js'
 import { ATTESTATION_FILE, checkAttestation } from './signature.js'
 import { checkRecords, checkRunAgainstChange, SHA_DIFFERS, UNCHECKABLE_RUN_FIELDS } from './verify-records.js'
 import { TOOL_VERSION } from './version.js'
@@ -93,7 +93,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     const { result, map, change } = redone
     const decisionFindings = result.decision === manifest.decision ? [] : [`re-performed decision ${result.decision.toUpperCase()} differs from the recorded ${manifest.decision.toUpperCase()}`]
     level('re-performance', decisionFindings, `decision ${result.decision.toUpperCase()} at ${manifest.evaluatedAt} re-performed from inputs/ and ${change ? 'change.json' : 'no change record'}`)
-    level('rendered files', await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, report.html and OSCAL equal their re-rendering byte for byte${manifest.tool.version === TOOL_VERSION ? '' : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`)
+    level('rendered files', await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === 'failures.csv') ? 'failures.csv, ' : ''}report.html and OSCAL equal their re-rendering byte for byte${manifest.tool.version === TOOL_VERSION ? '' : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`)
     const records = await checkRecords(dir, manifest, result)
     level('manifest records', records.findings, records.checked)
     const run = checkRunAgainstChange(manifest, change)
@@ -175,7 +175,10 @@ async function compareRendered(dir: string, manifest: Manifest, map: ControlMap,
     reportFiles: manifest.reports.map((r) => r.bundlePath)
   })
   const findings: string[] = []
+  const listed = new Set(manifest.files.map((f) => f.path))
   for (const [rel, expected] of rendered) {
+    // A bundle made before failures.csv existed does not list it; one that lists it must hold it, re-rendered exactly.
+    if (ADDED_LATER.includes(rel) && !listed.has(rel)) continue
     const kept = await readFile(path.join(dir, ...rel.split('/')), 'utf8').catch(() => undefined)
     if (kept === undefined) findings.push(`rendered ${rel}: missing`)
     else if (kept !== expected) findings.push(`rendered ${rel} differs from its re-rendering from the re-performed result and the manifest: ${firstDifference(kept, expected)}`)

@@ -1,12 +1,13 @@
 import type { ControlMap } from '../controls/model.js'
-import type { GateResult, TestRef } from '../engine/result.js'
+import type { GateResult } from '../engine/result.js'
 import { integrityFailed } from '../engine/judge.js'
+import { allFailures, FULL_LIST, kindWords, type FailureRow } from './failures.js'
 import { renderMarkdown } from './markdown.js'
 import { headline, mainReasons } from './words.js'
 
-/** GitHub's limits for a check run's output (characters) and our cap on annotations. */
+/** GitHub's limits for a check run's output (characters) and our cap on failing-test annotations per run. */
 export const CHECK_TEXT_LIMIT = 65_535
-const ANNOTATION_LIMIT = 500
+export const TEST_ANNOTATION_LIMIT = 1_000
 const MESSAGE_LIMIT = 4_000
 
 export interface CheckAnnotation {
@@ -38,7 +39,6 @@ export function renderCheckRun(map: ControlMap, result: GateResult, options: { m
   const title = (options.mode === 'report-only' && result.decision === 'block' ? `${headline(result)} (report-only)` : headline(result)).slice(0, 255)
   const summary = renderMarkdown(map, result, CHECK_TEXT_LIMIT - options.evidenceNote.length - 2) + '\n' + options.evidenceNote
   const annotations: CheckAnnotation[] = []
-  const seenTests = new Set<string>()
   const details: string[] = []
   for (const c of result.controls) {
     details.push(`### ${c.id} — ${c.status.toUpperCase()}`, ...c.reasons.map((r) => `- ${r.effect === 'fail' ? '❌' : r.effect === 'pass' ? '✅' : 'ℹ️'} ${r.message}`), '')
@@ -51,27 +51,56 @@ export function renderCheckRun(map: ControlMap, result: GateResult, options: { m
       title: `SOX control ${c.id} failed`,
       message: clip(mainReasons(c).join('\n'), MESSAGE_LIMIT)
     })
-    for (const r of c.reasons) {
-      for (const t of r.tests ?? []) {
-        if (seenTests.has(t.name)) continue
-        seenTests.add(t.name)
-        annotations.push(testAnnotation(t, c.id, options.workspace))
-      }
-    }
   }
-  return { conclusion, title, summary, text: clip(details.join('\n'), CHECK_TEXT_LIMIT - 200, '\n\n… cut to fit GitHub\'s limit: the evidence bundle has every reason.'), annotations: annotations.slice(0, ANNOTATION_LIMIT) }
+  // One annotation per failing test (not per control it fails), naming every failing control it belongs to.
+  const tests = testAnnotations(result, options.workspace)
+  annotations.push(...tests.shown)
+  let text = details.join('\n')
+  if (tests.more > 0) {
+    const note = `${tests.total} failing tests: ${TEST_ANNOTATION_LIMIT} are annotated, ${tests.more} more are not (GitHub shows only so many): ${FULL_LIST} lists every one, with its message and place.`
+    annotations.push({ path: map.file, start_line: 1, end_line: 1, annotation_level: 'notice', title: `${tests.more} more failing tests are not annotated`, message: note })
+    text = `${note}\n\n${text}`
+  }
+  return { conclusion, title, summary, text: clip(text, CHECK_TEXT_LIMIT - 200, '\n\n… cut to fit GitHub\'s limit: the evidence bundle has every reason.'), annotations }
 }
 
-function testAnnotation(t: TestRef, controlId: string, workspace: string): CheckAnnotation {
+/**
+ * The failing tests of failing controls (waived ones do not fail the check), one annotation per
+ * test, the first TEST_ANNOTATION_LIMIT of them; `more` counts the rest. The cap changes what is
+ * shown, never the decision, which is made before anything is rendered.
+ */
+function testAnnotations(result: GateResult, workspace: string): { shown: CheckAnnotation[]; total: number; more: number } {
+  const failing = new Set(result.controls.filter((c) => c.status === 'fail').map((c) => c.id))
+  const byTest = new Map<string, { row: FailureRow; controls: string[] }>()
+  for (const row of allFailures(result)) {
+    if (!failing.has(row.control)) continue
+    // A test is one annotation however many controls it fails; crashes of one report at one line are one too.
+    const key = `${row.test.name}\u0000${row.test.report}\u0000${row.kind === 'crash' ? row.test.line : ''}`
+    const seen = byTest.get(key)
+    if (seen) {
+      if (!seen.controls.includes(row.control)) seen.controls.push(row.control)
+    } else byTest.set(key, { row, controls: [row.control] })
+  }
+  const shown: CheckAnnotation[] = []
+  for (const { row, controls } of byTest.values()) {
+    if (shown.length === TEST_ANNOTATION_LIMIT) break
+    shown.push(testAnnotation(row, controls, workspace))
+  }
+  return { shown, total: byTest.size, more: byTest.size - shown.length }
+}
+
+function testAnnotation(row: FailureRow, controls: readonly string[], workspace: string): CheckAnnotation {
+  const t = row.test
   const source = t.file ? repoRelative(t.file, workspace) : undefined
   const [path, line] = source ? [source, t.fileLine ?? 1] : [t.report, t.line || 1]
+  const what = row.kind === 'flaky' ? 'Test flaky' : row.kind === 'crash' ? 'Report crashed' : 'Test failed'
   return {
     path,
     start_line: line,
     end_line: line,
     annotation_level: 'failure',
-    title: `Test failed (control ${controlId}): ${t.name}`.slice(0, 255),
-    message: clip(t.message ?? 'failed', MESSAGE_LIMIT)
+    title: `${what} (control ${controls.join(', ')}): ${t.name}`.slice(0, 255),
+    message: clip(t.message ?? kindWords(row.kind), MESSAGE_LIMIT)
   }
 }
 

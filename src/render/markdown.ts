@@ -1,10 +1,11 @@
 import type { ControlMap } from '../controls/model.js'
 import type { ControlResult, GateResult } from '../engine/result.js'
+import { controlFailures, FULL_LIST, reportPlace, sourcePlace, type FailureRow } from './failures.js'
 import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, rangeLines, totalsLine, trustLine } from './words.js'
 
 const ICON: Record<ControlResult['status'], string> = { pass: '✅', fail: '❌', waived: '⚠️' }
 
-/** GitHub's limit for a job summary is 1 MiB; keep well below it and say where the rest is. */
+/** GitHub's limit for a job summary is 1 MiB (bytes; the check run's is 65,535 characters): sizes are counted in UTF-8 bytes, never fewer than characters. */
 const SUMMARY_LIMIT = 900_000
 
 /** The job summary: a table a release manager reads at a glance, one row per control. */
@@ -23,19 +24,72 @@ export function renderMarkdown(map: ControlMap, result: GateResult, limit = SUMM
   const rangePart = range ? ['', escapeCell(range.head), '', ...range.items.map((i) => `- ${escapeCell(i)}`)] : []
   const foot = ['', totalsLine(result), ...(trust ? ['', escapeCell(trust)] : []), ...rangePart, '', `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`]
   const rows: string[] = []
-  let size = [...head, ...foot].join('\n').length
+  const bytes = (s: string): number => Buffer.byteLength(s, 'utf8') + 1
+  // Room kept for the pointer lines, so the total stays under `limit` whatever is cut.
+  let size = bytes([...head, ...foot].join('\n')) + 600
   let cut = 0
-  for (const c of failingFirst(result.controls)) {
+  const ordered = failingFirst(result.controls)
+  for (const c of ordered) {
     const row = `| ${c.key ? '🔑 ' : ''}**${escapeCell(c.id)}** ${escapeCell(c.title)} | ${ICON[c.status]} ${statusLabel(c.status)} | ${testsCell(c)} | ${mainReasons(c).map(escapeCell).join('<br>')} |`
-    if (size + row.length + 1 > limit - 200) {
+    if (size + bytes(row) > limit) {
       cut++
       continue
     }
-    size += row.length + 1
+    size += bytes(row)
     rows.push(row)
   }
   if (cut > 0) rows.push(`| … | | | ${cut} more controls not shown here: see the evidence bundle |`)
-  return [...head, ...rows, ...foot].join('\n') + '\n'
+  return [...head, ...rows, ...failuresSection(ordered, limit - size), ...foot].join('\n') + '\n'
+}
+
+/**
+ * Every failing test of every failing (or waived) control, with its message and place, as long as
+ * `room` (bytes) lasts; then one line counting the rest and saying where they all are.
+ */
+function failuresSection(controls: readonly ControlResult[], room: number): string[] {
+  const perControl = controls.map((c) => ({ c, failures: controlFailures(c) })).filter((x) => x.failures.length > 0)
+  const total = perControl.reduce((n, x) => n + x.failures.length, 0)
+  if (total === 0) return []
+  const lines = ['', `### Failing tests (${total})`]
+  let left = room - Buffer.byteLength(lines.join('\n'), 'utf8')
+  let shown = 0
+  // A prefix of the full list: the first item that does not fit ends it.
+  fill: for (const { c, failures } of perControl) {
+    const heading = ['', `**${escapeText(c.id)}** ${escapeText(c.title)}: ${failures.length} failing test${failures.length === 1 ? '' : 's'}${c.status === 'waived' ? ` (waived: ${escapeText(c.waiver ?? '')})` : ''}`, '']
+    const headingBytes = Buffer.byteLength(heading.join('\n'), 'utf8') + 1
+    for (const [i, f] of failures.entries()) {
+      const item = failureItem(f)
+      const need = Buffer.byteLength(item, 'utf8') + 1 + (i === 0 ? headingBytes : 0)
+      if (need > left) break fill
+      if (i === 0) lines.push(...heading)
+      lines.push(item)
+      left -= need
+      shown++
+    }
+  }
+  if (shown < total) lines.push('', `… ${total - shown} more failing test${total - shown === 1 ? '' : 's'} not shown here: see ${FULL_LIST} (every failing test, with its message and place).`)
+  return lines
+}
+
+/** `- ❌ `name` — message — `src/Posting.java:42` (report `r.xml:17`)` */
+function failureItem(f: FailureRow): string {
+  const t = f.test
+  const source = sourcePlace(t)
+  const report = reportPlace(t)
+  const where = source ? `\`${codeText(source)}\`${report ? ` (report \`${codeText(report)}\`)` : ''}` : report ? `report \`${codeText(report)}\`` : ''
+  const mark = f.kind === 'flaky' ? '⚠️' : '❌'
+  const kind = f.kind === 'flaky' ? ' (flaky: passed on a re-run)' : ''
+  return `- ${mark} \`${codeText(t.name)}\`${kind}${t.message ? ` — ${escapeText(t.message)}` : ''}${where ? ` — ${where}` : ''}`
+}
+
+/** Text outside a table cell: Markdown's own characters escaped, so a message cannot format or link. */
+function escapeText(s: string): string {
+  return s.replace(/[\\`*_[\]{}<>#|~!]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`)).replace(/\r?\n/g, ' ')
+}
+
+/** Text inside a code span: a backtick would close it, and a line break would end the item. */
+function codeText(s: string): string {
+  return s.replace(/`/g, "'").replace(/\r?\n/g, ' ')
 }
 
 /** Failing controls first, so a long table still opens on what blocks the change. */

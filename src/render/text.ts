@@ -1,6 +1,22 @@
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
+import { controlFailures, FULL_LIST, reportPlace, sourcePlace, type FailureRow } from './failures.js'
 import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, rangeLines, totalsLine, trustLine } from './words.js'
+
+/** How many failing tests of one control the text names; the rest are counted. */
+const TEXT_FAILURES = 20
+
+const MARK: Record<FailureRow['kind'], string> = { failed: '✗', flaky: '~', crash: '!' }
+
+/** `✗ name — message — src/Posting.java:42 (report reports/r.xml:17)`: one line a person can act on. */
+function failureLine(f: FailureRow): string {
+  const t = f.test
+  const source = sourcePlace(t)
+  const report = reportPlace(t)
+  const where = source ? `${source}${report ? ` (report ${report})` : ''}` : report ? `report ${report}` : ''
+  const kind = f.kind === 'flaky' ? ' (flaky: passed on a re-run)' : ''
+  return [`${MARK[f.kind]} ${t.name}${kind}`, t.message, where].filter(Boolean).join(' — ')
+}
 
 /** What `sox-gate check` prints for a person. */
 export function renderText(map: ControlMap, result: GateResult): string {
@@ -10,7 +26,11 @@ export function renderText(map: ControlMap, result: GateResult): string {
   const idWidth = result.controls.reduce((w, c) => Math.max(w, c.id.length), 0)
   for (const c of result.controls) {
     lines.push(`  ${statusLabel(c.status).padEnd(6)} ${c.id.padEnd(idWidth)}  ${c.title}  [${testsCell(c)}]`)
-    if (c.status !== 'pass') for (const r of mainReasons(c)) lines.push(`         - ${r}`)
+    if (c.status === 'pass') continue
+    for (const r of mainReasons(c)) lines.push(`         - ${r}`)
+    const failures = controlFailures(c)
+    for (const f of failures.slice(0, TEXT_FAILURES)) lines.push(`           ${failureLine(f)}`)
+    if (failures.length > TEXT_FAILURES) lines.push(`           … and ${failures.length - TEXT_FAILURES} more (${FULL_LIST} and --format json list all ${failures.length})`)
   }
   lines.push(totalsLine(result))
   const trust = trustLine(result)
