@@ -45,11 +45,12 @@ describe('the evidence bundle (SPEC §6)', () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/a.xml': REPORT_A, 'reports/b.xml': REPORT_B })
     const r = bundleOf(dir)
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/^evidence: ev \(9 files, manifest sha256 [0-9a-f]{64}\)$/m)
+    expect(r.stdout).toMatch(/^evidence: ev \(10 files, manifest sha256 [0-9a-f]{64}\)$/m)
     const ev = path.join(dir, 'ev')
     expect(listFiles(ev)).toEqual([
       'controls.csv',
       'decision.json',
+      'failures.csv',
       'inputs/control-map.yml',
       'inputs/reports/001-a.xml',
       'inputs/reports/002-b.xml',
@@ -130,7 +131,7 @@ describe('sox-gate verify: integrity and re-performance', () => {
   test('an intact bundle verifies (exit 0), even though its recorded decision is block', () => {
     const ev = freshBundle()
     const r = runCli(['verify', ev], path.dirname(ev))
-    expect(r.stdout.split('\n').at(-2)).toBe(`intact: ${ev}: 9 files match manifest.json; re-performed decision BLOCK (2026-11-22T12:00:00.000Z) matches the record; not checked: manifest hash, run vs change record, signature`)
+    expect(r.stdout.split('\n').at(-2)).toBe(`intact: ${ev}: 10 files match manifest.json; re-performed decision BLOCK (2026-11-22T12:00:00.000Z) matches the record; not checked: manifest hash, run vs change record, signature`)
     expect(r.code).toBe(0)
   })
 

@@ -275,11 +275,13 @@ describe('the check run', () => {
     expect(r.outputs.decision).toBe('block')
     const run = server.checkRuns[0]
     const first = (run?.body.output as { annotations: { path: string; start_line: number; title: string; message: string }[] }).annotations
-    // The control annotation plus the first 10 failing tests the reason names (reasons name at most 10).
-    expect(first).toHaveLength(11)
+    // The control annotation plus every one of the 60 failing tests: 50 in the create, 11 in one update.
+    expect(first).toHaveLength(50)
     expect(first[0]).toMatchObject({ path: '.github/sox-controls.yml', start_line: 5, title: 'SOX control CM-01 failed' })
     expect(first[1]).toMatchObject({ path: 'src/ledger/post.test.ts', start_line: 10, message: 'boom 0' })
-    expect(run?.updates).toHaveLength(0)
+    expect(run?.updates.map((u) => (u.output as { annotations: { start_line: number; message: string }[] }).annotations.length)).toEqual([11])
+    const last = (run?.updates[0]?.output as { annotations: { start_line: number; message: string }[] }).annotations.at(-1)
+    expect(last).toMatchObject({ start_line: 69, message: 'boom 59' })
   })
 
   test('a map with 120 failing controls sends 50 + 50 + 20 annotations', async () => {

@@ -87,7 +87,7 @@ describe('evidence-store: the bundle kept write-once in S3', () => {
     const error = r.stdout.split('\n').find((l) => l.startsWith('::error::SOX compliance gate:')) ?? ''
     expect(error).toMatch(why)
     // All eight files of the bundle fail alike: one reason, its files named.
-    expect(error).toContain(': change.json, controls.csv, decision.json, inputs/control-map.yml, inputs/reports/001-r.xml and 5 more')
+    expect(error).toContain(': change.json, controls.csv, decision.json, failures.csv, inputs/control-map.yml and 6 more')
     expect(error).toContain(`s3://${bucket}/${BUNDLE}`)
     expect(error).toContain('no evidence, no deployment (evidence-required: true)')
     expect([...fake.objects(bucket).keys()].filter((k) => k.includes('/ledger/'))).toEqual([])

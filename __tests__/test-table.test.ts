@@ -34,7 +34,7 @@ interface Outcome {
  * The rules of SPEC §12 written out plainly over the whole list of cases: within a report the
  * last case decides, and a pass is flaky when a failure came right before its trailing run of
  * passes or a case of that run records a failed attempt; across reports a failure anywhere wins,
- * then a pass anywhere; a test's controls are the union; its failure is its first failed case.
+ * then a pass anywhere; a test's controls are the union; its failure is its first failed case (or passing case with a failed attempt).
  */
 function model(cases: { tc: TableCase; report: number; controls: number[] }[]): Outcome[] {
   const clean = (s: string): string => s.replaceAll('\u0000', '\ufffd')
@@ -67,7 +67,8 @@ function model(cases: { tc: TableCase; report: number; controls: number[] }[]): 
     const status = outcomes.some((o) => o.status === 'failed') ? 'failed' : outcomes.some((o) => o.status === 'passed') ? 'passed' : 'skipped'
     const flaky = status === 'passed' && outcomes.some((o) => o.status === 'passed' && o.flaky)
     const controls = [...new Set(t.rows.flatMap((r) => r.controls))].sort((a, b) => a - b)
-    const first = t.rows.find((r) => r.tc.status === 'failed' || r.tc.status === 'error')?.tc
+    // Its first failed case, or a passing case that records a failed attempt (a flaky test is named with where it failed).
+    const first = t.rows.find((r) => r.tc.status === 'failed' || r.tc.status === 'error' || (r.tc.status === 'passed' && r.tc.rerunFailed))?.tc
     const failure: TestRef | undefined = first && {
       name,
       report: first.report,

@@ -58,9 +58,9 @@ describe('verify, level by level (SPEC §11 "What verify proves")', () => {
     const made = makeBundle()
     const r = verify(made, '--expect-sha256', made.sha.toUpperCase())
     expect(r.stdout).toMatch(/^manifest hash: ok \(manifest.json sha256 equals --expect-sha256/m)
-    expect(r.stdout).toMatch(/^files: ok \(12 files match manifest.json, none added or missing\)$/m)
+    expect(r.stdout).toMatch(/^files: ok \(13 files match manifest.json, none added or missing\)$/m)
     expect(r.stdout).toMatch(/^re-performance: ok \(decision BLOCK at 2026-11-22T12:00:00.000Z re-performed from inputs\/ and change.json\)$/m)
-    expect(r.stdout).toMatch(/^rendered files: ok \(decision.json, summary.md, controls.csv, report.html and OSCAL equal their re-rendering byte for byte\)$/m)
+    expect(r.stdout).toMatch(/^rendered files: ok \(decision.json, summary.md, controls.csv, failures.csv, report.html and OSCAL equal their re-rendering byte for byte\)$/m)
     // Three example reports are kept as read; the fourth lost an e-mail address to masking.
     expect(r.stdout).toMatch(/^manifest records: ok \(.*redactions, and the raw sha256 of 3 of 4 reports \(1 kept masked: their raw sha256 is bound only by the expected hash or the signature\)\)$/m)
     expect(r.stdout).toMatch(/^run vs change record: ok \(run.repository equals change.json; run.sha equals change.json\)$/m)

@@ -97,7 +97,7 @@ export class TestTable {
     if (tc.status !== 'passed') bits &= ~CURRENT_FLAKY
     this.bits[slot] = bits
     // A failed attempt of a passing case (a flaky one) is kept too: a flaky test is named with where it failed.
-    if ((tc.status === 'failed' || tc.status === 'error' || tc.rerunFailed) && !this.failures.has(slot)) {
+    if ((tc.status === 'failed' || tc.status === 'error' || (tc.status === 'passed' && tc.rerunFailed)) && !this.failures.has(slot)) {
       this.failures.set(slot, {
         name: '',
         report: tc.report,
