@@ -59,6 +59,53 @@ describeBrowser(`report.html in a real browser (${CHROMIUM ?? 'chromium not inst
   })
 })
 
+describeBrowser('report.html of a blocked change, in a real browser: the failing tests, folded per control', () => {
+  // CM-01 fails with 3 tests (one with its source place), CM-03 with 120 (folded: more than 100); CM-04 passes.
+  const map = `version: 1
+system: ledger-service
+reports: ["reports/*.xml"]
+controls:
+  - { id: CM-01, title: Journal entries balance, key: true, tests: [{ tag: CM-01 }] }
+  - { id: CM-03, title: Period close locks, tests: [{ suite: "close.*" }] }
+  - { id: CM-04, title: Access reviews, tests: [{ tag: CM-04 }] }
+`
+  const few = [
+    '<testcase classname="ledger.PostingTest" name="balances [CM-01]" file="src/main/java/Posting.java" line="42"><failure message="expected 100.00 but was 99.99"/></testcase>',
+    '<testcase classname="ledger.PostingTest" name="rejects a one-sided entry [CM-01]" file="src/main/java/Posting.java" line="77"><failure message="expected IllegalArgumentException to be thrown, but nothing was thrown"/></testcase>',
+    `<testcase classname="ledger.FxTest" name="converts EUR to USD at the booking date rate [CM-01]"><error message="java.lang.NullPointerException: Cannot invoke &quot;java.math.BigDecimal.multiply(java.math.BigDecimal)&quot; because the return value of &quot;ledger.fx.RateTable.rateOn(java.time.LocalDate)&quot; is null ${'and more detail '.repeat(12)}"/></testcase>`,
+    '<testcase classname="ledger.PostingTest" name="posts [CM-01]"/>'
+  ]
+  const close = Array.from({ length: 120 }, (_, i) => `<testcase classname="close.PeriodTest" name="locks period ${i}"><failure message="period 2026-${String((i % 12) + 1).padStart(2, '0')} still open"/></testcase>`)
+  const report = `<testsuites>\n<testsuite name="posting">\n${few.join('\n')}\n</testsuite>\n<testsuite name="close.PeriodTest">\n${close.join('\n')}\n</testsuite>\n<testsuite name="access"><testcase name="quarterly review signed [CM-04]"/></testsuite>\n</testsuites>\n`
+  const dir = workspace({ 'm.yml': map, 'reports/r.xml': report })
+  const html = path.join(dir, 'ev/report.html')
+  beforeAll(() => {
+    expect(runCli(['check', '--controls', 'm.yml', '--now', '2026-11-22T12:00:00Z', '--evidence', 'ev'], dir).code).toBe(1)
+  })
+
+  test('the DOM lists every failing test once, CM-01 open and CM-03 folded, with the message and place of each', () => {
+    const r = chromium(['--dump-dom', `file://${html}`])
+    expect(r.status).toBe(0)
+    const dom = r.stdout
+    expect(dom.match(/<tr data-failure="CM-01">/g)).toHaveLength(3)
+    expect(dom.match(/<tr data-failure="CM-03">/g)).toHaveLength(120)
+    expect(dom).toContain('<details class="failures" id="failures-CM-01" open=""><summary>CM-01 Journal entries balance: 3 failing tests</summary>')
+    expect(dom).toContain('<details class="failures" id="failures-CM-03"><summary>CM-03 Period close locks: 120 failing tests</summary>')
+    expect(dom).toContain('<td class="message">expected 100.00 but was 99.99</td><td><code>src/main/java/Posting.java:42</code></td><td><code>reports/r.xml:3</code></td>')
+  })
+
+  test('a screenshot shows the open list (in the test output folder: report-failures.png)', () => {
+    const png = path.join(dir, 'report-failures.png')
+    const r = chromium(['--window-size=1280,1500', `--screenshot=${png}`, `file://${html}`])
+    expect(r.status).toBe(0)
+    const bytes = readFileSync(png)
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(bytes.readUInt32BE(16)).toBe(1280)
+    expect(statSync(png).size).toBeGreaterThan(20_000)
+    console.log(`report.html screenshot: ${png}`)
+  })
+})
+
 describe('report.html says what is true (issue 14)', () => {
   const example = (): string => {
     const ev = path.join(workspace({}), 'ev')

@@ -34,7 +34,7 @@ th{background:#f6f8fa}td.pass{color:#1a7f37;font-weight:600}td.fail{color:#cf222
 ul{margin:0;padding-left:1.1rem}details.tests{margin-top:.3rem}details.tests summary{cursor:pointer;color:#57606a}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
 .emergency{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}
-details.failures{margin:.5rem 0}details.failures>summary{cursor:pointer;font-weight:600;color:#cf222e}table.failures td.message{white-space:pre-wrap;word-break:break-word}.jump{margin:.3rem 0 0}
+details.failures{margin:.5rem 0}details.failures>summary{cursor:pointer;font-weight:600;color:#cf222e}table.failures{table-layout:fixed}table.failures th:nth-child(1){width:2.5rem}table.failures th:nth-child(2){width:26%}table.failures th:nth-child(4){width:20%}table.failures th:nth-child(5){width:11%}table.failures code{word-break:normal;overflow-wrap:anywhere}table.failures td.message{white-space:pre-wrap;overflow-wrap:anywhere}.jump{margin:.3rem 0 0}
 footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.decision{border:2px solid #000;color:#000;background:none}}
 `
