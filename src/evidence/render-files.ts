@@ -19,16 +19,15 @@ export const ADDED_LATER: readonly string[] = ['failures.csv']
 /**
  * Every rendered file of the bundle, from the evaluation and what the manifest records. The
  * writer and `verify` both call this one function, so a bundle re-rendered from its re-performed
- * result must equal the kept files byte for byte.
+ * result must equal the kept files byte for byte. Rendered one at a time, as they are asked for:
+ * with thousands of failing tests each file is megabytes, and only one is held at once.
  */
-export function renderBundleFiles(x: RenderInputs): [(typeof RENDERED_FILES)[number], string][] {
+export function* renderBundleFiles(x: RenderInputs): Generator<[(typeof RENDERED_FILES)[number], string]> {
   const seed = `${x.controlMapSha256}:${x.result.evaluatedAt}:${x.run.runId ?? ''}`
-  return [
-    ['decision.json', stableJson(decisionObject(x.map, x.result))],
-    ['summary.md', renderMarkdown(x.map, x.result)],
-    ['controls.csv', renderCsv(x.map, x.result)],
-    ['failures.csv', renderFailuresCsv(x.result)],
-    ['report.html', renderHtml(x)],
-    ['oscal/assessment-results.json', stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))]
-  ]
+  yield ['decision.json', stableJson(decisionObject(x.map, x.result))]
+  yield ['summary.md', renderMarkdown(x.map, x.result)]
+  yield ['controls.csv', renderCsv(x.map, x.result)]
+  yield ['failures.csv', renderFailuresCsv(x.result)]
+  yield ['report.html', renderHtml(x)]
+  yield ['oscal/assessment-results.json', stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))]
 }
