@@ -69,6 +69,8 @@ describe('the failing case Posting.java:42 on every surface', () => {
     expect(JSON.parse(read(dir, 'ev/decision.json'))).toEqual(decision)
 
     expect(read(dir, 'ev/failures.csv')).toBe(`${CSV_HEADER}\r\nCM-01,${NAME},src/main/java/Posting.java,42,${MESSAGE},reports/r.xml,2,failed\r\n`)
+    // controls.csv names the failing tests of its control too (the first 20), in its last column.
+    expect(read(dir, 'ev/controls.csv').split('\r\n')[1]).toMatch(new RegExp(`^CM-01,Posting balances,.*,fail,,2,1,1,0,0,1 of 2 matched tests failed: ${NAME.replace(/[[\]]/g, '\\$&')},${NAME.replace(/[[\]]/g, '\\$&')} — ${MESSAGE} — src/main/java/Posting\\.java:42$`))
     expect(read(dir, 'ev/summary.md')).toContain(`### Failing tests (1)\n\n**CM-01** Posting balances: 1 failing test\n\n- ❌ \`${NAME}\` — ${MESSAGE} — \`src/main/java/Posting.java:42\` (report \`reports/r.xml:2\`)\n`)
     const html = read(dir, 'ev/report.html')
     expect(html).toContain(`<details class="failures" id="failures-CM-01" open><summary>CM-01 Posting balances: 1 failing test</summary>`)
@@ -192,9 +194,12 @@ describe('what a message may hold', () => {
     const tests = [
       { name: 'secret [CM-01]', status: 'failed', duration: 1, message: `=HYPERLINK("x") token ${token} from bob@acme.example`, filePath: 'src/s.ts', line: 9 },
       { name: 'long [CM-01]', status: 'failed', duration: 1, message: `${'y'.repeat(800)}\nsecond line`, filePath: 'src/l.ts', line: 3 },
+      // GitHub refuses a request whose annotation line is not a positive integer: these go to line 1.
+      { name: 'line zero [CM-01]', status: 'failed', duration: 1, message: 'zero', filePath: 'src/z.ts', line: 0 },
+      { name: 'line fraction [CM-01]', status: 'failed', duration: 1, message: 'fraction', filePath: 'src/f.ts', line: 2.5 },
       { name: 'ok [CM-01]', status: 'passed', duration: 1 }
     ]
-    const ctrf = JSON.stringify({ results: { tool: { name: 'vitest' }, summary: { tests: 3, passed: 1, failed: 2, pending: 0, skipped: 0, other: 0, start: 0, stop: 1 }, tests } }, null, 1)
+    const ctrf = JSON.stringify({ results: { tool: { name: 'vitest' }, summary: { tests: 5, passed: 1, failed: 4, pending: 0, skipped: 0, other: 0, start: 0, stop: 1 }, tests } }, null, 1)
     const dir = workspace({ '.github/sox-controls.yml': MAP.replace('reports/*.xml', 'reports/*.json'), 'reports/r.json': ctrf })
     const r = await runActionInPullRequest(dir, { 'upload-evidence': 'false' })
     expect(r.outputs.decision).toBe('block')
@@ -207,6 +212,8 @@ describe('what a message may hold', () => {
     const annotations = annotationsOf(r)
     expect(annotations.find((a) => a.path === 'src/s.ts')?.message).toBe(masked)
     expect(annotations.find((a) => a.path === 'src/l.ts')?.message).toBe(cut)
+    expect(annotations.filter((a) => a.path === 'src/z.ts' || a.path === 'src/f.ts').map((a) => [a.path, a.start_line, a.end_line])).toEqual([['src/z.ts', 1, 1], ['src/f.ts', 1, 1]])
+    expect(r.stdout).not.toContain('could not publish the check run')
     const surfaces = { stdout: r.stdout, summary: r.summary, checkRun: JSON.stringify(r.server.checkRuns), ...Object.fromEntries(['decision.json', 'summary.md', 'report.html', 'failures.csv', 'controls.csv', 'manifest.json'].map((f) => [f, read(dir, `sox-evidence/${f}`)])) }
     for (const [where, content] of Object.entries(surfaces)) {
       expect({ where, token: content.includes(token.slice(4)), email: content.includes('bob@acme.example'), second: content.includes('second line') }).toEqual({ where, token: false, email: false, second: false })

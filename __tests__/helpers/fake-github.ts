@@ -278,6 +278,11 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? []))
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
+    // As GitHub does: more than 50 annotations, or one without a path or a positive integer line, fails the whole request.
+    if ((req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') || (req.method === 'PATCH' && /^\/repos\/acme\/ledger\/check-runs\/\d+$/.test(canonical))) {
+      const problem = annotationProblem((body?.output as { annotations?: unknown[] } | undefined)?.annotations)
+      if (problem) return send(res, 422, { message: `Validation Failed: ${problem}` })
+    }
     if (req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') {
       const id = 7_000_000 + checkRuns.length
       checkRuns.push({ id, body: body ?? {}, updates: [] })
@@ -504,3 +509,16 @@ function serveRunArtifacts(req: IncomingMessage, res: ServerResponse, canonical:
   return false
 }
 // --- end workflow run artifacts ---
+
+/** Why GitHub would refuse these check-run annotations (422), or undefined when it would take them. */
+function annotationProblem(annotations: unknown[] | undefined): string | undefined {
+  if (!annotations) return undefined
+  if (annotations.length > 50) return `${annotations.length} annotations in one request (at most 50)`
+  for (const a of annotations as { path?: unknown; start_line?: unknown; end_line?: unknown; annotation_level?: unknown; message?: unknown }[]) {
+    if (typeof a.path !== 'string' || a.path === '') return 'an annotation without a path'
+    for (const line of [a.start_line, a.end_line]) if (!Number.isSafeInteger(line) || (line as number) < 1) return `annotation line ${String(line)} is not a positive integer`
+    if (!['notice', 'warning', 'failure'].includes(String(a.annotation_level))) return `annotation_level ${String(a.annotation_level)}`
+    if (typeof a.message !== 'string' || a.message === '') return 'an annotation without a message'
+  }
+  return undefined
+}

@@ -53,7 +53,7 @@ export function renderCheckRun(map: ControlMap, result: GateResult, options: { m
     })
   }
   // One annotation per failing test (not per control it fails), naming every failing control it belongs to.
-  const tests = testAnnotations(result, options.workspace)
+  const tests = testAnnotations(result, options.workspace, map.file)
   annotations.push(...tests.shown)
   let text = details.join('\n')
   if (tests.more > 0) {
@@ -69,7 +69,7 @@ export function renderCheckRun(map: ControlMap, result: GateResult, options: { m
  * test, the first TEST_ANNOTATION_LIMIT of them; `more` counts the rest. The cap changes what is
  * shown, never the decision, which is made before anything is rendered.
  */
-function testAnnotations(result: GateResult, workspace: string): { shown: CheckAnnotation[]; total: number; more: number } {
+function testAnnotations(result: GateResult, workspace: string, mapFile: string): { shown: CheckAnnotation[]; total: number; more: number } {
   const failing = new Set(result.controls.filter((c) => c.status === 'fail').map((c) => c.id))
   const byTest = new Map<string, { row: FailureRow; controls: string[] }>()
   for (const row of allFailures(result)) {
@@ -84,15 +84,17 @@ function testAnnotations(result: GateResult, workspace: string): { shown: CheckA
   const shown: CheckAnnotation[] = []
   for (const { row, controls } of byTest.values()) {
     if (shown.length === TEST_ANNOTATION_LIMIT) break
-    shown.push(testAnnotation(row, controls, workspace))
+    shown.push(testAnnotation(row, controls, workspace, mapFile))
   }
   return { shown, total: byTest.size, more: byTest.size - shown.length }
 }
 
-function testAnnotation(row: FailureRow, controls: readonly string[], workspace: string): CheckAnnotation {
+function testAnnotation(row: FailureRow, controls: readonly string[], workspace: string, mapFile: string): CheckAnnotation {
   const t = row.test
   const source = t.file ? repoRelative(t.file, workspace) : undefined
-  const [path, line] = source ? [source, t.fileLine ?? 1] : [t.report, t.line || 1]
+  // GitHub refuses a whole request over one annotation whose line is not a positive integer (a JSON report may say 0 or 1.5).
+  const lineOr1 = (n: number | undefined): number => (n !== undefined && Number.isSafeInteger(n) && n >= 1 ? n : 1)
+  const [path, line] = source ? [source, lineOr1(t.fileLine)] : [t.report || mapFile, lineOr1(t.line)]
   const what = row.kind === 'flaky' ? 'Test flaky' : row.kind === 'crash' ? 'Report crashed' : 'Test failed'
   return {
     path,
