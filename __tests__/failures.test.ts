@@ -187,6 +187,20 @@ describe('no list is cut at 10', () => {
   }, 60_000)
 })
 
+describe('report.html: the tests that proved a passing control', () => {
+  test('listed by name up to 1,000, then counted, with where the rest are', () => {
+    const cases = Array.from({ length: 1005 }, (_, i) => `<testcase classname="T" name="case ${String(i).padStart(4, '0')} [CM-01]"/>`)
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': `<testsuite name="ok">\n${cases.join('\n')}\n</testsuite>\n` })
+    expect(runCli(['check', '--now', '2026-11-22T12:00:00Z', '--evidence', 'ev'], dir).code).toBe(0)
+    const html = read(dir, 'ev/report.html')
+    expect(html).toContain('<details class="tests"><summary>The tests that proved it (1005: 1005/1005 passed)</summary><ul><li><code>ok › T › case 0000 [CM-01]</code></li>')
+    expect(html.match(/<li><code>ok › T › case \d{4} \[CM-01\]<\/code><\/li>/g)).toHaveLength(1000)
+    expect(html).toContain('<li><code>ok › T › case 0999 [CM-01]</code></li><li class="info">… and 5 more: manifest.json lists all 1005 (controls[].matchedTests)</li></ul></details>')
+    expect(html).not.toContain('Failing tests')
+    expect(read(dir, 'ev/failures.csv')).toBe(`${CSV_HEADER}\r\n`)
+  })
+})
+
 describe('what a message may hold', () => {
   test('a long message is its first line cut to 500 characters; a secret in it is masked on every surface; a formula is neutralised in failures.csv', async () => {
     // CTRF gives the message whole (JUnit's reader already cuts it): the bound is the gate's own.
