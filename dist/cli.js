@@ -18423,6 +18423,35 @@ function decisionObject(map, result) {
   };
 }
 
+// src/render/failures.ts
+var FULL_LIST = "failures.csv in the evidence bundle";
+function kindOf(r) {
+  return r.code === "report-crashed" ? "crash" : r.code.startsWith("tests-flaky") ? "flaky" : "failed";
+}
+function controlFailures(c) {
+  const rows = [];
+  for (const r of c.reasons) {
+    if (r.effect !== "fail" || !r.tests) continue;
+    const kind = kindOf(r);
+    for (const test of r.tests) rows.push({ control: c.id, kind, test });
+  }
+  return rows;
+}
+function allFailures(result) {
+  return result.controls.flatMap(controlFailures);
+}
+function sourcePlace(t) {
+  if (!t.file) return void 0;
+  return t.fileLine ? `${t.file}:${t.fileLine}` : t.file;
+}
+function reportPlace(t) {
+  if (!t.report) return void 0;
+  return t.line ? `${t.report}:${t.line}` : t.report;
+}
+function kindWords(kind) {
+  return kind === "failed" ? "failed" : kind === "flaky" ? "flaky: failed, then passed on a re-run" : "the report records a crash";
+}
+
 // src/render/words.ts
 function headline(result) {
   const { counts } = result;
@@ -18500,19 +18529,59 @@ function renderMarkdown(map, result, limit = SUMMARY_LIMIT) {
   const rangePart = range ? ["", escapeCell(range.head), "", ...range.items.map((i) => `- ${escapeCell(i)}`)] : [];
   const foot = ["", totalsLine(result), ...trust ? ["", escapeCell(trust)] : [], ...rangePart, "", `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`];
   const rows = [];
-  let size = [...head, ...foot].join("\n").length;
+  const bytes = (s) => Buffer.byteLength(s, "utf8") + 1;
+  let size = bytes([...head, ...foot].join("\n")) + 600;
   let cut = 0;
-  for (const c of failingFirst(result.controls)) {
+  const ordered = failingFirst(result.controls);
+  for (const c of ordered) {
     const row = `| ${c.key ? "\u{1F511} " : ""}**${escapeCell(c.id)}** ${escapeCell(c.title)} | ${ICON[c.status]} ${statusLabel(c.status)} | ${testsCell(c)} | ${mainReasons(c).map(escapeCell).join("<br>")} |`;
-    if (size + row.length + 1 > limit - 200) {
+    if (size + bytes(row) > limit) {
       cut++;
       continue;
     }
-    size += row.length + 1;
+    size += bytes(row);
     rows.push(row);
   }
   if (cut > 0) rows.push(`| \u2026 | | | ${cut} more controls not shown here: see the evidence bundle |`);
-  return [...head, ...rows, ...foot].join("\n") + "\n";
+  return [...head, ...rows, ...failuresSection(ordered, limit - size), ...foot].join("\n") + "\n";
+}
+function failuresSection(controls, room) {
+  const perControl = controls.map((c) => ({ c, failures: controlFailures(c) })).filter((x) => x.failures.length > 0);
+  const total = perControl.reduce((n, x) => n + x.failures.length, 0);
+  if (total === 0) return [];
+  const lines2 = ["", `### Failing tests (${total})`];
+  let left = room - Buffer.byteLength(lines2.join("\n"), "utf8");
+  let shown = 0;
+  fill: for (const { c, failures } of perControl) {
+    const heading = ["", `**${escapeText(c.id)}** ${escapeText(c.title)}: ${failures.length} failing test${failures.length === 1 ? "" : "s"}${c.status === "waived" ? ` (waived: ${escapeText(c.waiver ?? "")})` : ""}`, ""];
+    const headingBytes = Buffer.byteLength(heading.join("\n"), "utf8") + 1;
+    for (const [i, f] of failures.entries()) {
+      const item = failureItem(f);
+      const need = Buffer.byteLength(item, "utf8") + 1 + (i === 0 ? headingBytes : 0);
+      if (need > left) break fill;
+      if (i === 0) lines2.push(...heading);
+      lines2.push(item);
+      left -= need;
+      shown++;
+    }
+  }
+  if (shown < total) lines2.push("", `\u2026 ${total - shown} more failing test${total - shown === 1 ? "" : "s"} not shown here: see ${FULL_LIST} (every failing test, with its message and place).`);
+  return lines2;
+}
+function failureItem(f) {
+  const t = f.test;
+  const source = sourcePlace(t);
+  const report = reportPlace(t);
+  const where = source ? `\`${codeText(source)}\`${report ? ` (report \`${codeText(report)}\`)` : ""}` : report ? `report \`${codeText(report)}\`` : "";
+  const mark = f.kind === "flaky" ? "\u26A0\uFE0F" : "\u274C";
+  const kind = f.kind === "flaky" ? " (flaky: passed on a re-run)" : "";
+  return `- ${mark} \`${codeText(t.name)}\`${kind}${t.message ? ` \u2014 ${escapeText(t.message)}` : ""}${where ? ` \u2014 ${where}` : ""}`;
+}
+function escapeText(s) {
+  return s.replace(/[\\`*_[\]{}<>#|~!]/g, (ch) => ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : `\\${ch}`).replace(/\r?\n/g, " ");
+}
+function codeText(s) {
+  return s.replace(/`/g, "'").replace(/\r?\n/g, " ");
 }
 function failingFirst(controls) {
   const order = { fail: 0, waived: 1, pass: 2 };
@@ -18523,14 +18592,28 @@ function escapeCell(s) {
 }
 
 // src/evidence/csv.ts
-var COLUMNS = ["control_id", "title", "sox", "type", "key", "owner", "objective", "risk", "status", "waiver", "tests_matched", "tests_passed", "tests_failed", "tests_skipped", "tests_flaky", "reasons"];
+var COLUMNS = ["control_id", "title", "sox", "type", "key", "owner", "objective", "risk", "status", "waiver", "tests_matched", "tests_passed", "tests_failed", "tests_skipped", "tests_flaky", "reasons", "failing_tests"];
 function renderCsv(map, result) {
   const byId = new Map(map.controls.map((c) => [c.id, c]));
   const rows = result.controls.map((r) => {
     const c = byId.get(r.id);
-    return [r.id, r.title, c?.sox.join(" ") ?? "", c?.type ?? "", r.key ? "yes" : "no", c?.owner ?? "", c?.objective ?? "", c?.risk ?? "", r.status, r.waiver ?? "", r.tests.matched, r.tests.passed, r.tests.failed, r.tests.skipped, r.tests.flaky, r.reasons.map((x) => x.message).join("\n")];
+    return [r.id, r.title, c?.sox.join(" ") ?? "", c?.type ?? "", r.key ? "yes" : "no", c?.owner ?? "", c?.objective ?? "", c?.risk ?? "", r.status, r.waiver ?? "", r.tests.matched, r.tests.passed, r.tests.failed, r.tests.skipped, r.tests.flaky, r.reasons.map((x) => x.message).join("\n"), failingCell(r)];
   });
   return [COLUMNS, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+}
+var CELL_FAILURES = 20;
+var CELL_LIMIT = 3e4;
+function failingCell(c) {
+  const rows = controlFailures(c);
+  const lines2 = rows.slice(0, CELL_FAILURES).map(({ test: t }) => [t.name, t.message, sourcePlace(t) ?? reportPlace(t)].filter(Boolean).join(" \u2014 "));
+  if (rows.length > CELL_FAILURES) lines2.push(`\u2026 and ${rows.length - CELL_FAILURES} more: ${FULL_LIST}`);
+  const text = lines2.join("\n");
+  return text.length <= CELL_LIMIT ? text : `${text.slice(0, CELL_LIMIT)}\u2026 (cut: ${FULL_LIST} has every one)`;
+}
+var FAILURE_COLUMNS = ["control", "test", "file", "line", "message", "report", "report_line", "kind"];
+function renderFailuresCsv(result) {
+  const rows = allFailures(result).map(({ control, kind, test: t }) => [control, t.name, t.file ?? "", t.fileLine ?? "", t.message ?? "", t.report, t.line || "", kind]);
+  return [FAILURE_COLUMNS, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
 }
 function cell(value) {
   if (typeof value === "number") return String(value);
@@ -18550,6 +18633,7 @@ th{background:#f6f8fa}td.pass{color:#1a7f37;font-weight:600}td.fail{color:#cf222
 ul{margin:0;padding-left:1.1rem}details.tests{margin-top:.3rem}details.tests summary{cursor:pointer;color:#57606a}li.fail{color:#cf222e}li.info{color:#57606a}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
 .emergency{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}
+details.failures{margin:.5rem 0}details.failures>summary{cursor:pointer;font-weight:600;color:#cf222e}table.failures{table-layout:fixed}table.failures th:nth-child(1){width:2.5rem}table.failures th:nth-child(2){width:26%}table.failures th:nth-child(4){width:20%}table.failures th:nth-child(5){width:11%}table.failures code{word-break:normal;overflow-wrap:anywhere}table.failures td.message{white-space:pre-wrap;overflow-wrap:anywhere}.jump{margin:.3rem 0 0}
 footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.decision{border:2px solid #000;color:#000;background:none}}
 `;
@@ -18591,9 +18675,12 @@ function renderHtml(x) {
     const tests = t2.matched ? `${t2.passed}/${t2.matched} passed${t2.failed ? `, ${t2.failed} failed` : ""}${t2.skipped ? `, ${t2.skipped} skipped` : ""}${t2.flaky ? `, ${t2.flaky} flaky` : ""}` : "\u2014";
     parts.push(`<tr data-control="${esc(r.id)}"><td><strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ""}</td>`);
     parts.push(`<td class="${esc(r.status)}">${esc(r.status.toUpperCase())}${r.waiver ? `<br><small>${esc(r.waiver)}</small>` : ""}</td><td>${esc(tests)}</td>`);
-    parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join("")}</ul>${provedBy(r)}</td></tr>`);
+    const failing = controlFailures(r).length;
+    const jump = failing ? `<p class="jump"><a href="#failures-${esc(r.id)}">${failing} failing test${failing === 1 ? "" : "s"}: each with its message and place, below</a></p>` : "";
+    parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join("")}</ul>${jump}${provedBy(r)}</td></tr>`);
   }
   parts.push("</tbody></table>");
+  parts.push(failingTests(result));
   const range = result.range;
   if (range) {
     const words = rangeLines(result);
@@ -18635,10 +18722,36 @@ function renderHtml(x) {
   parts.push("</body></html>\n");
   return parts.join("");
 }
+var PROVED_BY_LIMIT = 1e3;
 function provedBy(r) {
-  if (r.matchedTests.length === 0) return "";
-  const label = `${r.status === "pass" ? "The tests that proved it" : "The tests it matched"} (${r.matchedTests.length}: ${testsCell(r)})`;
-  return `<details class="tests"><summary>${esc(label)}</summary><ul>${r.matchedTests.map((n) => `<li><code>${esc(n)}</code></li>`).join("")}</ul></details>`;
+  const n = r.matchedTests.length;
+  if (n === 0) return "";
+  const label = `${r.status === "pass" ? "The tests that proved it" : "The tests it matched"} (${n}: ${testsCell(r)})`;
+  const items = (n > PROVED_BY_LIMIT ? r.matchedTests.slice(0, PROVED_BY_LIMIT) : r.matchedTests).map((t) => `<li><code>${esc(t)}</code></li>`).join("");
+  const more = n > PROVED_BY_LIMIT ? `<li class="info">\u2026 and ${n - PROVED_BY_LIMIT} more: manifest.json lists all ${n} (controls[].matchedTests)</li>` : "";
+  return `<details class="tests"><summary>${esc(label)}</summary><ul>${items}${more}</ul></details>`;
+}
+var OPEN_FAILURES = 100;
+function failingTests(result) {
+  const perControl = result.controls.map((c) => ({ c, rows: controlFailures(c) })).filter((x) => x.rows.length > 0);
+  if (perControl.length === 0) return "";
+  const total = perControl.reduce((n, x) => n + x.rows.length, 0);
+  const parts = [`<h2>Failing tests</h2><p id="failures-total">${total} failing test${total === 1 ? "" : "s"} (also in <code>failures.csv</code>). The source place is the report's own (file and line of the test), where it gives one.</p>`];
+  for (const { c, rows } of perControl) {
+    const label = `${c.id} ${c.title}: ${rows.length} failing test${rows.length === 1 ? "" : "s"}${c.status === "waived" ? ` (waived: ${c.waiver ?? ""})` : ""}`;
+    parts.push(`<details class="failures" id="failures-${esc(c.id)}"${rows.length <= OPEN_FAILURES ? " open" : ""}><summary>${esc(label)}</summary>`);
+    parts.push('<table class="failures"><thead><tr><th>#</th><th>Test</th><th>Message</th><th>Source</th><th>Report</th></tr></thead><tbody>');
+    for (const [i, row] of rows.entries()) parts.push(failureRow(row, i + 1));
+    parts.push("</tbody></table></details>");
+  }
+  return parts.join("");
+}
+function failureRow(row, n) {
+  const t = row.test;
+  const kind = row.kind === "failed" ? "" : `<br><small>${esc(kindWords(row.kind))}</small>`;
+  const source = sourcePlace(t);
+  const report = reportPlace(t);
+  return `<tr data-failure="${esc(row.control)}"><td>${n}</td><td><code>${esc(t.name)}</code>${kind}</td><td class="message">${esc(t.message ?? "")}</td><td>${source ? `<code>${esc(source)}</code>` : "\u2014"}</td><td>${report ? `<code>${esc(report)}</code>` : "\u2014"}</td></tr>`;
 }
 function link2(text, href) {
   return href && /^https?:\/\/[^\s"'<>]+$/.test(href) ? `<a href="${esc(href)}">${esc(text)}</a>` : esc(text);
@@ -18811,22 +18924,23 @@ function sortKeys(value) {
 }
 
 // src/evidence/render-files.ts
-function renderBundleFiles(x) {
+var RENDERED_FILES = ["decision.json", "summary.md", "controls.csv", "failures.csv", "report.html", "oscal/assessment-results.json"];
+var ADDED_LATER = ["failures.csv"];
+function* renderBundleFiles(x) {
   const seed = `${x.controlMapSha256}:${x.result.evaluatedAt}:${x.run.runId ?? ""}`;
-  return [
-    ["decision.json", stableJson(decisionObject(x.map, x.result))],
-    ["summary.md", renderMarkdown(x.map, x.result)],
-    ["controls.csv", renderCsv(x.map, x.result)],
-    ["report.html", renderHtml(x)],
-    ["oscal/assessment-results.json", stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))]
-  ];
+  yield ["decision.json", stableJson(decisionObject(x.map, x.result))];
+  yield ["summary.md", renderMarkdown(x.map, x.result)];
+  yield ["controls.csv", renderCsv(x.map, x.result)];
+  yield ["failures.csv", renderFailuresCsv(x.result)];
+  yield ["report.html", renderHtml(x)];
+  yield ["oscal/assessment-results.json", stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))];
 }
 
 // src/evidence/bundle.ts
 var sha256 = (data) => createHash5("sha256").update(data).digest("hex");
 async function writeBundle(x) {
   const reportPaths = x.result.reports.map((r, i) => `inputs/reports/${String(i + 1).padStart(3, "0")}-${path3.basename(r.path).replace(/[^A-Za-z0-9._-]/g, "_")}`);
-  const renderedNames = ["decision.json", "summary.md", "controls.csv", "report.html", "oscal/assessment-results.json", "manifest.json"];
+  const renderedNames = [...RENDERED_FILES, "manifest.json"];
   const inputs = ["inputs/control-map.yml", ...x.trusted ? ["inputs/trusted-control-map.yml"] : [], ...reportPaths, ...x.change ? ["change.json"] : []];
   await prepareEvidenceDir(x.dir, [...inputs, ...renderedNames]);
   const files = [];
@@ -23794,7 +23908,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validateManifest = validate43;
-var schema68 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "const": 1 }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
+var schema68 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "const": 1 }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "description": "Every file of the bundle but manifest.json itself and the signature, sorted by path, each with its sha256 and size: the inputs (inputs/, change.json) and the rendered files (decision.json, summary.md, controls.csv, failures.csv, report.html, oscal/assessment-results.json; bundles made before failures.csv existed do not have it).", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
 var schema87 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
 var pattern28 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
 function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -34340,6 +34454,21 @@ function grow(a) {
   return out;
 }
 
+// src/engine/failure-message.ts
+var FAILURE_MESSAGE_LIMIT = 500;
+function boundMessage(message) {
+  if (message === void 0) return void 0;
+  const trimmed = message.trim();
+  if (!trimmed) return void 0;
+  const end = trimmed.search(/\r?\n/);
+  const line = (end < 0 ? trimmed : trimmed.slice(0, end)).trimEnd();
+  if (line.length <= FAILURE_MESSAGE_LIMIT) return line;
+  let cut = FAILURE_MESSAGE_LIMIT - 1;
+  const code18 = line.charCodeAt(cut - 1);
+  if (code18 >= 55296 && code18 <= 56319) cut--;
+  return line.slice(0, cut) + "\u2026";
+}
+
 // src/engine/test-table.ts
 var NONE = 0;
 var PASSED = 1;
@@ -34397,14 +34526,14 @@ var TestTable = class {
     if (tc.status === "passed" && tc.rerunFailed) bits |= CURRENT_FLAKY;
     if (tc.status !== "passed") bits &= ~CURRENT_FLAKY;
     this.bits[slot] = bits;
-    if ((tc.status === "failed" || tc.status === "error") && !this.failures.has(slot)) {
+    if ((tc.status === "failed" || tc.status === "error" || tc.status === "passed" && tc.rerunFailed) && !this.failures.has(slot)) {
       this.failures.set(slot, {
         name: "",
         report: tc.report,
         line: tc.line,
         ...tc.file ? { file: detach(tc.file) } : {},
         ...tc.fileLine ? { fileLine: tc.fileLine } : {},
-        message: tc.message === void 0 ? void 0 : detach(tc.message)
+        message: detachMessage(boundMessage(tc.message))
       });
     }
   }
@@ -34513,6 +34642,9 @@ var TestTable = class {
     }
   }
 };
+function detachMessage(message) {
+  return message === void 0 ? void 0 : detach(message);
+}
 function settle(bits) {
   const current = (bits & 12) >> 2;
   if (current === NONE) return bits;
@@ -34531,20 +34663,21 @@ var MatchedTests = class {
   flaky = 0;
   failed = [];
   skipped = [];
-  flakyNames = [];
-  failedCount = 0;
+  flakyTests = [];
   skippedCount = 0;
+  get failedCount() {
+    return this.failed.length;
+  }
   add(name, status2, flaky, failure) {
     this.matched++;
     if (status2 === "passed") {
       this.passed++;
       if (flaky) {
         this.flaky++;
-        if (this.flakyNames.length < NAMED_LIMIT) this.flakyNames.push(name());
+        this.flakyTests.push(failure ?? { name: name(), report: "", line: 0 });
       }
     } else if (status2 === "failed") {
-      this.failedCount++;
-      if (this.failed.length < NAMED_LIMIT) this.failed.push(failure ?? { name: name(), report: "", line: 0 });
+      this.failed.push(failure ?? { name: name(), report: "", line: 0 });
     } else {
       this.skippedCount++;
       if (this.skipped.length < NAMED_LIMIT) this.skipped.push(name());
@@ -34568,7 +34701,7 @@ function evaluateTestsControl(control, tests) {
     reasons.push({
       code: "tests-failed",
       effect: "fail",
-      message: `${counts.failed} of ${matched} matched tests failed: ${nameList(tests.failed.map((t) => t.name), counts.failed)}`,
+      message: `${counts.failed} of ${matched} matched tests failed: ${nameList(tests.failed.slice(0, NAMED_LIMIT).map((t) => t.name), counts.failed)}`,
       tests: tests.failed
     });
   }
@@ -34579,9 +34712,10 @@ function evaluateTestsControl(control, tests) {
     );
   }
   if (counts.flaky > 0) {
-    const list = nameList(tests.flakyNames, counts.flaky);
+    const list = nameList(tests.flakyTests.slice(0, NAMED_LIMIT).map((t) => t.name), counts.flaky);
+    const flaky = tests.flakyTests;
     reasons.push(
-      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: fail): ${list}` } : { code: "tests-flaky-allowed", effect: "info", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: pass): ${list}` }
+      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: fail): ${list}`, tests: flaky } : { code: "tests-flaky-allowed", effect: "info", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: pass): ${list}`, tests: flaky }
     );
   }
   const explained = reasons.some((r) => r.effect === "fail");
@@ -37459,14 +37593,14 @@ function nunit2Status(a) {
   const result = NUNIT2_RESULT[a.result] ?? "error";
   return result === "passed" && legacy !== void 0 && legacy !== "passed" ? "failed" : result;
 }
-function nunit3SuiteCrash(a, failingTests) {
+function nunit3SuiteCrash(a, failingTests2) {
   if (a.result !== "Failed") return void 0;
   if (a.site === "SetUp" || a.site === "TearDown") return `failed in its ${a.site === "SetUp" ? "OneTimeSetUp" : "OneTimeTearDown"}${a.label ? ` (${a.label})` : ""}`;
-  return failingTests === 0 ? "failed though none of its tests did" : void 0;
+  return failingTests2 === 0 ? "failed though none of its tests did" : void 0;
 }
-function nunit2SuiteCrash(a, failingTests) {
+function nunit2SuiteCrash(a, failingTests2) {
   const failed = a.result === "Failure" || a.result === "Error" || a.result === void 0 && a.success?.toLowerCase() === "false";
-  return failed && failingTests === 0 ? "failed though none of its tests did (a fixture setup or teardown)" : void 0;
+  return failed && failingTests2 === 0 ? "failed though none of its tests did (a fixture setup or teardown)" : void 0;
 }
 function splitFullName(full) {
   const paren = full.indexOf("(");
@@ -37969,7 +38103,7 @@ async function verifyBundle(dir, options = {}) {
     const { result, map, change } = redone;
     const decisionFindings = result.decision === manifest.decision ? [] : [`re-performed decision ${result.decision.toUpperCase()} differs from the recorded ${manifest.decision.toUpperCase()}`];
     level("re-performance", decisionFindings, `decision ${result.decision.toUpperCase()} at ${manifest.evaluatedAt} re-performed from inputs/ and ${change ? "change.json" : "no change record"}`);
-    level("rendered files", await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, report.html and OSCAL equal their re-rendering byte for byte${manifest.tool.version === TOOL_VERSION ? "" : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`);
+    level("rendered files", await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === "failures.csv") ? "failures.csv, " : ""}report.html and OSCAL equal their re-rendering byte for byte${manifest.tool.version === TOOL_VERSION ? "" : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`);
     const records = await checkRecords(dir, manifest, result);
     level("manifest records", records.findings, records.checked);
     const run2 = checkRunAgainstChange(manifest, change);
@@ -38034,7 +38168,9 @@ async function compareRendered(dir, manifest, map, result, change) {
     reportFiles: manifest.reports.map((r) => r.bundlePath)
   });
   const findings = [];
+  const listed = new Set(manifest.files.map((f) => f.path));
   for (const [rel, expected] of rendered) {
+    if (ADDED_LATER.includes(rel) && !listed.has(rel)) continue;
     const kept = await readFile4(path6.join(dir, ...rel.split("/")), "utf8").catch(() => void 0);
     if (kept === void 0) findings.push(`rendered ${rel}: missing`);
     else if (kept !== expected) findings.push(`rendered ${rel} differs from its re-rendering from the re-performed result and the manifest: ${firstDifference(kept, expected)}`);
@@ -38607,6 +38743,16 @@ async function readOnMainThread(file, evaluation, spoolFile, progress) {
 }
 
 // src/render/text.ts
+var TEXT_FAILURES = 20;
+var MARK2 = { failed: "\u2717", flaky: "~", crash: "!" };
+function failureLine(f) {
+  const t = f.test;
+  const source = sourcePlace(t);
+  const report = reportPlace(t);
+  const where = source ? `${source}${report ? ` (report ${report})` : ""}` : report ? `report ${report}` : "";
+  const kind = f.kind === "flaky" ? " (flaky: passed on a re-run)" : "";
+  return [`${MARK2[f.kind]} ${t.name}${kind}`, t.message, where].filter(Boolean).join(" \u2014 ");
+}
 function renderText(map, result) {
   const lines2 = [`sox-gate ${map.system}: ${headline(result)}`];
   const banner = emergencyBanner(result);
@@ -38614,7 +38760,11 @@ function renderText(map, result) {
   const idWidth = result.controls.reduce((w, c) => Math.max(w, c.id.length), 0);
   for (const c of result.controls) {
     lines2.push(`  ${statusLabel(c.status).padEnd(6)} ${c.id.padEnd(idWidth)}  ${c.title}  [${testsCell(c)}]`);
-    if (c.status !== "pass") for (const r of mainReasons(c)) lines2.push(`         - ${r}`);
+    if (c.status === "pass") continue;
+    for (const r of mainReasons(c)) lines2.push(`         - ${r}`);
+    const failures = controlFailures(c);
+    for (const f of failures.slice(0, TEXT_FAILURES)) lines2.push(`           ${failureLine(f)}`);
+    if (failures.length > TEXT_FAILURES) lines2.push(`           \u2026 and ${failures.length - TEXT_FAILURES} more (${FULL_LIST} and --format json list all ${failures.length})`);
   }
   lines2.push(totalsLine(result));
   const trust = trustLine(result);
