@@ -43,6 +43,12 @@ describe('sox-gate check: decisions and exit codes', () => {
     expect(r.stdout).toContain('- 1 of 1 matched tests failed: close.PeriodTest › locks')
   })
 
+  test('the totals line counts in words: one test case, one error', () => {
+    const r = gate({ 'reports/a.xml': '<testsuite name="posting"><testcase name="balances [CM-01]"><error message="NullPointerException"/></testcase></testsuite>' })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('1 report, 1 test case (0 passed, 0 failed, 1 error, 0 skipped), 0 not mapped to any control')
+  })
+
   test('report-only evaluates the same but exits 0 on block', () => {
     const r = gate({ 'reports/a.xml': FAILING }, ['--mode', 'report-only'])
     expect(r.code).toBe(0)

@@ -18477,7 +18477,7 @@ function mainReasons(c) {
 function totalsLine(result) {
   const t = result.totals;
   const files = result.reports.length;
-  return `${files} report${files === 1 ? "" : "s"}, ${t.cases} test cases (${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped), ${t.unmapped} not mapped to any control`;
+  return `${files} report${files === 1 ? "" : "s"}, ${t.cases} test case${t.cases === 1 ? "" : "s"} (${t.passed} passed, ${t.failed} failed, ${t.errors} error${t.errors === 1 ? "" : "s"}, ${t.skipped} skipped), ${t.unmapped} not mapped to any control`;
 }
 function emergencyBanner(result) {
   if (!result.emergency) return void 0;

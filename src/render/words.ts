@@ -35,7 +35,7 @@ export function mainReasons(c: ControlResult): string[] {
 export function totalsLine(result: GateResult): string {
   const t = result.totals
   const files = result.reports.length
-  return `${files} report${files === 1 ? '' : 's'}, ${t.cases} test cases (${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped), ${t.unmapped} not mapped to any control`
+  return `${files} report${files === 1 ? '' : 's'}, ${t.cases} test case${t.cases === 1 ? '' : 's'} (${t.passed} passed, ${t.failed} failed, ${t.errors} error${t.errors === 1 ? '' : 's'}, ${t.skipped} skipped), ${t.unmapped} not mapped to any control`
 }
 
 /** The banner every surface shows when an emergency waiver covered an approval control (SPEC §9). */
