@@ -169,4 +169,20 @@ describe('CompactKeys', () => {
       if (i % 97 === 0 || s.length > 1e6) expect(keys.text(i)).toBe(s)
     })
   })
+
+  test('holds more keys than one 64K page of its per-key numbers, each found again with its group and text', () => {
+    const keys = new CompactKeys()
+    const n = 140_000
+    for (let i = 0; i < n; i++) expect(keys.intern(i % 3, `case ${i}`)).toBe(i)
+    expect(keys.size).toBe(n)
+    for (const i of [0, 65_535, 65_536, 65_537, 131_071, 131_072, n - 1]) {
+      expect(keys.find(i % 3, `case ${i}`)).toBe(i)
+      expect(keys.find((i + 1) % 3, `case ${i}`)).toBe(-1)
+      expect(keys.text(i)).toBe(`case ${i}`)
+      expect(keys.group(i)).toBe(i % 3)
+    }
+    // Interning again finds, never adds.
+    for (let i = 0; i < n; i += 997) expect(keys.intern(i % 3, `case ${i}`)).toBe(i)
+    expect(keys.size).toBe(n)
+  })
 })
