@@ -15,6 +15,7 @@
  * to 30 MB at the peak of a million-key run).
  */
 const latin1 = new TextDecoder('latin1')
+const ascii = new TextEncoder()
 const PAGE_BITS = 22
 const PAGE_SIZE = 1 << PAGE_BITS
 /** Buckets are kept at most this full (linear probing; a stored hash is compared before the bytes). */
@@ -98,8 +99,11 @@ export class CompactKeys {
   private load(group: number, text: string): number {
     if (this.scratch.length < text.length * 3) this.scratch = new Uint8Array(text.length * 3 + 64)
     const s = this.scratch
-    let n = 0
-    for (let i = 0; i < text.length; i++) {
+    // ASCII text (most names) is the same bytes in this encoding and in UTF-8: the native encoder
+    // writes it. A string with any other unit writes more bytes than it has units, and is redone below.
+    let n = ascii.encodeInto(text, s).written
+    if (n !== text.length) n = 0
+    for (let i = n; i < text.length; i++) {
       const u = text.charCodeAt(i)
       if (u < 0x80) s[n++] = u
       else {
