@@ -176,9 +176,12 @@ export class CompactKeys {
 const COLUMN_BITS = 16
 const COLUMN_PAGE = 1 << COLUMN_BITS
 
-/** 32-bit numbers by dense index, in pages of 64K added as they are first written (in order). */
+/**
+ * 32-bit numbers by dense index, written in order, in pages of 64K added as needed. The first page
+ * starts small and doubles (a run of a few tests should not zero a megabyte at start-up).
+ */
 class Column {
-  private readonly pages: Int32Array[] = []
+  private readonly pages: Int32Array[] = [new Int32Array(1024)]
 
   get(i: number): number {
     return (this.pages[i >>> COLUMN_BITS] as Int32Array)[i & (COLUMN_PAGE - 1)] as number
@@ -187,6 +190,11 @@ class Column {
   set(i: number, value: number): void {
     const page = i >>> COLUMN_BITS
     if (page === this.pages.length) this.pages.push(new Int32Array(COLUMN_PAGE))
+    else if (page === 0 && i === (this.pages[0] as Int32Array).length) {
+      const first = new Int32Array(i * 2)
+      first.set(this.pages[0] as Int32Array)
+      this.pages[0] = first
+    }
     ;(this.pages[page] as Int32Array)[i & (COLUMN_PAGE - 1)] = value
   }
 }

@@ -46,8 +46,15 @@ export interface CaseBatch {
 
 const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'error', 'skipped']
 const RERUN_FAILED = 4
-/** Small enough that a batch's names (one string) stay out of V8's large-object space. */
 export const BATCH_SIZE = 1024
+/**
+ * Characters of names per batch at most (a little over, by one name): the batch's names, one
+ * string, must stay out of V8's large-object space (objects over 128 KB), which only a full
+ * collection frees. Full names hold ` › `, so they are two-byte strings: 1,024 names of 100
+ * characters made 200 KB strings, and up to 40 MB of them waited for a collection on the main
+ * thread of a 1 GB run. 48K characters are 96 KB at two bytes each.
+ */
+export const BATCH_CHARS = 48 * 1024
 
 /** Collects one report's mapped cases into batches (worker side). */
 export class BatchWriter {
@@ -61,16 +68,18 @@ export class BatchWriter {
   private sets = new Map<string, number>()
   private failures: CaseBatch['failures'] = []
   private count = 0
+  private chars = 0
 
   constructor(private readonly report: string) {}
 
   get full(): boolean {
-    return this.count === BATCH_SIZE
+    return this.count === BATCH_SIZE || this.chars >= BATCH_CHARS
   }
 
   add(tc: TableCase, controls: readonly number[]): void {
     const i = this.count++
     this.names.push(tc.name)
+    this.chars += tc.name.length
     this.nameLengths[i] = tc.name.length
     this.flags[i] = STATUSES.indexOf(tc.status) | (tc.rerunFailed ? RERUN_FAILED : 0)
     this.lines[i] = tc.line
@@ -106,6 +115,7 @@ export class BatchWriter {
     this.sets = new Map()
     this.failures = []
     this.count = 0
+    this.chars = 0
     return batch
   }
 }
