@@ -15,7 +15,7 @@
  * to 30 MB at the peak of a million-key run).
  */
 const latin1 = new TextDecoder('latin1')
-const ascii = new TextEncoder()
+const utf8 = new TextEncoder()
 const PAGE_BITS = 22
 const PAGE_SIZE = 1 << PAGE_BITS
 /** Buckets are kept at most this full (linear probing; a stored hash is compared before the bytes). */
@@ -101,7 +101,7 @@ export class CompactKeys {
     const s = this.scratch
     // ASCII text (most names) is the same bytes in this encoding and in UTF-8: the native encoder
     // writes it. A string with any other unit writes more bytes than it has units, and is redone below.
-    let n = ascii.encodeInto(text, s).written
+    let n = utf8.encodeInto(text, s).written
     if (n !== text.length) n = 0
     for (let i = n; i < text.length; i++) {
       const u = text.charCodeAt(i)
