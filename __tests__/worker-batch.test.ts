@@ -36,7 +36,7 @@ function batches(input: { tc: TableCase; controls: number[] }[]): CaseBatch[] {
 
 describe('worker batches', () => {
   test('every case comes back in order with its name, file, status, re-run flag, line, failure and controls', () => {
-    const input = cases(2500, (i) => `suite ${i % 9} › case ${i} ${'é'.repeat(i % 3)}`)
+    const input = cases(2500, (i) => (i % 11 === 0 ? `case ${i}` : i % 13 === 0 ? `a › b › › case ${i}` : `suite ${i % 9} › case ${i} ${'é'.repeat(i % 3)}`))
     const back: { tc: TableCase; controls: number[] }[] = []
     for (const b of batches(input)) readBatch(b, (tc, controls) => back.push({ tc, controls: [...controls] }))
     expect(back.length).toBe(input.length)
@@ -53,16 +53,20 @@ describe('worker batches', () => {
     })
   })
 
-  test('long two-byte names (` › `) are cut into batches whose names string stays under 128 KB', () => {
-    const name = (i: number): string => `com.example.shard12.mod3.Suite45 › com.example.shard12.mod3.Suite45 › scenario ${i} handles payment ${i}`
-    const out = batches(cases(5000, name))
-    expect(out.length).toBeGreaterThan(5000 / BATCH_SIZE + 1)
-    for (const b of out) {
+  test('a batch sends each prefix (suite › classname ›) once, and its names string stays under 128 KB', () => {
+    const prefix = 'com.example.shard12.mod3.Suite45 › com.example.shard12.mod3.Suite45 › '
+    const byPrefix = batches(cases(5000, (i) => `${prefix}scenario ${i} handles payment ${i}`))
+    expect(byPrefix.map((b) => b.count)).toEqual([1024, 1024, 1024, 1024, 904])
+    for (const b of byPrefix) expect(b.prefixes).toEqual([prefix])
+    // Long own names, two-byte (€): cut by characters before 1,024 cases.
+    const long = batches(cases(5000, (i) => `s › ${'€'.repeat(100)} ${i}`))
+    expect(long.length).toBeGreaterThan(5000 / BATCH_SIZE + 1)
+    for (const b of long) {
       expect(b.names.length * 2).toBeLessThan(128 * 1024)
       expect(b.count).toBeLessThanOrEqual(BATCH_SIZE)
     }
-    expect(out.reduce((n, b) => n + b.count, 0)).toBe(5000)
-    // Short names still fill a batch by count.
+    expect(long.reduce((n, b) => n + b.count, 0)).toBe(5000)
+    // Short names fill a batch by count.
     const short = batches(cases(3000, (i) => `c${i}`))
     expect(short.map((b) => b.count)).toEqual([1024, 1024, 952])
     expect(BATCH_CHARS * 2).toBeLessThan(128 * 1024)
