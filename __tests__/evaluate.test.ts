@@ -17,6 +17,24 @@ describe('evaluation of test controls', () => {
     expect(r.totals).toMatchObject({ cases: 3, unmapped: 1 })
   })
 
+  test('matched-test lists read in any order, again and again, are the same sorted lists (built one control at a time)', async () => {
+    const r = await evaluateInline(MAP('  - { id: A, title: t, tests: [{ tag: A }] }\n  - { id: B, title: t, tests: [{ tag: B }] }'), [
+      '<testsuite name="s"><testcase name="z [A]"/><testcase name="y [A] [B]"/><testcase name="x [B]"/></testsuite>'
+    ])
+    const [a, b] = r.controls
+    const A = ['s › y [A] [B]', 's › z [A]']
+    const B = ['s › x [B]', 's › y [A] [B]']
+    expect(a?.matchedTests).toEqual(A)
+    expect(a?.matchedTests).toBe(a?.matchedTests)
+    expect(b?.matchedTests).toEqual(B)
+    expect(a?.matchedTests).toEqual(A)
+    expect(JSON.parse(JSON.stringify(r.controls)).map((c: { matchedTests: string[] }) => c.matchedTests)).toEqual([A, B])
+    expect({ ...b }.matchedTests).toEqual(B)
+    if (a) a.matchedTests = ['kept']
+    expect(b?.matchedTests).toEqual(B)
+    expect(a?.matchedTests).toEqual(['kept'])
+  })
+
   test('no matched test fails the control, naming its selectors', async () => {
     const r = await evaluateInline(MAP('  - { id: A, title: t, tests: [{ tag: A }, { suite: "ledger.*" }] }'), ['<testsuite name="s"><testcase name="x"/></testsuite>'])
     expect(r.decision).toBe('block')

@@ -132,6 +132,22 @@ describe('the compact test table agrees with a brute-force model (seeded random 
     }
   })
 
+  test('a full name carried with a file and without one names both with their file, in either order', () => {
+    const base = { status: 'passed' as const, rerunFailed: false, report: 'r.xml', line: 1 }
+    for (const order of [
+      [{ file: 'a.ts' }, {}, { file: 'b.ts' }],
+      [{}, { file: 'a.ts' }, { file: 'b.ts' }],
+      [{ file: 'a.ts' }, { file: 'b.ts' }, {}]
+    ]) {
+      const t = new TestTable()
+      for (const extra of order) t.add({ ...base, name: 's › same', ...extra }, 0, [0])
+      t.add({ ...base, name: 's › other', file: 'a.ts' }, 0, [0])
+      const seen: string[] = []
+      t.forEach((slot) => seen.push(t.name(slot)))
+      expect(seen.sort()).toEqual(['s › other', 's › same', 's › same (a.ts)', 's › same (b.ts)'])
+    }
+  })
+
   test('one name split differently by suite and classname is one test', () => {
     const t = new TestTable()
     const base = { status: 'passed' as const, rerunFailed: false, report: 'r.xml', line: 1 }
@@ -169,5 +185,23 @@ describe('CompactKeys', () => {
       expect(keys.find(0, s)).toBe(i)
       if (i % 97 === 0 || s.length > 1e6) expect(keys.text(i)).toBe(s)
     })
+  })
+
+  test('holds more keys than one 64K page of its per-key numbers, each found again with its group and text', () => {
+    const keys = new CompactKeys()
+    const n = 140_000
+    const wrong: number[] = []
+    for (let i = 0; i < n; i++) if (keys.intern(i % 3, `case ${i}`) !== i) wrong.push(i)
+    expect(wrong).toEqual([])
+    expect(keys.size).toBe(n)
+    for (const i of [0, 65_535, 65_536, 65_537, 131_071, 131_072, n - 1]) {
+      expect(keys.find(i % 3, `case ${i}`)).toBe(i)
+      expect(keys.find((i + 1) % 3, `case ${i}`)).toBe(-1)
+      expect(keys.text(i)).toBe(`case ${i}`)
+      expect(keys.group(i)).toBe(i % 3)
+    }
+    // Interning again finds, never adds.
+    for (let i = 0; i < n; i += 997) expect(keys.intern(i % 3, `case ${i}`)).toBe(i)
+    expect(keys.size).toBe(n)
   })
 })

@@ -56,6 +56,8 @@ export class TestTable {
   private readonly keys = new CompactKeys()
   /** Filed identities by full name only, each with the first slot that carries it: finds shared names. */
   private readonly bare = new CompactKeys()
+  /** How many identities carry no file. */
+  private unfiled = 0
   private bareFirst = new Int32Array(1024)
   private bits = new Uint8Array(1024)
   private report = new Int32Array(1024)
@@ -166,7 +168,8 @@ export class TestTable {
   private findShared(slot: number, prefix: number, own: string, filed: boolean): void {
     if (filed) {
       this.bits[slot] = FILED
-      const unfiled = this.keys.find(prefix, own)
+      // Reports that give every case a file never add an unfiled identity: no lookup for one.
+      const unfiled = this.unfiled > 0 ? this.keys.find(prefix, own) : -1
       if (unfiled >= 0) this.markShared(slot, unfiled)
       const before = this.bare.size
       const id = this.bare.intern(prefix, own)
@@ -174,7 +177,9 @@ export class TestTable {
         if (id === this.bareFirst.length) this.bareFirst = grow(this.bareFirst)
         this.bareFirst[id] = slot
       } else this.markShared(slot, this.bareFirst[id] as number)
-    } else if (this.bare.size > 0) {
+    } else {
+      this.unfiled++
+      if (this.bare.size === 0) return
       const id = this.bare.find(prefix, own)
       if (id >= 0) this.markShared(slot, this.bareFirst[id] as number)
     }

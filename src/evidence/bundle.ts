@@ -60,8 +60,10 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const put = async (rel: string, content: string): Promise<void> => {
     const full = path.join(x.dir, ...rel.split('/'))
     await mkdir(path.dirname(full), { recursive: true })
-    await writeFile(full, content, { flag: 'wx' }).catch(refuseOverwrite(x.dir, rel))
-    files.push({ path: rel, sha256: sha256(content), size: Buffer.byteLength(content) })
+    // Encoded once for the file, its hash and its size (report.html can be tens of megabytes).
+    const bytes = Buffer.from(content, 'utf8')
+    await writeFile(full, bytes, { flag: 'wx' }).catch(refuseOverwrite(x.dir, rel))
+    files.push({ path: rel, sha256: sha256(bytes), size: bytes.length })
   }
 
   await put('inputs/control-map.yml', x.proposed.source)

@@ -29,8 +29,12 @@ export type WorkerMessage =
 export interface CaseBatch {
   report: string
   count: number
+  /** Each case's name is prefixes[prefixIds[i]] + its part of `names` (the part after the last ` › `). */
   names: string
   nameLengths: Int32Array
+  prefixIds: Int32Array
+  /** Name prefixes (`suite › classname › `), interned: they hold ` › ` and so are two-byte strings. */
+  prefixes: string[]
   /** Per case: status code (STATUSES) | 4 when an earlier attempt failed. */
   flags: Uint8Array
   lines: Int32Array
@@ -45,14 +49,25 @@ export interface CaseBatch {
 }
 
 const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'error', 'skipped']
+const SEPARATOR = ' › '
 const RERUN_FAILED = 4
-/** Small enough that a batch's names (one string) stay out of V8's large-object space. */
 export const BATCH_SIZE = 1024
+/**
+ * Characters of names per batch at most (a little over, by one name): the batch's names, one
+ * string, must stay out of V8's large-object space (objects over 128 KB), which only a full
+ * collection frees. Full names hold ` › `, so they are two-byte strings: 1,024 names of 100
+ * characters made 200 KB strings, and up to 40 MB of them waited for a collection on the main
+ * thread of a 1 GB run. 48K characters are 96 KB at two bytes each. The prefix before the last
+ * ` › ` (suite › classname) is sent once per batch, so `names` is mostly one-byte and short.
+ */
+export const BATCH_CHARS = 48 * 1024
 
 /** Collects one report's mapped cases into batches (worker side). */
 export class BatchWriter {
   private names: string[] = []
   private nameLengths = new Int32Array(BATCH_SIZE)
+  private prefixIds = new Int32Array(BATCH_SIZE)
+  private prefixes = new Map<string, number>()
   private flags = new Uint8Array(BATCH_SIZE)
   private lines = new Int32Array(BATCH_SIZE)
   private fileIds = new Int32Array(BATCH_SIZE)
@@ -61,17 +76,24 @@ export class BatchWriter {
   private sets = new Map<string, number>()
   private failures: CaseBatch['failures'] = []
   private count = 0
+  private chars = 0
 
   constructor(private readonly report: string) {}
 
   get full(): boolean {
-    return this.count === BATCH_SIZE
+    return this.count === BATCH_SIZE || this.chars >= BATCH_CHARS
   }
 
   add(tc: TableCase, controls: readonly number[]): void {
     const i = this.count++
-    this.names.push(tc.name)
-    this.nameLengths[i] = tc.name.length
+    const at = tc.name.lastIndexOf(SEPARATOR)
+    const cut = at < 0 ? 0 : at + SEPARATOR.length
+    const own = tc.name.slice(cut)
+    const known = this.prefixes.size
+    this.prefixIds[i] = intern(this.prefixes, tc.name.slice(0, cut))
+    this.names.push(own)
+    this.chars += own.length + (this.prefixes.size > known ? cut : 0)
+    this.nameLengths[i] = own.length
     this.flags[i] = STATUSES.indexOf(tc.status) | (tc.rerunFailed ? RERUN_FAILED : 0)
     this.lines[i] = tc.line
     this.fileIds[i] = tc.file === undefined ? -1 : intern(this.files, tc.file)
@@ -93,6 +115,8 @@ export class BatchWriter {
       count: n,
       names: this.names.join(''),
       nameLengths: this.nameLengths.slice(0, n),
+      prefixIds: this.prefixIds.slice(0, n),
+      prefixes: [...this.prefixes.keys()],
       flags: this.flags.slice(0, n),
       lines: this.lines.slice(0, n),
       fileIds: this.fileIds.slice(0, n),
@@ -102,15 +126,17 @@ export class BatchWriter {
       failures: this.failures
     }
     this.names = []
+    this.prefixes = new Map()
     this.files = new Map()
     this.sets = new Map()
     this.failures = []
     this.count = 0
+    this.chars = 0
     return batch
   }
 }
 
-export const transferList = (b: CaseBatch): ArrayBuffer[] => [b.nameLengths, b.flags, b.lines, b.fileIds, b.setIds].map((a) => a.buffer as ArrayBuffer)
+export const transferList = (b: CaseBatch): ArrayBuffer[] => [b.nameLengths, b.prefixIds, b.flags, b.lines, b.fileIds, b.setIds].map((a) => a.buffer as ArrayBuffer)
 
 /** Calls `visit` for each case of a batch (main side), in the order the worker added them. */
 export function readBatch(b: CaseBatch, visit: (tc: TableCase, controls: readonly number[]) => void): void {
@@ -123,7 +149,7 @@ export function readBatch(b: CaseBatch, visit: (tc: TableCase, controls: readonl
     const fileId = b.fileIds[i] as number
     const failure = failures.get(i)
     const tc: TableCase = {
-      name: b.names.slice(at, end),
+      name: (b.prefixes[b.prefixIds[i] as number] as string) + b.names.slice(at, end),
       file: fileId < 0 ? undefined : b.files[fileId],
       status: STATUSES[flags & 3] as TestStatus,
       rerunFailed: (flags & RERUN_FAILED) !== 0,
