@@ -18947,8 +18947,9 @@ async function writeBundle(x) {
   const put = async (rel, content) => {
     const full = path3.join(x.dir, ...rel.split("/"));
     await mkdir3(path3.dirname(full), { recursive: true });
-    await writeFile(full, content, { flag: "wx" }).catch(refuseOverwrite(x.dir, rel));
-    files.push({ path: rel, sha256: sha256(content), size: Buffer.byteLength(content) });
+    const bytes = Buffer.from(content, "utf8");
+    await writeFile(full, bytes, { flag: "wx" }).catch(refuseOverwrite(x.dir, rel));
+    files.push({ path: rel, sha256: sha256(bytes), size: bytes.length });
   };
   await put("inputs/control-map.yml", x.proposed.source);
   if (x.trusted) await put("inputs/trusted-control-map.yml", x.trusted.source);
@@ -34307,6 +34308,7 @@ var CaseMapper = class {
 
 // src/engine/compact-keys.ts
 var latin1 = new TextDecoder("latin1");
+var utf8 = new TextEncoder();
 var PAGE_BITS = 22;
 var PAGE_SIZE = 1 << PAGE_BITS;
 var MAX_LOAD = 0.7;
@@ -34315,11 +34317,11 @@ var CompactKeys = class {
   /** Where the next key's bytes go: a page number and an offset in it. */
   page = -1;
   used = PAGE_SIZE;
-  /** Per id: page << 22 | offset of its bytes (pages of their own take several numbers), and their length. */
-  starts = new Uint32Array(1024);
-  lengths = new Int32Array(1024);
-  groups = new Int32Array(1024);
-  hashes = new Int32Array(1024);
+  /** Per id: page << 22 | offset of its bytes (pages of their own take several numbers; read with >>> 0), and their length. */
+  starts = new Column();
+  lengths = new Column();
+  groups = new Column();
+  hashes = new Column();
   /** Open addressing: id + 1 per bucket, 0 when empty. */
   buckets = new Int32Array(2048);
   count = 0;
@@ -34345,11 +34347,11 @@ var CompactKeys = class {
     return id;
   }
   group(id) {
-    return this.groups[id];
+    return this.groups.get(id);
   }
   text(id) {
     const { bytes, start } = this.locate(id);
-    const end = start + this.lengths[id];
+    const end = start + this.lengths.get(id);
     let ascii = true;
     for (let i = start; i < end && ascii; i++) ascii = bytes[i] < 128;
     if (ascii) return latin1.decode(bytes.subarray(start, end));
@@ -34372,15 +34374,16 @@ var CompactKeys = class {
     return parts.length === 1 ? parts[0] : parts.join("");
   }
   locate(id) {
-    const at = this.starts[id];
+    const at = this.starts.get(id) >>> 0;
     return { bytes: this.pages[at >>> PAGE_BITS], start: at & PAGE_SIZE - 1 };
   }
   /** Encodes `text` into the scratch buffer and hashes it with `group` (FNV-1a, 32 bits). */
   load(group, text) {
     if (this.scratch.length < text.length * 3) this.scratch = new Uint8Array(text.length * 3 + 64);
     const s = this.scratch;
-    let n = 0;
-    for (let i = 0; i < text.length; i++) {
+    let n = utf8.encodeInto(text, s).written;
+    if (n !== text.length) n = 0;
+    for (let i = n; i < text.length; i++) {
       const u = text.charCodeAt(i);
       if (u < 128) s[n++] = u;
       else {
@@ -34401,11 +34404,11 @@ var CompactKeys = class {
       const slot = this.buckets[at];
       if (slot === 0) return ~at;
       const id = slot - 1;
-      if (this.hashes[id] === hash && this.groups[id] === group && this.sameBytes(id)) return at;
+      if (this.hashes.get(id) === hash && this.groups.get(id) === group && this.sameBytes(id)) return at;
     }
   }
   sameBytes(id) {
-    if (this.lengths[id] !== this.scratchLength) return false;
+    if (this.lengths.get(id) !== this.scratchLength) return false;
     const { bytes, start } = this.locate(id);
     const s = this.scratch;
     for (let i = 0; i < this.scratchLength; i++) if (bytes[start + i] !== s[i]) return false;
@@ -34420,19 +34423,14 @@ var CompactKeys = class {
       this.pages[this.page] = new Uint8Array(Math.max(PAGE_SIZE, length));
       this.used = 0;
     }
-    ;
-    this.pages[this.page].set(this.scratch.subarray(0, length), this.used);
-    if (this.count === this.starts.length) {
-      this.starts = grow(this.starts);
-      this.lengths = grow(this.lengths);
-      this.groups = grow(this.groups);
-      this.hashes = grow(this.hashes);
-    }
+    const bytes = this.pages[this.page];
+    const scratch = this.scratch;
+    for (let i = 0, at = this.used; i < length; i++, at++) bytes[at] = scratch[i];
     const id = this.count++;
-    this.starts[id] = this.page * PAGE_SIZE + this.used;
-    this.lengths[id] = length;
-    this.groups[id] = group;
-    this.hashes[id] = hash;
+    this.starts.set(id, this.page * PAGE_SIZE + this.used);
+    this.lengths.set(id, length);
+    this.groups.set(id, group);
+    this.hashes.set(id, hash);
     this.used += length;
     if (this.used >= PAGE_SIZE) this.used = PAGE_SIZE;
     return id;
@@ -34441,11 +34439,30 @@ var CompactKeys = class {
     const buckets = new Int32Array(this.buckets.length * 2);
     const mask2 = buckets.length - 1;
     for (let id = 0; id < this.count; id++) {
-      let at = this.hashes[id] & mask2;
+      let at = this.hashes.get(id) & mask2;
       while (buckets[at] !== 0) at = at + 1 & mask2;
       buckets[at] = id + 1;
     }
     this.buckets = buckets;
+  }
+};
+var COLUMN_BITS = 16;
+var COLUMN_PAGE = 1 << COLUMN_BITS;
+var Column = class {
+  pages = [new Int32Array(1024)];
+  get(i) {
+    return this.pages[i >>> COLUMN_BITS][i & COLUMN_PAGE - 1];
+  }
+  set(i, value) {
+    const page = i >>> COLUMN_BITS;
+    if (page === this.pages.length) this.pages.push(new Int32Array(COLUMN_PAGE));
+    else if (page === 0 && i === this.pages[0].length) {
+      const first = new Int32Array(i * 2);
+      first.set(this.pages[0]);
+      this.pages[0] = first;
+    }
+    ;
+    this.pages[page][i & COLUMN_PAGE - 1] = value;
   }
 };
 function grow(a) {
@@ -34489,6 +34506,8 @@ var TestTable = class {
   keys = new CompactKeys();
   /** Filed identities by full name only, each with the first slot that carries it: finds shared names. */
   bare = new CompactKeys();
+  /** How many identities carry no file. */
+  unfiled = 0;
   bareFirst = new Int32Array(1024);
   bits = new Uint8Array(1024);
   report = new Int32Array(1024);
@@ -34589,7 +34608,7 @@ var TestTable = class {
   findShared(slot, prefix, own, filed) {
     if (filed) {
       this.bits[slot] = FILED;
-      const unfiled = this.keys.find(prefix, own);
+      const unfiled = this.unfiled > 0 ? this.keys.find(prefix, own) : -1;
       if (unfiled >= 0) this.markShared(slot, unfiled);
       const before = this.bare.size;
       const id = this.bare.intern(prefix, own);
@@ -34597,7 +34616,9 @@ var TestTable = class {
         if (id === this.bareFirst.length) this.bareFirst = grow(this.bareFirst);
         this.bareFirst[id] = slot;
       } else this.markShared(slot, this.bareFirst[id]);
-    } else if (this.bare.size > 0) {
+    } else {
+      this.unfiled++;
+      if (this.bare.size === 0) return;
       const id = this.bare.find(prefix, own);
       if (id >= 0) this.markShared(slot, this.bareFirst[id]);
     }
@@ -34909,9 +34930,10 @@ var Evaluation = class {
       const name = () => tests.name(slot);
       for (const c of controls2) perControl[c]?.add(name, status2, flaky, failure);
     });
+    const lastRead = new LastRead();
     const evaluated = map.controls.map((control, i) => {
       const result = evaluateControl(control, perControl[i], this.crashReasons.get(i) ?? [], map, this.input.change, waiverContext);
-      return withLazyMatchedTests(result, () => tests.namesOf(i));
+      return withLazyMatchedTests(result, () => lastRead.get(i, () => tests.namesOf(i)));
     });
     const controls = trust.integrity ? [trust.integrity, ...evaluated] : evaluated;
     const counts = {
@@ -34982,15 +35004,23 @@ function evaluateControl(control, matched, crashes, map, change, waiverContext) 
   }
   return result;
 }
+var LastRead = class {
+  control = -1;
+  names = [];
+  get(control, build2) {
+    if (control !== this.control) {
+      this.names = [];
+      this.names = build2();
+      this.control = control;
+    }
+    return this.names;
+  }
+};
 function withLazyMatchedTests(result, names) {
   Object.defineProperty(result, "matchedTests", {
     enumerable: true,
     configurable: true,
-    get: () => {
-      const value = names();
-      Object.defineProperty(result, "matchedTests", { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
+    get: names,
     set: (value) => Object.defineProperty(result, "matchedTests", { value, enumerable: true, configurable: true, writable: true })
   });
   return result;
@@ -38325,8 +38355,10 @@ import { Worker } from "node:worker_threads";
 
 // src/workers/protocol.ts
 var STATUSES = ["passed", "failed", "error", "skipped"];
+var SEPARATOR2 = " \u203A ";
 var RERUN_FAILED = 4;
 var BATCH_SIZE = 1024;
+var BATCH_CHARS = 48 * 1024;
 var BatchWriter = class {
   constructor(report) {
     this.report = report;
@@ -38334,6 +38366,8 @@ var BatchWriter = class {
   report;
   names = [];
   nameLengths = new Int32Array(BATCH_SIZE);
+  prefixIds = new Int32Array(BATCH_SIZE);
+  prefixes = /* @__PURE__ */ new Map();
   flags = new Uint8Array(BATCH_SIZE);
   lines = new Int32Array(BATCH_SIZE);
   fileIds = new Int32Array(BATCH_SIZE);
@@ -38342,13 +38376,20 @@ var BatchWriter = class {
   sets = /* @__PURE__ */ new Map();
   failures = [];
   count = 0;
+  chars = 0;
   get full() {
-    return this.count === BATCH_SIZE;
+    return this.count === BATCH_SIZE || this.chars >= BATCH_CHARS;
   }
   add(tc, controls) {
     const i = this.count++;
-    this.names.push(tc.name);
-    this.nameLengths[i] = tc.name.length;
+    const at = tc.name.lastIndexOf(SEPARATOR2);
+    const cut = at < 0 ? 0 : at + SEPARATOR2.length;
+    const own = tc.name.slice(cut);
+    const known = this.prefixes.size;
+    this.prefixIds[i] = intern(this.prefixes, tc.name.slice(0, cut));
+    this.names.push(own);
+    this.chars += own.length + (this.prefixes.size > known ? cut : 0);
+    this.nameLengths[i] = own.length;
     this.flags[i] = STATUSES.indexOf(tc.status) | (tc.rerunFailed ? RERUN_FAILED : 0);
     this.lines[i] = tc.line;
     this.fileIds[i] = tc.file === void 0 ? -1 : intern(this.files, tc.file);
@@ -38369,6 +38410,8 @@ var BatchWriter = class {
       count: n,
       names: this.names.join(""),
       nameLengths: this.nameLengths.slice(0, n),
+      prefixIds: this.prefixIds.slice(0, n),
+      prefixes: [...this.prefixes.keys()],
       flags: this.flags.slice(0, n),
       lines: this.lines.slice(0, n),
       fileIds: this.fileIds.slice(0, n),
@@ -38378,14 +38421,16 @@ var BatchWriter = class {
       failures: this.failures
     };
     this.names = [];
+    this.prefixes = /* @__PURE__ */ new Map();
     this.files = /* @__PURE__ */ new Map();
     this.sets = /* @__PURE__ */ new Map();
     this.failures = [];
     this.count = 0;
+    this.chars = 0;
     return batch;
   }
 };
-var transferList = (b) => [b.nameLengths, b.flags, b.lines, b.fileIds, b.setIds].map((a) => a.buffer);
+var transferList = (b) => [b.nameLengths, b.prefixIds, b.flags, b.lines, b.fileIds, b.setIds].map((a) => a.buffer);
 function readBatch(b, visit2) {
   const sets = b.sets.map((s) => s.split(",").map(Number));
   const failures = new Map(b.failures.map((f) => [f.at, f]));
@@ -38396,7 +38441,7 @@ function readBatch(b, visit2) {
     const fileId = b.fileIds[i];
     const failure = failures.get(i);
     const tc = {
-      name: b.names.slice(at, end),
+      name: b.prefixes[b.prefixIds[i]] + b.names.slice(at, end),
       file: fileId < 0 ? void 0 : b.files[fileId],
       status: STATUSES[flags & 3],
       rerunFailed: (flags & RERUN_FAILED) !== 0,

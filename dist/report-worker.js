@@ -14574,8 +14574,10 @@ function describeFsError(e) {
 
 // src/workers/protocol.ts
 var STATUSES = ["passed", "failed", "error", "skipped"];
+var SEPARATOR = " \u203A ";
 var RERUN_FAILED = 4;
 var BATCH_SIZE = 1024;
+var BATCH_CHARS = 48 * 1024;
 var BatchWriter = class {
   constructor(report) {
     this.report = report;
@@ -14583,6 +14585,8 @@ var BatchWriter = class {
   report;
   names = [];
   nameLengths = new Int32Array(BATCH_SIZE);
+  prefixIds = new Int32Array(BATCH_SIZE);
+  prefixes = /* @__PURE__ */ new Map();
   flags = new Uint8Array(BATCH_SIZE);
   lines = new Int32Array(BATCH_SIZE);
   fileIds = new Int32Array(BATCH_SIZE);
@@ -14591,13 +14595,20 @@ var BatchWriter = class {
   sets = /* @__PURE__ */ new Map();
   failures = [];
   count = 0;
+  chars = 0;
   get full() {
-    return this.count === BATCH_SIZE;
+    return this.count === BATCH_SIZE || this.chars >= BATCH_CHARS;
   }
   add(tc, controls2) {
     const i = this.count++;
-    this.names.push(tc.name);
-    this.nameLengths[i] = tc.name.length;
+    const at = tc.name.lastIndexOf(SEPARATOR);
+    const cut = at < 0 ? 0 : at + SEPARATOR.length;
+    const own = tc.name.slice(cut);
+    const known = this.prefixes.size;
+    this.prefixIds[i] = intern(this.prefixes, tc.name.slice(0, cut));
+    this.names.push(own);
+    this.chars += own.length + (this.prefixes.size > known ? cut : 0);
+    this.nameLengths[i] = own.length;
     this.flags[i] = STATUSES.indexOf(tc.status) | (tc.rerunFailed ? RERUN_FAILED : 0);
     this.lines[i] = tc.line;
     this.fileIds[i] = tc.file === void 0 ? -1 : intern(this.files, tc.file);
@@ -14618,6 +14629,8 @@ var BatchWriter = class {
       count: n,
       names: this.names.join(""),
       nameLengths: this.nameLengths.slice(0, n),
+      prefixIds: this.prefixIds.slice(0, n),
+      prefixes: [...this.prefixes.keys()],
       flags: this.flags.slice(0, n),
       lines: this.lines.slice(0, n),
       fileIds: this.fileIds.slice(0, n),
@@ -14627,14 +14640,16 @@ var BatchWriter = class {
       failures: this.failures
     };
     this.names = [];
+    this.prefixes = /* @__PURE__ */ new Map();
     this.files = /* @__PURE__ */ new Map();
     this.sets = /* @__PURE__ */ new Map();
     this.failures = [];
     this.count = 0;
+    this.chars = 0;
     return batch;
   }
 };
-var transferList = (b) => [b.nameLengths, b.flags, b.lines, b.fileIds, b.setIds].map((a) => a.buffer);
+var transferList = (b) => [b.nameLengths, b.prefixIds, b.flags, b.lines, b.fileIds, b.setIds].map((a) => a.buffer);
 function intern(map, key) {
   let id = map.get(key);
   if (id === void 0) {
