@@ -38339,6 +38339,19 @@ async function readReportFile(report, sink, spooled, onBytes) {
   const stats = await readReport(spooled ? spooled.tee(masked) : masked, file, sink);
   return { path: file, sha256: hash.digest("hex"), size, ...stats };
 }
+async function readAndFold(file, evaluation, spoolFile, progress) {
+  const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
+  const sink = (tc) => {
+    if (progress) progress.casesLive++;
+    evaluation.addCase(tc);
+  };
+  try {
+    const report = await readReportFile(file, sink, spooled, progress && ((bytes) => progress.bytesLive += bytes));
+    return { report, copy: spooled?.finish() };
+  } finally {
+    spooled?.finish();
+  }
+}
 function describeFsError(e) {
   const err = e;
   if (err.code === "ENOENT") return "no such file";
@@ -38557,20 +38570,9 @@ var ReportPool = class {
     if (index >= this.next) {
       this.next = index + 1;
       this.fill();
-      const spoolFile = this.spoolFileOf?.(index);
-      const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
-      try {
-        const sink = (tc) => {
-          if (progress) progress.casesLive++;
-          evaluation.addCase(tc);
-        };
-        const report = await readReportFile(this.files[index], sink, spooled, progress && ((bytes) => progress.bytesLive += bytes));
-        const copy = spooled?.finish();
-        if (this.stopped) throw this.stopped;
-        return { report, copy };
-      } finally {
-        spooled?.finish();
-      }
+      const read = await readAndFold(this.files[index], evaluation, this.spoolFileOf?.(index), progress);
+      if (this.stopped) throw this.stopped;
+      return read;
     }
     this.fill();
     const state = this.state(index);
@@ -38691,7 +38693,7 @@ function reportProgress(progress, print, intervalMs, now = Date.now) {
     if (progress.filesTotal > 0) print(progress.line(now() - started));
   }, intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return { stop: () => clearInterval(timer), elapsedMs: () => now() - started };
 }
 
 // src/gate.ts
@@ -38726,7 +38728,7 @@ async function runGate(options) {
     for (const [i, file] of files.entries()) {
       evaluation.beginReport();
       try {
-        const { report, copy } = pool ? await pool.read(i, evaluation, progress) : await readOnMainThread(file, evaluation, spoolFileOf?.(i), progress);
+        const { report, copy } = pool ? await pool.read(i, evaluation, progress) : await readAndFold(file, evaluation, spoolFileOf?.(i), progress);
         progress.finished(report.size, report.cases);
         reports.push(report);
         copies.push(copy);
@@ -38772,19 +38774,6 @@ async function sizeOf(file) {
 }
 async function loadChangeRecordFile(file, cwd) {
   return loadChangeRecord(await readInput(file, cwd, "the change record"), file);
-}
-async function readOnMainThread(file, evaluation, spoolFile, progress) {
-  const spooled = spoolFile === void 0 ? void 0 : new SpoolWriter(spoolFile);
-  try {
-    const sink = (tc) => {
-      progress.casesLive++;
-      evaluation.addCase(tc);
-    };
-    const report = await readReportFile(file, sink, spooled, (bytes) => progress.bytesLive += bytes);
-    return { report, copy: spooled?.finish() };
-  } finally {
-    spooled?.finish();
-  }
 }
 
 // src/render/text.ts
@@ -39429,7 +39418,6 @@ async function loadMap(file, cwd) {
 async function withProgress(io, read) {
   const progress = new ReadProgress();
   if (!io.stderrIsTTY) return read(progress);
-  const started = Date.now();
   let printed = false;
   const ticker = reportProgress(progress, (line) => {
     printed = true;
@@ -39438,7 +39426,7 @@ async function withProgress(io, read) {
   }, progressInterval(io.env));
   try {
     const value = await read(progress);
-    if (printed) io.stderr(`${progress.summary(Date.now() - started)}
+    if (printed) io.stderr(`${progress.summary(ticker.elapsedMs())}
 `);
     return value;
   } finally {

@@ -10,9 +10,9 @@ import type { GateResult, ReportResult } from './engine/result.js'
 import { ConfigError, type InputProblem } from './errors.js'
 import { discoverReports, type ReportFile } from './discover.js'
 import { trackedAtHead } from './git-tracked.js'
-import { SpoolWriter, type MaskedCopy, type MaskedSpool } from './evidence/spool.js'
+import type { MaskedCopy, MaskedSpool } from './evidence/spool.js'
 import { maskText } from './reports/mask.js'
-import { describeFsError, readReportFile } from './read-report-file.js'
+import { describeFsError, readAndFold } from './read-report-file.js'
 import { ReportPool, workerCount, WorkerStopped } from './workers/pool.js'
 import { ReadProgress } from './progress.js'
 
@@ -84,7 +84,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     for (const [i, file] of files.entries()) {
       evaluation.beginReport()
       try {
-        const { report, copy } = pool ? await pool.read(i, evaluation, progress) : await readOnMainThread(file, evaluation, spoolFileOf?.(i), progress)
+        const { report, copy } = pool ? await pool.read(i, evaluation, progress) : await readAndFold(file, evaluation, spoolFileOf?.(i), progress)
         progress.finished(report.size, report.cases)
         reports.push(report)
         copies.push(copy)
@@ -140,19 +140,4 @@ async function sizeOf(file: string): Promise<number> {
 /** Reads a change record file for offline evaluation (`--change`). */
 export async function loadChangeRecordFile(file: string, cwd: string): Promise<ChangeRecord> {
   return loadChangeRecord(await readInput(file, cwd, 'the change record'), file)
-}
-
-/** One report read and folded on this thread, its masked text spooled to `spoolFile` when given. */
-async function readOnMainThread(file: ReportFile, evaluation: Evaluation, spoolFile: string | undefined, progress: ReadProgress): Promise<{ report: ReportResult; copy?: MaskedCopy }> {
-  const spooled = spoolFile === undefined ? undefined : new SpoolWriter(spoolFile)
-  try {
-    const sink = (tc: Parameters<Evaluation['addCase']>[0]): void => {
-      progress.casesLive++
-      evaluation.addCase(tc)
-    }
-    const report = await readReportFile(file, sink, spooled, (bytes) => (progress.bytesLive += bytes))
-    return { report, copy: spooled?.finish() }
-  } finally {
-    spooled?.finish()
-  }
 }

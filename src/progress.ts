@@ -53,15 +53,16 @@ export function progressInterval(env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Prints `progress` every `intervalMs` until stopped; stopping prints nothing more. The timer is
+ * Prints `progress` every `intervalMs` until stopped; stopping prints nothing more. `elapsedMs`
+ * is the time since it started, for the last line. The timer is
  * unref'd: it never keeps the process alive, and a run quicker than one interval prints nothing.
  */
-export function reportProgress(progress: ReadProgress, print: (line: string) => void, intervalMs: number, now: () => number = Date.now): { stop(): void } {
+export function reportProgress(progress: ReadProgress, print: (line: string) => void, intervalMs: number, now: () => number = Date.now): { stop(): void; elapsedMs(): number } {
   const started = now()
   const timer = setInterval(() => {
     // Nothing to say until the reports are found and their sizes known.
     if (progress.filesTotal > 0) print(progress.line(now() - started))
   }, intervalMs)
   timer.unref()
-  return { stop: () => clearInterval(timer) }
+  return { stop: () => clearInterval(timer), elapsedMs: () => now() - started }
 }

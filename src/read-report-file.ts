@@ -5,7 +5,9 @@ import type { ReportFile } from './discover.js'
 import type { ReportResult } from './engine/result.js'
 import { ConfigError } from './errors.js'
 import { maskReportChunks } from './evidence/mask-stream.js'
-import type { SpoolWriter } from './evidence/spool.js'
+import type { Evaluation } from './engine/evaluate.js'
+import { SpoolWriter, type MaskedCopy } from './evidence/spool.js'
+import type { ReadProgress } from './progress.js'
 import { decodeChunks, REPORT_CHUNK } from './reports/decode.js'
 import { emptyCounts } from './reports/mask.js'
 import type { CaseSink } from './reports/model.js'
@@ -40,6 +42,26 @@ export async function readReportFile(report: ReportFile, sink: CaseSink, spooled
   const masked = maskReportChunks(decodeChunks(hashed()), spooled?.counts ?? emptyCounts())
   const stats = await readReport(spooled ? spooled.tee(masked) : masked, file, sink)
   return { path: file, sha256: hash.digest('hex'), size, ...stats }
+}
+
+/**
+ * One report read on this thread and folded into `evaluation` as it goes: its masked text
+ * spooled to `spoolFile` when given (the copy only when read to its end), its bytes and cases
+ * counted in `progress`. The one-thread loop and the worker pool's main thread both read so.
+ */
+export async function readAndFold(file: ReportFile, evaluation: Evaluation, spoolFile?: string, progress?: ReadProgress): Promise<{ report: ReportResult; copy?: MaskedCopy }> {
+  const spooled = spoolFile === undefined ? undefined : new SpoolWriter(spoolFile)
+  const sink: CaseSink = (tc) => {
+    if (progress) progress.casesLive++
+    evaluation.addCase(tc)
+  }
+  try {
+    const report = await readReportFile(file, sink, spooled, progress && ((bytes) => (progress.bytesLive += bytes)))
+    return { report, copy: spooled?.finish() }
+  } finally {
+    // Closes the spool file when the read failed (a second finish after success does nothing).
+    spooled?.finish()
+  }
 }
 
 export function describeFsError(e: unknown): string {

@@ -37,11 +37,10 @@ function isWorkspacePath(file: string, workspace = process.env.GITHUB_WORKSPACE 
 /** runGate, with a progress line in the log every few seconds and one when it is done. */
 async function readReports(options: Omit<GateOptions, 'progress' | 'threads'>): Promise<GateRun> {
   const progress = new ReadProgress()
-  const started = Date.now()
   const ticker = reportProgress(progress, (line) => core.info(line), progressInterval(process.env))
   try {
     const run = await runGate({ ...options, progress, threads: process.env.SOX_GATE_THREADS })
-    core.info(progress.summary(Date.now() - started))
+    core.info(progress.summary(ticker.elapsedMs()))
     return run
   } finally {
     ticker.stop()

@@ -29,11 +29,6 @@ export async function gatherReportArtifacts(settings: ActionSettings, client: Gi
   if (settings.reportArtifacts.length === 0) return { globs: settings.reports }
   const run = settings.run
   if (!run) throw ConfigError.at('report-artifacts', 'not running in GitHub Actions (GITHUB_REPOSITORY is not set): there are no workflow artifacts to read')
-  const other = settings.artifactsRunId !== undefined && settings.artifactsRunId !== run.runId ? settings.artifactsRunId : undefined
-  // Another run's reports prove something about this change only if that run tested this commit:
-  // `run-id` may come from a dispatch input or a variable, and an older green run of another
-  // commit must not stand in for this one. Checked before anything is downloaded.
-  const runHeadSha = other === undefined ? undefined : await otherRunHead(client, run.owner, run.repo, other, evaluatedSha)
   const started = performance.now()
   const record = await fetchReportArtifacts({
     patterns: settings.reportArtifacts,
@@ -43,11 +38,14 @@ export async function gatherReportArtifacts(settings: ActionSettings, client: Gi
     repo: run.repo,
     currentRunId: run.runId,
     otherRunId: settings.artifactsRunId,
+    // Another run's reports prove something about this change only if that run tested this commit:
+    // `run-id` may come from a dispatch input or a variable, and an older green run of another
+    // commit must not stand in for this one. Checked before anything is listed or downloaded.
+    otherRunHead: (runId) => otherRunHead(client, run.owner, run.repo, runId, evaluatedSha),
     token: settings.githubToken,
     tempDir: process.env.RUNNER_TEMP,
     info: (m) => core.info(m)
   })
-  if (runHeadSha !== undefined) record.runHeadSha = runHeadSha
   const found = record.artifacts.length
   const bytes = record.artifacts.reduce((n, a) => n + a.size, 0)
   core.info(`report-artifacts: ${found} artifact${found === 1 ? '' : 's'}, ${bytes} bytes zipped, ${record.artifacts.reduce((n, a) => n + a.files, 0)} files, downloaded and unpacked in ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -115,7 +115,6 @@ async function loadMap(file: string, cwd: string): ReturnType<typeof loadControl
 async function withProgress<T>(io: CliIo, read: (progress: ReadProgress) => Promise<T>): Promise<T> {
   const progress = new ReadProgress()
   if (!io.stderrIsTTY) return read(progress)
-  const started = Date.now()
   let printed = false
   const ticker = reportProgress(progress, (line) => {
     printed = true
@@ -123,7 +122,7 @@ async function withProgress<T>(io: CliIo, read: (progress: ReadProgress) => Prom
   }, progressInterval(io.env))
   try {
     const value = await read(progress)
-    if (printed) io.stderr(`${progress.summary(Date.now() - started)}\n`)
+    if (printed) io.stderr(`${progress.summary(ticker.elapsedMs())}\n`)
     return value
   } finally {
     ticker.stop()

@@ -30,6 +30,11 @@ export interface ReportArtifactsRequest {
   currentRunId?: number
   /** `run-id`: another run's artifacts, read through the REST API with `token`. */
   otherRunId?: number
+  /**
+   * For another run, before anything is listed: the commit it tested, or a throw when its
+   * reports cannot stand for this change. Kept in the record as `runHeadSha`.
+   */
+  otherRunHead: (runId: number) => Promise<string>
   token: string
   /** Where the zips wait before they are unpacked (RUNNER_TEMP). */
   tempDir?: string
@@ -48,6 +53,7 @@ export async function fetchReportArtifacts(request: ReportArtifactsRequest): Pro
   const other = request.otherRunId !== undefined && request.otherRunId !== request.currentRunId
   const runId = other ? (request.otherRunId as number) : (request.currentRunId ?? null)
   const where = `workflow run ${runId ?? '(this run)'}${other ? ` of ${request.owner}/${request.repo}` : ''}`
+  const runHeadSha = other ? await request.otherRunHead(runId as number) : undefined
   // Loaded on demand: @actions/artifact brings the Azure SDK, which a run without artifacts never needs.
   const { DefaultArtifactClient } = cjsExports(await import('@actions/artifact'), 'DefaultArtifactClient')
   const client = new DefaultArtifactClient()
@@ -80,7 +86,7 @@ export async function fetchReportArtifacts(request: ReportArtifactsRequest): Pro
     await rm(temp, { recursive: true, force: true })
   }
   if (failed.length > 0) throw new ConfigError(failed)
-  return { repository: `${request.owner}/${request.repo}`, runId, otherRun: other, patterns: request.patterns, min: request.min, artifacts }
+  return { repository: `${request.owner}/${request.repo}`, runId, otherRun: other, ...(runHeadSha === undefined ? {} : { runHeadSha }), patterns: request.patterns, min: request.min, artifacts }
 }
 
 /** Why one artifact was refused after it arrived, in words that follow its name. */

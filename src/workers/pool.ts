@@ -18,9 +18,9 @@ import type { Evaluation } from '../engine/evaluate.js'
 import type { ReportResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
 import { CaseMapper } from '../engine/case-mapper.js'
-import { SpoolWriter, type MaskedCopy } from '../evidence/spool.js'
+import type { MaskedCopy } from '../evidence/spool.js'
 import type { ReadProgress } from '../progress.js'
-import { readReportFile } from '../read-report-file.js'
+import { readAndFold } from '../read-report-file.js'
 import { readBatch, type ReadTask, type WorkerMessage } from './protocol.js'
 import { readTask } from './read-task.js'
 
@@ -120,20 +120,9 @@ export class ReportPool {
     if (index >= this.next) {
       this.next = index + 1
       this.fill()
-      const spoolFile = this.spoolFileOf?.(index)
-      const spooled = spoolFile === undefined ? undefined : new SpoolWriter(spoolFile)
-      try {
-        const sink = (tc: Parameters<Evaluation['addCase']>[0]): void => {
-          if (progress) progress.casesLive++
-          evaluation.addCase(tc)
-        }
-        const report = await readReportFile(this.files[index] as ReportFile, sink, spooled, progress && ((bytes) => (progress.bytesLive += bytes)))
-        const copy = spooled?.finish()
-        if (this.stopped) throw this.stopped
-        return { report, copy }
-      } finally {
-        spooled?.finish()
-      }
+      const read = await readAndFold(this.files[index] as ReportFile, evaluation, this.spoolFileOf?.(index), progress)
+      if (this.stopped) throw this.stopped
+      return read
     }
     this.fill()
     const state = this.state(index)
