@@ -52,6 +52,15 @@ describe('evidence-store: the bundle kept write-once in S3', () => {
     expect(r.summary).toContain('ledger entry 1')
   })
 
+  test('the ledger entry names the evaluated commit (not GITHUB_SHA, a test merge) and the environment the decision was for', async () => {
+    const fake = (s3 = await fakeS3())
+    const { r } = await storeRun(fake, { environment: 'production' })
+    expect(r.code).toBe(0)
+    const entry = JSON.parse(fake.objects('evidence').get('sox/acme/ledger-service/ledger/000000000001.json')?.body.toString('utf8') ?? '{}') as Record<string, unknown>
+    // The pull request's head, as the event names it (9f8e7d6…), and the input's environment.
+    expect(entry).toMatchObject({ sha: '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432', environment: 'production', decision: 'allow' })
+  })
+
   test('a store with no prefix: keys start at OWNER/REPO', async () => {
     const fake = (s3 = await fakeS3())
     const { r } = await storeRun(fake, { 'evidence-store': 's3://evidence' })

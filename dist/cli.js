@@ -39139,6 +39139,7 @@ function parseEntry(body) {
   if (!(typeof o.manifestSha256 === "string" && /^[0-9a-f]{64}$/.test(o.manifestSha256))) return "manifestSha256 is not a sha256";
   if (o.decision !== "allow" && o.decision !== "block") return "decision is neither allow nor block";
   if (typeof o.sha !== "string" || typeof run2 !== "object" || run2 === null || typeof run2.id !== "string" || typeof run2.attempt !== "string") return "sha or run is missing";
+  if (o.environment !== void 0 && (typeof o.environment !== "string" || o.environment === "")) return "environment is not a name";
   return o;
 }
 async function entriesFor(store, bundleKeyPrefix) {

@@ -77,7 +77,7 @@ function evaluatedAt(bundle: string): string {
   return manifest.evaluatedAt
 }
 
-const PR_HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
+export const PR_HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
 const PR_MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
 
 /**

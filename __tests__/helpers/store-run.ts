@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { S3Client } from '@aws-sdk/client-s3'
 import type { ActionRun } from './action.js'
-import { runActionInPullRequest } from './gate-run.js'
+import { PR_HEAD, runActionInPullRequest } from './gate-run.js'
 import { ROOT } from './corpus.js'
 import { startFakeS3, type FakeS3, type FakeS3Options } from './fake-s3.js'
 import { workspace } from './run.js'
@@ -16,7 +16,9 @@ controls:
   - { id: CM-01, title: Entries balance, tests: [{ tag: CM-01 }] }
 `
 export const PASSING = '<testsuite name="posting"><testcase name="balances [CM-01]"/><testcase name="rounds half even [CM-01]"/></testsuite>'
-export const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
+/** The evaluated commit (the pull request's head): the store and the ledger name it, not GITHUB_SHA (a test merge). */
+export const SHA = PR_HEAD
+const GITHUB_SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
 /** Where the run below keeps its bundle: PREFIX/OWNER/REPO/SHA/RUN_ID-ATTEMPT/. */
 export const BUNDLE = `sox/acme/ledger-service/${SHA}/777-2/`
 
@@ -31,7 +33,7 @@ export function awsEnv(fake: FakeS3): NodeJS.ProcessEnv {
 }
 
 export function runnerEnv(fake: FakeS3, runId = '777'): NodeJS.ProcessEnv {
-  return { ...awsEnv(fake), GITHUB_REPOSITORY: 'acme/ledger-service', GITHUB_SHA: SHA, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '2', GITHUB_SERVER_URL: 'https://github.com' }
+  return { ...awsEnv(fake), GITHUB_REPOSITORY: 'acme/ledger-service', GITHUB_SHA, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '2', GITHUB_SERVER_URL: 'https://github.com' }
 }
 
 /** One action run that keeps its bundle in the fake store (no artifact upload). */

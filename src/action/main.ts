@@ -77,7 +77,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await core.group('Evidence', async () => alsoStore(s, result.decision, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
+    const evidence = await core.group('Evidence', async () => alsoStore(s, { decision: result.decision, evaluatedSha: change.sha }, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
     await core.group('Check run', () => publishCheck(client, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n')))
     await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {

@@ -12,6 +12,10 @@ export interface StoreRequest {
   dir: string
   manifestSha256: string
   decision: 'allow' | 'block'
+  /** The commit the decision is about (the change record's sha), not GITHUB_SHA: for a pull request that is a test merge, for workflow_run the default branch's tip. */
+  evaluatedSha: string
+  /** The deployment environment the decision was for (the `environment` input), when one was given. */
+  environment?: string
   run: RunMetadata
   now: Date
 }
@@ -23,9 +27,10 @@ export interface StoreRequest {
  */
 export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new S3ObjectStore(x.store.bucket)): Promise<{ note?: string; problem?: string }> {
   const [owner, repo] = (x.run.repository ?? '').split('/')
-  const { sha, runId, runAttempt } = x.run
+  const { runId, runAttempt } = x.run
+  const sha = x.evaluatedSha
   if (!owner || !repo || !sha || !runId || !runAttempt) {
-    return { problem: 'cannot keep the bundle in the evidence store: GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT are needed to name it' }
+    return { problem: 'cannot keep the bundle in the evidence store: GITHUB_REPOSITORY, the evaluated commit, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT are needed to name it' }
   }
   // Whole seconds, rounded up: S3 keeps the date to the second, and the read-back compares.
   const lockUntil = new Date(Math.ceil((x.now.getTime() + x.retentionDays * 86_400_000) / 1000) * 1000)
@@ -35,7 +40,7 @@ export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new 
     const stored = await storeBundle(objects, x.dir, prefix, lockUntil)
     if (stored.problems.length > 0) return { problem: `the evidence store ${where} did not keep the bundle write-once: ${stored.problems.join('; ')}` }
     const repoPrefix = joinKey(x.store.prefix, owner, repo)
-    const entry = await appendLedger(objects, repoPrefix, { manifestSha256: x.manifestSha256, decision: x.decision, sha, run: { id: runId, attempt: runAttempt } }, lockUntil)
+    const entry = await appendLedger(objects, repoPrefix, { manifestSha256: x.manifestSha256, decision: x.decision, sha, ...(x.environment ? { environment: x.environment } : {}), run: { id: runId, attempt: runAttempt } }, lockUntil)
     if (entry.problem) return { problem: `the evidence store did not keep the ledger entry ${entry.key} write-once: ${entry.problem}` }
     return {
       note: `Write-once copy: \`${where}\` (${stored.objects} objects, ${stored.bytes} bytes, COMPLIANCE lock until ${lockUntil.toISOString().slice(0, 10)}), ledger entry ${entry.sequence}. Check it with \`sox-gate verify ${where}\`.`
@@ -48,9 +53,9 @@ export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new 
 type Kept = { note?: string; problem?: string; dir?: string; manifestSha256?: string }
 
 /** After the bundle is kept (written, maybe uploaded): the store's copy, its note and problem joined to the rest. */
-export async function alsoStore(settings: ActionSettings, decision: 'allow' | 'block', now: Date, kept: Kept): Promise<Kept> {
+export async function alsoStore(settings: ActionSettings, decided: { decision: 'allow' | 'block'; evaluatedSha: string }, now: Date, kept: Kept): Promise<Kept> {
   if (!settings.evidenceStore || !kept.dir || !kept.manifestSha256) return kept
-  const stored = await storeEvidence({ store: settings.evidenceStore, retentionDays: settings.storeRetentionDays, dir: kept.dir, manifestSha256: kept.manifestSha256, decision, run: runMetadata(process.env), now })
+  const stored = await storeEvidence({ store: settings.evidenceStore, retentionDays: settings.storeRetentionDays, dir: kept.dir, manifestSha256: kept.manifestSha256, ...decided, environment: settings.environment, run: runMetadata(process.env), now })
   return {
     ...kept,
     note: [kept.note, stored.note].filter(Boolean).join('\n') || undefined,

@@ -12,7 +12,10 @@ export interface LedgerEntry {
   previous: string | null
   manifestSha256: string
   decision: 'allow' | 'block'
+  /** The evaluated commit: what the decision is about. */
   sha: string
+  /** The deployment environment the decision was for; absent when the run named none (SPEC §13). */
+  environment?: string
   run: { id: string; attempt: string }
 }
 
@@ -151,6 +154,7 @@ function parseEntry(body: Buffer): LedgerEntry | string {
   if (!(typeof o.manifestSha256 === 'string' && /^[0-9a-f]{64}$/.test(o.manifestSha256))) return 'manifestSha256 is not a sha256'
   if (o.decision !== 'allow' && o.decision !== 'block') return 'decision is neither allow nor block'
   if (typeof o.sha !== 'string' || typeof run !== 'object' || run === null || typeof run.id !== 'string' || typeof run.attempt !== 'string') return 'sha or run is missing'
+  if (o.environment !== undefined && (typeof o.environment !== 'string' || o.environment === '')) return 'environment is not a name'
   return o as unknown as LedgerEntry
 }
 
