@@ -61,11 +61,13 @@ describe('segregation of duties through the bundled action and a fake GitHub API
       'GET /repos/acme/ledger/pulls/42',
       'GET /repos/acme/ledger/pulls/42/reviews',
       'GET /repos/acme/ledger/pulls/42/commits',
+      'GET /repos/acme/ledger/issues/42/timeline',
       'GET /repos/acme/ledger/pulls/42/files',
+      'GET /repos/acme/ledger',
       'GET /repos/acme/ledger/contents/.github/sox-controls.yml',
       'POST /repos/acme/ledger/check-runs'
     ])
-    expect(server?.requests[4]?.query).toBe(`?ref=${BASE_SHA}`)
+    expect(server?.requests[6]?.query).toBe(`?ref=${BASE_SHA}`)
     expect(server?.requests[0]?.authorization).toBe('token ghs_faketoken')
     const check = server?.checkRuns[0]?.body as { head_sha: string; conclusion: string; name: string; output: { title: string; summary: string } }
     expect(check).toMatchObject({ head_sha: HEAD, conclusion: 'success', name: 'SOX compliance gate' })

@@ -232,7 +232,7 @@ describe('waivers (SPEC §9): only a control owner who approved the change on Gi
 
 describe('the trusted map cannot be read: block, never the workspace copy', () => {
   test.each([
-    ['404 on an existing path (the change modifies it)', { status: 404, message: 'Not Found', times: 10 }, 'cannot be read at base ba5eba5 of pull request #42 (404), and this change does not add it'],
+    ['404 on an existing path (the change modifies it)', { status: 404, message: 'Not Found', times: 10 }, 'cannot be read at base ba5eba5 (main) of pull request #42 (404), and this change does not add it'],
     ['500', { status: 500, message: 'Server Error', times: 10 }, '500 Server Error; the gate never falls back to the workspace'],
     ['a timeout (an API that never answers the contents call)', { status: 0, message: '', times: 10, hang: true }, 'GET /repos/acme/ledger/contents/.github/sox-controls.yml: timed out: no answer within 1 s']
   ])('%s', async (_what, fault, reason) => {
@@ -262,7 +262,7 @@ describe('first adoption and policy repositories', () => {
     const files = [ghFile('.github/sox-controls.yml', 'added'), ghFile('.github/workflows/sox.yml', 'added')]
     const r = await gate(pr([ghReview('carol', 'APPROVED', HEAD, T1)], { files }), { map: BASE_MAP(), baseMap: null })
     expect(r.outputs.decision).toBe('allow')
-    expect(integrityRow(r).reasons[0]?.message).toContain('the control map is introduced by this change (.github/sox-controls.yml; base ba5eba5 of pull request #42, where .github/sox-controls.yml does not exist yet): it judges the change, approved independently by carol')
+    expect(integrityRow(r).reasons[0]?.message).toContain('the control map is introduced by this change (.github/sox-controls.yml; base ba5eba5 (main) of pull request #42, where .github/sox-controls.yml does not exist yet): it judges the change, approved independently by carol')
     expect(r.stdout).toContain('Judged by the control map this change introduces (first adoption')
   })
 

@@ -188,7 +188,7 @@ describe('what a range costs in API calls', () => {
   }
 
   // Counted by hand from the rule: compare pages of 100, one GraphQL query per 100 commits that
-  // are not the evaluated pull request's own, three reads (pull, reviews, commits) per other pull request.
+  // are not the evaluated pull request's own, four reads (pull, reviews, commits, timeline) per other pull request.
   test.each([
     [1, 1, 0, 0],
     [10, 1, 1, 1],
@@ -208,7 +208,9 @@ describe('what a range costs in API calls', () => {
     expect(q.filter((x) => x.path === '/graphql')).toHaveLength(queries)
     expect(q.filter((x) => /\/commits\/[0-9a-f]+\/pulls$/.test(x.path))).toHaveLength(1) // the head commit's own lookup only
     expect(q.filter((x) => /^\/repos\/acme\/ledger\/pulls\/(?!42\b)\d+(\/reviews|\/commits)?$/.test(x.path))).toHaveLength(3 * others)
-    // The whole run: head lookup, #42 (3), the trusted map, the check run, plus the range.
-    expect(q).toHaveLength(1 + 3 + 1 + 1 + pages + queries + 3 * others)
+    // Each pull request's base changes (approvals before the latest do not count): one timeline page each.
+    expect(q.filter((x) => /^\/repos\/acme\/ledger\/issues\/\d+\/timeline$/.test(x.path))).toHaveLength(1 + others)
+    // The whole run: head lookup, #42 (4), the trusted map, the check run, plus the range.
+    expect(q).toHaveLength(1 + 4 + 1 + 1 + pages + queries + 4 * others)
   })
 })

@@ -65,7 +65,7 @@ describe('workflow_run: the triggering run\'s pull request, on its head', () => 
     const moved = forkPull({ head: 'e7'.repeat(20) })
     const r = await gate({ ...moved, commitPulls: { [HEAD]: [{ ...ghPull(42, 'forker', HEAD, 1) }] } }, event([{ number: 42, head: { sha: HEAD } }]))
     expect(r.outputs.decision).toBe('block')
-    expect(r.stdout).toContain('pull request #42 has moved on to e7e7e7e since the run that triggered this workflow_run (9f8e7d6): gate the newer run')
+    expect(r.stdout).toContain('pull request #42 has moved on: its head is now e7e7e7e, not 9f8e7d6, the commit this run judges')
   })
 
   test('no pull request has the head (a stale or forged event): the run fails (exit 2), saying what cannot be known', async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { components } from '@octokit/openapi-types'
 import { executeGraphQL } from './fake-graphql.js'
+import { checkRunApp, serveLifecycle, type LifecycleScenario, type TokenIdentities } from './fake-github-lifecycle.js'
 
 type Schemas = components['schemas']
 type SimpleUser = Schemas['simple-user']
@@ -161,7 +162,7 @@ export interface Fault {
   hang?: boolean
 }
 
-export interface Scenario {
+export interface Scenario extends LifecycleScenario {
   pulls?: Record<number, { pr: PullRequest; reviews: Review[]; commits: Commit[]; files?: DiffEntry[] }>
   /** File texts by `owner/repo@ref`, then path: what GET /repos/{o}/{r}/contents/{path}?ref= serves. */
   contents?: Record<string, Record<string, string>>
@@ -193,7 +194,14 @@ export interface RecordedRequest {
 export interface FakeGitHub {
   url: string
   requests: RecordedRequest[]
-  checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[] }[]
+  /** Every check run created, with the App it belongs to (the token's: GitHub Actions for any GITHUB_TOKEN). */
+  checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[]; app: { id: number; slug: string; name: string } }[]
+  /**
+   * What a required status check of this name sees on the commit, as GitHub decides it: the
+   * newest check run of that name — only the given App's when the requirement names one (a
+   * ruleset's or branch protection's "source"). undefined: no such check run (the check is expected).
+   */
+  requiredCheck(sha: string, name: string, appId?: number): string | undefined
   /** Sigstore bundles stored through POST /repos/{o}/{r}/attestations, in order. */
   attestations: unknown[]
   close(): Promise<void>
@@ -204,6 +212,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
   const requests: RecordedRequest[] = []
   const checkRuns: FakeGitHub['checkRuns'] = []
   const attestations: unknown[] = []
+  const tokens: TokenIdentities = { appTokens: [] }
   const faults = (scenario.faults ?? []).map((f) => ({ ...f }))
   const hanging: ServerResponse[] = []
   let base = ''
@@ -285,8 +294,9 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     }
     if (req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') {
       const id = 7_000_000 + checkRuns.length
-      checkRuns.push({ id, body: body ?? {}, updates: [] })
-      const run: CheckRun = { id, html_url: `https://github.com/acme/ledger/runs/${id}`, name: String(body?.name), head_sha: String(body?.head_sha), status: 'completed', conclusion: body?.conclusion as CheckRun['conclusion'] }
+      const app = checkRunApp(req.headers.authorization, scenario, tokens)
+      checkRuns.push({ id, body: body ?? {}, updates: [], app })
+      const run: CheckRun & { app: typeof app } = { id, html_url: `https://github.com/acme/ledger/runs/${id}`, name: String(body?.name), head_sha: String(body?.head_sha), status: 'completed', conclusion: body?.conclusion as CheckRun['conclusion'], app }
       return send(res, 201, run)
     }
     if (req.method === 'PATCH' && (hit = m(/^\/repos\/acme\/ledger\/check-runs\/(\d+)$/))) {
@@ -295,6 +305,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       run.updates.push(body ?? {})
       return send(res, 200, { id: run.id, html_url: `https://github.com/acme/ledger/runs/${run.id}` })
     }
+    if (serveLifecycle(req, res, url, canonical, scenario, tokens, send, sendPage)) return
     if (serveRunArtifacts(req, res, canonical, url, scenario.runArtifacts, send)) return
     // --- Artifact attestations: POST /repos/{o}/{r}/attestations {bundle} → 201 {id} (GitHub's shape). ---
     if (req.method === 'POST' && url.pathname === '/repos/acme/ledger/attestations') {
@@ -361,6 +372,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     url: base,
     requests,
     checkRuns,
+    requiredCheck: (sha, name, appId) => [...checkRuns].reverse().find((r) => r.body.head_sha === sha && r.body.name === name && (appId === undefined || r.app.id === appId))?.body.conclusion as string | undefined,
     attestations,
     close: () =>
       new Promise<void>((resolve) => {

@@ -16,15 +16,16 @@ import { decideJudge, integrityFailed } from '../engine/judge.js'
 import type { TrustDecision } from '../engine/trust.js'
 import { runGate, type GateOptions, type GateRun } from '../gate.js'
 import { progressInterval, ReadProgress, reportProgress } from '../progress.js'
-import { evaluatedSha, readChange, readDeploymentApprovals } from '../github/change.js'
+import { readChange, readDeploymentApprovals } from '../github/change.js'
 import { describeLocation, parseMapLocation, readTrust, TrustedMapUnreadable } from '../github/trust.js'
-import { publishCheckRun } from '../github/check-run.js'
+import { appToken } from '../github/app-identity.js'
 import { createClient, type GitHubClient } from '../github/client.js'
-import { renderCheckRun } from '../render/check-run.js'
+import { findReportsRun } from '../github/reports-run.js'
 import { renderMarkdown } from '../render/markdown.js'
 import { renderText } from '../render/text.js'
 import { headline, mainReasons } from '../render/words.js'
 import { attestEvidence } from './attestation.js'
+import { publishCheck, publishConfigError, publishWaiting, type CheckTarget } from './publish.js'
 import { artifactsSection, checkArtifactsRead, gatherReportArtifacts } from './report-artifacts.js'
 import { readSettings, type ActionSettings } from './settings.js'
 import { alsoStore } from './store.js'
@@ -53,16 +54,26 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
   core.setOutput('decision', 'block')
   let settings: ActionSettings | undefined
   let client: GitHubClient | undefined
+  let checks: CheckTarget = { client: undefined, poster: { kind: 'token' } }
   let spool: MaskedSpool | undefined
   try {
     settings = readSettings()
     client = settings.githubToken && settings.run ? createClient({ token: settings.githubToken, baseUrl: settings.run.apiUrl, warn: (m) => core.warning(m) }) : undefined
+    checks = { client, poster: { kind: 'token' } }
     const s = settings
+    // The identity that posts the check comes first: if the App cannot, nobody else posts in its place.
+    if (s.app && s.run) checks = await appChecks(s)
     // One collapsible group per phase keeps a long log readable; errors still end the step below.
     const judged = await core.group('Trust: the judging control map, the change and its range', () => judge(s, client))
     const { map, change, trust } = judged
+    // Which test run's reports stand for this head (reports-workflow): none completed yet is a block that says so.
+    const reportsRun = await reportsRunOf(s, client, change)
+    if (reportsRun && 'waiting' in reportsRun) {
+      await publishWaiting(checks, s, reportsRun.waiting)
+      return
+    }
     // Artifacts (other jobs' reports) arrive before anything is read; the change record keeps which.
-    const gathered = await core.group('Report artifacts', () => gatherReportArtifacts(s, client, change.sha))
+    const gathered = await core.group('Report artifacts', () => gatherReportArtifacts(reportsRun ? { ...s, artifactsRunId: reportsRun.found.id } : s, client, change.sha))
     if (gathered.record) change.reportArtifacts = gathered.record
     // Each report's masked text is spooled as it is read: the bundle copies it instead of reading it again.
     const masked = (spool = await MaskedSpool.create())
@@ -78,7 +89,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
     const evidence = await core.group('Evidence', async () => alsoStore(s, { decision: result.decision, evaluatedSha: change.sha }, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
-    await core.group('Check run', () => publishCheck(client, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n')))
+    await core.group('Check run', () => publishCheck(checks, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n')))
     await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
       if (settings.evidenceRequired) {
@@ -106,7 +117,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
         .addRaw(['## ⛔ SOX compliance gate — configuration error', '', 'Nothing could be evaluated, so the gate blocks. Fix these and run again:', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``), ''].join('\n'))
         .write()
         .catch(() => undefined)
-      if (settings) await publishConfigError(client, settings, e)
+      if (settings) await publishConfigError(checks, settings, e)
     } else {
       core.setFailed(`sox-gate internal error: ${(e as Error).message}`)
       core.debug((e as Error).stack ?? '')
@@ -214,38 +225,27 @@ async function uploadEvidence(settings: ActionSettings, dir: string, sealed: str
   }
 }
 
-function runUrl(settings: ActionSettings): string | undefined {
-  const run = settings.run
-  return run?.runId ? `${run.serverUrl}/${run.owner}/${run.repo}/actions/runs/${run.runId}` : undefined
+/** A client that posts the check run as the GitHub App (SPEC §13): an installation token for this repository. */
+async function appChecks(settings: ActionSettings): Promise<CheckTarget> {
+  const run = settings.run as NonNullable<ActionSettings['run']>
+  const minted = await appToken(settings.app as NonNullable<ActionSettings['app']>, { owner: run.owner, repo: run.repo, apiUrl: run.apiUrl })
+  core.setSecret(minted.token)
+  core.info(`the check run is posted by GitHub App ${minted.poster.kind === 'app' ? minted.poster.slug : '?'}`)
+  return { client: createClient({ token: minted.token, baseUrl: run.apiUrl, warn: (m) => core.warning(m) }), poster: minted.poster }
 }
 
-async function publishCheck(client: GitHubClient | undefined, settings: ActionSettings, map: ControlMap, result: GateResult, evidenceNote: string | undefined): Promise<void> {
-  const run = settings.run
-  if (!client || !run) return
-  const url = runUrl(settings)
-  const note = [evidenceNote, url ? `Run and logs: ${url}` : ''].filter(Boolean).join('\n\n')
-  const content = renderCheckRun(map, result, { mode: settings.mode, workspace: settings.workspace, evidenceNote: note })
-  const published = await publishCheckRun(client, { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: url }, content)
-  if (published.warning) core.warning(published.warning)
-  if (published.url) core.setOutput('check-run-url', published.url)
-}
-
-/** A configuration error still answers the required check, so the pull request shows why it is blocked. */
-async function publishConfigError(client: GitHubClient | undefined, settings: ActionSettings, e: ConfigError): Promise<void> {
-  const run = settings.run
-  if (!client || !run) return
-  const summary = ['sox-gate could not evaluate the change: nothing was proven, so the gate blocks.', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``)].join('\n')
-  const published = await publishCheckRun(
-    client,
-    { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: runUrl(settings) },
-    {
-      conclusion: 'failure',
-      title: 'BLOCK: configuration error',
-      summary: summary.slice(0, 65_000),
-      text: '',
-      annotations: e.problems.filter((p) => p.file !== '' && p.line !== undefined).slice(0, 50).map((p) => ({ path: p.file, start_line: p.line as number, end_line: p.line as number, annotation_level: 'failure' as const, title: 'sox-gate configuration error', message: p.message }))
+/** With reports-workflow: the test run whose artifacts hold the reports, kept in the change record; undefined without it. */
+async function reportsRunOf(settings: ActionSettings, client: GitHubClient | undefined, change: ChangeRecord): Promise<Awaited<ReturnType<typeof findReportsRun>> | undefined> {
+  if (!settings.reportsWorkflow) return undefined
+  if (!client || !settings.run) throw ConfigError.at('reports-workflow', 'reports-workflow needs github-token (with actions: read) to find the test run')
+  try {
+    const lookup = await findReportsRun(client, settings.run, change.sha, settings.reportsWorkflow)
+    if ('found' in lookup) {
+      change.reportsRun = lookup.found
+      core.info(`reports-workflow: the reports of ${settings.reportsWorkflow} run ${lookup.found.id} (attempt ${lookup.found.attempt}, ${lookup.found.why}, ${lookup.found.conclusion ?? lookup.found.status}) stand for ${change.sha.slice(0, 7)}`)
     }
-  )
-  if (published.warning) core.warning(published.warning)
-  if (published.url) core.setOutput('check-run-url', published.url)
+    return lookup
+  } catch (e) {
+    throw ConfigError.at('reports-workflow', (e as Error).message)
+  }
 }

@@ -8,6 +8,8 @@ import type { RunContext } from '../github/change.js'
 export interface RunSettings extends RunContext {
   apiUrl: string
   serverUrl: string
+  /** GITHUB_WORKFLOW_REF: `owner/repo/.github/workflows/file.yml@refs/…`, the workflow file and ref this run came from. */
+  workflowRef?: string
 }
 
 /** Every action input and runner variable, read once, validated, typed (as actions/checkout's input-helper does). */
@@ -41,6 +43,13 @@ export interface ActionSettings {
   reportArtifactsMin: number
   /** `run-id`: the run whose artifacts are read; a `workflow_run` event defaults it to the triggering run. */
   artifactsRunId?: number
+  /**
+   * `reports-workflow` (SPEC §13): the test workflow (file name, path or name) whose latest
+   * completed run for the evaluated head holds the reports, on events that are not its own run.
+   */
+  reportsWorkflow?: string
+  /** `app-id` + `app-private-key`: post the check run as this GitHub App (SPEC §13). */
+  app?: { appId: string; privateKey: string }
   /** Where relative paths are resolved: the checked-out repository. */
   workspace: string
   run?: RunSettings
@@ -86,7 +95,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     ...readStore(problems),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     run,
-    ...readReportArtifacts(problems, run)
+    ...readReportArtifacts(problems, run),
+    ...readLifecycle(problems)
   }
   if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: '', message })))
   return settings
@@ -117,11 +127,27 @@ function readReportArtifacts(problems: string[], run: RunSettings | undefined): 
     if (!/^[1-9]\d{0,15}$/.test(rawRunId)) problems.push(`input run-id must be a workflow run id (a whole number), not "${rawRunId}"`)
     else artifactsRunId = Number(rawRunId)
     if (patterns.length === 0) problems.push('input run-id is set but report-artifacts is empty: name the artifacts of that run to read reports from')
-  } else if (run?.eventName === 'workflow_run') {
+  } else if (run?.eventName === 'workflow_run' && !core.getInput('reports-workflow')) {
+    // (With reports-workflow, which run holds the reports is decided against the API: src/github/reports-run.ts.)
     const id = (run.payload.workflow_run as { id?: unknown } | undefined)?.id
     if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) artifactsRunId = id
   }
   return { reportArtifacts: patterns, reportArtifactsMin: Number(rawMin) || 1, artifactsRunId }
+}
+
+/** `reports-workflow`, and the GitHub App that posts the check (`app-id` with `app-private-key`). */
+function readLifecycle(problems: string[]): Pick<ActionSettings, 'reportsWorkflow' | 'app'> {
+  const reportsWorkflow = core.getInput('reports-workflow') || undefined
+  if (reportsWorkflow !== undefined) {
+    if (core.getInput('run-id')) problems.push('inputs reports-workflow and run-id are both set: give one (reports-workflow finds the run itself)')
+    if (!core.getInput('report-artifacts')) problems.push('input reports-workflow is set but report-artifacts is empty: name the artifacts of that workflow\'s run that hold the reports')
+    if (/[\r\n]/.test(reportsWorkflow) || reportsWorkflow.includes('..')) problems.push(`input reports-workflow must name one workflow (a file name such as ci.yml, or its path), not "${reportsWorkflow}"`)
+  }
+  const appId = core.getInput('app-id')
+  const privateKey = core.getInput('app-private-key')
+  if (appId && !/^[1-9]\d{0,15}$/.test(appId) && !/^Iv[0-9A-Za-z.]+$/.test(appId)) problems.push(`input app-id must be a GitHub App's id (a whole number) or client id, not "${appId}"`)
+  if (Boolean(appId) !== Boolean(privateKey)) problems.push(appId ? 'input app-id is set but app-private-key is empty: give the App\'s private key (a secret), or neither' : 'input app-private-key is set but app-id is empty: give the App\'s id, or neither')
+  return { reportsWorkflow, app: appId && privateKey ? { appId, privateKey } : undefined }
 }
 
 function readRun(env: NodeJS.ProcessEnv, problems: string[]): RunSettings | undefined {
@@ -149,6 +175,7 @@ function readRun(env: NodeJS.ProcessEnv, problems: string[]): RunSettings | unde
     sha: env.GITHUB_SHA ?? '',
     runId: number(env.GITHUB_RUN_ID),
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    workflowRef: env.GITHUB_WORKFLOW_REF || undefined
   }
 }

@@ -78,6 +78,22 @@ export interface TrustFacts {
   filesComplete: boolean
   /** How the trusted map was found, in words, for the reasons. */
   note: string
+  /** For a pull request: its base branch and why that branch's map may judge it, or not (SPEC §13). */
+  baseBranch?: BaseBranchFacts
+}
+
+/**
+ * A pull request's base branch and whether its own map may judge the pull request: only the
+ * default branch's, or one that `trusted-branches:` of the default branch's map names.
+ */
+export interface BaseBranchFacts {
+  ref: string
+  defaultBranch: string
+  /** The default branch's head, whose map was asked (and judges, when `trusted` is `no`). */
+  defaultBranchSha?: string
+  trusted: 'default-branch' | 'trusted-branches' | 'no'
+  /** The trusted-branches glob that matched. */
+  glob?: string
 }
 
 /** A commit of the deployed range, and the merged pull request that brought it (null: none). */
@@ -140,6 +156,13 @@ export interface ChangeRecord {
     headSha: string
     /** The base commit the pull request was compared with: where its trusted map is read. */
     baseSha?: string
+    /** The base branch, as GitHub says now (the event's may be stale on a re-run). */
+    baseRef?: string
+    /**
+     * Every change of the base branch (the issue timeline's `base_ref_changed`): approvals given
+     * before the latest do not count (SPEC §13). Absent in records read before it was kept.
+     */
+    baseChanges?: { at: string; actor: string | null }[]
     /** The commit a merge produced (merge, squash or rebase): besides the head, the only commit that was approved. */
     mergeCommitSha?: string | null
     /** How many files GitHub says the pull request changes: the files list must hold them all. */
@@ -163,8 +186,28 @@ export interface ChangeRecord {
   trust?: TrustFacts
   /** The workflow artifacts the reports were read from (`report-artifacts`), when any. */
   reportArtifacts?: ReportArtifacts
+  /** With `reports-workflow`: the test run whose reports stand for the head, and why that one (SPEC §13). */
+  reportsRun?: ReportsRun
   /** What could not be read: any entry makes every approval control fail. */
   problems: string[]
+}
+
+/** The test run whose artifacts hold the reports (`reports-workflow`, SPEC §13). */
+export interface ReportsRun {
+  /** `reports-workflow` as given. */
+  workflow: string
+  id: number
+  attempt: number
+  /** The workflow file the run came from. */
+  path?: string
+  headSha: string
+  /** The event that started it (pull_request, push…), its status and conclusion when it was read. */
+  event: string
+  status: string
+  conclusion: string | null
+  url?: string
+  /** `triggering run`: this workflow_run's own; `latest run for the head`: looked up for a review, a retarget, a push. */
+  why: 'triggering run' | 'latest run for the head'
 }
 
 /**

@@ -63,6 +63,7 @@ function build(raw: Raw, file: string, source: string, positions: YamlPositions)
     owner: raw.owner as string | undefined,
     controlOwners: ((raw['control-owners'] as string[] | undefined) ?? []).map((l) => l.toLowerCase()),
     protectedPaths: (raw['protected-paths'] as string[] | undefined) ?? [],
+    trustedBranches: (raw['trusted-branches'] as string[] | undefined) ?? [],
     maxWaiverDays: (raw['max-waiver-days'] as number | undefined) ?? 30,
     reports: (raw.reports as string[] | undefined) ?? [],
     committedReports: (raw['committed-reports'] as 'allow' | 'refuse' | undefined) ?? 'refuse',
@@ -127,6 +128,10 @@ function semanticProblems(map: ControlMap, positions: YamlPositions): InputProbl
   for (const [i, glob] of map.protectedPaths.entries()) {
     const problem = selectorProblem({ kind: 'file', pattern: glob, line: 0, col: 0 })
     if (problem) problems.push({ file, ...positions.of(['protected-paths', i]), message: `protected-paths: ${problem.replace('file glob', 'glob')}` })
+  }
+  for (const [i, glob] of map.trustedBranches.entries()) {
+    const problem = selectorProblem({ kind: 'file', pattern: glob, line: 0, col: 0 })
+    if (problem) problems.push({ file, ...positions.of(['trusted-branches', i]), message: `trusted-branches: ${problem.replace('file glob', 'glob')}` })
   }
   if (firstById.has(INTEGRITY_CONTROL_ID)) {
     const c = firstById.get(INTEGRITY_CONTROL_ID) as Control

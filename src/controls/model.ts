@@ -70,6 +70,11 @@ export interface ControlMap {
   controlOwners: string[]
   /** Globs of paths beyond the always-protected ones whose change needs an owner's approval. */
   protectedPaths: string[]
+  /**
+   * Globs of base branches besides the default branch whose own map may judge a pull request into
+   * them (SPEC §13); only the default branch's map is asked.
+   */
+  trustedBranches: string[]
   /** A waiver gives cover only when it expires at most this many days after the evaluation. */
   maxWaiverDays: number
   reports: string[]

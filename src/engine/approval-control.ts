@@ -3,6 +3,7 @@ import { recordJudgedAsPullRequest } from '../change/events.js'
 import type { Account, ChangeRecord, ChangeReview, RangePullRequest } from '../change/model.js'
 import type { ApprovalRule, Control } from '../controls/model.js'
 import type { Reason } from './result.js'
+import { headMovedOn, reviewedBeforeBaseChange } from './review-window.js'
 
 export interface ApprovalVerdict {
   pass: boolean
@@ -29,6 +30,8 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
   }
   const pr = change.pullRequest
   if (!pr) return fail('no-pull-request', `direct push, no review: no pull request brought ${short(change.sha)}`)
+  const moved = headMovedOn(change)
+  if (moved) return fail('head-moved-on', moved)
   const wrong = notTheApprovedCommit(change)
   if (wrong) return fail('not-approved-commit', wrong)
   const unreviewed = unreviewedInRange(change, control)
@@ -64,7 +67,7 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
       reasons.push({ code: 'review-dismissed', effect: 'info', message: `${who}'s review was dismissed: it does not count`, people: [who] })
       continue
     }
-    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed) ?? withoutWriteAccess(review, change)
+    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed) ?? withoutWriteAccess(review, change) ?? beforeBaseChange(review, pr)
     if (why) reasons.push({ code: why.code, effect: 'info', message: why.message, people: [who] })
     else qualifying.push(who)
   }
@@ -131,6 +134,11 @@ function deploymentReason(change: ChangeRecord, authorByLogin: Map<string, Autho
     effect: 'fail',
     message: `no independent deployment approval${env ? ` for ${env}` : ''}${rejected.length ? `: ${rejected.join('; ')}` : ' was given for this run'}`
   }
+}
+
+function beforeBaseChange(review: ChangeReview, pr: NonNullable<ChangeRecord['pullRequest']>): { code: string; message: string } | undefined {
+  const why = reviewedBeforeBaseChange(review, pr)
+  return why ? { code: 'approval-before-base-change', message: why } : undefined
 }
 
 /** Write access, as GitHub tells it on the review: only these approvals count (SPEC §10). */

@@ -1,6 +1,7 @@
 import { resolveAuthors, type Author } from '../change/identity.js'
 import type { ChangeRecord } from '../change/model.js'
 import { latestOpinions, withoutWriteAccess } from './approval-control.js'
+import { reviewedBeforeBaseChange } from './review-window.js'
 
 /** Every role counts here, whatever an approval control's `authors:` narrows: the map may be the change's own. */
 const EVERY_AUTHOR_ROLE = ['pr-author', 'commit-authors', 'committers', 'co-authors'] as const
@@ -25,7 +26,8 @@ export function headApprovals(change: ChangeRecord): HeadApprovals {
   const authorByLogin = new Map(authors.filter((a) => a.login).map((a) => [a.login as string, a]))
   const independent = new Set<string>()
   const discounted = new Map<string, string>()
-  const head = change.pullRequest?.headSha
+  const pr = change.pullRequest
+  const head = pr?.headSha
   for (const r of latestOpinions(change.reviews)) {
     if (!r.user || r.state !== 'APPROVED') continue
     const login = r.user.login.toLowerCase()
@@ -34,6 +36,7 @@ export function headApprovals(change: ChangeRecord): HeadApprovals {
     else if (r.user.type === 'Bot') discounted.set(login, `${r.user.login} is a bot account`)
     else if (!head || r.commitId !== head) discounted.set(login, `${r.user.login}'s approval is on ${(r.commitId ?? 'no commit').slice(0, 7)}, not on head ${(head ?? '?').slice(0, 7)}`)
     else if (withoutWriteAccess(r, change)) discounted.set(login, `${r.user.login} has no write access to the repository (author_association ${r.authorAssociation ?? 'unknown'})`)
+    else if (pr && reviewedBeforeBaseChange(r, pr)) discounted.set(login, reviewedBeforeBaseChange(r, pr) as string)
     else independent.add(login)
   }
   return { independent, discounted, unlinked: authors.filter((a) => a.unlinked), authors }

@@ -3,6 +3,7 @@ import type { ChangeRecord } from '../change/model.js'
 import type { ControlMap } from '../controls/model.js'
 import { INTEGRITY_CONTROL_ID, protectedGlobs, protectedMatcher } from '../controls/protected.js'
 import { headApprovals, type HeadApprovals } from './independent-approvals.js'
+import { headMovedOn } from './review-window.js'
 import type { ControlResult, Reason } from './result.js'
 
 export interface TrustInput {
@@ -80,6 +81,9 @@ export function decideTrust(input: TrustInput): TrustDecision {
   if (change.problems.length > 0) {
     return judgedByTrusted(row(false, change.problems.map((p) => ({ code: 'change-unreadable', effect: 'fail', message: `the change could not be read, so who changed what cannot be known: ${p}` }))))
   }
+  // A run of a head the pull request has left judges nothing that can still merge: it blocks, whatever the map.
+  const moved = headMovedOn(change)
+  if (moved) return judgedByTrusted(row(false, [{ code: 'head-moved-on', effect: 'fail', message: moved }]))
   if (facts.source !== 'first-adoption' && !trusted) {
     return judgedByTrusted(row(false, [{ code: 'trusted-map-missing', effect: 'fail', message: `the change record names a trusted map (${facts.repository}/${facts.path}@${short(facts.ref)}) that was not given` }]))
   }

@@ -70,11 +70,8 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
       record.commits = [toCommit(data)]
       if (data.parents[0]?.sha) record.parentSha = data.parents[0].sha
     } else {
+      // As GitHub has it now: a head it has moved on from, or a base changed since, is judged from these facts (engine/review-window.ts).
       Object.assign(record, await readPullRequest(client, ctx, number))
-      // A triggering run's head that its pull request has moved on from is not what was reviewed.
-      if (record.workflowRun && judgedAsPullRequest('workflow_run', record.workflowRun.event) && record.pullRequest?.headSha !== sha) {
-        record.problems.push(`pull request #${number} has moved on to ${record.pullRequest?.headSha.slice(0, 7) ?? '?'} since the run that triggered this workflow_run (${sha.slice(0, 7)}): gate the newer run`)
-      }
     }
     const start = await rangeStart(client, ctx, { since: options.since, environment: options.environment })
     if (start) await readRange(client, ctx, record, start)
@@ -115,6 +112,7 @@ export async function readPullRequest(client: GitHubClient, ctx: RunContext, num
   const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: number })
   const reviews = await client.paginate(client.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 })
   const commits = await client.paginate(client.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 })
+  const baseChanges = await readBaseChanges(client, ctx, number)
   return {
     pullRequest: {
       number: pr.number,
@@ -123,6 +121,8 @@ export async function readPullRequest(client: GitHubClient, ctx: RunContext, num
       author: account(pr.user) ?? { login: 'ghost', type: 'User' },
       headSha: pr.head.sha,
       baseSha: pr.base.sha,
+      baseRef: pr.base.ref,
+      baseChanges,
       mergeCommitSha: pr.merge_commit_sha,
       changedFiles: pr.changed_files,
       state: pr.state,
@@ -134,6 +134,21 @@ export async function readPullRequest(client: GitHubClient, ctx: RunContext, num
     commits: commits.map(toCommit),
     commitsComplete: commits.length < COMMIT_LIST_LIMIT && commits.length >= pr.commits
   }
+}
+
+/**
+ * Every change of the pull request's base branch, from the issue timeline (`base_ref_changed`,
+ * every page): approvals given before the latest count for nothing (SPEC §13).
+ */
+async function readBaseChanges(client: GitHubClient, ctx: RunContext, number: number): Promise<{ at: string; actor: string | null }[]> {
+  const events = await client.paginate(client.rest.issues.listEventsForTimeline, { owner: ctx.owner, repo: ctx.repo, issue_number: number, per_page: 100 })
+  const out: { at: string; actor: string | null }[] = []
+  for (const e of events as { event?: string; created_at?: string; actor?: { login?: string } | null }[]) {
+    if (e.event !== 'base_ref_changed') continue
+    // A base change with no time cannot be placed before any approval: it voids them all.
+    out.push({ at: e.created_at ?? '9999-12-31T23:59:59Z', actor: e.actor?.login ?? null })
+  }
+  return out
 }
 
 async function pullRequestNumber(client: GitHubClient, ctx: RunContext, sha: string): Promise<number | undefined> {

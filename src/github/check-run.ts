@@ -5,6 +5,8 @@ const BATCH = 50
 
 export interface PublishedCheck {
   url?: string
+  /** The App GitHub says the check run belongs to (`github-actions` for any GITHUB_TOKEN). */
+  app?: string
   /** Set when the check run could not be written; the step's own result still carries the decision. */
   warning?: string
 }
@@ -29,10 +31,15 @@ export async function publishCheckRun(client: GitHubClient, target: { owner: str
       output: output(content.annotations.slice(0, BATCH))
     })
     url = data.html_url ?? undefined
+    const app = data.app?.slug ?? undefined
     for (let i = BATCH; i < content.annotations.length; i += BATCH) {
       await client.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: data.id, output: output(content.annotations.slice(i, i + BATCH)) })
     }
-    return { url }
+    // The summary names who posted the check; GitHub's answer wins where it differs from what was assumed.
+    if (content.summaryAs && app && app !== content.summaryAs.assumed) {
+      await client.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: data.id, output: { title: content.title, summary: content.summaryAs.render(app), text: content.text } })
+    }
+    return { url, app }
   } catch (e) {
     const status = (e as { status?: number }).status
     const why = status === 403 || status === 404 ? ' — the token cannot write checks (it needs `checks: write`; pull requests from forks only get a read-only token)' : ''

@@ -33,7 +33,6 @@ export function createClient(options: ClientOptions): GitHubClient {
   // getOctokit, as every official action: its fetch goes through @actions/http-client's proxy
   // dispatcher (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, decided for GITHUB_API_URL, the one API host
   // the gate talks to). The deadline wraps that fetch, it does not replace it.
-  const proxyFetch = (defaults.request as { fetch: typeof fetch }).fetch
   return getOctokit(
     options.token,
     {
@@ -41,11 +40,20 @@ export function createClient(options: ClientOptions): GitHubClient {
       userAgent: 'sox-gate',
       retry: { retries: RETRIES, retryAfterBaseValue: retryBaseMs() },
       throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-      request: { fetch: fetchWithTimeout(options.timeoutMs ?? requestTimeoutMs(), proxyFetch) }
+      request: { fetch: apiFetch(options.timeoutMs) }
     },
     retry,
     throttling
   ) as GitHubClient
+}
+
+/**
+ * fetch as every request to the API makes it: through the proxy decided for GITHUB_API_URL, with
+ * the per-request deadline. For callers outside Octokit's client (the GitHub App's token exchange).
+ */
+export function apiFetch(timeoutMs?: number): typeof globalThis.fetch {
+  const proxyFetch = (defaults.request as { fetch: typeof fetch }).fetch
+  return fetchWithTimeout(timeoutMs ?? requestTimeoutMs(), proxyFetch)
 }
 
 const RETRIES = 3

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { ChangedFile, ChangeRecord, TrustFacts } from '../change/model.js'
+import picomatch from 'picomatch'
+import { recordJudgedAsPullRequest } from '../change/events.js'
+import type { BaseBranchFacts, ChangedFile, ChangeRecord, TrustFacts } from '../change/model.js'
+import { loadControlMap } from '../controls/load.js'
 import { normalisePath } from '../controls/protected.js'
 import type { RunContext } from './change.js'
 import { describeApiError, type GitHubClient } from './client.js'
@@ -61,36 +64,85 @@ export async function readTrust(
   }
   if (!base) throw new TrustedMapUnreadable(`no base is known for this ${ctx.eventName} event, so the trusted control map cannot be read`)
   const path = normalisePath(location.path)
-  const text = await readMap(clients.repo, repo, path, base.sha)
+  // Whose base branch may judge is asked for pull request and merge queue events (SPEC §13).
+  const branch = base.branchRule ? await judgingBranch(clients.repo, ctx, base, path) : undefined
+  const judgedAt = branch?.judgedAt ?? base
+  const withBranch = branch ? { baseBranch: branch.facts } : {}
+  const text = branch?.defaultMapText !== undefined && judgedAt !== base ? branch.defaultMapText : await readMap(clients.repo, repo, path, judgedAt.sha)
   const fullName = `${ctx.owner}/${ctx.repo}`
-  if (text !== null) return { trustedText: text, facts: { ...common, source: 'base', repository: fullName, path, ref: base.sha, sha256: sha256(text), note: base.note } }
+  if (text !== null) return { trustedText: text, facts: { ...common, ...withBranch, source: 'base', repository: fullName, path, ref: judgedAt.sha, sha256: sha256(text), note: judgedAt.note } }
   // Absent at the base: first adoption only if this change adds it, and only if no map at the
   // default path would otherwise judge (a change must not redirect the gate to a map of its own).
   const added = files.some((f) => normalisePath(f.path) === path && f.status === 'added')
   if (!added) {
-    throw new TrustedMapUnreadable(`the control map ${path} cannot be read at ${base.note} (404), and this change does not add it: the gate never falls back to the workspace's copy`)
+    throw new TrustedMapUnreadable(`the control map ${path} cannot be read at ${judgedAt.note} (404), and this change does not add it: the gate never falls back to the workspace's copy`)
   }
   if (path !== DEFAULT_MAP_PATH) {
-    const fallback = await readMap(clients.repo, repo, DEFAULT_MAP_PATH, base.sha)
+    const fallback = await readMap(clients.repo, repo, DEFAULT_MAP_PATH, judgedAt.sha)
     if (fallback !== null) {
       return {
         trustedText: fallback,
-        facts: { ...common, source: 'base', repository: fullName, path: DEFAULT_MAP_PATH, ref: base.sha, sha256: sha256(fallback), note: `${base.note} (the control-map input names ${path}, which this change introduces; the base's map at ${DEFAULT_MAP_PATH} is trusted)` }
+        facts: { ...common, ...withBranch, source: 'base', repository: fullName, path: DEFAULT_MAP_PATH, ref: judgedAt.sha, sha256: sha256(fallback), note: `${judgedAt.note} (the control-map input names ${path}, which this change introduces; the base's map at ${DEFAULT_MAP_PATH} is trusted)` }
       }
     }
   }
-  return { trustedText: null, facts: { ...common, source: 'first-adoption', repository: fullName, path, ref: base.sha, sha256: null, note: `${base.note}, where ${path} does not exist yet` } }
+  return { trustedText: null, facts: { ...common, ...withBranch, source: 'first-adoption', repository: fullName, path, ref: judgedAt.sha, sha256: null, note: `${judgedAt.note}, where ${path} does not exist yet` } }
+}
+
+type Base = NonNullable<ReturnType<typeof rangeBase>>
+
+/**
+ * Which branch's map may judge a pull request (SPEC §13): its base's, when the base is the
+ * default branch or matches `trusted-branches:` of the default branch's map at its head; any other
+ * base (a branch the author may control, with a weaker map) is judged by the default branch's map
+ * at its head. The default branch is GitHub's answer now, never the event's.
+ */
+async function judgingBranch(client: GitHubClient, ctx: RunContext, base: Base, path: string): Promise<{ judgedAt: Base; facts: BaseBranchFacts; defaultMapText?: string | null }> {
+  const repo = { owner: ctx.owner, repo: ctx.repo }
+  const ref = base.ref
+  let defaultBranch: string
+  try {
+    defaultBranch = (await client.rest.repos.get(repo)).data.default_branch
+  } catch (e) {
+    throw new TrustedMapUnreadable(`the repository's default branch cannot be read (it decides which map may judge a pull request into ${ref ?? 'its base'}): ${describeApiError(e)}`)
+  }
+  if (ref === undefined) throw new TrustedMapUnreadable(`the base branch of pull request is not known, so whether its map may judge cannot be decided`)
+  if (ref === defaultBranch) return { judgedAt: base, facts: { ref, defaultBranch, trusted: 'default-branch' } }
+  let defaultSha: string
+  try {
+    defaultSha = (await client.rest.repos.getBranch({ ...repo, branch: defaultBranch })).data.commit.sha
+  } catch (e) {
+    throw new TrustedMapUnreadable(`the default branch ${defaultBranch}'s head cannot be read (its map decides whether the base ${ref} may judge): ${describeApiError(e)}`)
+  }
+  const defaultMapText = await readMap(client, repo, path, defaultSha)
+  const globs = defaultMapText === null ? [] : loadControlMap(defaultMapText, `${path}@${defaultBranch}`).trustedBranches
+  const glob = globs.find((g) => picomatch(g, { dot: true })(ref))
+  if (glob !== undefined) return { judgedAt: base, facts: { ref, defaultBranch, defaultBranchSha: defaultSha, trusted: 'trusted-branches', glob } }
+  const why = globs.length > 0 ? `none of its trusted-branches (${globs.join(', ')}) matches` : 'its map names no trusted-branches'
+  return {
+    judgedAt: { sha: defaultSha, kind: 'pull', ref: defaultBranch, note: `the default branch ${defaultBranch}'s head ${short(defaultSha)} (the pull request's base ${ref} is not the default branch, and ${why})` },
+    facts: { ref, defaultBranch, defaultBranchSha: defaultSha, trusted: 'no' },
+    defaultMapText
+  }
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 const short = (sha: string): string => sha.slice(0, 7)
 
 /** The commit whose map is trusted, per event (SPEC §9); undefined when none can be known. */
-function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: string; kind: 'pull' | 'range' | 'parent' } | undefined {
-  const p = ctx.payload as { pull_request?: { base?: { sha?: string } }; merge_group?: { base_sha?: string } }
+function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: string; kind: 'pull' | 'range' | 'parent'; ref?: string; branchRule?: boolean } | undefined {
+  const p = ctx.payload as { merge_group?: { base_sha?: string; base_ref?: string } }
   const pr = change.pullRequest
-  if (p.pull_request?.base?.sha) return { sha: p.pull_request.base.sha, note: `base ${short(p.pull_request.base.sha)} of pull request #${pr?.number ?? '?'}`, kind: 'pull' }
-  if (ctx.eventName === 'merge_group') return p.merge_group?.base_sha ? { sha: p.merge_group.base_sha, note: `base ${short(p.merge_group.base_sha)} of the merge queue entry`, kind: 'pull' } : undefined
+  if (ctx.eventName === 'merge_group') return p.merge_group?.base_sha ? { sha: p.merge_group.base_sha, note: `base ${short(p.merge_group.base_sha)} of the merge queue entry`, kind: 'pull', branchRule: true, ref: p.merge_group.base_ref?.replace(/^refs\/heads\//, '') } : undefined
+  if (recordJudgedAsPullRequest(change)) {
+    // A pull request's base as GitHub has it now: a re-run's event may name a base it has left
+    // since. Only when GitHub could not be read (the change then blocks) does the event's stand in.
+    if (pr?.baseSha) return { sha: pr.baseSha, note: `base ${short(pr.baseSha)} (${pr.baseRef ?? '?'}) of pull request #${pr.number}`, kind: 'pull', branchRule: true, ref: pr.baseRef }
+    const fromEvent = (ctx.payload as { pull_request?: { base?: { sha?: string; ref?: string } } }).pull_request?.base
+    // (Whose branch may judge is not asked then: an unreadable change fails SOX-GATE-INTEGRITY whatever map judges.)
+    if (fromEvent?.sha && change.problems.length > 0) return { sha: fromEvent.sha, note: `base ${short(fromEvent.sha)} of the event's pull request (GitHub could not be read)`, kind: 'pull', ref: fromEvent.ref }
+    return undefined
+  }
   const range = change.range
   if (range) {
     const note =

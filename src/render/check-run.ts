@@ -2,6 +2,7 @@ import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
 import { integrityFailed } from '../engine/judge.js'
 import { allFailures, FULL_LIST, kindWords, type FailureRow } from './failures.js'
+import { identityLine, type CheckIdentity } from './check-identity.js'
 import { renderMarkdown } from './markdown.js'
 import { headline, mainReasons } from './words.js'
 
@@ -25,6 +26,11 @@ export interface CheckRunContent {
   summary: string
   text: string
   annotations: CheckAnnotation[]
+  /**
+   * The summary again, for the App GitHub says the check run belongs to, when that is not the
+   * identity the summary assumed (a GitHub App's token given as github-token): SPEC §13's line.
+   */
+  summaryAs?: { assumed: string; render: (app: string) => string }
 }
 
 /**
@@ -33,11 +39,16 @@ export interface CheckRunContent {
  * annotations on failing controls (their control-map line) and failing tests (their source file
  * and line where the report gives them, else the report and the test's line in it).
  */
-export function renderCheckRun(map: ControlMap, result: GateResult, options: { mode: 'enforce' | 'report-only'; workspace: string; evidenceNote: string }): CheckRunContent {
+export function renderCheckRun(map: ControlMap, result: GateResult, options: { mode: 'enforce' | 'report-only'; workspace: string; evidenceNote: string; identity?: CheckIdentity }): CheckRunContent {
   // SOX-GATE-INTEGRITY failing fails the check whatever the mode: the mode may come from the change.
   const conclusion = result.decision === 'allow' ? 'success' : options.mode === 'report-only' && !integrityFailed(result) ? 'neutral' : 'failure'
   const title = (options.mode === 'report-only' && result.decision === 'block' ? `${headline(result)} (report-only)` : headline(result)).slice(0, 255)
-  const summary = renderMarkdown(map, result, CHECK_TEXT_LIMIT - options.evidenceNote.length - 2) + '\n' + options.evidenceNote
+  // Who posted it comes first, where an admin reading the required check sees it (SPEC §13).
+  const summaryAs = (id: CheckIdentity | undefined): string => {
+    const line = id ? identityLine(id) + '\n\n' : ''
+    return line + renderMarkdown(map, result, CHECK_TEXT_LIMIT - options.evidenceNote.length - 2 - line.length) + '\n' + options.evidenceNote
+  }
+  const summary = summaryAs(options.identity)
   const annotations: CheckAnnotation[] = []
   const details: string[] = []
   for (const c of result.controls) {
@@ -61,7 +72,15 @@ export function renderCheckRun(map: ControlMap, result: GateResult, options: { m
     annotations.push({ path: map.file, start_line: 1, end_line: 1, annotation_level: 'notice', title: `${tests.more} more failing tests are not annotated`, message: note })
     text = `${note}\n\n${text}`
   }
-  return { conclusion, title, summary, text: clip(text, CHECK_TEXT_LIMIT - 200, '\n\n… cut to fit GitHub\'s limit: the evidence bundle has every reason.'), annotations }
+  const id = options.identity
+  return {
+    conclusion,
+    title,
+    summary,
+    text: clip(text, CHECK_TEXT_LIMIT - 200, '\n\n… cut to fit GitHub\'s limit: the evidence bundle has every reason.'),
+    annotations,
+    ...(id ? { summaryAs: { assumed: id.app ?? 'github-actions', render: (app: string) => summaryAs({ ...id, app }) } } : {})
+  }
 }
 
 /**
