@@ -17111,18 +17111,18 @@ function resolveAuthors(change, sources) {
     author.roles.push(role);
     if (mustLink && !login) author.unlinked = true;
   };
-  const short3 = (sha) => sha.slice(0, 7);
+  const short4 = (sha) => sha.slice(0, 7);
   if (sources.includes("pr-author") && change.pullRequest) add({ login: change.pullRequest.author.login }, "PR author", false);
   for (const c of change.commits) {
-    if (sources.includes("commit-authors")) add({ ...c.author, login: c.author.account?.login }, `author of ${short3(c.sha)}`, true);
-    if (sources.includes("committers") && !isWebFlow(c.committer, c.verified)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short3(c.sha)}`, false);
-    if (sources.includes("co-authors")) for (const co of c.coAuthors) add(co, `co-author of ${short3(c.sha)}`, true);
+    if (sources.includes("commit-authors")) add({ ...c.author, login: c.author.account?.login }, `author of ${short4(c.sha)}`, true);
+    if (sources.includes("committers") && !isWebFlow(c.committer, c.verified)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short4(c.sha)}`, false);
+    if (sources.includes("co-authors")) for (const co of c.coAuthors) add(co, `co-author of ${short4(c.sha)}`, true);
   }
   return [...byKey.values()];
 }
 
 // src/change/events.ts
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "merge_group"]);
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "merge_group"]);
 function judgedAsPullRequest(event, workflowRunEvent) {
   if (PULL_REQUEST_EVENTS.has(event)) return true;
   return event === "workflow_run" && workflowRunEvent !== void 0 && PULL_REQUEST_EVENTS.has(workflowRunEvent);
@@ -17130,9 +17130,33 @@ function judgedAsPullRequest(event, workflowRunEvent) {
 function recordJudgedAsPullRequest(change) {
   return judgedAsPullRequest(change.event, change.workflowRun?.event);
 }
+function judgedOnPullRequestHead(change) {
+  if (!recordJudgedAsPullRequest(change)) return false;
+  return (change.event === "workflow_run" ? change.workflowRun?.event : change.event) !== "merge_group";
+}
+
+// src/engine/review-window.ts
+var short = (sha) => sha ? sha.slice(0, 7) : "?";
+function headMovedOn(change) {
+  const pr = change.pullRequest;
+  if (!pr || change.version < 2 || !judgedOnPullRequestHead(change) || pr.headSha === change.sha) return void 0;
+  return `pull request #${pr.number} has moved on: its head is now ${short(pr.headSha)}, not ${short(change.sha)}, the commit this run judges; an old head is never judged on a newer head's approval \u2014 the run for ${short(pr.headSha)} judges the pull request`;
+}
+function lastBaseChange(pr) {
+  let latest;
+  for (const c of pr.baseChanges ?? []) if (latest === void 0 || !(Date.parse(c.at) <= Date.parse(latest))) latest = c.at;
+  return latest;
+}
+function reviewedBeforeBaseChange(review, pr) {
+  const changed = lastBaseChange(pr);
+  if (changed === void 0) return void 0;
+  if (review.submittedAt !== null && Date.parse(review.submittedAt) > Date.parse(changed)) return void 0;
+  const who = review.user?.login ?? "ghost";
+  return `${who}'s approval (${review.submittedAt ?? "no time"}) was given before the base branch of pull request #${pr.number} last changed${pr.baseRef ? ` (to ${pr.baseRef})` : ""} at ${changed}: a change reviewed against one base is not reviewed against another`;
+}
 
 // src/engine/approval-control.ts
-var short = (sha) => sha ? sha.slice(0, 7) : "no commit";
+var short2 = (sha) => sha ? sha.slice(0, 7) : "no commit";
 function evaluateApprovalControl(control, change, within = "change") {
   const rule = control.approval;
   const fail = (code18, message, people) => ({
@@ -17144,7 +17168,9 @@ function evaluateApprovalControl(control, change, within = "change") {
     return { pass: false, reasons: change.problems.map((p) => ({ code: "change-unreadable", effect: "fail", message: `the change could not be read: ${p}`, line: control.line })) };
   }
   const pr = change.pullRequest;
-  if (!pr) return fail("no-pull-request", `direct push, no review: no pull request brought ${short(change.sha)}`);
+  if (!pr) return fail("no-pull-request", `direct push, no review: no pull request brought ${short2(change.sha)}`);
+  const moved = headMovedOn(change);
+  if (moved) return fail("head-moved-on", moved);
   const wrong = notTheApprovedCommit(change);
   if (wrong) return fail("not-approved-commit", wrong);
   const unreviewed = unreviewedInRange(change, control);
@@ -17171,14 +17197,14 @@ function evaluateApprovalControl(control, change, within = "change") {
     const who = review.user.login;
     const whoKey = who.toLowerCase();
     if (review.state === "CHANGES_REQUESTED") {
-      if (rule.blockOnChangesRequested) reasons.push({ code: "changes-requested", effect: "fail", message: `${who} requested changes on ${short(review.commitId)} and has not approved since`, people: [who] });
+      if (rule.blockOnChangesRequested) reasons.push({ code: "changes-requested", effect: "fail", message: `${who} requested changes on ${short2(review.commitId)} and has not approved since`, people: [who] });
       continue;
     }
     if (review.state === "DISMISSED") {
       reasons.push({ code: "review-dismissed", effect: "info", message: `${who}'s review was dismissed: it does not count`, people: [who] });
       continue;
     }
-    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed) ?? withoutWriteAccess(review, change);
+    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed) ?? withoutWriteAccess(review, change) ?? beforeBaseChange(review, pr);
     if (why) reasons.push({ code: why.code, effect: "info", message: why.message, people: [who] });
     else qualifying.push(who);
   }
@@ -17187,7 +17213,7 @@ function evaluateApprovalControl(control, change, within = "change") {
     reasons.unshift({
       code: "approved",
       effect: "pass",
-      message: `pull request #${pr.number} has ${independent} on ${rule.fresh ? `head ${short(pr.headSha)}` : "the change"}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
+      message: `pull request #${pr.number} has ${independent} on ${rule.fresh ? `head ${short2(pr.headSha)}` : "the change"}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
       people: qualifying
     });
   } else {
@@ -17217,7 +17243,7 @@ function disqualification(review, rule, headSha, author, allowed) {
   const who = review.user.login;
   if (author) return { code: "approval-by-author", message: `${who} approved but is an author of the change (${author.roles.join(", ")})` };
   if (review.user.type === "Bot" && !rule.botsCanApprove) return { code: "approval-by-bot", message: `${who} approved but is a bot account` };
-  if (rule.fresh && review.commitId !== headSha) return { code: "approval-stale", message: `${who}'s approval is on ${short(review.commitId)}, head is ${short(headSha)}: stale` };
+  if (rule.fresh && review.commitId !== headSha) return { code: "approval-stale", message: `${who}'s approval is on ${short2(review.commitId)}, head is ${short2(headSha)}: stale` };
   if (allowed.size > 0 && !allowed.has(who.toLowerCase())) return { code: "approver-not-allowed", message: `${who} approved but is not in allowed-approvers` };
   return void 0;
 }
@@ -17240,6 +17266,10 @@ function deploymentReason(change, authorByLogin, rule) {
     message: `no independent deployment approval${env ? ` for ${env}` : ""}${rejected.length ? `: ${rejected.join("; ")}` : " was given for this run"}`
   };
 }
+function beforeBaseChange(review, pr) {
+  const why = reviewedBeforeBaseChange(review, pr);
+  return why ? { code: "approval-before-base-change", message: why } : void 0;
+}
 var WRITE_ACCESS = /* @__PURE__ */ new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 function withoutWriteAccess(review, change) {
   if (change.version < 2) return void 0;
@@ -17251,7 +17281,7 @@ function notTheApprovedCommit(change) {
   const pr = change.pullRequest;
   if (!pr || change.version < 2 || recordJudgedAsPullRequest(change)) return void 0;
   if (change.sha === pr.headSha || pr.mergeCommitSha && change.sha === pr.mergeCommitSha) return void 0;
-  return `${short(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short(pr.mergeCommitSha)}` : ""}, and ${short(change.sha)} is another of its commits`;
+  return `${short2(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short2(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short2(pr.mergeCommitSha)}` : ""}, and ${short2(change.sha)} is another of its commits`;
 }
 function withoutRange(change) {
   if (change.version < 2 || change.range || !change.pullRequest || recordJudgedAsPullRequest(change)) return void 0;
@@ -17263,17 +17293,17 @@ function unreviewedInRange(change, control) {
   if (!range) return [];
   const others = new Map((range.pullRequests ?? []).map((p) => [p.pullRequest.number, p]));
   const judged = /* @__PURE__ */ new Set();
-  const where = `the deployed range ${range.start === range.startSha ? short(range.startSha) : `${range.start} (${short(range.startSha)})`}\u2026${short(change.sha)}`;
+  const where = `the deployed range ${range.start === range.startSha ? short2(range.startSha) : `${range.start} (${short2(range.startSha)})`}\u2026${short2(change.sha)}`;
   const reasons = [];
   if (!range.complete) reasons.push({ code: "range-incomplete", effect: "fail", message: `GitHub listed only ${range.commits.length} commits of ${where}: what ships cannot all be known` });
   for (const c of range.commits) {
     if (pr && c.pullRequest === pr.number) continue;
-    if (c.pullRequest === null) reasons.push({ code: "direct-push", effect: "fail", message: `direct push, no review: commit ${short(c.sha)} by ${c.author} is in ${where}, and no pull request brought it`, people: [c.author] });
+    if (c.pullRequest === null) reasons.push({ code: "direct-push", effect: "fail", message: `direct push, no review: commit ${short2(c.sha)} by ${c.author} is in ${where}, and no pull request brought it`, people: [c.author] });
     else if (others.has(c.pullRequest)) {
       if (judged.has(c.pullRequest)) continue;
       judged.add(c.pullRequest);
       reasons.push(...judgeOtherPullRequest(change, others.get(c.pullRequest), control, where));
-    } else reasons.push({ code: "range-other-pull-request", effect: "fail", message: `commit ${short(c.sha)} by ${c.author} in ${where} came through pull request #${c.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c.author] });
+    } else reasons.push({ code: "range-other-pull-request", effect: "fail", message: `commit ${short2(c.sha)} by ${c.author} in ${where} came through pull request #${c.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c.author] });
   }
   return reasons;
 }
@@ -17293,7 +17323,8 @@ function headApprovals(change) {
   const authorByLogin = new Map(authors.filter((a) => a.login).map((a) => [a.login, a]));
   const independent = /* @__PURE__ */ new Set();
   const discounted = /* @__PURE__ */ new Map();
-  const head = change.pullRequest?.headSha;
+  const pr = change.pullRequest;
+  const head = pr?.headSha;
   for (const r of latestOpinions(change.reviews)) {
     if (!r.user || r.state !== "APPROVED") continue;
     const login = r.user.login.toLowerCase();
@@ -17302,6 +17333,7 @@ function headApprovals(change) {
     else if (r.user.type === "Bot") discounted.set(login, `${r.user.login} is a bot account`);
     else if (!head || r.commitId !== head) discounted.set(login, `${r.user.login}'s approval is on ${(r.commitId ?? "no commit").slice(0, 7)}, not on head ${(head ?? "?").slice(0, 7)}`);
     else if (withoutWriteAccess(r, change)) discounted.set(login, `${r.user.login} has no write access to the repository (author_association ${r.authorAssociation ?? "unknown"})`);
+    else if (pr && reviewedBeforeBaseChange(r, pr)) discounted.set(login, reviewedBeforeBaseChange(r, pr));
     else independent.add(login);
   }
   return { independent, discounted, unlinked: authors.filter((a) => a.unlinked), authors };
@@ -17309,7 +17341,7 @@ function headApprovals(change) {
 
 // src/engine/trust.ts
 var mapSha256 = (map) => createHash("sha256").update(map.source).digest("hex");
-var short2 = (sha) => sha ? sha.slice(0, 7) : "?";
+var short3 = (sha) => sha ? sha.slice(0, 7) : "?";
 function decideTrust(input) {
   const { trusted, proposed, change } = input;
   const facts = change?.trust;
@@ -17332,22 +17364,24 @@ function decideTrust(input) {
     if (!change && (trusted === null || trusted === proposed)) return { ...base, judging, judgedBy: "trusted", touched: [] };
     if (trusted === null || trustedSha256 === proposedSha256) {
       const why2 = change ? `the change record (version ${change.version}) records no trust facts` : "no change record was given";
-      return { ...base, judging, judgedBy: "trusted", touched: [], integrity: row(true, [{ code: "trust-as-given", effect: "info", message: `${why2}: the control map given (${judging.file}, sha256 ${short2(mapSha256(judging))}) is trusted as given` }]) };
+      return { ...base, judging, judgedBy: "trusted", touched: [], integrity: row(true, [{ code: "trust-as-given", effect: "info", message: `${why2}: the control map given (${judging.file}, sha256 ${short3(mapSha256(judging))}) is trusted as given` }]) };
     }
     return {
       ...base,
       judging: trusted,
       judgedBy: "trusted",
       touched: [],
-      integrity: row(false, [{ code: "proposed-map-unapproved", effect: "fail", message: `the proposed control map ${proposed.file} (sha256 ${short2(proposedSha256)}) differs from the trusted one ${trusted.file} (sha256 ${short2(trustedSha256)}), and no change record shows a control owner approved it` }])
+      integrity: row(false, [{ code: "proposed-map-unapproved", effect: "fail", message: `the proposed control map ${proposed.file} (sha256 ${short3(proposedSha256)}) differs from the trusted one ${trusted.file} (sha256 ${short3(trustedSha256)}), and no change record shows a control owner approved it` }])
     };
   }
   const judgedByTrusted = (integrity2, touched2 = []) => trusted ? { ...base, judging: trusted, judgedBy: "trusted", integrity: integrity2, touched: touched2 } : { ...base, judging: proposed, judgedBy: "proposed", integrity: integrity2, touched: touched2 };
   if (change.problems.length > 0) {
     return judgedByTrusted(row(false, change.problems.map((p) => ({ code: "change-unreadable", effect: "fail", message: `the change could not be read, so who changed what cannot be known: ${p}` }))));
   }
+  const moved = headMovedOn(change);
+  if (moved) return judgedByTrusted(row(false, [{ code: "head-moved-on", effect: "fail", message: moved }]));
   if (facts.source !== "first-adoption" && !trusted) {
-    return judgedByTrusted(row(false, [{ code: "trusted-map-missing", effect: "fail", message: `the change record names a trusted map (${facts.repository}/${facts.path}@${short2(facts.ref)}) that was not given` }]));
+    return judgedByTrusted(row(false, [{ code: "trusted-map-missing", effect: "fail", message: `the change record names a trusted map (${facts.repository}/${facts.path}@${short3(facts.ref)}) that was not given` }]));
   }
   const approvals = known ?? headApprovals(change);
   const pr = change.pullRequest;
@@ -17357,7 +17391,7 @@ function decideTrust(input) {
     const blockers2 = independenceBlockers(change, approvals);
     const approvers = [...approvals.independent];
     if (blockers2.length === 0 && approvers.length > 0) {
-      return { ...base, judging: proposed, judgedBy: "proposed", touched: touched2, integrity: row(true, [{ code: "first-adoption", effect: "pass", message: `the control map is introduced by this change (${facts.proposedPath}; ${where}): it judges the change, approved independently by ${approvers.join(", ")} on head ${short2(pr?.headSha)}; from the next change on, the map at the base judges`, people: approvers }]) };
+      return { ...base, judging: proposed, judgedBy: "proposed", touched: touched2, integrity: row(true, [{ code: "first-adoption", effect: "pass", message: `the control map is introduced by this change (${facts.proposedPath}; ${where}): it judges the change, approved independently by ${approvers.join(", ")} on head ${short3(pr?.headSha)}; from the next change on, the map at the base judges`, people: approvers }]) };
     }
     return {
       ...base,
@@ -17379,21 +17413,21 @@ function decideTrust(input) {
     return judgedByTrusted(row(false, [{ code: "files-incomplete", effect: "fail", message: `GitHub lists only ${facts.files.length} of the files this change touches: it cannot be shown that no protected path changed; ${source} judges` }]), touched);
   }
   if (touched.length === 0) {
-    return judgedByTrusted(row(true, [{ code: "no-protected-change", effect: "pass", message: `no protected path changed (${facts.files.length} file${facts.files.length === 1 ? "" : "s"} checked against ${globs.length} protected globs); ${source} judges (sha256 ${short2(trustedSha256)})` }]), touched);
+    return judgedByTrusted(row(true, [{ code: "no-protected-change", effect: "pass", message: `no protected path changed (${facts.files.length} file${facts.files.length === 1 ? "" : "s"} checked against ${globs.length} protected globs); ${source} judges (sha256 ${short3(trustedSha256)})` }]), touched);
   }
   const files = touched.map((t) => t.path).join(", ");
   const owners = base.owners.filter((o) => approvals.independent.has(o));
   const blockers = independenceBlockers(change, approvals);
   if (owners.length > 0 && blockers.length === 0) {
-    const judge = facts.source === "base" ? `the proposed map (sha256 ${short2(proposedSha256)}) judges this change; the trusted one was sha256 ${short2(trustedSha256)}` : `${source} judges`;
+    const judge = facts.source === "base" ? `the proposed map (sha256 ${short3(proposedSha256)}) judges this change; the trusted one was sha256 ${short3(trustedSha256)}` : `${source} judges`;
     const decision = facts.source === "base" ? { ...base, judging: proposed, judgedBy: "proposed", touched } : { ...base, judging: trusted, judgedBy: "trusted", touched };
-    decision.integrity = row(true, [{ code: "protected-change-approved", effect: "pass", message: `protected files changed (${files}) and approved on head ${short2(pr?.headSha)} by control owner ${owners.join(", ")}, who is not an author: ${judge}`, people: owners }]);
+    decision.integrity = row(true, [{ code: "protected-change-approved", effect: "pass", message: `protected files changed (${files}) and approved on head ${short3(pr?.headSha)} by control owner ${owners.join(", ")}, who is not an author: ${judge}`, people: owners }]);
     return decision;
   }
-  const why = !pr ? `no pull request brought them (direct push, no review)` : `they need an approval on head ${short2(pr.headSha)} by a control owner who is not an author of the change (${ownersText})`;
+  const why = !pr ? `no pull request brought them (direct push, no review)` : `they need an approval on head ${short3(pr.headSha)} by a control owner who is not an author of the change (${ownersText})`;
   return judgedByTrusted(
     row(false, [
-      { code: "protected-change-unapproved", effect: "fail", message: `protected files changed: ${files}; ${why}; until then ${source} judges (sha256 ${short2(trustedSha256)})`, people: base.owners },
+      { code: "protected-change-unapproved", effect: "fail", message: `protected files changed: ${files}; ${why}; until then ${source} judges (sha256 ${short3(trustedSha256)})`, people: base.owners },
       ...owners.length > 0 ? blockers : [],
       ...discountedReasons(approvals, base.owners)
     ]),
@@ -17416,7 +17450,7 @@ function touchedBy(files, globs) {
 }
 function independenceBlockers(change, approvals) {
   const reasons = [];
-  if (!change.pullRequest) reasons.push({ code: "no-pull-request", effect: "fail", message: `direct push, no review: no pull request brought ${short2(change.sha)}` });
+  if (!change.pullRequest) reasons.push({ code: "no-pull-request", effect: "fail", message: `direct push, no review: no pull request brought ${short3(change.sha)}` });
   else if (!change.commitsComplete) reasons.push({ code: "commits-incomplete", effect: "fail", message: `pull request #${change.pullRequest.number} has more commits than GitHub lists: its authors cannot all be known` });
   for (const a of approvals.unlinked) {
     reasons.push({ code: "unlinked-author", effect: "fail", message: `${a.label} (${a.roles.join(", ")}) has no GitHub account, so no approver can be shown not to be them`, people: [a.label] });
@@ -18201,8 +18235,10 @@ var package_default = {
     "@actions/core": "^3.0.1",
     "@actions/github": "^9.1.1",
     "@aws-sdk/client-s3": "^3.1175.0",
+    "@octokit/auth-app": "^8.3.1",
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
+    "@octokit/request": "^10.0.16",
     "@sigstore/bundle": "^4.0.0",
     "@sigstore/protobuf-specs": "^0.5.2",
     "@sigstore/sign": "^4.1.1",
@@ -18218,6 +18254,8 @@ var package_default = {
     yauzl: "^3.4.0"
   },
   devDependencies: {
+    "@actions/expressions": "^0.3.61",
+    "@actions/workflow-parser": "^0.3.61",
     "@eslint/js": "^10.0.1",
     "@octokit/openapi-types": "^29.0.1",
     "@sigstore/mock": "^0.13.0",
@@ -18486,12 +18524,12 @@ function emergencyBanner(result) {
 }
 function trustLine(result) {
   const t = result.trust;
-  const short3 = (s) => s ? s.slice(0, 12) : "\u2014";
+  const short4 = (s) => s ? s.slice(0, 12) : "\u2014";
   if (!t.source) return void 0;
-  if (t.source === "first-adoption") return `Judged by the control map this change introduces (first adoption; sha256 ${short3(t.proposedSha256)}).`;
-  const trusted = `the trusted control map (${t.note ?? t.source}; sha256 ${short3(t.trustedSha256)})`;
+  if (t.source === "first-adoption") return `Judged by the control map this change introduces (first adoption; sha256 ${short4(t.proposedSha256)}).`;
+  const trusted = `the trusted control map (${t.note ?? t.source}; sha256 ${short4(t.trustedSha256)})`;
   const touched = t.touched.length ? ` Protected files changed: ${t.touched.map((x) => x.path).join(", ")}; control owners: ${t.owners.join(", ") || "none named"}.` : "";
-  return t.judgedBy === "proposed" ? `Judged by the proposed control map (sha256 ${short3(t.proposedSha256)}), approved by a control owner; ${trusted} was checked first.${touched}` : `Judged by ${trusted}.${touched}`;
+  return t.judgedBy === "proposed" ? `Judged by the proposed control map (sha256 ${short4(t.proposedSha256)}), approved by a control owner; ${trusted} was checked first.${touched}` : `Judged by ${trusted}.${touched}`;
 }
 function rangeStartWords(r) {
   const at = r.start === r.startSha ? r.startSha.slice(0, 7) : `${r.start} (${r.startSha.slice(0, 7)})`;
@@ -19061,7 +19099,7 @@ var import_yaml = __toESM(require_dist(), 1);
 
 // schema-validators:./schema-validators.js
 var validateControlMap = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/control-map.schema.json", "title": "sox-gate control map", "description": "Which SOX controls exist, which tests prove each, who must approve a change, and the waivers in force.", "type": "object", "additionalProperties": false, "required": ["version", "system", "controls"], "properties": { "version": { "const": 1, "description": "Format version of this file." }, "system": { "type": "string", "minLength": 1, "description": "What the controls protect." }, "owner": { "type": "string", "minLength": 1, "description": "Who answers for the system as a whole (a team or a person); shown in the evidence." }, "control-owners": { "type": "array", "uniqueItems": true, "items": { "$ref": "#/$defs/login" }, "description": "GitHub logins of the control owners. In the trusted map (SPEC \xA79) only they can approve a change to a protected path, which lets the change's own map judge it, and only they can approve a waiver." }, "protected-paths": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of further paths whose change needs a control owner's approval (SOX-GATE-INTEGRITY). Always protected: the control map itself, .github/workflows/**, .github/actions/**, CODEOWNERS, .github/CODEOWNERS, docs/CODEOWNERS, action.yml and action.yaml." }, "max-waiver-days": { "type": "integer", "minimum": 1, "maximum": 90, "default": 30, "description": "A waiver gives cover only when it expires at most this many days after the evaluation (default 30, at most 90)." }, "reports": { "type": "array", "description": "Default report globs (the action's `reports` input and the CLI's --reports override them). A leading ! excludes.", "items": { "type": "string", "minLength": 1 } }, "committed-reports": { "enum": ["allow", "refuse"], "default": "refuse", "description": "refuse (default): a report that git tracks at the evaluated commit is refused, naming it, since a committed report proves nothing about this run. allow: committed reports are read like any other (for example fixtures kept in the repository)." }, "controls": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/control" }, "description": "The SOX controls: each is proven by passing tests (tests), by an approval (approval), or both." }, "waivers": { "type": "array", "items": { "$ref": "#/$defs/waiver" }, "description": "Temporary exceptions: a failing control is covered while its waiver is in force, approved by a control owner (SPEC \xA79)." } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "login": { "type": "string", "minLength": 1 }, "control": { "type": "object", "additionalProperties": false, "required": ["id", "title"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the control (letters, digits, dot, dash, underscore), e.g. CM-01; tests are tagged with it." }, "title": { "type": "string", "minLength": 1, "description": "What the control ensures, in one line; shown on every surface." }, "sox": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "SOX references the control supports (e.g. ITGC change management, COSO principle 11), for the auditor." }, "objective": { "type": "string", "description": "The control objective, in the words of the control matrix." }, "risk": { "type": "string", "description": "The risk the control addresses." }, "owner": { "type": "string", "description": "Who owns the control (a login or a team); shown in the evidence." }, "type": { "enum": ["preventive", "detective"], "description": "preventive (stops a bad change) or detective (finds one after the fact)." }, "key": { "type": "boolean", "description": "A key control: failures are highlighted first on every surface." }, "tests": { "type": "array", "minItems": 1, "description": "Selectors; a test is covered if ANY selector matches.", "items": { "$ref": "#/$defs/selector" } }, "min-tests": { "type": "integer", "minimum": 1, "default": 1, "description": "How many matched tests must pass for the control to pass (default 1)." }, "allow-skipped": { "type": "boolean", "default": false, "description": "Whether skipped matched tests are tolerated (default false: a skipped test fails the control, since it proves nothing)." }, "flaky": { "enum": ["pass", "fail"], "default": "pass", "description": "A test that failed and then passed on a re-run: pass counts its final pass (default), fail fails the control." }, "approval": { "$ref": "#/$defs/approval", "description": "Segregation of duties: the change must be approved by people other than its authors (SPEC \xA73)." } }, "anyOf": [{ "required": ["tests"], "properties": { "tests": true } }, { "required": ["approval"], "properties": { "approval": true } }], "description": "A control; it needs tests, approval, or both: a control with neither could never be proven." }, "selector": { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "tag": { "$ref": "#/$defs/id", "description": 'A control tag: <property name="control" value="\u2026"/>, or [TAG] / @TAG in the test name.' }, "name": { "type": "string", "minLength": 1, "description": "Glob on the full name (suite \u203A classname \u203A name); * matches any text." }, "suite": { "type": "string", "minLength": 1, "description": "Glob on the suite name; * matches any text." }, "file": { "type": "string", "minLength": 1, "description": "Glob on the test's source file, / separated; * stays within a folder, ** crosses folders." }, "regex": { "type": "string", "minLength": 1, "description": "Regular expression (RE2 syntax, matched in linear time; no backreferences or lookarounds) searched in the own name and the full name." } } }, "approval": { "type": "object", "additionalProperties": false, "properties": { "min-approvals": { "type": "integer", "minimum": 1, "default": 1, "description": "How many independent approvals are needed (default 1)." }, "fresh": { "type": "boolean", "default": true, "description": "Approvals must be on the head commit; an approval of an earlier commit is stale (default true)." }, "authors": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "enum": ["pr-author", "commit-authors", "committers", "co-authors"] }, "default": ["pr-author", "commit-authors", "committers", "co-authors"], "description": "Which roles count as authors, who cannot approve: the PR author, commit authors, committers, co-authors (default all four)." }, "bots-can-approve": { "type": "boolean", "default": false, "description": "Whether a bot account's approval counts (default false)." }, "block-on-changes-requested": { "type": "boolean", "default": true, "description": "A reviewer's outstanding request for changes fails the control (default true)." }, "deployment-approval": { "type": "boolean", "default": false, "description": "Also require the run's environment deployment to be approved by a non-author (default false)." }, "allowed-approvers": { "type": "array", "items": { "$ref": "#/$defs/login" }, "description": "Only these logins' approvals count (default: anyone with write access who is not an author)." }, "allow-unlinked-authors": { "type": "boolean", "default": false, "description": "Whether an author with no GitHub account (an unknown e-mail) is tolerated (default false: it could be any reviewer)." }, "waivable": { "type": "boolean", "default": false, "description": "Whether a waiver may cover this approval control. Such a waiver is an emergency change, named so on every surface and in the evidence." } } }, "waiver": { "type": "object", "additionalProperties": false, "required": ["id", "control", "reason", "requested-by", "approved-by", "expires"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the waiver." }, "control": { "$ref": "#/$defs/id", "description": "The id of the control it covers." }, "reason": { "type": "string", "minLength": 1, "description": "Why the control may fail for now." }, "incident": { "type": "string", "description": "The incident or ticket the waiver belongs to." }, "requested-by": { "$ref": "#/$defs/login", "description": "GitHub login of who asked for it." }, "approved-by": { "$ref": "#/$defs/login", "description": "GitHub login of the control owner who approved it; must not be the requester nor an author of the change." }, "expires": { "type": "string", "format": "date-time", "description": "ISO-8601 date-time with a zone, e.g. 2026-12-05T00:00:00Z." }, "compensating-control": { "type": "string", "description": "What mitigates the risk while the waiver is in force." } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/control-map.schema.json", "title": "sox-gate control map", "description": "Which SOX controls exist, which tests prove each, who must approve a change, and the waivers in force.", "type": "object", "additionalProperties": false, "required": ["version", "system", "controls"], "properties": { "version": { "const": 1, "description": "Format version of this file." }, "system": { "type": "string", "minLength": 1, "description": "What the controls protect." }, "owner": { "type": "string", "minLength": 1, "description": "Who answers for the system as a whole (a team or a person); shown in the evidence." }, "control-owners": { "type": "array", "uniqueItems": true, "items": { "$ref": "#/$defs/login" }, "description": "GitHub logins of the control owners. In the trusted map (SPEC \xA79) only they can approve a change to a protected path, which lets the change's own map judge it, and only they can approve a waiver." }, "protected-paths": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of further paths whose change needs a control owner's approval (SOX-GATE-INTEGRITY). Always protected: the control map itself, .github/workflows/**, .github/actions/**, CODEOWNERS, .github/CODEOWNERS, docs/CODEOWNERS, action.yml and action.yaml." }, "trusted-branches": { "type": "array", "uniqueItems": true, "items": { "type": "string", "minLength": 1 }, "description": "Globs of base branches (besides the default branch) whose own control map may judge a pull request into them (SPEC 13). Read from the default branch's map only; a pull request into any other base is judged by the default branch's map at its head." }, "max-waiver-days": { "type": "integer", "minimum": 1, "maximum": 90, "default": 30, "description": "A waiver gives cover only when it expires at most this many days after the evaluation (default 30, at most 90)." }, "reports": { "type": "array", "description": "Default report globs (the action's `reports` input and the CLI's --reports override them). A leading ! excludes.", "items": { "type": "string", "minLength": 1 } }, "committed-reports": { "enum": ["allow", "refuse"], "default": "refuse", "description": "refuse (default): a report that git tracks at the evaluated commit is refused, naming it, since a committed report proves nothing about this run. allow: committed reports are read like any other (for example fixtures kept in the repository)." }, "controls": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/control" }, "description": "The SOX controls: each is proven by passing tests (tests), by an approval (approval), or both." }, "waivers": { "type": "array", "items": { "$ref": "#/$defs/waiver" }, "description": "Temporary exceptions: a failing control is covered while its waiver is in force, approved by a control owner (SPEC \xA79)." } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "login": { "type": "string", "minLength": 1 }, "control": { "type": "object", "additionalProperties": false, "required": ["id", "title"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the control (letters, digits, dot, dash, underscore), e.g. CM-01; tests are tagged with it." }, "title": { "type": "string", "minLength": 1, "description": "What the control ensures, in one line; shown on every surface." }, "sox": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "SOX references the control supports (e.g. ITGC change management, COSO principle 11), for the auditor." }, "objective": { "type": "string", "description": "The control objective, in the words of the control matrix." }, "risk": { "type": "string", "description": "The risk the control addresses." }, "owner": { "type": "string", "description": "Who owns the control (a login or a team); shown in the evidence." }, "type": { "enum": ["preventive", "detective"], "description": "preventive (stops a bad change) or detective (finds one after the fact)." }, "key": { "type": "boolean", "description": "A key control: failures are highlighted first on every surface." }, "tests": { "type": "array", "minItems": 1, "description": "Selectors; a test is covered if ANY selector matches.", "items": { "$ref": "#/$defs/selector" } }, "min-tests": { "type": "integer", "minimum": 1, "default": 1, "description": "How many matched tests must pass for the control to pass (default 1)." }, "allow-skipped": { "type": "boolean", "default": false, "description": "Whether skipped matched tests are tolerated (default false: a skipped test fails the control, since it proves nothing)." }, "flaky": { "enum": ["pass", "fail"], "default": "pass", "description": "A test that failed and then passed on a re-run: pass counts its final pass (default), fail fails the control." }, "approval": { "$ref": "#/$defs/approval", "description": "Segregation of duties: the change must be approved by people other than its authors (SPEC \xA73)." } }, "anyOf": [{ "required": ["tests"], "properties": { "tests": true } }, { "required": ["approval"], "properties": { "approval": true } }], "description": "A control; it needs tests, approval, or both: a control with neither could never be proven." }, "selector": { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "tag": { "$ref": "#/$defs/id", "description": 'A control tag: <property name="control" value="\u2026"/>, or [TAG] / @TAG in the test name.' }, "name": { "type": "string", "minLength": 1, "description": "Glob on the full name (suite \u203A classname \u203A name); * matches any text." }, "suite": { "type": "string", "minLength": 1, "description": "Glob on the suite name; * matches any text." }, "file": { "type": "string", "minLength": 1, "description": "Glob on the test's source file, / separated; * stays within a folder, ** crosses folders." }, "regex": { "type": "string", "minLength": 1, "description": "Regular expression (RE2 syntax, matched in linear time; no backreferences or lookarounds) searched in the own name and the full name." } } }, "approval": { "type": "object", "additionalProperties": false, "properties": { "min-approvals": { "type": "integer", "minimum": 1, "default": 1, "description": "How many independent approvals are needed (default 1)." }, "fresh": { "type": "boolean", "default": true, "description": "Approvals must be on the head commit; an approval of an earlier commit is stale (default true)." }, "authors": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "enum": ["pr-author", "commit-authors", "committers", "co-authors"] }, "default": ["pr-author", "commit-authors", "committers", "co-authors"], "description": "Which roles count as authors, who cannot approve: the PR author, commit authors, committers, co-authors (default all four)." }, "bots-can-approve": { "type": "boolean", "default": false, "description": "Whether a bot account's approval counts (default false)." }, "block-on-changes-requested": { "type": "boolean", "default": true, "description": "A reviewer's outstanding request for changes fails the control (default true)." }, "deployment-approval": { "type": "boolean", "default": false, "description": "Also require the run's environment deployment to be approved by a non-author (default false)." }, "allowed-approvers": { "type": "array", "items": { "$ref": "#/$defs/login" }, "description": "Only these logins' approvals count (default: anyone with write access who is not an author)." }, "allow-unlinked-authors": { "type": "boolean", "default": false, "description": "Whether an author with no GitHub account (an unknown e-mail) is tolerated (default false: it could be any reviewer)." }, "waivable": { "type": "boolean", "default": false, "description": "Whether a waiver may cover this approval control. Such a waiver is an emergency change, named so on every surface and in the evidence." } } }, "waiver": { "type": "object", "additionalProperties": false, "required": ["id", "control", "reason", "requested-by", "approved-by", "expires"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the waiver." }, "control": { "$ref": "#/$defs/id", "description": "The id of the control it covers." }, "reason": { "type": "string", "minLength": 1, "description": "Why the control may fail for now." }, "incident": { "type": "string", "description": "The incident or ticket the waiver belongs to." }, "requested-by": { "$ref": "#/$defs/login", "description": "GitHub login of who asked for it." }, "approved-by": { "$ref": "#/$defs/login", "description": "GitHub login of the control owner who approved it; must not be the requester nor an author of the change." }, "expires": { "type": "string", "format": "date-time", "description": "ISO-8601 date-time with a zone, e.g. 2026-12-05T00:00:00Z." }, "compensating-control": { "type": "string", "description": "What mitigates the risk while the waiver is in force." } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -20211,127 +20249,125 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data["max-waiver-days"] !== void 0) {
-      let data7 = data["max-waiver-days"];
-      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err16 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+    if (data["trusted-branches"] !== void 0) {
+      let data7 = data["trusted-branches"];
+      if (Array.isArray(data7)) {
+        const len2 = data7.length;
+        for (let i3 = 0; i3 < len2; i3++) {
+          let data8 = data7[i3];
+          if (typeof data8 === "string") {
+            if (func2(data8) < 1) {
+              const err16 = { instancePath: instancePath + "/trusted-branches/" + i3, schemaPath: "#/properties/trusted-branches/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          } else {
+            const err17 = { instancePath: instancePath + "/trusted-branches/" + i3, schemaPath: "#/properties/trusted-branches/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        let i4 = data7.length;
+        let j1;
+        if (i4 > 1) {
+          const indices0 = {};
+          for (; i4--; ) {
+            let item0 = data7[i4];
+            if (typeof item0 !== "string") {
+              continue;
+            }
+            if (typeof indices0[item0] == "number") {
+              j1 = indices0[item0];
+              const err18 = { instancePath: instancePath + "/trusted-branches", schemaPath: "#/properties/trusted-branches/uniqueItems", keyword: "uniqueItems", params: { i: i4, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i4 + " are identical)" };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+              break;
+            }
+            indices0[item0] = i4;
+          }
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/trusted-branches", schemaPath: "#/properties/trusted-branches/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err16];
+          vErrors = [err19];
         } else {
-          vErrors.push(err16);
+          vErrors.push(err19);
         }
         errors++;
       }
-      if (typeof data7 == "number" && isFinite(data7)) {
-        if (data7 > 90 || isNaN(data7)) {
-          const err17 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90" };
+    }
+    if (data["max-waiver-days"] !== void 0) {
+      let data9 = data["max-waiver-days"];
+      if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+        const err20 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      if (typeof data9 == "number" && isFinite(data9)) {
+        if (data9 > 90 || isNaN(data9)) {
+          const err21 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90" };
           if (vErrors === null) {
-            vErrors = [err17];
+            vErrors = [err21];
           } else {
-            vErrors.push(err17);
+            vErrors.push(err21);
           }
           errors++;
         }
-        if (data7 < 1 || isNaN(data7)) {
-          const err18 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+        if (data9 < 1 || isNaN(data9)) {
+          const err22 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
           if (vErrors === null) {
-            vErrors = [err18];
+            vErrors = [err22];
           } else {
-            vErrors.push(err18);
+            vErrors.push(err22);
           }
           errors++;
         }
       }
     }
     if (data.reports !== void 0) {
-      let data8 = data.reports;
-      if (Array.isArray(data8)) {
-        const len2 = data8.length;
-        for (let i3 = 0; i3 < len2; i3++) {
-          let data9 = data8[i3];
-          if (typeof data9 === "string") {
-            if (func2(data9) < 1) {
-              const err19 = { instancePath: instancePath + "/reports/" + i3, schemaPath: "#/properties/reports/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      let data10 = data.reports;
+      if (Array.isArray(data10)) {
+        const len3 = data10.length;
+        for (let i5 = 0; i5 < len3; i5++) {
+          let data11 = data10[i5];
+          if (typeof data11 === "string") {
+            if (func2(data11) < 1) {
+              const err23 = { instancePath: instancePath + "/reports/" + i5, schemaPath: "#/properties/reports/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err19];
+                vErrors = [err23];
               } else {
-                vErrors.push(err19);
+                vErrors.push(err23);
               }
               errors++;
             }
           } else {
-            const err20 = { instancePath: instancePath + "/reports/" + i3, schemaPath: "#/properties/reports/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err24 = { instancePath: instancePath + "/reports/" + i5, schemaPath: "#/properties/reports/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err20];
+              vErrors = [err24];
             } else {
-              vErrors.push(err20);
+              vErrors.push(err24);
             }
             errors++;
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/reports", schemaPath: "#/properties/reports/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-    if (data["committed-reports"] !== void 0) {
-      let data10 = data["committed-reports"];
-      if (!(data10 === "allow" || data10 === "refuse")) {
-        const err22 = { instancePath: instancePath + "/committed-reports", schemaPath: "#/properties/committed-reports/enum", keyword: "enum", params: { allowedValues: schema31.properties["committed-reports"].enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-    }
-    if (data.controls !== void 0) {
-      let data11 = data.controls;
-      if (Array.isArray(data11)) {
-        if (data11.length < 1) {
-          const err23 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        const len3 = data11.length;
-        for (let i4 = 0; i4 < len3; i4++) {
-          if (!validate21(data11[i4], { instancePath: instancePath + "/controls/" + i4, parentData: data11, parentDataProperty: i4, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err24 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-    }
-    if (data.waivers !== void 0) {
-      let data13 = data.waivers;
-      if (Array.isArray(data13)) {
-        const len4 = data13.length;
-        for (let i5 = 0; i5 < len4; i5++) {
-          if (!validate27(data13[i5], { instancePath: instancePath + "/waivers/" + i5, parentData: data13, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err25 = { instancePath: instancePath + "/waivers", schemaPath: "#/properties/waivers/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err25 = { instancePath: instancePath + "/reports", schemaPath: "#/properties/reports/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
           vErrors = [err25];
         } else {
@@ -20340,12 +20376,73 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data["committed-reports"] !== void 0) {
+      let data12 = data["committed-reports"];
+      if (!(data12 === "allow" || data12 === "refuse")) {
+        const err26 = { instancePath: instancePath + "/committed-reports", schemaPath: "#/properties/committed-reports/enum", keyword: "enum", params: { allowedValues: schema31.properties["committed-reports"].enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+    if (data.controls !== void 0) {
+      let data13 = data.controls;
+      if (Array.isArray(data13)) {
+        if (data13.length < 1) {
+          const err27 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+        const len4 = data13.length;
+        for (let i6 = 0; i6 < len4; i6++) {
+          if (!validate21(data13[i6], { instancePath: instancePath + "/controls/" + i6, parentData: data13, parentDataProperty: i6, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err28 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+    if (data.waivers !== void 0) {
+      let data15 = data.waivers;
+      if (Array.isArray(data15)) {
+        const len5 = data15.length;
+        for (let i7 = 0; i7 < len5; i7++) {
+          if (!validate27(data15[i7], { instancePath: instancePath + "/waivers/" + i7, parentData: data15, parentDataProperty: i7, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err29 = { instancePath: instancePath + "/waivers", schemaPath: "#/properties/waivers/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err26 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err26];
+      vErrors = [err30];
     } else {
-      vErrors.push(err26);
+      vErrors.push(err30);
     }
     errors++;
   }
@@ -20354,13 +20451,13 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validateChangeRecord = validate29;
-var schema44 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/change-record.schema.json", "title": "sox-gate change record", "description": "Everything read about the change that brought the evaluated commit: its pull request, commits, reviews and deployment approvals. The action writes it; `sox-gate check --change FILE` evaluates from it offline.", "type": "object", "additionalProperties": false, "required": ["version", "repository", "sha", "event", "pullRequest", "commits", "commitsComplete", "reviews", "problems"], "properties": { "version": { "enum": [1, 2], "description": "2 adds the trust facts; version 1 records still load." }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "sha": { "$ref": "#/$defs/sha" }, "event": { "type": "string", "minLength": 1 }, "pullRequest": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } }] }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "deployment": { "type": "object", "additionalProperties": false, "required": ["approvals"], "properties": { "environment": { "type": "string" }, "approvals": { "type": "array", "items": { "$ref": "#/$defs/deploymentApproval" } } } }, "parentSha": { "$ref": "#/$defs/sha" }, "workflowRun": { "type": "object", "additionalProperties": false, "description": "For a workflow_run event: the triggering run. One that a pull request triggered is judged as that pull request.", "required": ["id", "event", "headSha"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "event": { "type": "string", "minLength": 1 }, "headSha": { "$ref": "#/$defs/sha" }, "headBranch": { "type": "string" } } }, "range": { "type": "object", "additionalProperties": false, "description": "What a deployment ships (SPEC \xA710): every commit from the range start to the evaluated commit, with the merged pull request that brought each (null: a direct push).", "required": ["start", "startSha", "source", "commits", "complete", "files", "filesComplete"], "properties": { "start": { "type": "string", "minLength": 1 }, "startSha": { "type": "string" }, "source": { "enum": ["since", "deployment", "before"] }, "deployment": { "type": "object", "additionalProperties": false, "description": "The latest deployment to the environment whose latest status is success, when the range starts there.", "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" } } }, "commits": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "pullRequest"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "type": "string" }, "pullRequest": { "type": ["integer", "null"] } } } }, "complete": { "type": "boolean" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "pullRequests": { "type": "array", "description": "The range's other merged pull requests, each with its reviews and commits: each is judged by the approval rule on its own.", "items": { "type": "object", "additionalProperties": false, "required": ["pullRequest", "reviews", "commits", "commitsComplete"], "properties": { "pullRequest": { "$ref": "#/properties/pullRequest/oneOf/1" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" } } } } } }, "trust": { "type": "object", "additionalProperties": false, "description": "Which control map judges the change (SPEC \xA79): the trusted map's origin and sha256, the proposed map's sha256, and every file the change touches.", "required": ["source", "repository", "path", "ref", "sha256", "proposedPath", "proposedSha256", "files", "filesComplete", "note"], "properties": { "source": { "enum": ["base", "policy", "first-adoption"] }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "path": { "type": "string", "minLength": 1 }, "ref": { "type": ["string", "null"] }, "sha256": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^[0-9a-f]{64}$" }] }, "proposedPath": { "type": "string", "minLength": 1 }, "proposedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "note": { "type": "string" } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "problems": { "type": "array", "items": { "type": "string" }, "description": "What could not be read; any entry fails every approval control." } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "sha": { "type": "string", "pattern": "^[0-9a-f]{7,64}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["login", "type"], "properties": { "login": { "type": "string", "minLength": 1 }, "type": { "type": "string", "description": "GitHub account type: User, Bot or Organization." } } }, "gitIdentity": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "email": { "type": "string" }, "account": { "$ref": "#/$defs/account" } } }, "commit": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "committer", "coAuthors"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "$ref": "#/$defs/gitIdentity" }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean", "description": "GitHub's verification.verified: only on a commit GitHub signed is its web-flow committer excepted (SPEC \xA710)." }, "coAuthors": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "email"], "properties": { "name": { "type": "string" }, "email": { "type": "string" } } } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } }, "deploymentApproval": { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } } } };
-var schema67 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
+var schema44 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/change-record.schema.json", "title": "sox-gate change record", "description": "Everything read about the change that brought the evaluated commit: its pull request, commits, reviews and deployment approvals. The action writes it; `sox-gate check --change FILE` evaluates from it offline.", "type": "object", "additionalProperties": false, "required": ["version", "repository", "sha", "event", "pullRequest", "commits", "commitsComplete", "reviews", "problems"], "properties": { "version": { "enum": [1, 2], "description": "2 adds the trust facts; version 1 records still load." }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "sha": { "$ref": "#/$defs/sha" }, "event": { "type": "string", "minLength": 1 }, "pullRequest": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "baseRef": { "type": "string", "minLength": 1, "description": "The base branch, as GitHub said when the change was read." }, "baseChanges": { "type": "array", "description": "Every change of the base branch (issue timeline base_ref_changed): approvals given before the latest do not count (SPEC 13).", "items": { "type": "object", "additionalProperties": false, "required": ["at", "actor"], "properties": { "at": { "type": "string", "minLength": 1 }, "actor": { "type": ["string", "null"] } } } }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } }] }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "deployment": { "type": "object", "additionalProperties": false, "required": ["approvals"], "properties": { "environment": { "type": "string" }, "approvals": { "type": "array", "items": { "$ref": "#/$defs/deploymentApproval" } } } }, "parentSha": { "$ref": "#/$defs/sha" }, "workflowRun": { "type": "object", "additionalProperties": false, "description": "For a workflow_run event: the triggering run. One that a pull request triggered is judged as that pull request.", "required": ["id", "event", "headSha"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "event": { "type": "string", "minLength": 1 }, "headSha": { "$ref": "#/$defs/sha" }, "headBranch": { "type": "string" } } }, "range": { "type": "object", "additionalProperties": false, "description": "What a deployment ships (SPEC \xA710): every commit from the range start to the evaluated commit, with the merged pull request that brought each (null: a direct push).", "required": ["start", "startSha", "source", "commits", "complete", "files", "filesComplete"], "properties": { "start": { "type": "string", "minLength": 1 }, "startSha": { "type": "string" }, "source": { "enum": ["since", "deployment", "before"] }, "deployment": { "type": "object", "additionalProperties": false, "description": "The latest deployment to the environment whose latest status is success, when the range starts there.", "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" } } }, "commits": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "pullRequest"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "type": "string" }, "pullRequest": { "type": ["integer", "null"] } } } }, "complete": { "type": "boolean" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "pullRequests": { "type": "array", "description": "The range's other merged pull requests, each with its reviews and commits: each is judged by the approval rule on its own.", "items": { "type": "object", "additionalProperties": false, "required": ["pullRequest", "reviews", "commits", "commitsComplete"], "properties": { "pullRequest": { "$ref": "#/properties/pullRequest/oneOf/1" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" } } } } } }, "trust": { "type": "object", "additionalProperties": false, "description": "Which control map judges the change (SPEC \xA79): the trusted map's origin and sha256, the proposed map's sha256, and every file the change touches.", "required": ["source", "repository", "path", "ref", "sha256", "proposedPath", "proposedSha256", "files", "filesComplete", "note"], "properties": { "source": { "enum": ["base", "policy", "first-adoption"] }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "path": { "type": "string", "minLength": 1 }, "ref": { "type": ["string", "null"] }, "sha256": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^[0-9a-f]{64}$" }] }, "proposedPath": { "type": "string", "minLength": 1 }, "proposedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "note": { "type": "string" }, "baseBranch": { "type": "object", "additionalProperties": false, "description": "A pull request's base branch and whether its own map may judge it (SPEC 13): the default branch's, or one trusted-branches of the default branch's map names; any other base is judged by the default branch's map at its head.", "required": ["ref", "defaultBranch", "trusted"], "properties": { "ref": { "type": "string", "minLength": 1 }, "defaultBranch": { "type": "string", "minLength": 1 }, "defaultBranchSha": { "$ref": "#/$defs/sha" }, "trusted": { "enum": ["default-branch", "trusted-branches", "no"] }, "glob": { "type": "string" } } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "reportsRun": { "type": "object", "additionalProperties": false, "description": "With reports-workflow: the test run whose artifacts hold the reports, and why that one (SPEC 13).", "required": ["workflow", "id", "attempt", "headSha", "event", "status", "conclusion", "why"], "properties": { "workflow": { "type": "string", "minLength": 1 }, "id": { "type": "integer", "minimum": 1 }, "attempt": { "type": "integer", "minimum": 1 }, "path": { "type": "string" }, "headSha": { "$ref": "#/$defs/sha" }, "event": { "type": "string" }, "status": { "type": "string" }, "conclusion": { "type": ["string", "null"] }, "url": { "type": "string" }, "why": { "enum": ["triggering run", "latest run for the head"] } } }, "problems": { "type": "array", "items": { "type": "string" }, "description": "What could not be read; any entry fails every approval control." } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "sha": { "type": "string", "pattern": "^[0-9a-f]{7,64}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["login", "type"], "properties": { "login": { "type": "string", "minLength": 1 }, "type": { "type": "string", "description": "GitHub account type: User, Bot or Organization." } } }, "gitIdentity": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "email": { "type": "string" }, "account": { "$ref": "#/$defs/account" } } }, "commit": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "committer", "coAuthors"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "$ref": "#/$defs/gitIdentity" }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean", "description": "GitHub's verification.verified: only on a commit GitHub signed is its web-flow committer excepted (SPEC \xA710)." }, "coAuthors": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "email"], "properties": { "name": { "type": "string" }, "email": { "type": "string" } } } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } }, "deploymentApproval": { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } } } };
+var schema68 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
 var pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
 var pattern9 = new RegExp("^[0-9a-f]{7,64}$", "u");
 var pattern22 = new RegExp("^[0-9a-f]{64}$", "u");
-var pattern24 = new RegExp("^[0-9a-f]{40}$", "u");
-var pattern25 = new RegExp("^sha256:[0-9a-fA-F]{64}$", "u");
+var pattern25 = new RegExp("^[0-9a-f]{40}$", "u");
+var pattern26 = new RegExp("^sha256:[0-9a-fA-F]{64}$", "u");
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -21135,7 +21232,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate37.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema62 = { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } };
+var schema62 = { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "baseRef": { "type": "string", "minLength": 1, "description": "The base branch, as GitHub said when the change was read." }, "baseChanges": { "type": "array", "description": "Every change of the base branch (issue timeline base_ref_changed): approvals given before the latest do not count (SPEC 13).", "items": { "type": "object", "additionalProperties": false, "required": ["at", "actor"], "properties": { "at": { "type": "string", "minLength": 1 }, "actor": { "type": ["string", "null"] } } } }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } };
 function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -21349,69 +21446,181 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.mergeCommitSha !== void 0) {
-      let data8 = data.mergeCommitSha;
-      const _errs23 = errors;
-      let valid5 = false;
-      let passing0 = null;
-      const _errs24 = errors;
-      if (data8 !== null) {
-        const err19 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/properties/mergeCommitSha/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-      var _valid0 = _errs24 === errors;
-      if (_valid0) {
-        valid5 = true;
-        passing0 = 0;
-      }
-      const _errs26 = errors;
+    if (data.baseRef !== void 0) {
+      let data8 = data.baseRef;
       if (typeof data8 === "string") {
-        if (!pattern9.test(data8)) {
-          const err20 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+        if (func2(data8) < 1) {
+          const err19 = { instancePath: instancePath + "/baseRef", schemaPath: "#/properties/baseRef/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
-            vErrors = [err20];
+            vErrors = [err19];
           } else {
-            vErrors.push(err20);
+            vErrors.push(err19);
           }
           errors++;
         }
       } else {
-        const err21 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err20 = { instancePath: instancePath + "/baseRef", schemaPath: "#/properties/baseRef/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err21];
+          vErrors = [err20];
         } else {
-          vErrors.push(err21);
+          vErrors.push(err20);
         }
         errors++;
       }
-      var _valid0 = _errs26 === errors;
-      if (_valid0 && valid5) {
-        valid5 = false;
+    }
+    if (data.baseChanges !== void 0) {
+      let data9 = data.baseChanges;
+      if (Array.isArray(data9)) {
+        const len0 = data9.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data10 = data9[i0];
+          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+            if (data10.at === void 0) {
+              const err21 = { instancePath: instancePath + "/baseChanges/" + i0, schemaPath: "#/properties/baseChanges/items/required", keyword: "required", params: { missingProperty: "at" }, message: "must have required property 'at'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            if (data10.actor === void 0) {
+              const err22 = { instancePath: instancePath + "/baseChanges/" + i0, schemaPath: "#/properties/baseChanges/items/required", keyword: "required", params: { missingProperty: "actor" }, message: "must have required property 'actor'" };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            for (const key2 in data10) {
+              if (!(key2 === "at" || key2 === "actor")) {
+                const err23 = { instancePath: instancePath + "/baseChanges/" + i0, schemaPath: "#/properties/baseChanges/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data10.at !== void 0) {
+              let data11 = data10.at;
+              if (typeof data11 === "string") {
+                if (func2(data11) < 1) {
+                  const err24 = { instancePath: instancePath + "/baseChanges/" + i0 + "/at", schemaPath: "#/properties/baseChanges/items/properties/at/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/baseChanges/" + i0 + "/at", schemaPath: "#/properties/baseChanges/items/properties/at/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data10.actor !== void 0) {
+              let data12 = data10.actor;
+              if (typeof data12 !== "string" && data12 !== null) {
+                const err26 = { instancePath: instancePath + "/baseChanges/" + i0 + "/actor", schemaPath: "#/properties/baseChanges/items/properties/actor/type", keyword: "type", params: { type: schema62.properties.baseChanges.items.properties.actor.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/baseChanges/" + i0, schemaPath: "#/properties/baseChanges/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err28 = { instancePath: instancePath + "/baseChanges", schemaPath: "#/properties/baseChanges/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+    if (data.mergeCommitSha !== void 0) {
+      let data13 = data.mergeCommitSha;
+      const _errs34 = errors;
+      let valid8 = false;
+      let passing0 = null;
+      const _errs35 = errors;
+      if (data13 !== null) {
+        const err29 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/properties/mergeCommitSha/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      var _valid0 = _errs35 === errors;
+      if (_valid0) {
+        valid8 = true;
+        passing0 = 0;
+      }
+      const _errs37 = errors;
+      if (typeof data13 === "string") {
+        if (!pattern9.test(data13)) {
+          const err30 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+      } else {
+        const err31 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+      var _valid0 = _errs37 === errors;
+      if (_valid0 && valid8) {
+        valid8 = false;
         passing0 = [passing0, 1];
       } else {
         if (_valid0) {
-          valid5 = true;
+          valid8 = true;
           passing0 = 1;
         }
       }
-      if (!valid5) {
-        const err22 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/properties/mergeCommitSha/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+      if (!valid8) {
+        const err32 = { instancePath: instancePath + "/mergeCommitSha", schemaPath: "#/properties/mergeCommitSha/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
         if (vErrors === null) {
-          vErrors = [err22];
+          vErrors = [err32];
         } else {
-          vErrors.push(err22);
+          vErrors.push(err32);
         }
         errors++;
       } else {
-        errors = _errs23;
+        errors = _errs34;
         if (vErrors !== null) {
-          if (_errs23) {
-            vErrors.length = _errs23;
+          if (_errs34) {
+            vErrors.length = _errs34;
           } else {
             vErrors = null;
           }
@@ -21419,23 +21628,23 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.changedFiles !== void 0) {
-      let data9 = data.changedFiles;
-      if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-        const err23 = { instancePath: instancePath + "/changedFiles", schemaPath: "#/properties/changedFiles/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+      let data14 = data.changedFiles;
+      if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
+        const err33 = { instancePath: instancePath + "/changedFiles", schemaPath: "#/properties/changedFiles/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
-          vErrors = [err23];
+          vErrors = [err33];
         } else {
-          vErrors.push(err23);
+          vErrors.push(err33);
         }
         errors++;
       }
-      if (typeof data9 == "number" && isFinite(data9)) {
-        if (data9 < 0 || isNaN(data9)) {
-          const err24 = { instancePath: instancePath + "/changedFiles", schemaPath: "#/properties/changedFiles/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+      if (typeof data14 == "number" && isFinite(data14)) {
+        if (data14 < 0 || isNaN(data14)) {
+          const err34 = { instancePath: instancePath + "/changedFiles", schemaPath: "#/properties/changedFiles/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
           if (vErrors === null) {
-            vErrors = [err24];
+            vErrors = [err34];
           } else {
-            vErrors.push(err24);
+            vErrors.push(err34);
           }
           errors++;
         }
@@ -21443,33 +21652,33 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.state !== void 0) {
       if (typeof data.state !== "string") {
-        const err25 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err35 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err25];
+          vErrors = [err35];
         } else {
-          vErrors.push(err25);
+          vErrors.push(err35);
         }
         errors++;
       }
     }
     if (data.mergedAt !== void 0) {
-      let data11 = data.mergedAt;
-      if (typeof data11 !== "string" && data11 !== null) {
-        const err26 = { instancePath: instancePath + "/mergedAt", schemaPath: "#/properties/mergedAt/type", keyword: "type", params: { type: schema62.properties.mergedAt.type }, message: "must be string,null" };
+      let data16 = data.mergedAt;
+      if (typeof data16 !== "string" && data16 !== null) {
+        const err36 = { instancePath: instancePath + "/mergedAt", schemaPath: "#/properties/mergedAt/type", keyword: "type", params: { type: schema62.properties.mergedAt.type }, message: "must be string,null" };
         if (vErrors === null) {
-          vErrors = [err26];
+          vErrors = [err36];
         } else {
-          vErrors.push(err26);
+          vErrors.push(err36);
         }
         errors++;
       }
     }
   } else {
-    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err27];
+      vErrors = [err37];
     } else {
-      vErrors.push(err27);
+      vErrors.push(err37);
     }
     errors++;
   }
@@ -21883,69 +22092,181 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.mergeCommitSha !== void 0) {
-          let data13 = data4.mergeCommitSha;
-          const _errs38 = errors;
-          let valid8 = false;
-          let passing1 = null;
-          const _errs39 = errors;
-          if (data13 !== null) {
-            const err37 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergeCommitSha/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
-            if (vErrors === null) {
-              vErrors = [err37];
-            } else {
-              vErrors.push(err37);
-            }
-            errors++;
-          }
-          var _valid1 = _errs39 === errors;
-          if (_valid1) {
-            valid8 = true;
-            passing1 = 0;
-          }
-          const _errs41 = errors;
+        if (data4.baseRef !== void 0) {
+          let data13 = data4.baseRef;
           if (typeof data13 === "string") {
-            if (!pattern9.test(data13)) {
-              const err38 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+            if (func2(data13) < 1) {
+              const err37 = { instancePath: instancePath + "/pullRequest/baseRef", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseRef/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err38];
+                vErrors = [err37];
               } else {
-                vErrors.push(err38);
+                vErrors.push(err37);
               }
               errors++;
             }
           } else {
-            const err39 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err38 = { instancePath: instancePath + "/pullRequest/baseRef", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseRef/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err39];
+              vErrors = [err38];
             } else {
-              vErrors.push(err39);
+              vErrors.push(err38);
             }
             errors++;
           }
-          var _valid1 = _errs41 === errors;
-          if (_valid1 && valid8) {
-            valid8 = false;
+        }
+        if (data4.baseChanges !== void 0) {
+          let data14 = data4.baseChanges;
+          if (Array.isArray(data14)) {
+            const len0 = data14.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data15 = data14[i0];
+              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+                if (data15.at === void 0) {
+                  const err39 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0, schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/required", keyword: "required", params: { missingProperty: "at" }, message: "must have required property 'at'" };
+                  if (vErrors === null) {
+                    vErrors = [err39];
+                  } else {
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+                if (data15.actor === void 0) {
+                  const err40 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0, schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/required", keyword: "required", params: { missingProperty: "actor" }, message: "must have required property 'actor'" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+                for (const key3 in data15) {
+                  if (!(key3 === "at" || key3 === "actor")) {
+                    const err41 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0, schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err41];
+                    } else {
+                      vErrors.push(err41);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.at !== void 0) {
+                  let data16 = data15.at;
+                  if (typeof data16 === "string") {
+                    if (func2(data16) < 1) {
+                      const err42 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0 + "/at", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/properties/at/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err42];
+                      } else {
+                        vErrors.push(err42);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err43 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0 + "/at", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/properties/at/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.actor !== void 0) {
+                  let data17 = data15.actor;
+                  if (typeof data17 !== "string" && data17 !== null) {
+                    const err44 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0 + "/actor", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/properties/actor/type", keyword: "type", params: { type: schema44.properties.pullRequest.oneOf[1].properties.baseChanges.items.properties.actor.type }, message: "must be string,null" };
+                    if (vErrors === null) {
+                      vErrors = [err44];
+                    } else {
+                      vErrors.push(err44);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err45 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0, schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err46 = { instancePath: instancePath + "/pullRequest/baseChanges", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data4.mergeCommitSha !== void 0) {
+          let data18 = data4.mergeCommitSha;
+          const _errs49 = errors;
+          let valid11 = false;
+          let passing1 = null;
+          const _errs50 = errors;
+          if (data18 !== null) {
+            const err47 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergeCommitSha/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+          var _valid1 = _errs50 === errors;
+          if (_valid1) {
+            valid11 = true;
+            passing1 = 0;
+          }
+          const _errs52 = errors;
+          if (typeof data18 === "string") {
+            if (!pattern9.test(data18)) {
+              const err48 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          } else {
+            const err49 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+          var _valid1 = _errs52 === errors;
+          if (_valid1 && valid11) {
+            valid11 = false;
             passing1 = [passing1, 1];
           } else {
             if (_valid1) {
-              valid8 = true;
+              valid11 = true;
               passing1 = 1;
             }
           }
-          if (!valid8) {
-            const err40 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergeCommitSha/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
+          if (!valid11) {
+            const err50 = { instancePath: instancePath + "/pullRequest/mergeCommitSha", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergeCommitSha/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
             if (vErrors === null) {
-              vErrors = [err40];
+              vErrors = [err50];
             } else {
-              vErrors.push(err40);
+              vErrors.push(err50);
             }
             errors++;
           } else {
-            errors = _errs38;
+            errors = _errs49;
             if (vErrors !== null) {
-              if (_errs38) {
-                vErrors.length = _errs38;
+              if (_errs49) {
+                vErrors.length = _errs49;
               } else {
                 vErrors = null;
               }
@@ -21953,23 +22274,23 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data4.changedFiles !== void 0) {
-          let data14 = data4.changedFiles;
-          if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
-            const err41 = { instancePath: instancePath + "/pullRequest/changedFiles", schemaPath: "#/properties/pullRequest/oneOf/1/properties/changedFiles/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+          let data19 = data4.changedFiles;
+          if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)) && isFinite(data19))) {
+            const err51 = { instancePath: instancePath + "/pullRequest/changedFiles", schemaPath: "#/properties/pullRequest/oneOf/1/properties/changedFiles/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
-              vErrors = [err41];
+              vErrors = [err51];
             } else {
-              vErrors.push(err41);
+              vErrors.push(err51);
             }
             errors++;
           }
-          if (typeof data14 == "number" && isFinite(data14)) {
-            if (data14 < 0 || isNaN(data14)) {
-              const err42 = { instancePath: instancePath + "/pullRequest/changedFiles", schemaPath: "#/properties/pullRequest/oneOf/1/properties/changedFiles/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 0 || isNaN(data19)) {
+              const err52 = { instancePath: instancePath + "/pullRequest/changedFiles", schemaPath: "#/properties/pullRequest/oneOf/1/properties/changedFiles/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
               if (vErrors === null) {
-                vErrors = [err42];
+                vErrors = [err52];
               } else {
-                vErrors.push(err42);
+                vErrors.push(err52);
               }
               errors++;
             }
@@ -21977,33 +22298,33 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data4.state !== void 0) {
           if (typeof data4.state !== "string") {
-            const err43 = { instancePath: instancePath + "/pullRequest/state", schemaPath: "#/properties/pullRequest/oneOf/1/properties/state/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err53 = { instancePath: instancePath + "/pullRequest/state", schemaPath: "#/properties/pullRequest/oneOf/1/properties/state/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err43];
+              vErrors = [err53];
             } else {
-              vErrors.push(err43);
+              vErrors.push(err53);
             }
             errors++;
           }
         }
         if (data4.mergedAt !== void 0) {
-          let data16 = data4.mergedAt;
-          if (typeof data16 !== "string" && data16 !== null) {
-            const err44 = { instancePath: instancePath + "/pullRequest/mergedAt", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergedAt/type", keyword: "type", params: { type: schema44.properties.pullRequest.oneOf[1].properties.mergedAt.type }, message: "must be string,null" };
+          let data21 = data4.mergedAt;
+          if (typeof data21 !== "string" && data21 !== null) {
+            const err54 = { instancePath: instancePath + "/pullRequest/mergedAt", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergedAt/type", keyword: "type", params: { type: schema44.properties.pullRequest.oneOf[1].properties.mergedAt.type }, message: "must be string,null" };
             if (vErrors === null) {
-              vErrors = [err44];
+              vErrors = [err54];
             } else {
-              vErrors.push(err44);
+              vErrors.push(err54);
             }
             errors++;
           }
         }
       } else {
-        const err45 = { instancePath: instancePath + "/pullRequest", schemaPath: "#/properties/pullRequest/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err55 = { instancePath: instancePath + "/pullRequest", schemaPath: "#/properties/pullRequest/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err45];
+          vErrors = [err55];
         } else {
-          vErrors.push(err45);
+          vErrors.push(err55);
         }
         errors++;
       }
@@ -22018,11 +22339,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid2) {
-        const err46 = { instancePath: instancePath + "/pullRequest", schemaPath: "#/properties/pullRequest/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+        const err56 = { instancePath: instancePath + "/pullRequest", schemaPath: "#/properties/pullRequest/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
         if (vErrors === null) {
-          vErrors = [err46];
+          vErrors = [err56];
         } else {
-          vErrors.push(err46);
+          vErrors.push(err56);
         }
         errors++;
       } else {
@@ -22037,187 +22358,71 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.commits !== void 0) {
-      let data17 = data.commits;
-      if (Array.isArray(data17)) {
-        const len0 = data17.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (!validate30(data17[i0], { instancePath: instancePath + "/commits/" + i0, parentData: data17, parentDataProperty: i0, rootData, dynamicAnchors })) {
+      let data22 = data.commits;
+      if (Array.isArray(data22)) {
+        const len1 = data22.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          if (!validate30(data22[i1], { instancePath: instancePath + "/commits/" + i1, parentData: data22, parentDataProperty: i1, rootData, dynamicAnchors })) {
             vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err47 = { instancePath: instancePath + "/commits", schemaPath: "#/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err57 = { instancePath: instancePath + "/commits", schemaPath: "#/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err47];
+          vErrors = [err57];
         } else {
-          vErrors.push(err47);
+          vErrors.push(err57);
         }
         errors++;
       }
     }
     if (data.commitsComplete !== void 0) {
       if (typeof data.commitsComplete !== "boolean") {
-        const err48 = { instancePath: instancePath + "/commitsComplete", schemaPath: "#/properties/commitsComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        const err58 = { instancePath: instancePath + "/commitsComplete", schemaPath: "#/properties/commitsComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
         if (vErrors === null) {
-          vErrors = [err48];
+          vErrors = [err58];
         } else {
-          vErrors.push(err48);
+          vErrors.push(err58);
         }
         errors++;
       }
     }
     if (data.reviews !== void 0) {
-      let data20 = data.reviews;
-      if (Array.isArray(data20)) {
-        const len1 = data20.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (!validate35(data20[i1], { instancePath: instancePath + "/reviews/" + i1, parentData: data20, parentDataProperty: i1, rootData, dynamicAnchors })) {
+      let data25 = data.reviews;
+      if (Array.isArray(data25)) {
+        const len2 = data25.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          if (!validate35(data25[i2], { instancePath: instancePath + "/reviews/" + i2, parentData: data25, parentDataProperty: i2, rootData, dynamicAnchors })) {
             vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err49 = { instancePath: instancePath + "/reviews", schemaPath: "#/properties/reviews/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err59 = { instancePath: instancePath + "/reviews", schemaPath: "#/properties/reviews/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err49];
+          vErrors = [err59];
         } else {
-          vErrors.push(err49);
+          vErrors.push(err59);
         }
         errors++;
       }
     }
     if (data.deployment !== void 0) {
-      let data22 = data.deployment;
-      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-        if (data22.approvals === void 0) {
-          const err50 = { instancePath: instancePath + "/deployment", schemaPath: "#/properties/deployment/required", keyword: "required", params: { missingProperty: "approvals" }, message: "must have required property 'approvals'" };
-          if (vErrors === null) {
-            vErrors = [err50];
-          } else {
-            vErrors.push(err50);
-          }
-          errors++;
-        }
-        for (const key3 in data22) {
-          if (!(key3 === "environment" || key3 === "approvals")) {
-            const err51 = { instancePath: instancePath + "/deployment", schemaPath: "#/properties/deployment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err51];
-            } else {
-              vErrors.push(err51);
-            }
-            errors++;
-          }
-        }
-        if (data22.environment !== void 0) {
-          if (typeof data22.environment !== "string") {
-            const err52 = { instancePath: instancePath + "/deployment/environment", schemaPath: "#/properties/deployment/properties/environment/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err52];
-            } else {
-              vErrors.push(err52);
-            }
-            errors++;
-          }
-        }
-        if (data22.approvals !== void 0) {
-          let data24 = data22.approvals;
-          if (Array.isArray(data24)) {
-            const len2 = data24.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              if (!validate37(data24[i2], { instancePath: instancePath + "/deployment/approvals/" + i2, parentData: data24, parentDataProperty: i2, rootData, dynamicAnchors })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-            }
-          } else {
-            const err53 = { instancePath: instancePath + "/deployment/approvals", schemaPath: "#/properties/deployment/properties/approvals/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err54 = { instancePath: instancePath + "/deployment", schemaPath: "#/properties/deployment/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err54];
-        } else {
-          vErrors.push(err54);
-        }
-        errors++;
-      }
-    }
-    if (data.parentSha !== void 0) {
-      let data26 = data.parentSha;
-      if (typeof data26 === "string") {
-        if (!pattern9.test(data26)) {
-          const err55 = { instancePath: instancePath + "/parentSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
-          if (vErrors === null) {
-            vErrors = [err55];
-          } else {
-            vErrors.push(err55);
-          }
-          errors++;
-        }
-      } else {
-        const err56 = { instancePath: instancePath + "/parentSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err56];
-        } else {
-          vErrors.push(err56);
-        }
-        errors++;
-      }
-    }
-    if (data.workflowRun !== void 0) {
-      let data27 = data.workflowRun;
+      let data27 = data.deployment;
       if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-        if (data27.id === void 0) {
-          const err57 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+        if (data27.approvals === void 0) {
+          const err60 = { instancePath: instancePath + "/deployment", schemaPath: "#/properties/deployment/required", keyword: "required", params: { missingProperty: "approvals" }, message: "must have required property 'approvals'" };
           if (vErrors === null) {
-            vErrors = [err57];
+            vErrors = [err60];
           } else {
-            vErrors.push(err57);
-          }
-          errors++;
-        }
-        if (data27.event === void 0) {
-          const err58 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/required", keyword: "required", params: { missingProperty: "event" }, message: "must have required property 'event'" };
-          if (vErrors === null) {
-            vErrors = [err58];
-          } else {
-            vErrors.push(err58);
-          }
-          errors++;
-        }
-        if (data27.headSha === void 0) {
-          const err59 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/required", keyword: "required", params: { missingProperty: "headSha" }, message: "must have required property 'headSha'" };
-          if (vErrors === null) {
-            vErrors = [err59];
-          } else {
-            vErrors.push(err59);
+            vErrors.push(err60);
           }
           errors++;
         }
         for (const key4 in data27) {
-          if (!(key4 === "id" || key4 === "name" || key4 === "event" || key4 === "headSha" || key4 === "headBranch")) {
-            const err60 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err60];
-            } else {
-              vErrors.push(err60);
-            }
-            errors++;
-          }
-        }
-        if (data27.id !== void 0) {
-          let data28 = data27.id;
-          if (!(typeof data28 == "number" && (!(data28 % 1) && !isNaN(data28)) && isFinite(data28))) {
-            const err61 = { instancePath: instancePath + "/workflowRun/id", schemaPath: "#/properties/workflowRun/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+          if (!(key4 === "environment" || key4 === "approvals")) {
+            const err61 = { instancePath: instancePath + "/deployment", schemaPath: "#/properties/deployment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err61];
             } else {
@@ -22226,9 +22431,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data27.name !== void 0) {
-          if (typeof data27.name !== "string") {
-            const err62 = { instancePath: instancePath + "/workflowRun/name", schemaPath: "#/properties/workflowRun/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data27.environment !== void 0) {
+          if (typeof data27.environment !== "string") {
+            const err62 = { instancePath: instancePath + "/deployment/environment", schemaPath: "#/properties/deployment/properties/environment/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err62];
             } else {
@@ -22237,76 +22442,81 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data27.event !== void 0) {
-          let data30 = data27.event;
-          if (typeof data30 === "string") {
-            if (func2(data30) < 1) {
-              const err63 = { instancePath: instancePath + "/workflowRun/event", schemaPath: "#/properties/workflowRun/properties/event/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
-                vErrors = [err63];
-              } else {
-                vErrors.push(err63);
+        if (data27.approvals !== void 0) {
+          let data29 = data27.approvals;
+          if (Array.isArray(data29)) {
+            const len3 = data29.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              if (!validate37(data29[i3], { instancePath: instancePath + "/deployment/approvals/" + i3, parentData: data29, parentDataProperty: i3, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+                errors = vErrors.length;
               }
-              errors++;
             }
           } else {
-            const err64 = { instancePath: instancePath + "/workflowRun/event", schemaPath: "#/properties/workflowRun/properties/event/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err63 = { instancePath: instancePath + "/deployment/approvals", schemaPath: "#/properties/deployment/properties/approvals/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err64];
+              vErrors = [err63];
             } else {
-              vErrors.push(err64);
-            }
-            errors++;
-          }
-        }
-        if (data27.headSha !== void 0) {
-          let data31 = data27.headSha;
-          if (typeof data31 === "string") {
-            if (!pattern9.test(data31)) {
-              const err65 = { instancePath: instancePath + "/workflowRun/headSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
-              if (vErrors === null) {
-                vErrors = [err65];
-              } else {
-                vErrors.push(err65);
-              }
-              errors++;
-            }
-          } else {
-            const err66 = { instancePath: instancePath + "/workflowRun/headSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
-            }
-            errors++;
-          }
-        }
-        if (data27.headBranch !== void 0) {
-          if (typeof data27.headBranch !== "string") {
-            const err67 = { instancePath: instancePath + "/workflowRun/headBranch", schemaPath: "#/properties/workflowRun/properties/headBranch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err67];
-            } else {
-              vErrors.push(err67);
+              vErrors.push(err63);
             }
             errors++;
           }
         }
       } else {
-        const err68 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err64 = { instancePath: instancePath + "/deployment", schemaPath: "#/properties/deployment/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err68];
+          vErrors = [err64];
         } else {
-          vErrors.push(err68);
+          vErrors.push(err64);
         }
         errors++;
       }
     }
-    if (data.range !== void 0) {
-      let data33 = data.range;
-      if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
-        if (data33.start === void 0) {
-          const err69 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "start" }, message: "must have required property 'start'" };
+    if (data.parentSha !== void 0) {
+      let data31 = data.parentSha;
+      if (typeof data31 === "string") {
+        if (!pattern9.test(data31)) {
+          const err65 = { instancePath: instancePath + "/parentSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+          if (vErrors === null) {
+            vErrors = [err65];
+          } else {
+            vErrors.push(err65);
+          }
+          errors++;
+        }
+      } else {
+        const err66 = { instancePath: instancePath + "/parentSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err66];
+        } else {
+          vErrors.push(err66);
+        }
+        errors++;
+      }
+    }
+    if (data.workflowRun !== void 0) {
+      let data32 = data.workflowRun;
+      if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
+        if (data32.id === void 0) {
+          const err67 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+          if (vErrors === null) {
+            vErrors = [err67];
+          } else {
+            vErrors.push(err67);
+          }
+          errors++;
+        }
+        if (data32.event === void 0) {
+          const err68 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/required", keyword: "required", params: { missingProperty: "event" }, message: "must have required property 'event'" };
+          if (vErrors === null) {
+            vErrors = [err68];
+          } else {
+            vErrors.push(err68);
+          }
+          errors++;
+        }
+        if (data32.headSha === void 0) {
+          const err69 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/required", keyword: "required", params: { missingProperty: "headSha" }, message: "must have required property 'headSha'" };
           if (vErrors === null) {
             vErrors = [err69];
           } else {
@@ -22314,63 +22524,76 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data33.startSha === void 0) {
-          const err70 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "startSha" }, message: "must have required property 'startSha'" };
-          if (vErrors === null) {
-            vErrors = [err70];
-          } else {
-            vErrors.push(err70);
+        for (const key5 in data32) {
+          if (!(key5 === "id" || key5 === "name" || key5 === "event" || key5 === "headSha" || key5 === "headBranch")) {
+            const err70 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
           }
-          errors++;
         }
-        if (data33.source === void 0) {
-          const err71 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
-          if (vErrors === null) {
-            vErrors = [err71];
-          } else {
-            vErrors.push(err71);
+        if (data32.id !== void 0) {
+          let data33 = data32.id;
+          if (!(typeof data33 == "number" && (!(data33 % 1) && !isNaN(data33)) && isFinite(data33))) {
+            const err71 = { instancePath: instancePath + "/workflowRun/id", schemaPath: "#/properties/workflowRun/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err71];
+            } else {
+              vErrors.push(err71);
+            }
+            errors++;
           }
-          errors++;
         }
-        if (data33.commits === void 0) {
-          const err72 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "commits" }, message: "must have required property 'commits'" };
-          if (vErrors === null) {
-            vErrors = [err72];
-          } else {
-            vErrors.push(err72);
+        if (data32.name !== void 0) {
+          if (typeof data32.name !== "string") {
+            const err72 = { instancePath: instancePath + "/workflowRun/name", schemaPath: "#/properties/workflowRun/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err72];
+            } else {
+              vErrors.push(err72);
+            }
+            errors++;
           }
-          errors++;
         }
-        if (data33.complete === void 0) {
-          const err73 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "complete" }, message: "must have required property 'complete'" };
-          if (vErrors === null) {
-            vErrors = [err73];
+        if (data32.event !== void 0) {
+          let data35 = data32.event;
+          if (typeof data35 === "string") {
+            if (func2(data35) < 1) {
+              const err73 = { instancePath: instancePath + "/workflowRun/event", schemaPath: "#/properties/workflowRun/properties/event/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err73];
+              } else {
+                vErrors.push(err73);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err73);
+            const err74 = { instancePath: instancePath + "/workflowRun/event", schemaPath: "#/properties/workflowRun/properties/event/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err74];
+            } else {
+              vErrors.push(err74);
+            }
+            errors++;
           }
-          errors++;
         }
-        if (data33.files === void 0) {
-          const err74 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
-          if (vErrors === null) {
-            vErrors = [err74];
+        if (data32.headSha !== void 0) {
+          let data36 = data32.headSha;
+          if (typeof data36 === "string") {
+            if (!pattern9.test(data36)) {
+              const err75 = { instancePath: instancePath + "/workflowRun/headSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+              if (vErrors === null) {
+                vErrors = [err75];
+              } else {
+                vErrors.push(err75);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err74);
-          }
-          errors++;
-        }
-        if (data33.filesComplete === void 0) {
-          const err75 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "filesComplete" }, message: "must have required property 'filesComplete'" };
-          if (vErrors === null) {
-            vErrors = [err75];
-          } else {
-            vErrors.push(err75);
-          }
-          errors++;
-        }
-        for (const key5 in data33) {
-          if (!func1.call(schema44.properties.range.properties, key5)) {
-            const err76 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+            const err76 = { instancePath: instancePath + "/workflowRun/headSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err76];
             } else {
@@ -22379,247 +22602,234 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.start !== void 0) {
-          let data34 = data33.start;
-          if (typeof data34 === "string") {
-            if (func2(data34) < 1) {
-              const err77 = { instancePath: instancePath + "/range/start", schemaPath: "#/properties/range/properties/start/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+        if (data32.headBranch !== void 0) {
+          if (typeof data32.headBranch !== "string") {
+            const err77 = { instancePath: instancePath + "/workflowRun/headBranch", schemaPath: "#/properties/workflowRun/properties/headBranch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err78 = { instancePath: instancePath + "/workflowRun", schemaPath: "#/properties/workflowRun/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err78];
+        } else {
+          vErrors.push(err78);
+        }
+        errors++;
+      }
+    }
+    if (data.range !== void 0) {
+      let data38 = data.range;
+      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+        if (data38.start === void 0) {
+          const err79 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "start" }, message: "must have required property 'start'" };
+          if (vErrors === null) {
+            vErrors = [err79];
+          } else {
+            vErrors.push(err79);
+          }
+          errors++;
+        }
+        if (data38.startSha === void 0) {
+          const err80 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "startSha" }, message: "must have required property 'startSha'" };
+          if (vErrors === null) {
+            vErrors = [err80];
+          } else {
+            vErrors.push(err80);
+          }
+          errors++;
+        }
+        if (data38.source === void 0) {
+          const err81 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
+          if (vErrors === null) {
+            vErrors = [err81];
+          } else {
+            vErrors.push(err81);
+          }
+          errors++;
+        }
+        if (data38.commits === void 0) {
+          const err82 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "commits" }, message: "must have required property 'commits'" };
+          if (vErrors === null) {
+            vErrors = [err82];
+          } else {
+            vErrors.push(err82);
+          }
+          errors++;
+        }
+        if (data38.complete === void 0) {
+          const err83 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "complete" }, message: "must have required property 'complete'" };
+          if (vErrors === null) {
+            vErrors = [err83];
+          } else {
+            vErrors.push(err83);
+          }
+          errors++;
+        }
+        if (data38.files === void 0) {
+          const err84 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+          if (vErrors === null) {
+            vErrors = [err84];
+          } else {
+            vErrors.push(err84);
+          }
+          errors++;
+        }
+        if (data38.filesComplete === void 0) {
+          const err85 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/required", keyword: "required", params: { missingProperty: "filesComplete" }, message: "must have required property 'filesComplete'" };
+          if (vErrors === null) {
+            vErrors = [err85];
+          } else {
+            vErrors.push(err85);
+          }
+          errors++;
+        }
+        for (const key6 in data38) {
+          if (!func1.call(schema44.properties.range.properties, key6)) {
+            const err86 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err86];
+            } else {
+              vErrors.push(err86);
+            }
+            errors++;
+          }
+        }
+        if (data38.start !== void 0) {
+          let data39 = data38.start;
+          if (typeof data39 === "string") {
+            if (func2(data39) < 1) {
+              const err87 = { instancePath: instancePath + "/range/start", schemaPath: "#/properties/range/properties/start/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err77];
+                vErrors = [err87];
               } else {
-                vErrors.push(err77);
+                vErrors.push(err87);
               }
               errors++;
             }
           } else {
-            const err78 = { instancePath: instancePath + "/range/start", schemaPath: "#/properties/range/properties/start/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err88 = { instancePath: instancePath + "/range/start", schemaPath: "#/properties/range/properties/start/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err78];
+              vErrors = [err88];
             } else {
-              vErrors.push(err78);
+              vErrors.push(err88);
             }
             errors++;
           }
         }
-        if (data33.startSha !== void 0) {
-          if (typeof data33.startSha !== "string") {
-            const err79 = { instancePath: instancePath + "/range/startSha", schemaPath: "#/properties/range/properties/startSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data38.startSha !== void 0) {
+          if (typeof data38.startSha !== "string") {
+            const err89 = { instancePath: instancePath + "/range/startSha", schemaPath: "#/properties/range/properties/startSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err79];
+              vErrors = [err89];
             } else {
-              vErrors.push(err79);
+              vErrors.push(err89);
             }
             errors++;
           }
         }
-        if (data33.source !== void 0) {
-          let data36 = data33.source;
-          if (!(data36 === "since" || data36 === "deployment" || data36 === "before")) {
-            const err80 = { instancePath: instancePath + "/range/source", schemaPath: "#/properties/range/properties/source/enum", keyword: "enum", params: { allowedValues: schema44.properties.range.properties.source.enum }, message: "must be equal to one of the allowed values" };
+        if (data38.source !== void 0) {
+          let data41 = data38.source;
+          if (!(data41 === "since" || data41 === "deployment" || data41 === "before")) {
+            const err90 = { instancePath: instancePath + "/range/source", schemaPath: "#/properties/range/properties/source/enum", keyword: "enum", params: { allowedValues: schema44.properties.range.properties.source.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err80];
+              vErrors = [err90];
             } else {
-              vErrors.push(err80);
+              vErrors.push(err90);
             }
             errors++;
           }
         }
-        if (data33.deployment !== void 0) {
-          let data37 = data33.deployment;
-          if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-            if (data37.id === void 0) {
-              const err81 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+        if (data38.deployment !== void 0) {
+          let data42 = data38.deployment;
+          if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+            if (data42.id === void 0) {
+              const err91 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
               if (vErrors === null) {
-                vErrors = [err81];
+                vErrors = [err91];
               } else {
-                vErrors.push(err81);
+                vErrors.push(err91);
               }
               errors++;
             }
-            if (data37.environment === void 0) {
-              const err82 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "environment" }, message: "must have required property 'environment'" };
+            if (data42.environment === void 0) {
+              const err92 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "environment" }, message: "must have required property 'environment'" };
               if (vErrors === null) {
-                vErrors = [err82];
+                vErrors = [err92];
               } else {
-                vErrors.push(err82);
+                vErrors.push(err92);
               }
               errors++;
             }
-            if (data37.sha === void 0) {
-              const err83 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "sha" }, message: "must have required property 'sha'" };
+            if (data42.sha === void 0) {
+              const err93 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "sha" }, message: "must have required property 'sha'" };
               if (vErrors === null) {
-                vErrors = [err83];
+                vErrors = [err93];
               } else {
-                vErrors.push(err83);
+                vErrors.push(err93);
               }
               errors++;
             }
-            if (data37.creator === void 0) {
-              const err84 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "creator" }, message: "must have required property 'creator'" };
+            if (data42.creator === void 0) {
+              const err94 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "creator" }, message: "must have required property 'creator'" };
               if (vErrors === null) {
-                vErrors = [err84];
+                vErrors = [err94];
               } else {
-                vErrors.push(err84);
+                vErrors.push(err94);
               }
               errors++;
             }
-            if (data37.statusCreator === void 0) {
-              const err85 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "statusCreator" }, message: "must have required property 'statusCreator'" };
+            if (data42.statusCreator === void 0) {
+              const err95 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "statusCreator" }, message: "must have required property 'statusCreator'" };
               if (vErrors === null) {
-                vErrors = [err85];
+                vErrors = [err95];
               } else {
-                vErrors.push(err85);
+                vErrors.push(err95);
               }
               errors++;
             }
-            if (data37.createdAt === void 0) {
-              const err86 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "createdAt" }, message: "must have required property 'createdAt'" };
+            if (data42.createdAt === void 0) {
+              const err96 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/required", keyword: "required", params: { missingProperty: "createdAt" }, message: "must have required property 'createdAt'" };
               if (vErrors === null) {
-                vErrors = [err86];
+                vErrors = [err96];
               } else {
-                vErrors.push(err86);
+                vErrors.push(err96);
               }
               errors++;
             }
-            for (const key6 in data37) {
-              if (!(key6 === "id" || key6 === "environment" || key6 === "sha" || key6 === "creator" || key6 === "statusCreator" || key6 === "createdAt")) {
-                const err87 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+            for (const key7 in data42) {
+              if (!(key7 === "id" || key7 === "environment" || key7 === "sha" || key7 === "creator" || key7 === "statusCreator" || key7 === "createdAt")) {
+                const err97 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err87];
+                  vErrors = [err97];
                 } else {
-                  vErrors.push(err87);
+                  vErrors.push(err97);
                 }
                 errors++;
               }
             }
-            if (data37.id !== void 0) {
-              let data38 = data37.id;
-              if (!(typeof data38 == "number" && (!(data38 % 1) && !isNaN(data38)) && isFinite(data38))) {
-                const err88 = { instancePath: instancePath + "/range/deployment/id", schemaPath: "#/properties/range/properties/deployment/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (data42.id !== void 0) {
+              let data43 = data42.id;
+              if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
+                const err98 = { instancePath: instancePath + "/range/deployment/id", schemaPath: "#/properties/range/properties/deployment/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                 if (vErrors === null) {
-                  vErrors = [err88];
+                  vErrors = [err98];
                 } else {
-                  vErrors.push(err88);
+                  vErrors.push(err98);
                 }
                 errors++;
               }
             }
-            if (data37.environment !== void 0) {
-              let data39 = data37.environment;
-              if (typeof data39 === "string") {
-                if (func2(data39) < 1) {
-                  const err89 = { instancePath: instancePath + "/range/deployment/environment", schemaPath: "#/properties/range/properties/deployment/properties/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err89];
-                  } else {
-                    vErrors.push(err89);
-                  }
-                  errors++;
-                }
-              } else {
-                const err90 = { instancePath: instancePath + "/range/deployment/environment", schemaPath: "#/properties/range/properties/deployment/properties/environment/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err90];
-                } else {
-                  vErrors.push(err90);
-                }
-                errors++;
-              }
-            }
-            if (data37.sha !== void 0) {
-              let data40 = data37.sha;
-              if (typeof data40 === "string") {
-                if (!pattern9.test(data40)) {
-                  const err91 = { instancePath: instancePath + "/range/deployment/sha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
-                  if (vErrors === null) {
-                    vErrors = [err91];
-                  } else {
-                    vErrors.push(err91);
-                  }
-                  errors++;
-                }
-              } else {
-                const err92 = { instancePath: instancePath + "/range/deployment/sha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err92];
-                } else {
-                  vErrors.push(err92);
-                }
-                errors++;
-              }
-            }
-            if (data37.creator !== void 0) {
-              let data41 = data37.creator;
-              if (typeof data41 !== "string" && data41 !== null) {
-                const err93 = { instancePath: instancePath + "/range/deployment/creator", schemaPath: "#/properties/range/properties/deployment/properties/creator/type", keyword: "type", params: { type: schema44.properties.range.properties.deployment.properties.creator.type }, message: "must be string,null" };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              }
-            }
-            if (data37.statusCreator !== void 0) {
-              let data42 = data37.statusCreator;
-              if (typeof data42 !== "string" && data42 !== null) {
-                const err94 = { instancePath: instancePath + "/range/deployment/statusCreator", schemaPath: "#/properties/range/properties/deployment/properties/statusCreator/type", keyword: "type", params: { type: schema44.properties.range.properties.deployment.properties.statusCreator.type }, message: "must be string,null" };
-                if (vErrors === null) {
-                  vErrors = [err94];
-                } else {
-                  vErrors.push(err94);
-                }
-                errors++;
-              }
-            }
-            if (data37.createdAt !== void 0) {
-              if (typeof data37.createdAt !== "string") {
-                const err95 = { instancePath: instancePath + "/range/deployment/createdAt", schemaPath: "#/properties/range/properties/deployment/properties/createdAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err96 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err96];
-            } else {
-              vErrors.push(err96);
-            }
-            errors++;
-          }
-        }
-        if (data33.commits !== void 0) {
-          let data44 = data33.commits;
-          if (Array.isArray(data44)) {
-            const len3 = data44.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              let data45 = data44[i3];
-              if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
-                if (data45.sha === void 0) {
-                  const err97 = { instancePath: instancePath + "/range/commits/" + i3, schemaPath: "#/properties/range/properties/commits/items/required", keyword: "required", params: { missingProperty: "sha" }, message: "must have required property 'sha'" };
-                  if (vErrors === null) {
-                    vErrors = [err97];
-                  } else {
-                    vErrors.push(err97);
-                  }
-                  errors++;
-                }
-                if (data45.author === void 0) {
-                  const err98 = { instancePath: instancePath + "/range/commits/" + i3, schemaPath: "#/properties/range/properties/commits/items/required", keyword: "required", params: { missingProperty: "author" }, message: "must have required property 'author'" };
-                  if (vErrors === null) {
-                    vErrors = [err98];
-                  } else {
-                    vErrors.push(err98);
-                  }
-                  errors++;
-                }
-                if (data45.pullRequest === void 0) {
-                  const err99 = { instancePath: instancePath + "/range/commits/" + i3, schemaPath: "#/properties/range/properties/commits/items/required", keyword: "required", params: { missingProperty: "pullRequest" }, message: "must have required property 'pullRequest'" };
+            if (data42.environment !== void 0) {
+              let data44 = data42.environment;
+              if (typeof data44 === "string") {
+                if (func2(data44) < 1) {
+                  const err99 = { instancePath: instancePath + "/range/deployment/environment", schemaPath: "#/properties/range/properties/deployment/properties/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
                     vErrors = [err99];
                   } else {
@@ -22627,64 +22837,65 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key7 in data45) {
-                  if (!(key7 === "sha" || key7 === "author" || key7 === "pullRequest")) {
-                    const err100 = { instancePath: instancePath + "/range/commits/" + i3, schemaPath: "#/properties/range/properties/commits/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err100];
-                    } else {
-                      vErrors.push(err100);
-                    }
-                    errors++;
-                  }
+              } else {
+                const err100 = { instancePath: instancePath + "/range/deployment/environment", schemaPath: "#/properties/range/properties/deployment/properties/environment/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err100];
+                } else {
+                  vErrors.push(err100);
                 }
-                if (data45.sha !== void 0) {
-                  let data46 = data45.sha;
-                  if (typeof data46 === "string") {
-                    if (!pattern9.test(data46)) {
-                      const err101 = { instancePath: instancePath + "/range/commits/" + i3 + "/sha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err101];
-                      } else {
-                        vErrors.push(err101);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+            }
+            if (data42.sha !== void 0) {
+              let data45 = data42.sha;
+              if (typeof data45 === "string") {
+                if (!pattern9.test(data45)) {
+                  const err101 = { instancePath: instancePath + "/range/deployment/sha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err101];
                   } else {
-                    const err102 = { instancePath: instancePath + "/range/commits/" + i3 + "/sha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err102];
-                    } else {
-                      vErrors.push(err102);
-                    }
-                    errors++;
+                    vErrors.push(err101);
                   }
-                }
-                if (data45.author !== void 0) {
-                  if (typeof data45.author !== "string") {
-                    const err103 = { instancePath: instancePath + "/range/commits/" + i3 + "/author", schemaPath: "#/properties/range/properties/commits/items/properties/author/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err103];
-                    } else {
-                      vErrors.push(err103);
-                    }
-                    errors++;
-                  }
-                }
-                if (data45.pullRequest !== void 0) {
-                  let data48 = data45.pullRequest;
-                  if (!(typeof data48 == "number" && (!(data48 % 1) && !isNaN(data48)) && isFinite(data48)) && data48 !== null) {
-                    const err104 = { instancePath: instancePath + "/range/commits/" + i3 + "/pullRequest", schemaPath: "#/properties/range/properties/commits/items/properties/pullRequest/type", keyword: "type", params: { type: schema44.properties.range.properties.commits.items.properties.pullRequest.type }, message: "must be integer,null" };
-                    if (vErrors === null) {
-                      vErrors = [err104];
-                    } else {
-                      vErrors.push(err104);
-                    }
-                    errors++;
-                  }
+                  errors++;
                 }
               } else {
-                const err105 = { instancePath: instancePath + "/range/commits/" + i3, schemaPath: "#/properties/range/properties/commits/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err102 = { instancePath: instancePath + "/range/deployment/sha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+            }
+            if (data42.creator !== void 0) {
+              let data46 = data42.creator;
+              if (typeof data46 !== "string" && data46 !== null) {
+                const err103 = { instancePath: instancePath + "/range/deployment/creator", schemaPath: "#/properties/range/properties/deployment/properties/creator/type", keyword: "type", params: { type: schema44.properties.range.properties.deployment.properties.creator.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err103];
+                } else {
+                  vErrors.push(err103);
+                }
+                errors++;
+              }
+            }
+            if (data42.statusCreator !== void 0) {
+              let data47 = data42.statusCreator;
+              if (typeof data47 !== "string" && data47 !== null) {
+                const err104 = { instancePath: instancePath + "/range/deployment/statusCreator", schemaPath: "#/properties/range/properties/deployment/properties/statusCreator/type", keyword: "type", params: { type: schema44.properties.range.properties.deployment.properties.statusCreator.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err104];
+                } else {
+                  vErrors.push(err104);
+                }
+                errors++;
+              }
+            }
+            if (data42.createdAt !== void 0) {
+              if (typeof data42.createdAt !== "string") {
+                const err105 = { instancePath: instancePath + "/range/deployment/createdAt", schemaPath: "#/properties/range/properties/deployment/properties/createdAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err105];
                 } else {
@@ -22694,7 +22905,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err106 = { instancePath: instancePath + "/range/commits", schemaPath: "#/properties/range/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err106 = { instancePath: instancePath + "/range/deployment", schemaPath: "#/properties/range/properties/deployment/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
               vErrors = [err106];
             } else {
@@ -22703,26 +22914,24 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.complete !== void 0) {
-          if (typeof data33.complete !== "boolean") {
-            const err107 = { instancePath: instancePath + "/range/complete", schemaPath: "#/properties/range/properties/complete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-            if (vErrors === null) {
-              vErrors = [err107];
-            } else {
-              vErrors.push(err107);
-            }
-            errors++;
-          }
-        }
-        if (data33.files !== void 0) {
-          let data50 = data33.files;
-          if (Array.isArray(data50)) {
-            const len4 = data50.length;
+        if (data38.commits !== void 0) {
+          let data49 = data38.commits;
+          if (Array.isArray(data49)) {
+            const len4 = data49.length;
             for (let i4 = 0; i4 < len4; i4++) {
-              let data51 = data50[i4];
-              if (data51 && typeof data51 == "object" && !Array.isArray(data51)) {
-                if (data51.path === void 0) {
-                  const err108 = { instancePath: instancePath + "/range/files/" + i4, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+              let data50 = data49[i4];
+              if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+                if (data50.sha === void 0) {
+                  const err107 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/required", keyword: "required", params: { missingProperty: "sha" }, message: "must have required property 'sha'" };
+                  if (vErrors === null) {
+                    vErrors = [err107];
+                  } else {
+                    vErrors.push(err107);
+                  }
+                  errors++;
+                }
+                if (data50.author === void 0) {
+                  const err108 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/required", keyword: "required", params: { missingProperty: "author" }, message: "must have required property 'author'" };
                   if (vErrors === null) {
                     vErrors = [err108];
                   } else {
@@ -22730,8 +22939,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data51.status === void 0) {
-                  const err109 = { instancePath: instancePath + "/range/files/" + i4, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+                if (data50.pullRequest === void 0) {
+                  const err109 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/required", keyword: "required", params: { missingProperty: "pullRequest" }, message: "must have required property 'pullRequest'" };
                   if (vErrors === null) {
                     vErrors = [err109];
                   } else {
@@ -22739,9 +22948,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key8 in data51) {
-                  if (!(key8 === "path" || key8 === "status" || key8 === "previousPath")) {
-                    const err110 = { instancePath: instancePath + "/range/files/" + i4, schemaPath: "#/properties/range/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                for (const key8 in data50) {
+                  if (!(key8 === "sha" || key8 === "author" || key8 === "pullRequest")) {
+                    const err110 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err110];
                     } else {
@@ -22750,11 +22959,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data51.path !== void 0) {
-                  let data52 = data51.path;
-                  if (typeof data52 === "string") {
-                    if (func2(data52) < 1) {
-                      const err111 = { instancePath: instancePath + "/range/files/" + i4 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data50.sha !== void 0) {
+                  let data51 = data50.sha;
+                  if (typeof data51 === "string") {
+                    if (!pattern9.test(data51)) {
+                      const err111 = { instancePath: instancePath + "/range/commits/" + i4 + "/sha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
                       if (vErrors === null) {
                         vErrors = [err111];
                       } else {
@@ -22763,7 +22972,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err112 = { instancePath: instancePath + "/range/files/" + i4 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err112 = { instancePath: instancePath + "/range/commits/" + i4 + "/sha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err112];
                     } else {
@@ -22772,9 +22981,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data51.status !== void 0) {
-                  if (typeof data51.status !== "string") {
-                    const err113 = { instancePath: instancePath + "/range/files/" + i4 + "/status", schemaPath: "#/properties/range/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (data50.author !== void 0) {
+                  if (typeof data50.author !== "string") {
+                    const err113 = { instancePath: instancePath + "/range/commits/" + i4 + "/author", schemaPath: "#/properties/range/properties/commits/items/properties/author/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err113];
                     } else {
@@ -22783,9 +22992,10 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data51.previousPath !== void 0) {
-                  if (typeof data51.previousPath !== "string") {
-                    const err114 = { instancePath: instancePath + "/range/files/" + i4 + "/previousPath", schemaPath: "#/properties/range/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (data50.pullRequest !== void 0) {
+                  let data53 = data50.pullRequest;
+                  if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53)) && data53 !== null) {
+                    const err114 = { instancePath: instancePath + "/range/commits/" + i4 + "/pullRequest", schemaPath: "#/properties/range/properties/commits/items/properties/pullRequest/type", keyword: "type", params: { type: schema44.properties.range.properties.commits.items.properties.pullRequest.type }, message: "must be integer,null" };
                     if (vErrors === null) {
                       vErrors = [err114];
                     } else {
@@ -22795,7 +23005,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err115 = { instancePath: instancePath + "/range/files/" + i4, schemaPath: "#/properties/range/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err115 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
                   vErrors = [err115];
                 } else {
@@ -22805,7 +23015,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err116 = { instancePath: instancePath + "/range/files", schemaPath: "#/properties/range/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err116 = { instancePath: instancePath + "/range/commits", schemaPath: "#/properties/range/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
               vErrors = [err116];
             } else {
@@ -22814,9 +23024,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.filesComplete !== void 0) {
-          if (typeof data33.filesComplete !== "boolean") {
-            const err117 = { instancePath: instancePath + "/range/filesComplete", schemaPath: "#/properties/range/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (data38.complete !== void 0) {
+          if (typeof data38.complete !== "boolean") {
+            const err117 = { instancePath: instancePath + "/range/complete", schemaPath: "#/properties/range/properties/complete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
               vErrors = [err117];
             } else {
@@ -22825,15 +23035,15 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.pullRequests !== void 0) {
-          let data56 = data33.pullRequests;
-          if (Array.isArray(data56)) {
-            const len5 = data56.length;
+        if (data38.files !== void 0) {
+          let data55 = data38.files;
+          if (Array.isArray(data55)) {
+            const len5 = data55.length;
             for (let i5 = 0; i5 < len5; i5++) {
-              let data57 = data56[i5];
-              if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
-                if (data57.pullRequest === void 0) {
-                  const err118 = { instancePath: instancePath + "/range/pullRequests/" + i5, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "pullRequest" }, message: "must have required property 'pullRequest'" };
+              let data56 = data55[i5];
+              if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
+                if (data56.path === void 0) {
+                  const err118 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
                   if (vErrors === null) {
                     vErrors = [err118];
                   } else {
@@ -22841,8 +23051,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data57.reviews === void 0) {
-                  const err119 = { instancePath: instancePath + "/range/pullRequests/" + i5, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "reviews" }, message: "must have required property 'reviews'" };
+                if (data56.status === void 0) {
+                  const err119 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
                   if (vErrors === null) {
                     vErrors = [err119];
                   } else {
@@ -22850,27 +23060,31 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data57.commits === void 0) {
-                  const err120 = { instancePath: instancePath + "/range/pullRequests/" + i5, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commits" }, message: "must have required property 'commits'" };
-                  if (vErrors === null) {
-                    vErrors = [err120];
-                  } else {
-                    vErrors.push(err120);
+                for (const key9 in data56) {
+                  if (!(key9 === "path" || key9 === "status" || key9 === "previousPath")) {
+                    const err120 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err120];
+                    } else {
+                      vErrors.push(err120);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
-                if (data57.commitsComplete === void 0) {
-                  const err121 = { instancePath: instancePath + "/range/pullRequests/" + i5, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commitsComplete" }, message: "must have required property 'commitsComplete'" };
-                  if (vErrors === null) {
-                    vErrors = [err121];
+                if (data56.path !== void 0) {
+                  let data57 = data56.path;
+                  if (typeof data57 === "string") {
+                    if (func2(data57) < 1) {
+                      const err121 = { instancePath: instancePath + "/range/files/" + i5 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err121];
+                      } else {
+                        vErrors.push(err121);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err121);
-                  }
-                  errors++;
-                }
-                for (const key9 in data57) {
-                  if (!(key9 === "pullRequest" || key9 === "reviews" || key9 === "commits" || key9 === "commitsComplete")) {
-                    const err122 = { instancePath: instancePath + "/range/pullRequests/" + i5, schemaPath: "#/properties/range/properties/pullRequests/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                    const err122 = { instancePath: instancePath + "/range/files/" + i5 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err122];
                     } else {
@@ -22879,24 +23093,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data57.pullRequest !== void 0) {
-                  if (!validate39(data57.pullRequest, { instancePath: instancePath + "/range/pullRequests/" + i5 + "/pullRequest", parentData: data57, parentDataProperty: "pullRequest", rootData, dynamicAnchors })) {
-                    vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-                    errors = vErrors.length;
-                  }
-                }
-                if (data57.reviews !== void 0) {
-                  let data59 = data57.reviews;
-                  if (Array.isArray(data59)) {
-                    const len6 = data59.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      if (!validate35(data59[i6], { instancePath: instancePath + "/range/pullRequests/" + i5 + "/reviews/" + i6, parentData: data59, parentDataProperty: i6, rootData, dynamicAnchors })) {
-                        vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-                        errors = vErrors.length;
-                      }
-                    }
-                  } else {
-                    const err123 = { instancePath: instancePath + "/range/pullRequests/" + i5 + "/reviews", schemaPath: "#/properties/range/properties/pullRequests/items/properties/reviews/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (data56.status !== void 0) {
+                  if (typeof data56.status !== "string") {
+                    const err123 = { instancePath: instancePath + "/range/files/" + i5 + "/status", schemaPath: "#/properties/range/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err123];
                     } else {
@@ -22905,18 +23104,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data57.commits !== void 0) {
-                  let data61 = data57.commits;
-                  if (Array.isArray(data61)) {
-                    const len7 = data61.length;
-                    for (let i7 = 0; i7 < len7; i7++) {
-                      if (!validate30(data61[i7], { instancePath: instancePath + "/range/pullRequests/" + i5 + "/commits/" + i7, parentData: data61, parentDataProperty: i7, rootData, dynamicAnchors })) {
-                        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-                        errors = vErrors.length;
-                      }
-                    }
-                  } else {
-                    const err124 = { instancePath: instancePath + "/range/pullRequests/" + i5 + "/commits", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (data56.previousPath !== void 0) {
+                  if (typeof data56.previousPath !== "string") {
+                    const err124 = { instancePath: instancePath + "/range/files/" + i5 + "/previousPath", schemaPath: "#/properties/range/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err124];
                     } else {
@@ -22925,29 +23115,29 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data57.commitsComplete !== void 0) {
-                  if (typeof data57.commitsComplete !== "boolean") {
-                    const err125 = { instancePath: instancePath + "/range/pullRequests/" + i5 + "/commitsComplete", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commitsComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                    if (vErrors === null) {
-                      vErrors = [err125];
-                    } else {
-                      vErrors.push(err125);
-                    }
-                    errors++;
-                  }
-                }
               } else {
-                const err126 = { instancePath: instancePath + "/range/pullRequests/" + i5, schemaPath: "#/properties/range/properties/pullRequests/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err125 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err126];
+                  vErrors = [err125];
                 } else {
-                  vErrors.push(err126);
+                  vErrors.push(err125);
                 }
                 errors++;
               }
             }
           } else {
-            const err127 = { instancePath: instancePath + "/range/pullRequests", schemaPath: "#/properties/range/properties/pullRequests/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err126 = { instancePath: instancePath + "/range/files", schemaPath: "#/properties/range/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err126];
+            } else {
+              vErrors.push(err126);
+            }
+            errors++;
+          }
+        }
+        if (data38.filesComplete !== void 0) {
+          if (typeof data38.filesComplete !== "boolean") {
+            const err127 = { instancePath: instancePath + "/range/filesComplete", schemaPath: "#/properties/range/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
               vErrors = [err127];
             } else {
@@ -22956,404 +23146,424 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data38.pullRequests !== void 0) {
+          let data61 = data38.pullRequests;
+          if (Array.isArray(data61)) {
+            const len6 = data61.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data62 = data61[i6];
+              if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
+                if (data62.pullRequest === void 0) {
+                  const err128 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "pullRequest" }, message: "must have required property 'pullRequest'" };
+                  if (vErrors === null) {
+                    vErrors = [err128];
+                  } else {
+                    vErrors.push(err128);
+                  }
+                  errors++;
+                }
+                if (data62.reviews === void 0) {
+                  const err129 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "reviews" }, message: "must have required property 'reviews'" };
+                  if (vErrors === null) {
+                    vErrors = [err129];
+                  } else {
+                    vErrors.push(err129);
+                  }
+                  errors++;
+                }
+                if (data62.commits === void 0) {
+                  const err130 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commits" }, message: "must have required property 'commits'" };
+                  if (vErrors === null) {
+                    vErrors = [err130];
+                  } else {
+                    vErrors.push(err130);
+                  }
+                  errors++;
+                }
+                if (data62.commitsComplete === void 0) {
+                  const err131 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commitsComplete" }, message: "must have required property 'commitsComplete'" };
+                  if (vErrors === null) {
+                    vErrors = [err131];
+                  } else {
+                    vErrors.push(err131);
+                  }
+                  errors++;
+                }
+                for (const key10 in data62) {
+                  if (!(key10 === "pullRequest" || key10 === "reviews" || key10 === "commits" || key10 === "commitsComplete")) {
+                    const err132 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err132];
+                    } else {
+                      vErrors.push(err132);
+                    }
+                    errors++;
+                  }
+                }
+                if (data62.pullRequest !== void 0) {
+                  if (!validate39(data62.pullRequest, { instancePath: instancePath + "/range/pullRequests/" + i6 + "/pullRequest", parentData: data62, parentDataProperty: "pullRequest", rootData, dynamicAnchors })) {
+                    vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+                    errors = vErrors.length;
+                  }
+                }
+                if (data62.reviews !== void 0) {
+                  let data64 = data62.reviews;
+                  if (Array.isArray(data64)) {
+                    const len7 = data64.length;
+                    for (let i7 = 0; i7 < len7; i7++) {
+                      if (!validate35(data64[i7], { instancePath: instancePath + "/range/pullRequests/" + i6 + "/reviews/" + i7, parentData: data64, parentDataProperty: i7, rootData, dynamicAnchors })) {
+                        vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                        errors = vErrors.length;
+                      }
+                    }
+                  } else {
+                    const err133 = { instancePath: instancePath + "/range/pullRequests/" + i6 + "/reviews", schemaPath: "#/properties/range/properties/pullRequests/items/properties/reviews/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    if (vErrors === null) {
+                      vErrors = [err133];
+                    } else {
+                      vErrors.push(err133);
+                    }
+                    errors++;
+                  }
+                }
+                if (data62.commits !== void 0) {
+                  let data66 = data62.commits;
+                  if (Array.isArray(data66)) {
+                    const len8 = data66.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      if (!validate30(data66[i8], { instancePath: instancePath + "/range/pullRequests/" + i6 + "/commits/" + i8, parentData: data66, parentDataProperty: i8, rootData, dynamicAnchors })) {
+                        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+                        errors = vErrors.length;
+                      }
+                    }
+                  } else {
+                    const err134 = { instancePath: instancePath + "/range/pullRequests/" + i6 + "/commits", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    if (vErrors === null) {
+                      vErrors = [err134];
+                    } else {
+                      vErrors.push(err134);
+                    }
+                    errors++;
+                  }
+                }
+                if (data62.commitsComplete !== void 0) {
+                  if (typeof data62.commitsComplete !== "boolean") {
+                    const err135 = { instancePath: instancePath + "/range/pullRequests/" + i6 + "/commitsComplete", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commitsComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err135];
+                    } else {
+                      vErrors.push(err135);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err136 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err136];
+                } else {
+                  vErrors.push(err136);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err137 = { instancePath: instancePath + "/range/pullRequests", schemaPath: "#/properties/range/properties/pullRequests/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err137];
+            } else {
+              vErrors.push(err137);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err128 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err138 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err128];
+          vErrors = [err138];
         } else {
-          vErrors.push(err128);
+          vErrors.push(err138);
         }
         errors++;
       }
     }
     if (data.trust !== void 0) {
-      let data64 = data.trust;
-      if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
-        if (data64.source === void 0) {
-          const err129 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
+      let data69 = data.trust;
+      if (data69 && typeof data69 == "object" && !Array.isArray(data69)) {
+        if (data69.source === void 0) {
+          const err139 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
           if (vErrors === null) {
-            vErrors = [err129];
+            vErrors = [err139];
           } else {
-            vErrors.push(err129);
+            vErrors.push(err139);
           }
           errors++;
         }
-        if (data64.repository === void 0) {
-          const err130 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
+        if (data69.repository === void 0) {
+          const err140 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
           if (vErrors === null) {
-            vErrors = [err130];
+            vErrors = [err140];
           } else {
-            vErrors.push(err130);
+            vErrors.push(err140);
           }
           errors++;
         }
-        if (data64.path === void 0) {
-          const err131 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+        if (data69.path === void 0) {
+          const err141 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
           if (vErrors === null) {
-            vErrors = [err131];
+            vErrors = [err141];
           } else {
-            vErrors.push(err131);
+            vErrors.push(err141);
           }
           errors++;
         }
-        if (data64.ref === void 0) {
-          const err132 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "ref" }, message: "must have required property 'ref'" };
+        if (data69.ref === void 0) {
+          const err142 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "ref" }, message: "must have required property 'ref'" };
           if (vErrors === null) {
-            vErrors = [err132];
+            vErrors = [err142];
           } else {
-            vErrors.push(err132);
+            vErrors.push(err142);
           }
           errors++;
         }
-        if (data64.sha256 === void 0) {
-          const err133 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+        if (data69.sha256 === void 0) {
+          const err143 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
           if (vErrors === null) {
-            vErrors = [err133];
+            vErrors = [err143];
           } else {
-            vErrors.push(err133);
+            vErrors.push(err143);
           }
           errors++;
         }
-        if (data64.proposedPath === void 0) {
-          const err134 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedPath" }, message: "must have required property 'proposedPath'" };
+        if (data69.proposedPath === void 0) {
+          const err144 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedPath" }, message: "must have required property 'proposedPath'" };
           if (vErrors === null) {
-            vErrors = [err134];
+            vErrors = [err144];
           } else {
-            vErrors.push(err134);
+            vErrors.push(err144);
           }
           errors++;
         }
-        if (data64.proposedSha256 === void 0) {
-          const err135 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedSha256" }, message: "must have required property 'proposedSha256'" };
+        if (data69.proposedSha256 === void 0) {
+          const err145 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedSha256" }, message: "must have required property 'proposedSha256'" };
           if (vErrors === null) {
-            vErrors = [err135];
+            vErrors = [err145];
           } else {
-            vErrors.push(err135);
+            vErrors.push(err145);
           }
           errors++;
         }
-        if (data64.files === void 0) {
-          const err136 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+        if (data69.files === void 0) {
+          const err146 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
           if (vErrors === null) {
-            vErrors = [err136];
+            vErrors = [err146];
           } else {
-            vErrors.push(err136);
+            vErrors.push(err146);
           }
           errors++;
         }
-        if (data64.filesComplete === void 0) {
-          const err137 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "filesComplete" }, message: "must have required property 'filesComplete'" };
+        if (data69.filesComplete === void 0) {
+          const err147 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "filesComplete" }, message: "must have required property 'filesComplete'" };
           if (vErrors === null) {
-            vErrors = [err137];
+            vErrors = [err147];
           } else {
-            vErrors.push(err137);
+            vErrors.push(err147);
           }
           errors++;
         }
-        if (data64.note === void 0) {
-          const err138 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "note" }, message: "must have required property 'note'" };
+        if (data69.note === void 0) {
+          const err148 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "note" }, message: "must have required property 'note'" };
           if (vErrors === null) {
-            vErrors = [err138];
+            vErrors = [err148];
           } else {
-            vErrors.push(err138);
+            vErrors.push(err148);
           }
           errors++;
         }
-        for (const key10 in data64) {
-          if (!func1.call(schema44.properties.trust.properties, key10)) {
-            const err139 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err139];
-            } else {
-              vErrors.push(err139);
-            }
-            errors++;
-          }
-        }
-        if (data64.source !== void 0) {
-          let data65 = data64.source;
-          if (!(data65 === "base" || data65 === "policy" || data65 === "first-adoption")) {
-            const err140 = { instancePath: instancePath + "/trust/source", schemaPath: "#/properties/trust/properties/source/enum", keyword: "enum", params: { allowedValues: schema44.properties.trust.properties.source.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err140];
-            } else {
-              vErrors.push(err140);
-            }
-            errors++;
-          }
-        }
-        if (data64.repository !== void 0) {
-          let data66 = data64.repository;
-          if (typeof data66 === "string") {
-            if (!pattern8.test(data66)) {
-              const err141 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"' };
-              if (vErrors === null) {
-                vErrors = [err141];
-              } else {
-                vErrors.push(err141);
-              }
-              errors++;
-            }
-          } else {
-            const err142 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err142];
-            } else {
-              vErrors.push(err142);
-            }
-            errors++;
-          }
-        }
-        if (data64.path !== void 0) {
-          let data67 = data64.path;
-          if (typeof data67 === "string") {
-            if (func2(data67) < 1) {
-              const err143 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
-                vErrors = [err143];
-              } else {
-                vErrors.push(err143);
-              }
-              errors++;
-            }
-          } else {
-            const err144 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err144];
-            } else {
-              vErrors.push(err144);
-            }
-            errors++;
-          }
-        }
-        if (data64.ref !== void 0) {
-          let data68 = data64.ref;
-          if (typeof data68 !== "string" && data68 !== null) {
-            const err145 = { instancePath: instancePath + "/trust/ref", schemaPath: "#/properties/trust/properties/ref/type", keyword: "type", params: { type: schema44.properties.trust.properties.ref.type }, message: "must be string,null" };
-            if (vErrors === null) {
-              vErrors = [err145];
-            } else {
-              vErrors.push(err145);
-            }
-            errors++;
-          }
-        }
-        if (data64.sha256 !== void 0) {
-          let data69 = data64.sha256;
-          const _errs159 = errors;
-          let valid38 = false;
-          let passing2 = null;
-          const _errs160 = errors;
-          if (data69 !== null) {
-            const err146 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
-            if (vErrors === null) {
-              vErrors = [err146];
-            } else {
-              vErrors.push(err146);
-            }
-            errors++;
-          }
-          var _valid2 = _errs160 === errors;
-          if (_valid2) {
-            valid38 = true;
-            passing2 = 0;
-          }
-          const _errs162 = errors;
-          if (typeof data69 === "string") {
-            if (!pattern22.test(data69)) {
-              const err147 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-              if (vErrors === null) {
-                vErrors = [err147];
-              } else {
-                vErrors.push(err147);
-              }
-              errors++;
-            }
-          } else {
-            const err148 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err148];
-            } else {
-              vErrors.push(err148);
-            }
-            errors++;
-          }
-          var _valid2 = _errs162 === errors;
-          if (_valid2 && valid38) {
-            valid38 = false;
-            passing2 = [passing2, 1];
-          } else {
-            if (_valid2) {
-              valid38 = true;
-              passing2 = 1;
-            }
-          }
-          if (!valid38) {
-            const err149 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf" };
+        for (const key11 in data69) {
+          if (!func1.call(schema44.properties.trust.properties, key11)) {
+            const err149 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err149];
             } else {
               vErrors.push(err149);
             }
             errors++;
+          }
+        }
+        if (data69.source !== void 0) {
+          let data70 = data69.source;
+          if (!(data70 === "base" || data70 === "policy" || data70 === "first-adoption")) {
+            const err150 = { instancePath: instancePath + "/trust/source", schemaPath: "#/properties/trust/properties/source/enum", keyword: "enum", params: { allowedValues: schema44.properties.trust.properties.source.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err150];
+            } else {
+              vErrors.push(err150);
+            }
+            errors++;
+          }
+        }
+        if (data69.repository !== void 0) {
+          let data71 = data69.repository;
+          if (typeof data71 === "string") {
+            if (!pattern8.test(data71)) {
+              const err151 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"' };
+              if (vErrors === null) {
+                vErrors = [err151];
+              } else {
+                vErrors.push(err151);
+              }
+              errors++;
+            }
           } else {
-            errors = _errs159;
+            const err152 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err152];
+            } else {
+              vErrors.push(err152);
+            }
+            errors++;
+          }
+        }
+        if (data69.path !== void 0) {
+          let data72 = data69.path;
+          if (typeof data72 === "string") {
+            if (func2(data72) < 1) {
+              const err153 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err153];
+              } else {
+                vErrors.push(err153);
+              }
+              errors++;
+            }
+          } else {
+            const err154 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err154];
+            } else {
+              vErrors.push(err154);
+            }
+            errors++;
+          }
+        }
+        if (data69.ref !== void 0) {
+          let data73 = data69.ref;
+          if (typeof data73 !== "string" && data73 !== null) {
+            const err155 = { instancePath: instancePath + "/trust/ref", schemaPath: "#/properties/trust/properties/ref/type", keyword: "type", params: { type: schema44.properties.trust.properties.ref.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err155];
+            } else {
+              vErrors.push(err155);
+            }
+            errors++;
+          }
+        }
+        if (data69.sha256 !== void 0) {
+          let data74 = data69.sha256;
+          const _errs170 = errors;
+          let valid41 = false;
+          let passing2 = null;
+          const _errs171 = errors;
+          if (data74 !== null) {
+            const err156 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+            if (vErrors === null) {
+              vErrors = [err156];
+            } else {
+              vErrors.push(err156);
+            }
+            errors++;
+          }
+          var _valid2 = _errs171 === errors;
+          if (_valid2) {
+            valid41 = true;
+            passing2 = 0;
+          }
+          const _errs173 = errors;
+          if (typeof data74 === "string") {
+            if (!pattern22.test(data74)) {
+              const err157 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+              if (vErrors === null) {
+                vErrors = [err157];
+              } else {
+                vErrors.push(err157);
+              }
+              errors++;
+            }
+          } else {
+            const err158 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err158];
+            } else {
+              vErrors.push(err158);
+            }
+            errors++;
+          }
+          var _valid2 = _errs173 === errors;
+          if (_valid2 && valid41) {
+            valid41 = false;
+            passing2 = [passing2, 1];
+          } else {
+            if (_valid2) {
+              valid41 = true;
+              passing2 = 1;
+            }
+          }
+          if (!valid41) {
+            const err159 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf" };
+            if (vErrors === null) {
+              vErrors = [err159];
+            } else {
+              vErrors.push(err159);
+            }
+            errors++;
+          } else {
+            errors = _errs170;
             if (vErrors !== null) {
-              if (_errs159) {
-                vErrors.length = _errs159;
+              if (_errs170) {
+                vErrors.length = _errs170;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data64.proposedPath !== void 0) {
-          let data70 = data64.proposedPath;
-          if (typeof data70 === "string") {
-            if (func2(data70) < 1) {
-              const err150 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+        if (data69.proposedPath !== void 0) {
+          let data75 = data69.proposedPath;
+          if (typeof data75 === "string") {
+            if (func2(data75) < 1) {
+              const err160 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err150];
+                vErrors = [err160];
               } else {
-                vErrors.push(err150);
+                vErrors.push(err160);
               }
               errors++;
             }
           } else {
-            const err151 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err161 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err151];
+              vErrors = [err161];
             } else {
-              vErrors.push(err151);
+              vErrors.push(err161);
             }
             errors++;
           }
         }
-        if (data64.proposedSha256 !== void 0) {
-          let data71 = data64.proposedSha256;
-          if (typeof data71 === "string") {
-            if (!pattern22.test(data71)) {
-              const err152 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+        if (data69.proposedSha256 !== void 0) {
+          let data76 = data69.proposedSha256;
+          if (typeof data76 === "string") {
+            if (!pattern22.test(data76)) {
+              const err162 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
               if (vErrors === null) {
-                vErrors = [err152];
+                vErrors = [err162];
               } else {
-                vErrors.push(err152);
+                vErrors.push(err162);
               }
               errors++;
             }
           } else {
-            const err153 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err153];
-            } else {
-              vErrors.push(err153);
-            }
-            errors++;
-          }
-        }
-        if (data64.files !== void 0) {
-          let data72 = data64.files;
-          if (Array.isArray(data72)) {
-            const len8 = data72.length;
-            for (let i8 = 0; i8 < len8; i8++) {
-              let data73 = data72[i8];
-              if (data73 && typeof data73 == "object" && !Array.isArray(data73)) {
-                if (data73.path === void 0) {
-                  const err154 = { instancePath: instancePath + "/trust/files/" + i8, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
-                  if (vErrors === null) {
-                    vErrors = [err154];
-                  } else {
-                    vErrors.push(err154);
-                  }
-                  errors++;
-                }
-                if (data73.status === void 0) {
-                  const err155 = { instancePath: instancePath + "/trust/files/" + i8, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
-                  if (vErrors === null) {
-                    vErrors = [err155];
-                  } else {
-                    vErrors.push(err155);
-                  }
-                  errors++;
-                }
-                for (const key11 in data73) {
-                  if (!(key11 === "path" || key11 === "status" || key11 === "previousPath")) {
-                    const err156 = { instancePath: instancePath + "/trust/files/" + i8, schemaPath: "#/properties/trust/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err156];
-                    } else {
-                      vErrors.push(err156);
-                    }
-                    errors++;
-                  }
-                }
-                if (data73.path !== void 0) {
-                  let data74 = data73.path;
-                  if (typeof data74 === "string") {
-                    if (func2(data74) < 1) {
-                      const err157 = { instancePath: instancePath + "/trust/files/" + i8 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err157];
-                      } else {
-                        vErrors.push(err157);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err158 = { instancePath: instancePath + "/trust/files/" + i8 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err158];
-                    } else {
-                      vErrors.push(err158);
-                    }
-                    errors++;
-                  }
-                }
-                if (data73.status !== void 0) {
-                  if (typeof data73.status !== "string") {
-                    const err159 = { instancePath: instancePath + "/trust/files/" + i8 + "/status", schemaPath: "#/properties/trust/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err159];
-                    } else {
-                      vErrors.push(err159);
-                    }
-                    errors++;
-                  }
-                }
-                if (data73.previousPath !== void 0) {
-                  if (typeof data73.previousPath !== "string") {
-                    const err160 = { instancePath: instancePath + "/trust/files/" + i8 + "/previousPath", schemaPath: "#/properties/trust/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err160];
-                    } else {
-                      vErrors.push(err160);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err161 = { instancePath: instancePath + "/trust/files/" + i8, schemaPath: "#/properties/trust/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err161];
-                } else {
-                  vErrors.push(err161);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err162 = { instancePath: instancePath + "/trust/files", schemaPath: "#/properties/trust/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-            if (vErrors === null) {
-              vErrors = [err162];
-            } else {
-              vErrors.push(err162);
-            }
-            errors++;
-          }
-        }
-        if (data64.filesComplete !== void 0) {
-          if (typeof data64.filesComplete !== "boolean") {
-            const err163 = { instancePath: instancePath + "/trust/filesComplete", schemaPath: "#/properties/trust/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            const err163 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err163];
             } else {
@@ -23362,87 +23572,98 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data64.note !== void 0) {
-          if (typeof data64.note !== "string") {
-            const err164 = { instancePath: instancePath + "/trust/note", schemaPath: "#/properties/trust/properties/note/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err164];
-            } else {
-              vErrors.push(err164);
+        if (data69.files !== void 0) {
+          let data77 = data69.files;
+          if (Array.isArray(data77)) {
+            const len9 = data77.length;
+            for (let i9 = 0; i9 < len9; i9++) {
+              let data78 = data77[i9];
+              if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
+                if (data78.path === void 0) {
+                  const err164 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                  if (vErrors === null) {
+                    vErrors = [err164];
+                  } else {
+                    vErrors.push(err164);
+                  }
+                  errors++;
+                }
+                if (data78.status === void 0) {
+                  const err165 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+                  if (vErrors === null) {
+                    vErrors = [err165];
+                  } else {
+                    vErrors.push(err165);
+                  }
+                  errors++;
+                }
+                for (const key12 in data78) {
+                  if (!(key12 === "path" || key12 === "status" || key12 === "previousPath")) {
+                    const err166 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err166];
+                    } else {
+                      vErrors.push(err166);
+                    }
+                    errors++;
+                  }
+                }
+                if (data78.path !== void 0) {
+                  let data79 = data78.path;
+                  if (typeof data79 === "string") {
+                    if (func2(data79) < 1) {
+                      const err167 = { instancePath: instancePath + "/trust/files/" + i9 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err167];
+                      } else {
+                        vErrors.push(err167);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err168 = { instancePath: instancePath + "/trust/files/" + i9 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err168];
+                    } else {
+                      vErrors.push(err168);
+                    }
+                    errors++;
+                  }
+                }
+                if (data78.status !== void 0) {
+                  if (typeof data78.status !== "string") {
+                    const err169 = { instancePath: instancePath + "/trust/files/" + i9 + "/status", schemaPath: "#/properties/trust/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err169];
+                    } else {
+                      vErrors.push(err169);
+                    }
+                    errors++;
+                  }
+                }
+                if (data78.previousPath !== void 0) {
+                  if (typeof data78.previousPath !== "string") {
+                    const err170 = { instancePath: instancePath + "/trust/files/" + i9 + "/previousPath", schemaPath: "#/properties/trust/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err170];
+                    } else {
+                      vErrors.push(err170);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err171 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err171];
+                } else {
+                  vErrors.push(err171);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-        }
-      } else {
-        const err165 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err165];
-        } else {
-          vErrors.push(err165);
-        }
-        errors++;
-      }
-    }
-    if (data.reportArtifacts !== void 0) {
-      let data79 = data.reportArtifacts;
-      if (data79 && typeof data79 == "object" && !Array.isArray(data79)) {
-        if (data79.repository === void 0) {
-          const err166 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
-          if (vErrors === null) {
-            vErrors = [err166];
           } else {
-            vErrors.push(err166);
-          }
-          errors++;
-        }
-        if (data79.runId === void 0) {
-          const err167 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "runId" }, message: "must have required property 'runId'" };
-          if (vErrors === null) {
-            vErrors = [err167];
-          } else {
-            vErrors.push(err167);
-          }
-          errors++;
-        }
-        if (data79.otherRun === void 0) {
-          const err168 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "otherRun" }, message: "must have required property 'otherRun'" };
-          if (vErrors === null) {
-            vErrors = [err168];
-          } else {
-            vErrors.push(err168);
-          }
-          errors++;
-        }
-        if (data79.patterns === void 0) {
-          const err169 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "patterns" }, message: "must have required property 'patterns'" };
-          if (vErrors === null) {
-            vErrors = [err169];
-          } else {
-            vErrors.push(err169);
-          }
-          errors++;
-        }
-        if (data79.min === void 0) {
-          const err170 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "min" }, message: "must have required property 'min'" };
-          if (vErrors === null) {
-            vErrors = [err170];
-          } else {
-            vErrors.push(err170);
-          }
-          errors++;
-        }
-        if (data79.artifacts === void 0) {
-          const err171 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "artifacts" }, message: "must have required property 'artifacts'" };
-          if (vErrors === null) {
-            vErrors = [err171];
-          } else {
-            vErrors.push(err171);
-          }
-          errors++;
-        }
-        for (const key12 in data79) {
-          if (!(key12 === "repository" || key12 === "runId" || key12 === "otherRun" || key12 === "runHeadSha" || key12 === "patterns" || key12 === "min" || key12 === "artifacts")) {
-            const err172 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+            const err172 = { instancePath: instancePath + "/trust/files", schemaPath: "#/properties/trust/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
               vErrors = [err172];
             } else {
@@ -23451,9 +23672,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data79.repository !== void 0) {
-          if (typeof data79.repository !== "string") {
-            const err173 = { instancePath: instancePath + "/reportArtifacts/repository", schemaPath: "#/$defs/reportArtifacts/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data69.filesComplete !== void 0) {
+          if (typeof data69.filesComplete !== "boolean") {
+            const err173 = { instancePath: instancePath + "/trust/filesComplete", schemaPath: "#/properties/trust/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
               vErrors = [err173];
             } else {
@@ -23462,10 +23683,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data79.runId !== void 0) {
-          let data81 = data79.runId;
-          if (!(typeof data81 == "number" && (!(data81 % 1) && !isNaN(data81)) && isFinite(data81)) && data81 !== null) {
-            const err174 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema67.properties.runId.type }, message: "must be integer,null" };
+        if (data69.note !== void 0) {
+          if (typeof data69.note !== "string") {
+            const err174 = { instancePath: instancePath + "/trust/note", schemaPath: "#/properties/trust/properties/note/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err174];
             } else {
@@ -23473,9 +23693,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data81 == "number" && isFinite(data81)) {
-            if (data81 < 1 || isNaN(data81)) {
-              const err175 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+        }
+        if (data69.baseBranch !== void 0) {
+          let data84 = data69.baseBranch;
+          if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
+            if (data84.ref === void 0) {
+              const err175 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "ref" }, message: "must have required property 'ref'" };
               if (vErrors === null) {
                 vErrors = [err175];
               } else {
@@ -23483,24 +23706,17 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-          }
-        }
-        if (data79.otherRun !== void 0) {
-          if (typeof data79.otherRun !== "boolean") {
-            const err176 = { instancePath: instancePath + "/reportArtifacts/otherRun", schemaPath: "#/$defs/reportArtifacts/properties/otherRun/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-            if (vErrors === null) {
-              vErrors = [err176];
-            } else {
-              vErrors.push(err176);
+            if (data84.defaultBranch === void 0) {
+              const err176 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "defaultBranch" }, message: "must have required property 'defaultBranch'" };
+              if (vErrors === null) {
+                vErrors = [err176];
+              } else {
+                vErrors.push(err176);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data79.runHeadSha !== void 0) {
-          let data83 = data79.runHeadSha;
-          if (typeof data83 === "string") {
-            if (!pattern24.test(data83)) {
-              const err177 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
+            if (data84.trusted === void 0) {
+              const err177 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "trusted" }, message: "must have required property 'trusted'" };
               if (vErrors === null) {
                 vErrors = [err177];
               } else {
@@ -23508,73 +23724,66 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-          } else {
-            const err178 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err178];
-            } else {
-              vErrors.push(err178);
-            }
-            errors++;
-          }
-        }
-        if (data79.patterns !== void 0) {
-          let data84 = data79.patterns;
-          if (Array.isArray(data84)) {
-            const len9 = data84.length;
-            for (let i9 = 0; i9 < len9; i9++) {
-              if (typeof data84[i9] !== "string") {
-                const err179 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i9, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            for (const key13 in data84) {
+              if (!(key13 === "ref" || key13 === "defaultBranch" || key13 === "defaultBranchSha" || key13 === "trusted" || key13 === "glob")) {
+                const err178 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err179];
+                  vErrors = [err178];
                 } else {
-                  vErrors.push(err179);
+                  vErrors.push(err178);
                 }
                 errors++;
               }
             }
-          } else {
-            const err180 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-            if (vErrors === null) {
-              vErrors = [err180];
-            } else {
-              vErrors.push(err180);
-            }
-            errors++;
-          }
-        }
-        if (data79.min !== void 0) {
-          let data86 = data79.min;
-          if (!(typeof data86 == "number" && (!(data86 % 1) && !isNaN(data86)) && isFinite(data86))) {
-            const err181 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err181];
-            } else {
-              vErrors.push(err181);
-            }
-            errors++;
-          }
-          if (typeof data86 == "number" && isFinite(data86)) {
-            if (data86 < 1 || isNaN(data86)) {
-              const err182 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-              if (vErrors === null) {
-                vErrors = [err182];
+            if (data84.ref !== void 0) {
+              let data85 = data84.ref;
+              if (typeof data85 === "string") {
+                if (func2(data85) < 1) {
+                  const err179 = { instancePath: instancePath + "/trust/baseBranch/ref", schemaPath: "#/properties/trust/properties/baseBranch/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err179];
+                  } else {
+                    vErrors.push(err179);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err182);
+                const err180 = { instancePath: instancePath + "/trust/baseBranch/ref", schemaPath: "#/properties/trust/properties/baseBranch/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err180];
+                } else {
+                  vErrors.push(err180);
+                }
+                errors++;
               }
-              errors++;
             }
-          }
-        }
-        if (data79.artifacts !== void 0) {
-          let data87 = data79.artifacts;
-          if (Array.isArray(data87)) {
-            const len10 = data87.length;
-            for (let i10 = 0; i10 < len10; i10++) {
-              let data88 = data87[i10];
-              if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
-                if (data88.id === void 0) {
-                  const err183 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+            if (data84.defaultBranch !== void 0) {
+              let data86 = data84.defaultBranch;
+              if (typeof data86 === "string") {
+                if (func2(data86) < 1) {
+                  const err181 = { instancePath: instancePath + "/trust/baseBranch/defaultBranch", schemaPath: "#/properties/trust/properties/baseBranch/properties/defaultBranch/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err181];
+                  } else {
+                    vErrors.push(err181);
+                  }
+                  errors++;
+                }
+              } else {
+                const err182 = { instancePath: instancePath + "/trust/baseBranch/defaultBranch", schemaPath: "#/properties/trust/properties/baseBranch/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err182];
+                } else {
+                  vErrors.push(err182);
+                }
+                errors++;
+              }
+            }
+            if (data84.defaultBranchSha !== void 0) {
+              let data87 = data84.defaultBranchSha;
+              if (typeof data87 === "string") {
+                if (!pattern9.test(data87)) {
+                  const err183 = { instancePath: instancePath + "/trust/baseBranch/defaultBranchSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
                   if (vErrors === null) {
                     vErrors = [err183];
                   } else {
@@ -23582,325 +23791,831 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data88.name === void 0) {
-                  const err184 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+              } else {
+                const err184 = { instancePath: instancePath + "/trust/baseBranch/defaultBranchSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err184];
+                } else {
+                  vErrors.push(err184);
+                }
+                errors++;
+              }
+            }
+            if (data84.trusted !== void 0) {
+              let data88 = data84.trusted;
+              if (!(data88 === "default-branch" || data88 === "trusted-branches" || data88 === "no")) {
+                const err185 = { instancePath: instancePath + "/trust/baseBranch/trusted", schemaPath: "#/properties/trust/properties/baseBranch/properties/trusted/enum", keyword: "enum", params: { allowedValues: schema44.properties.trust.properties.baseBranch.properties.trusted.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err185];
+                } else {
+                  vErrors.push(err185);
+                }
+                errors++;
+              }
+            }
+            if (data84.glob !== void 0) {
+              if (typeof data84.glob !== "string") {
+                const err186 = { instancePath: instancePath + "/trust/baseBranch/glob", schemaPath: "#/properties/trust/properties/baseBranch/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err186];
+                } else {
+                  vErrors.push(err186);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err187 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err187];
+            } else {
+              vErrors.push(err187);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err188 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err188];
+        } else {
+          vErrors.push(err188);
+        }
+        errors++;
+      }
+    }
+    if (data.reportArtifacts !== void 0) {
+      let data90 = data.reportArtifacts;
+      if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
+        if (data90.repository === void 0) {
+          const err189 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
+          if (vErrors === null) {
+            vErrors = [err189];
+          } else {
+            vErrors.push(err189);
+          }
+          errors++;
+        }
+        if (data90.runId === void 0) {
+          const err190 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "runId" }, message: "must have required property 'runId'" };
+          if (vErrors === null) {
+            vErrors = [err190];
+          } else {
+            vErrors.push(err190);
+          }
+          errors++;
+        }
+        if (data90.otherRun === void 0) {
+          const err191 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "otherRun" }, message: "must have required property 'otherRun'" };
+          if (vErrors === null) {
+            vErrors = [err191];
+          } else {
+            vErrors.push(err191);
+          }
+          errors++;
+        }
+        if (data90.patterns === void 0) {
+          const err192 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "patterns" }, message: "must have required property 'patterns'" };
+          if (vErrors === null) {
+            vErrors = [err192];
+          } else {
+            vErrors.push(err192);
+          }
+          errors++;
+        }
+        if (data90.min === void 0) {
+          const err193 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "min" }, message: "must have required property 'min'" };
+          if (vErrors === null) {
+            vErrors = [err193];
+          } else {
+            vErrors.push(err193);
+          }
+          errors++;
+        }
+        if (data90.artifacts === void 0) {
+          const err194 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "artifacts" }, message: "must have required property 'artifacts'" };
+          if (vErrors === null) {
+            vErrors = [err194];
+          } else {
+            vErrors.push(err194);
+          }
+          errors++;
+        }
+        for (const key14 in data90) {
+          if (!(key14 === "repository" || key14 === "runId" || key14 === "otherRun" || key14 === "runHeadSha" || key14 === "patterns" || key14 === "min" || key14 === "artifacts")) {
+            const err195 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err195];
+            } else {
+              vErrors.push(err195);
+            }
+            errors++;
+          }
+        }
+        if (data90.repository !== void 0) {
+          if (typeof data90.repository !== "string") {
+            const err196 = { instancePath: instancePath + "/reportArtifacts/repository", schemaPath: "#/$defs/reportArtifacts/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err196];
+            } else {
+              vErrors.push(err196);
+            }
+            errors++;
+          }
+        }
+        if (data90.runId !== void 0) {
+          let data92 = data90.runId;
+          if (!(typeof data92 == "number" && (!(data92 % 1) && !isNaN(data92)) && isFinite(data92)) && data92 !== null) {
+            const err197 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema68.properties.runId.type }, message: "must be integer,null" };
+            if (vErrors === null) {
+              vErrors = [err197];
+            } else {
+              vErrors.push(err197);
+            }
+            errors++;
+          }
+          if (typeof data92 == "number" && isFinite(data92)) {
+            if (data92 < 1 || isNaN(data92)) {
+              const err198 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err198];
+              } else {
+                vErrors.push(err198);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data90.otherRun !== void 0) {
+          if (typeof data90.otherRun !== "boolean") {
+            const err199 = { instancePath: instancePath + "/reportArtifacts/otherRun", schemaPath: "#/$defs/reportArtifacts/properties/otherRun/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (vErrors === null) {
+              vErrors = [err199];
+            } else {
+              vErrors.push(err199);
+            }
+            errors++;
+          }
+        }
+        if (data90.runHeadSha !== void 0) {
+          let data94 = data90.runHeadSha;
+          if (typeof data94 === "string") {
+            if (!pattern25.test(data94)) {
+              const err200 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
+              if (vErrors === null) {
+                vErrors = [err200];
+              } else {
+                vErrors.push(err200);
+              }
+              errors++;
+            }
+          } else {
+            const err201 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err201];
+            } else {
+              vErrors.push(err201);
+            }
+            errors++;
+          }
+        }
+        if (data90.patterns !== void 0) {
+          let data95 = data90.patterns;
+          if (Array.isArray(data95)) {
+            const len10 = data95.length;
+            for (let i10 = 0; i10 < len10; i10++) {
+              if (typeof data95[i10] !== "string") {
+                const err202 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err202];
+                } else {
+                  vErrors.push(err202);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err203 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err203];
+            } else {
+              vErrors.push(err203);
+            }
+            errors++;
+          }
+        }
+        if (data90.min !== void 0) {
+          let data97 = data90.min;
+          if (!(typeof data97 == "number" && (!(data97 % 1) && !isNaN(data97)) && isFinite(data97))) {
+            const err204 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err204];
+            } else {
+              vErrors.push(err204);
+            }
+            errors++;
+          }
+          if (typeof data97 == "number" && isFinite(data97)) {
+            if (data97 < 1 || isNaN(data97)) {
+              const err205 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err205];
+              } else {
+                vErrors.push(err205);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data90.artifacts !== void 0) {
+          let data98 = data90.artifacts;
+          if (Array.isArray(data98)) {
+            const len11 = data98.length;
+            for (let i11 = 0; i11 < len11; i11++) {
+              let data99 = data98[i11];
+              if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
+                if (data99.id === void 0) {
+                  const err206 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
                   if (vErrors === null) {
-                    vErrors = [err184];
+                    vErrors = [err206];
                   } else {
-                    vErrors.push(err184);
+                    vErrors.push(err206);
                   }
                   errors++;
                 }
-                if (data88.size === void 0) {
-                  const err185 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+                if (data99.name === void 0) {
+                  const err207 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                   if (vErrors === null) {
-                    vErrors = [err185];
+                    vErrors = [err207];
                   } else {
-                    vErrors.push(err185);
+                    vErrors.push(err207);
                   }
                   errors++;
                 }
-                if (data88.digest === void 0) {
-                  const err186 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
+                if (data99.size === void 0) {
+                  const err208 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
                   if (vErrors === null) {
-                    vErrors = [err186];
+                    vErrors = [err208];
                   } else {
-                    vErrors.push(err186);
+                    vErrors.push(err208);
                   }
                   errors++;
                 }
-                if (data88.downloadedSha256 === void 0) {
-                  const err187 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
+                if (data99.digest === void 0) {
+                  const err209 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
                   if (vErrors === null) {
-                    vErrors = [err187];
+                    vErrors = [err209];
                   } else {
-                    vErrors.push(err187);
+                    vErrors.push(err209);
                   }
                   errors++;
                 }
-                if (data88.path === void 0) {
-                  const err188 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                if (data99.downloadedSha256 === void 0) {
+                  const err210 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
                   if (vErrors === null) {
-                    vErrors = [err188];
+                    vErrors = [err210];
                   } else {
-                    vErrors.push(err188);
+                    vErrors.push(err210);
                   }
                   errors++;
                 }
-                if (data88.files === void 0) {
-                  const err189 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                if (data99.path === void 0) {
+                  const err211 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
                   if (vErrors === null) {
-                    vErrors = [err189];
+                    vErrors = [err211];
                   } else {
-                    vErrors.push(err189);
+                    vErrors.push(err211);
                   }
                   errors++;
                 }
-                for (const key13 in data88) {
-                  if (!(key13 === "id" || key13 === "name" || key13 === "size" || key13 === "digest" || key13 === "downloadedSha256" || key13 === "path" || key13 === "files")) {
-                    const err190 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                if (data99.files === void 0) {
+                  const err212 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                  if (vErrors === null) {
+                    vErrors = [err212];
+                  } else {
+                    vErrors.push(err212);
+                  }
+                  errors++;
+                }
+                for (const key15 in data99) {
+                  if (!(key15 === "id" || key15 === "name" || key15 === "size" || key15 === "digest" || key15 === "downloadedSha256" || key15 === "path" || key15 === "files")) {
+                    const err213 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err190];
+                      vErrors = [err213];
                     } else {
-                      vErrors.push(err190);
+                      vErrors.push(err213);
                     }
                     errors++;
                   }
                 }
-                if (data88.id !== void 0) {
-                  let data89 = data88.id;
-                  if (!(typeof data89 == "number" && (!(data89 % 1) && !isNaN(data89)) && isFinite(data89))) {
-                    const err191 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data99.id !== void 0) {
+                  let data100 = data99.id;
+                  if (!(typeof data100 == "number" && (!(data100 % 1) && !isNaN(data100)) && isFinite(data100))) {
+                    const err214 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
-                      vErrors = [err191];
+                      vErrors = [err214];
                     } else {
-                      vErrors.push(err191);
+                      vErrors.push(err214);
                     }
                     errors++;
                   }
-                  if (typeof data89 == "number" && isFinite(data89)) {
-                    if (data89 < 1 || isNaN(data89)) {
-                      const err192 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (typeof data100 == "number" && isFinite(data100)) {
+                    if (data100 < 1 || isNaN(data100)) {
+                      const err215 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                       if (vErrors === null) {
-                        vErrors = [err192];
+                        vErrors = [err215];
                       } else {
-                        vErrors.push(err192);
+                        vErrors.push(err215);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data88.name !== void 0) {
-                  let data90 = data88.name;
-                  if (typeof data90 === "string") {
-                    if (func2(data90) < 1) {
-                      const err193 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data99.name !== void 0) {
+                  let data101 = data99.name;
+                  if (typeof data101 === "string") {
+                    if (func2(data101) < 1) {
+                      const err216 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err193];
+                        vErrors = [err216];
                       } else {
-                        vErrors.push(err193);
+                        vErrors.push(err216);
                       }
                       errors++;
                     }
                   } else {
-                    const err194 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err217 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err194];
+                      vErrors = [err217];
                     } else {
-                      vErrors.push(err194);
+                      vErrors.push(err217);
                     }
                     errors++;
                   }
                 }
-                if (data88.size !== void 0) {
-                  let data91 = data88.size;
-                  if (!(typeof data91 == "number" && (!(data91 % 1) && !isNaN(data91)) && isFinite(data91))) {
-                    const err195 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data99.size !== void 0) {
+                  let data102 = data99.size;
+                  if (!(typeof data102 == "number" && (!(data102 % 1) && !isNaN(data102)) && isFinite(data102))) {
+                    const err218 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
-                      vErrors = [err195];
+                      vErrors = [err218];
                     } else {
-                      vErrors.push(err195);
+                      vErrors.push(err218);
                     }
                     errors++;
                   }
-                  if (typeof data91 == "number" && isFinite(data91)) {
-                    if (data91 < 0 || isNaN(data91)) {
-                      const err196 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (typeof data102 == "number" && isFinite(data102)) {
+                    if (data102 < 0 || isNaN(data102)) {
+                      const err219 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
-                        vErrors = [err196];
+                        vErrors = [err219];
                       } else {
-                        vErrors.push(err196);
+                        vErrors.push(err219);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data88.digest !== void 0) {
-                  let data92 = data88.digest;
-                  const _errs213 = errors;
-                  let valid49 = false;
+                if (data99.digest !== void 0) {
+                  let data103 = data99.digest;
+                  const _errs237 = errors;
+                  let valid54 = false;
                   let passing3 = null;
-                  const _errs214 = errors;
-                  if (data92 !== null) {
-                    const err197 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+                  const _errs238 = errors;
+                  if (data103 !== null) {
+                    const err220 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
                     if (vErrors === null) {
-                      vErrors = [err197];
+                      vErrors = [err220];
                     } else {
-                      vErrors.push(err197);
+                      vErrors.push(err220);
                     }
                     errors++;
                   }
-                  var _valid3 = _errs214 === errors;
+                  var _valid3 = _errs238 === errors;
                   if (_valid3) {
-                    valid49 = true;
+                    valid54 = true;
                     passing3 = 0;
                   }
-                  const _errs216 = errors;
-                  if (typeof data92 === "string") {
-                    if (!pattern25.test(data92)) {
-                      const err198 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
+                  const _errs240 = errors;
+                  if (typeof data103 === "string") {
+                    if (!pattern26.test(data103)) {
+                      const err221 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
                       if (vErrors === null) {
-                        vErrors = [err198];
+                        vErrors = [err221];
                       } else {
-                        vErrors.push(err198);
+                        vErrors.push(err221);
                       }
                       errors++;
                     }
                   } else {
-                    const err199 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err222 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err199];
+                      vErrors = [err222];
                     } else {
-                      vErrors.push(err199);
+                      vErrors.push(err222);
                     }
                     errors++;
                   }
-                  var _valid3 = _errs216 === errors;
-                  if (_valid3 && valid49) {
-                    valid49 = false;
+                  var _valid3 = _errs240 === errors;
+                  if (_valid3 && valid54) {
+                    valid54 = false;
                     passing3 = [passing3, 1];
                   } else {
                     if (_valid3) {
-                      valid49 = true;
+                      valid54 = true;
                       passing3 = 1;
                     }
                   }
-                  if (!valid49) {
-                    const err200 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf" };
+                  if (!valid54) {
+                    const err223 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf" };
                     if (vErrors === null) {
-                      vErrors = [err200];
+                      vErrors = [err223];
                     } else {
-                      vErrors.push(err200);
+                      vErrors.push(err223);
                     }
                     errors++;
                   } else {
-                    errors = _errs213;
+                    errors = _errs237;
                     if (vErrors !== null) {
-                      if (_errs213) {
-                        vErrors.length = _errs213;
+                      if (_errs237) {
+                        vErrors.length = _errs237;
                       } else {
                         vErrors = null;
                       }
                     }
                   }
                 }
-                if (data88.downloadedSha256 !== void 0) {
-                  let data93 = data88.downloadedSha256;
-                  if (typeof data93 === "string") {
-                    if (!pattern22.test(data93)) {
-                      const err201 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                if (data99.downloadedSha256 !== void 0) {
+                  let data104 = data99.downloadedSha256;
+                  if (typeof data104 === "string") {
+                    if (!pattern22.test(data104)) {
+                      const err224 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
                       if (vErrors === null) {
-                        vErrors = [err201];
+                        vErrors = [err224];
                       } else {
-                        vErrors.push(err201);
+                        vErrors.push(err224);
                       }
                       errors++;
                     }
                   } else {
-                    const err202 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err225 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err202];
+                      vErrors = [err225];
                     } else {
-                      vErrors.push(err202);
+                      vErrors.push(err225);
                     }
                     errors++;
                   }
                 }
-                if (data88.path !== void 0) {
-                  if (typeof data88.path !== "string") {
-                    const err203 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (data99.path !== void 0) {
+                  if (typeof data99.path !== "string") {
+                    const err226 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err203];
+                      vErrors = [err226];
                     } else {
-                      vErrors.push(err203);
+                      vErrors.push(err226);
                     }
                     errors++;
                   }
                 }
-                if (data88.files !== void 0) {
-                  let data95 = data88.files;
-                  if (!(typeof data95 == "number" && (!(data95 % 1) && !isNaN(data95)) && isFinite(data95))) {
-                    const err204 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data99.files !== void 0) {
+                  let data106 = data99.files;
+                  if (!(typeof data106 == "number" && (!(data106 % 1) && !isNaN(data106)) && isFinite(data106))) {
+                    const err227 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
-                      vErrors = [err204];
+                      vErrors = [err227];
                     } else {
-                      vErrors.push(err204);
+                      vErrors.push(err227);
                     }
                     errors++;
                   }
-                  if (typeof data95 == "number" && isFinite(data95)) {
-                    if (data95 < 0 || isNaN(data95)) {
-                      const err205 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (typeof data106 == "number" && isFinite(data106)) {
+                    if (data106 < 0 || isNaN(data106)) {
+                      const err228 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
                       if (vErrors === null) {
-                        vErrors = [err205];
+                        vErrors = [err228];
                       } else {
-                        vErrors.push(err205);
+                        vErrors.push(err228);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err206 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err229 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err206];
+                  vErrors = [err229];
                 } else {
-                  vErrors.push(err206);
+                  vErrors.push(err229);
                 }
                 errors++;
               }
             }
           } else {
-            const err207 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err230 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err207];
+              vErrors = [err230];
             } else {
-              vErrors.push(err207);
+              vErrors.push(err230);
             }
             errors++;
           }
         }
       } else {
-        const err208 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err231 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err208];
+          vErrors = [err231];
         } else {
-          vErrors.push(err208);
+          vErrors.push(err231);
+        }
+        errors++;
+      }
+    }
+    if (data.reportsRun !== void 0) {
+      let data107 = data.reportsRun;
+      if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
+        if (data107.workflow === void 0) {
+          const err232 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'" };
+          if (vErrors === null) {
+            vErrors = [err232];
+          } else {
+            vErrors.push(err232);
+          }
+          errors++;
+        }
+        if (data107.id === void 0) {
+          const err233 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+          if (vErrors === null) {
+            vErrors = [err233];
+          } else {
+            vErrors.push(err233);
+          }
+          errors++;
+        }
+        if (data107.attempt === void 0) {
+          const err234 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "attempt" }, message: "must have required property 'attempt'" };
+          if (vErrors === null) {
+            vErrors = [err234];
+          } else {
+            vErrors.push(err234);
+          }
+          errors++;
+        }
+        if (data107.headSha === void 0) {
+          const err235 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "headSha" }, message: "must have required property 'headSha'" };
+          if (vErrors === null) {
+            vErrors = [err235];
+          } else {
+            vErrors.push(err235);
+          }
+          errors++;
+        }
+        if (data107.event === void 0) {
+          const err236 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "event" }, message: "must have required property 'event'" };
+          if (vErrors === null) {
+            vErrors = [err236];
+          } else {
+            vErrors.push(err236);
+          }
+          errors++;
+        }
+        if (data107.status === void 0) {
+          const err237 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+          if (vErrors === null) {
+            vErrors = [err237];
+          } else {
+            vErrors.push(err237);
+          }
+          errors++;
+        }
+        if (data107.conclusion === void 0) {
+          const err238 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "conclusion" }, message: "must have required property 'conclusion'" };
+          if (vErrors === null) {
+            vErrors = [err238];
+          } else {
+            vErrors.push(err238);
+          }
+          errors++;
+        }
+        if (data107.why === void 0) {
+          const err239 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "why" }, message: "must have required property 'why'" };
+          if (vErrors === null) {
+            vErrors = [err239];
+          } else {
+            vErrors.push(err239);
+          }
+          errors++;
+        }
+        for (const key16 in data107) {
+          if (!func1.call(schema44.properties.reportsRun.properties, key16)) {
+            const err240 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err240];
+            } else {
+              vErrors.push(err240);
+            }
+            errors++;
+          }
+        }
+        if (data107.workflow !== void 0) {
+          let data108 = data107.workflow;
+          if (typeof data108 === "string") {
+            if (func2(data108) < 1) {
+              const err241 = { instancePath: instancePath + "/reportsRun/workflow", schemaPath: "#/properties/reportsRun/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err241];
+              } else {
+                vErrors.push(err241);
+              }
+              errors++;
+            }
+          } else {
+            const err242 = { instancePath: instancePath + "/reportsRun/workflow", schemaPath: "#/properties/reportsRun/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err242];
+            } else {
+              vErrors.push(err242);
+            }
+            errors++;
+          }
+        }
+        if (data107.id !== void 0) {
+          let data109 = data107.id;
+          if (!(typeof data109 == "number" && (!(data109 % 1) && !isNaN(data109)) && isFinite(data109))) {
+            const err243 = { instancePath: instancePath + "/reportsRun/id", schemaPath: "#/properties/reportsRun/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err243];
+            } else {
+              vErrors.push(err243);
+            }
+            errors++;
+          }
+          if (typeof data109 == "number" && isFinite(data109)) {
+            if (data109 < 1 || isNaN(data109)) {
+              const err244 = { instancePath: instancePath + "/reportsRun/id", schemaPath: "#/properties/reportsRun/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err244];
+              } else {
+                vErrors.push(err244);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data107.attempt !== void 0) {
+          let data110 = data107.attempt;
+          if (!(typeof data110 == "number" && (!(data110 % 1) && !isNaN(data110)) && isFinite(data110))) {
+            const err245 = { instancePath: instancePath + "/reportsRun/attempt", schemaPath: "#/properties/reportsRun/properties/attempt/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err245];
+            } else {
+              vErrors.push(err245);
+            }
+            errors++;
+          }
+          if (typeof data110 == "number" && isFinite(data110)) {
+            if (data110 < 1 || isNaN(data110)) {
+              const err246 = { instancePath: instancePath + "/reportsRun/attempt", schemaPath: "#/properties/reportsRun/properties/attempt/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err246];
+              } else {
+                vErrors.push(err246);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data107.path !== void 0) {
+          if (typeof data107.path !== "string") {
+            const err247 = { instancePath: instancePath + "/reportsRun/path", schemaPath: "#/properties/reportsRun/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err247];
+            } else {
+              vErrors.push(err247);
+            }
+            errors++;
+          }
+        }
+        if (data107.headSha !== void 0) {
+          let data112 = data107.headSha;
+          if (typeof data112 === "string") {
+            if (!pattern9.test(data112)) {
+              const err248 = { instancePath: instancePath + "/reportsRun/headSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+              if (vErrors === null) {
+                vErrors = [err248];
+              } else {
+                vErrors.push(err248);
+              }
+              errors++;
+            }
+          } else {
+            const err249 = { instancePath: instancePath + "/reportsRun/headSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err249];
+            } else {
+              vErrors.push(err249);
+            }
+            errors++;
+          }
+        }
+        if (data107.event !== void 0) {
+          if (typeof data107.event !== "string") {
+            const err250 = { instancePath: instancePath + "/reportsRun/event", schemaPath: "#/properties/reportsRun/properties/event/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err250];
+            } else {
+              vErrors.push(err250);
+            }
+            errors++;
+          }
+        }
+        if (data107.status !== void 0) {
+          if (typeof data107.status !== "string") {
+            const err251 = { instancePath: instancePath + "/reportsRun/status", schemaPath: "#/properties/reportsRun/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err251];
+            } else {
+              vErrors.push(err251);
+            }
+            errors++;
+          }
+        }
+        if (data107.conclusion !== void 0) {
+          let data115 = data107.conclusion;
+          if (typeof data115 !== "string" && data115 !== null) {
+            const err252 = { instancePath: instancePath + "/reportsRun/conclusion", schemaPath: "#/properties/reportsRun/properties/conclusion/type", keyword: "type", params: { type: schema44.properties.reportsRun.properties.conclusion.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err252];
+            } else {
+              vErrors.push(err252);
+            }
+            errors++;
+          }
+        }
+        if (data107.url !== void 0) {
+          if (typeof data107.url !== "string") {
+            const err253 = { instancePath: instancePath + "/reportsRun/url", schemaPath: "#/properties/reportsRun/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err253];
+            } else {
+              vErrors.push(err253);
+            }
+            errors++;
+          }
+        }
+        if (data107.why !== void 0) {
+          let data117 = data107.why;
+          if (!(data117 === "triggering run" || data117 === "latest run for the head")) {
+            const err254 = { instancePath: instancePath + "/reportsRun/why", schemaPath: "#/properties/reportsRun/properties/why/enum", keyword: "enum", params: { allowedValues: schema44.properties.reportsRun.properties.why.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err254];
+            } else {
+              vErrors.push(err254);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err255 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err255];
+        } else {
+          vErrors.push(err255);
         }
         errors++;
       }
     }
     if (data.problems !== void 0) {
-      let data96 = data.problems;
-      if (Array.isArray(data96)) {
-        const len11 = data96.length;
-        for (let i11 = 0; i11 < len11; i11++) {
-          if (typeof data96[i11] !== "string") {
-            const err209 = { instancePath: instancePath + "/problems/" + i11, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      let data118 = data.problems;
+      if (Array.isArray(data118)) {
+        const len12 = data118.length;
+        for (let i12 = 0; i12 < len12; i12++) {
+          if (typeof data118[i12] !== "string") {
+            const err256 = { instancePath: instancePath + "/problems/" + i12, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err209];
+              vErrors = [err256];
             } else {
-              vErrors.push(err209);
+              vErrors.push(err256);
             }
             errors++;
           }
         }
       } else {
-        const err210 = { instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err257 = { instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err210];
+          vErrors = [err257];
         } else {
-          vErrors.push(err210);
+          vErrors.push(err257);
         }
         errors++;
       }
     }
   } else {
-    const err211 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err258 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err211];
+      vErrors = [err258];
     } else {
-      vErrors.push(err211);
+      vErrors.push(err258);
     }
     errors++;
   }
@@ -23909,9 +24624,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validateManifest = validate43;
-var schema68 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "const": 1 }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "description": "Every file of the bundle but manifest.json itself and the signature, sorted by path, each with its sha256 and size: the inputs (inputs/, change.json) and the rendered files (decision.json, summary.md, controls.csv, failures.csv, report.html, oscal/assessment-results.json; bundles made before failures.csv existed do not have it).", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
-var schema87 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
-var pattern28 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
+var schema70 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "const": 1 }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "description": "Every file of the bundle but manifest.json itself and the signature, sorted by path, each with its sha256 and size: the inputs (inputs/, change.json) and the rendered files (decision.json, summary.md, controls.csv, failures.csv, report.html, oscal/assessment-results.json; bundles made before failures.csv existed do not have it).", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
+var schema89 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
+var pattern30 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
 function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -24051,7 +24766,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema68.properties, key0)) {
+      if (!func1.call(schema70.properties, key0)) {
         const err14 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err14];
@@ -24221,7 +24936,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key2 in data4) {
-          if (!func1.call(schema68.properties.run.properties, key2)) {
+          if (!func1.call(schema70.properties.run.properties, key2)) {
             const err31 = { instancePath: instancePath + "/run", schemaPath: "#/properties/run/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err31];
@@ -24234,7 +24949,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.repository !== void 0) {
           let data5 = data4.repository;
           if (typeof data5 !== "string" && data5 !== null) {
-            const err32 = { instancePath: instancePath + "/run/repository", schemaPath: "#/properties/run/properties/repository/type", keyword: "type", params: { type: schema68.properties.run.properties.repository.type }, message: "must be string,null" };
+            const err32 = { instancePath: instancePath + "/run/repository", schemaPath: "#/properties/run/properties/repository/type", keyword: "type", params: { type: schema70.properties.run.properties.repository.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -24246,7 +24961,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.sha !== void 0) {
           let data6 = data4.sha;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err33 = { instancePath: instancePath + "/run/sha", schemaPath: "#/properties/run/properties/sha/type", keyword: "type", params: { type: schema68.properties.run.properties.sha.type }, message: "must be string,null" };
+            const err33 = { instancePath: instancePath + "/run/sha", schemaPath: "#/properties/run/properties/sha/type", keyword: "type", params: { type: schema70.properties.run.properties.sha.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -24258,7 +24973,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.ref !== void 0) {
           let data7 = data4.ref;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err34 = { instancePath: instancePath + "/run/ref", schemaPath: "#/properties/run/properties/ref/type", keyword: "type", params: { type: schema68.properties.run.properties.ref.type }, message: "must be string,null" };
+            const err34 = { instancePath: instancePath + "/run/ref", schemaPath: "#/properties/run/properties/ref/type", keyword: "type", params: { type: schema70.properties.run.properties.ref.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -24270,7 +24985,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.workflow !== void 0) {
           let data8 = data4.workflow;
           if (typeof data8 !== "string" && data8 !== null) {
-            const err35 = { instancePath: instancePath + "/run/workflow", schemaPath: "#/properties/run/properties/workflow/type", keyword: "type", params: { type: schema68.properties.run.properties.workflow.type }, message: "must be string,null" };
+            const err35 = { instancePath: instancePath + "/run/workflow", schemaPath: "#/properties/run/properties/workflow/type", keyword: "type", params: { type: schema70.properties.run.properties.workflow.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -24282,7 +24997,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.runId !== void 0) {
           let data9 = data4.runId;
           if (typeof data9 !== "string" && data9 !== null) {
-            const err36 = { instancePath: instancePath + "/run/runId", schemaPath: "#/properties/run/properties/runId/type", keyword: "type", params: { type: schema68.properties.run.properties.runId.type }, message: "must be string,null" };
+            const err36 = { instancePath: instancePath + "/run/runId", schemaPath: "#/properties/run/properties/runId/type", keyword: "type", params: { type: schema70.properties.run.properties.runId.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -24294,7 +25009,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.runAttempt !== void 0) {
           let data10 = data4.runAttempt;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err37 = { instancePath: instancePath + "/run/runAttempt", schemaPath: "#/properties/run/properties/runAttempt/type", keyword: "type", params: { type: schema68.properties.run.properties.runAttempt.type }, message: "must be string,null" };
+            const err37 = { instancePath: instancePath + "/run/runAttempt", schemaPath: "#/properties/run/properties/runAttempt/type", keyword: "type", params: { type: schema70.properties.run.properties.runAttempt.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -24306,7 +25021,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.actor !== void 0) {
           let data11 = data4.actor;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err38 = { instancePath: instancePath + "/run/actor", schemaPath: "#/properties/run/properties/actor/type", keyword: "type", params: { type: schema68.properties.run.properties.actor.type }, message: "must be string,null" };
+            const err38 = { instancePath: instancePath + "/run/actor", schemaPath: "#/properties/run/properties/actor/type", keyword: "type", params: { type: schema70.properties.run.properties.actor.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -24318,7 +25033,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.event !== void 0) {
           let data12 = data4.event;
           if (typeof data12 !== "string" && data12 !== null) {
-            const err39 = { instancePath: instancePath + "/run/event", schemaPath: "#/properties/run/properties/event/type", keyword: "type", params: { type: schema68.properties.run.properties.event.type }, message: "must be string,null" };
+            const err39 = { instancePath: instancePath + "/run/event", schemaPath: "#/properties/run/properties/event/type", keyword: "type", params: { type: schema70.properties.run.properties.event.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -24330,7 +25045,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.serverUrl !== void 0) {
           let data13 = data4.serverUrl;
           if (typeof data13 !== "string" && data13 !== null) {
-            const err40 = { instancePath: instancePath + "/run/serverUrl", schemaPath: "#/properties/run/properties/serverUrl/type", keyword: "type", params: { type: schema68.properties.run.properties.serverUrl.type }, message: "must be string,null" };
+            const err40 = { instancePath: instancePath + "/run/serverUrl", schemaPath: "#/properties/run/properties/serverUrl/type", keyword: "type", params: { type: schema70.properties.run.properties.serverUrl.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err40];
             } else {
@@ -24352,7 +25067,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mode !== void 0) {
       let data14 = data.mode;
       if (!(data14 === "enforce" || data14 === "report-only")) {
-        const err42 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema68.properties.mode.enum }, message: "must be equal to one of the allowed values" };
+        const err42 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema70.properties.mode.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -24386,7 +25101,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.decision !== void 0) {
       let data16 = data.decision;
       if (!(data16 === "allow" || data16 === "block")) {
-        const err45 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema68.properties.decision.enum }, message: "must be equal to one of the allowed values" };
+        const err45 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema70.properties.decision.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err45];
         } else {
@@ -24656,7 +25371,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data22.bundlePath !== void 0) {
           let data26 = data22.bundlePath;
           if (typeof data26 === "string") {
-            if (!pattern28.test(data26)) {
+            if (!pattern30.test(data26)) {
               const err70 = { instancePath: instancePath + "/controlMap/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err70];
@@ -24813,7 +25528,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data27.bundlePath !== void 0) {
           let data31 = data27.bundlePath;
           if (typeof data31 === "string") {
-            if (!pattern28.test(data31)) {
+            if (!pattern30.test(data31)) {
               const err84 = { instancePath: instancePath + "/trustedControlMap/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err84];
@@ -24873,7 +25588,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.judgedBy !== void 0) {
       let data32 = data.judgedBy;
       if (!(data32 === "trusted" || data32 === "proposed")) {
-        const err88 = { instancePath: instancePath + "/judgedBy", schemaPath: "#/properties/judgedBy/enum", keyword: "enum", params: { allowedValues: schema68.properties.judgedBy.enum }, message: "must be equal to one of the allowed values" };
+        const err88 = { instancePath: instancePath + "/judgedBy", schemaPath: "#/properties/judgedBy/enum", keyword: "enum", params: { allowedValues: schema70.properties.judgedBy.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err88];
         } else {
@@ -25000,7 +25715,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             for (const key6 in data35) {
-              if (!func1.call(schema68.properties.reports.items.properties, key6)) {
+              if (!func1.call(schema70.properties.reports.items.properties, key6)) {
                 const err101 = { instancePath: instancePath + "/reports/" + i0, schemaPath: "#/properties/reports/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err101];
@@ -25301,7 +26016,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data35.bundlePath !== void 0) {
               let data51 = data35.bundlePath;
               if (typeof data51 === "string") {
-                if (!pattern28.test(data51)) {
+                if (!pattern30.test(data51)) {
                   const err127 = { instancePath: instancePath + "/reports/" + i0 + "/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
                   if (vErrors === null) {
                     vErrors = [err127];
@@ -25422,7 +26137,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data52.runId !== void 0) {
           let data54 = data52.runId;
           if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54)) && data54 !== null) {
-            const err139 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema87.properties.runId.type }, message: "must be integer,null" };
+            const err139 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema89.properties.runId.type }, message: "must be integer,null" };
             if (vErrors === null) {
               vErrors = [err139];
             } else {
@@ -25456,7 +26171,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data52.runHeadSha !== void 0) {
           let data56 = data52.runHeadSha;
           if (typeof data56 === "string") {
-            if (!pattern24.test(data56)) {
+            if (!pattern25.test(data56)) {
               const err142 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
               if (vErrors === null) {
                 vErrors = [err142];
@@ -25694,7 +26409,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   const _errs163 = errors;
                   if (typeof data65 === "string") {
-                    if (!pattern25.test(data65)) {
+                    if (!pattern26.test(data65)) {
                       const err163 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
                       if (vErrors === null) {
                         vErrors = [err163];
@@ -25872,7 +26587,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data69.bundlePath !== void 0) {
           let data70 = data69.bundlePath;
           if (typeof data70 === "string") {
-            if (!pattern28.test(data70)) {
+            if (!pattern30.test(data70)) {
               const err177 = { instancePath: instancePath + "/change/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err177];
@@ -25997,7 +26712,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data72.status !== void 0) {
               let data74 = data72.status;
               if (!(data74 === "pass" || data74 === "fail" || data74 === "waived")) {
-                const err187 = { instancePath: instancePath + "/controls/" + i5 + "/status", schemaPath: "#/properties/controls/items/properties/status/enum", keyword: "enum", params: { allowedValues: schema68.properties.controls.items.properties.status.enum }, message: "must be equal to one of the allowed values" };
+                const err187 = { instancePath: instancePath + "/controls/" + i5 + "/status", schemaPath: "#/properties/controls/items/properties/status/enum", keyword: "enum", params: { allowedValues: schema70.properties.controls.items.properties.status.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -26705,7 +27420,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data99.path !== void 0) {
               let data100 = data99.path;
               if (typeof data100 === "string") {
-                if (!pattern28.test(data100)) {
+                if (!pattern30.test(data100)) {
                   const err252 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
                   if (vErrors === null) {
                     vErrors = [err252];
@@ -33693,6 +34408,7 @@ function build(raw, file, source, positions) {
     owner: raw.owner,
     controlOwners: (raw["control-owners"] ?? []).map((l) => l.toLowerCase()),
     protectedPaths: raw["protected-paths"] ?? [],
+    trustedBranches: raw["trusted-branches"] ?? [],
     maxWaiverDays: raw["max-waiver-days"] ?? 30,
     reports: raw.reports ?? [],
     committedReports: raw["committed-reports"] ?? "refuse",
@@ -33754,6 +34470,10 @@ function semanticProblems(map, positions) {
   for (const [i, glob] of map.protectedPaths.entries()) {
     const problem = selectorProblem({ kind: "file", pattern: glob, line: 0, col: 0 });
     if (problem) problems.push({ file, ...positions.of(["protected-paths", i]), message: `protected-paths: ${problem.replace("file glob", "glob")}` });
+  }
+  for (const [i, glob] of map.trustedBranches.entries()) {
+    const problem = selectorProblem({ kind: "file", pattern: glob, line: 0, col: 0 });
+    if (problem) problems.push({ file, ...positions.of(["trusted-branches", i]), message: `trusted-branches: ${problem.replace("file glob", "glob")}` });
   }
   if (firstById.has(INTEGRITY_CONTROL_ID)) {
     const c = firstById.get(INTEGRITY_CONTROL_ID);

@@ -40,7 +40,7 @@ export async function findReportsRun(client: GitHubClient, ctx: RunContext, head
     const { data } = await client.rest.actions.listWorkflowRuns({ ...repo, workflow_id: workflowId, head_sha: headSha, per_page: 20 })
     runs = data.workflow_runs
   } catch (e) {
-    throw new Error(`cannot list the runs of ${workflow} for ${short(headSha)}: ${describeApiError(e)} (reports-workflow needs a github-token with actions: read)`)
+    throw new Error(`cannot list the runs of ${workflow} for ${short(headSha)}: ${describeApiError(e)} (reports-workflow needs a github-token with actions: read)`, { cause: e })
   }
   // This run is never its own evidence (a gate job inside the test workflow, re-run on a review).
   const candidates = runs.filter((r) => r.id !== ctx.runId && r.head_sha === headSha)
@@ -59,7 +59,7 @@ async function resolveWorkflow(client: GitHubClient, ctx: RunContext, workflow: 
   try {
     listed = await client.paginate(client.rest.actions.listRepoWorkflows, { owner: ctx.owner, repo: ctx.repo, per_page: 100 })
   } catch (e) {
-    throw new Error(`cannot list the workflows of ${ctx.owner}/${ctx.repo} to find "${workflow}": ${describeApiError(e)}`)
+    throw new Error(`cannot list the workflows of ${ctx.owner}/${ctx.repo} to find "${workflow}": ${describeApiError(e)}`, { cause: e })
   }
   const named = listed.filter((w) => w.name === workflow && w.state === 'active')
   if (named.length !== 1) throw new Error(`reports-workflow "${workflow}": ${named.length === 0 ? 'no active workflow has that name' : `${named.length} workflows have that name (${named.map((w) => w.path).join(', ')})`}; give its file name (for example ci.yml)`)
