@@ -38,8 +38,8 @@ maybe('behind a forward proxy', () => {
     await r.server.close()
     expect(r.outputs.decision).toBe('allow')
     const port = new URL(r.server.url).port
-    // The pull request, its reviews, commits and files, the map at the base, the check run.
-    expect(r.server.requests.length).toBe(6)
+    // The pull request, its reviews, commits, timeline and files, the repository (its default branch), the map at the base, the check run.
+    expect(r.server.requests.length).toBe(8)
     expect(proxy.tunnels()).toEqual(Array(r.server.requests.length).fill(`${API_HOST}:${port}`))
   })
 
@@ -47,7 +47,7 @@ maybe('behind a forward proxy', () => {
     const r = await runGateScenario(approved(), { map: MAP, report: REPORT, payload: PR_EVENT, sha: HEAD, apiHost: API_HOST, env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: `localhost,${API_HOST}` } })
     await r.server.close()
     expect(r.outputs.decision).toBe('allow')
-    expect(r.server.requests.length).toBe(6)
+    expect(r.server.requests.length).toBe(8)
     expect(proxy.tunnels()).toEqual([])
   })
 

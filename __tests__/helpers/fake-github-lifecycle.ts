@@ -44,6 +44,8 @@ export interface LifecycleScenario {
   workflowRuns?: WorkflowRun[]
   /** The GitHub App installed on the repository (JWT → installation → token). */
   app?: FakeApp
+  /** Installation tokens of the App minted before the run (by actions/create-github-app-token in an earlier step). */
+  appTokens?: string[]
 }
 
 /** Which identity each token the fake handed out (or the runner's) posts as. */
@@ -193,6 +195,6 @@ export function serveLifecycle(req: IncomingMessage, res: ServerResponse, url: U
 /** Who a check run created with this authorization header belongs to: the App, or GitHub Actions (any GITHUB_TOKEN). */
 export function checkRunApp(authorization: string | undefined, scenario: LifecycleScenario, tokens: TokenIdentities): { id: number; slug: string; name: string } {
   const token = /^(?:token|bearer) (.+)$/i.exec(authorization ?? '')?.[1]
-  if (token && scenario.app && tokens.appTokens.includes(token)) return { id: scenario.app.id, slug: scenario.app.slug, name: scenario.app.name }
+  if (token && scenario.app && (tokens.appTokens.includes(token) || scenario.appTokens?.includes(token))) return { id: scenario.app.id, slug: scenario.app.slug, name: scenario.app.name }
   return { id: 15368, slug: 'github-actions', name: 'GitHub Actions' }
 }

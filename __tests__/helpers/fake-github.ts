@@ -237,7 +237,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       return
     }
     // Every repository is served as acme/ledger, but for the contents API, which names its own.
-    const canonical = url.pathname.replace(/^\/repos\/[^/]+\/[^/]+(?=\/)/, '/repos/acme/ledger')
+    const canonical = url.pathname.replace(/^\/repos\/[^/]+\/[^/]+(?=\/|$)/, '/repos/acme/ledger')
     const m = (re: RegExp) => re.exec(canonical)
     let hit: RegExpExecArray | null
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)\/pulls$/))) return send(res, 200, (scenario.commitPulls?.[hit[1] as string] ?? []).filter((p) => !p.inRepository).map(({ inRepository: _, ...p }) => p))

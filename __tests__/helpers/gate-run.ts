@@ -61,6 +61,8 @@ export function reperform(dir: string, r: ActionRun): GateRun['offline'] {
   const bundle = path.join(dir, 'sox-evidence')
   if (r.code === 2 || !existsSync(path.join(bundle, 'change.json'))) return undefined
   const args = ['check', '--format', 'json', '--change', 'sox-evidence/change.json', '--controls', 'sox-evidence/inputs/control-map.yml', '--now', evaluatedAt(bundle)]
+  // The reports the action read (an artifact's, when it read artifacts), not the map's default globs.
+  for (const report of manifestReports(bundle)) args.push('--reports', fgEscape(report))
   if (existsSync(path.join(bundle, 'inputs/trusted-control-map.yml'))) args.push('--base-controls', 'sox-evidence/inputs/trusted-control-map.yml')
   const offline = runCli(args, dir)
   let decision = `exit ${offline.code}: ${offline.stderr}`
@@ -71,6 +73,12 @@ export function reperform(dir: string, r: ActionRun): GateRun['offline'] {
   }
   return { code: offline.code, decision, stdout: offline.stdout }
 }
+
+function manifestReports(bundle: string): string[] {
+  return (JSON.parse(readFileSync(path.join(bundle, 'manifest.json'), 'utf8')) as { reports: { path: string }[] }).reports.map((r) => r.path)
+}
+/** A path as a glob that matches just it. */
+const fgEscape = (p: string): string => p.replace(/[*?[\]{}()!]/g, '\\$&')
 
 function evaluatedAt(bundle: string): string {
   const manifest = JSON.parse(readFileSync(path.join(bundle, 'manifest.json'), 'utf8')) as { evaluatedAt: string }
