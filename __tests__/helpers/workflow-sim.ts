@@ -1,0 +1,332 @@
+import { ghWorkflow, ghWorkflowRun, type WorkflowRun } from './fake-github-lifecycle.js'
+import { startFakeGitHub, type FakeGitHub, type GitPerson, type Scenario } from './fake-github.js'
+import { newTokenRegistry } from './fake-github-permissions.js'
+import { startFakeSigstore, type FakeSigstore } from './fake-sigstore.js'
+import { workspace } from './run.js'
+import { startArtifactService } from './workflow-sim-artifacts.js'
+import type { RunContext, SimCore } from './workflow-sim-core.js'
+import { githubContext } from './workflow-sim-core.js'
+import { textValue } from './workflow-sim-expr.js'
+import { runJobs } from './workflow-sim-job.js'
+import { Outcome } from './workflow-sim-outcome.js'
+import { pullRequestPayload, pushPayload, reviewPayload, workflowRunPayload } from './workflow-sim-payloads.js'
+import { bindScenario, Clock, person, SimRepo, type Files, type SimPull } from './workflow-sim-repo.js'
+import type { SimJob, SimRun, SimulationOptions } from './workflow-sim-types.js'
+import { child, parseWorkflowFile, triggers, type Workflow } from './workflow-sim-workflow.js'
+
+export { Outcome } from './workflow-sim-outcome.js'
+export type { EnvironmentSettings, RunCommand, RunHandler, SimJob, SimRun, SimStep, SimulationOptions, TestCase } from './workflow-sim-types.js'
+
+/*
+ * A GitHub Actions simulator for tests (issues 20 and 24): the workflow files of the repository, as
+ * a user copies them, run against the fake GitHub as GitHub would run them. GitHub's own parser
+ * validates each file; triggers, `if:`s, outputs, matrices, environments (branch policies,
+ * secrets, deployments), permissions (each job's GITHUB_TOKEN, enforced by the fake API) and
+ * workflow_run chains are decided as GitHub decides them; checkout, jest + jest-junit, the
+ * artifact actions and the gate (dist/index.js) run for real. Runs are sequential.
+ *
+ *   const sim = await startSimulation({ branches: { main: FILES }, tests: { '*': CASES } })
+ *   const opened = await sim.openPullRequest({ head: 'feature/posting', by: 'alice', files: { 'src/a.ts': '…' } })
+ *   expect(opened.gate('sox').decision).toBe('block')
+ *   const approved = await sim.review(opened.number, { by: 'carol' })
+ *   await sim.close()
+ *
+ * Every mutation (push, openPullRequest, review, dismissReview, retarget, merge, rerun) changes
+ * the fake GitHub's state as GitHub would, delivers the events GitHub would send, and returns an
+ * Outcome: the runs they caused (workflow_run chains included), their jobs and steps, the check
+ * runs posted. Only jest-test jest jobs (`jest-junit`) are faked, with the cases the test gives per commit.
+ */
+
+interface Delivery {
+  event: string
+  action?: string
+  payload: Record<string, unknown>
+  /** GITHUB_SHA, GITHUB_REF. */
+  sha: string
+  ref: string
+  /** Whose workflow files are read. */
+  definition: string
+  /** The run's head commit and branch (its record in the API). */
+  headSha: string
+  headBranch: string
+  /** What `branches:` and `paths:` filters see. */
+  filterBranch?: string
+  files?: string[]
+  workflowName?: string
+  actor: string
+  triggeredBy?: SimRun
+  depth: number
+}
+
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/
+let runIds = 8_800_000_100
+
+export class Simulation {
+  readonly runs: SimRun[] = []
+  private readonly parsed = new Map<string, Promise<Workflow>>()
+  private readonly workflowIds = new Map<string, number>()
+  private readonly delivered = new Map<number, { workflow: Workflow; delivery: Delivery }>()
+
+  constructor(
+    readonly github: FakeGitHub,
+    readonly scenario: Scenario,
+    readonly repo: SimRepo,
+    private readonly core: SimCore
+  ) {}
+
+  /** The commit a branch points at. */
+  head(branch: string): string {
+    const sha = this.repo.branches.get(branch)
+    if (!sha) throw new Error(`no branch ${branch}`)
+    return sha
+  }
+
+  /** A commit with these changes (path → text; null deletes) on `branch` (created from `from` when new), and the push event; pull requests with that head get `synchronize`. */
+  async push(o: { branch: string; files?: Record<string, string | null>; by: string; message?: string; from?: string }): Promise<Outcome> {
+    const before = this.repo.branches.get(o.branch)
+    const parent = before ?? this.repo.resolve(o.from ?? this.repo.defaultBranch)
+    if (!parent) throw new Error(`push: no branch ${o.branch}, and no ${o.from ?? this.repo.defaultBranch} to start it from`)
+    const who = this.core.person(o.by)
+    const c = this.repo.commit([parent], applyChanges(this.repo.commits.get(parent)?.tree ?? {}, o.files ?? {}), who, who, o.message ?? `Change ${Object.keys(o.files ?? {}).join(', ')}`)
+    this.repo.branches.set(o.branch, c.sha)
+    return this.observe(async () => {
+      const runs = await this.deliverPush(o.branch, before, c.sha, who)
+      for (const pr of [...this.repo.pulls.values()].filter((p) => p.state === 'open' && p.headRef === o.branch)) {
+        const was = pr.headSha
+        pr.headSha = c.sha
+        pr.baseSha = this.head(pr.baseRef)
+        runs.push(...(await this.deliverPull(pr, 'synchronize', o.by, { before: was, after: c.sha })))
+      }
+      return runs
+    })
+  }
+
+  /** Opens a pull request (pushing `files` to its head branch first when given): the push, then `opened`. */
+  async openPullRequest(o: { head: string; base?: string; by: string; files?: Record<string, string | null>; title?: string; number?: number }): Promise<Outcome & { number: number }> {
+    const base = o.base ?? this.repo.defaultBranch
+    const pushed = o.files ? await this.push({ branch: o.head, files: o.files, by: o.by, from: base }) : undefined
+    const number = o.number ?? Math.max(41, ...this.repo.pulls.keys()) + 1
+    const pr: SimPull = { number, title: o.title ?? `Change from ${o.head}`, author: o.by, headRef: o.head, baseRef: base, headSha: this.head(o.head), baseSha: this.head(base), state: 'open', mergedAt: null, mergeCommitSha: null, reviews: [], timeline: [] }
+    this.repo.pulls.set(number, pr)
+    const opened = await this.observe(() => this.deliverPull(pr, 'opened', o.by))
+    return Object.assign(pushed ? Outcome.join(pushed, opened) : opened, { number })
+  }
+
+  /** A review (approve by default) on the pull request's head (or `commit`): `pull_request_review` submitted. */
+  async review(number: number, o: { by: string; state?: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; commit?: string }): Promise<Outcome> {
+    const pr = this.pull(number)
+    const review = this.repo.review(pr, o.by, o.state ?? 'APPROVED', o.commit ?? pr.headSha)
+    return this.observe(() => this.deliverReview(pr, 'submitted', review, o.by))
+  }
+
+  /** Dismisses a review (its state becomes DISMISSED): `pull_request_review` dismissed. */
+  async dismissReview(number: number, reviewId: number, o: { by: string }): Promise<Outcome> {
+    const pr = this.pull(number)
+    const review = pr.reviews.find((r) => r.id === reviewId)
+    if (!review) throw new Error(`pull request #${number} has no review ${reviewId}`)
+    review.state = 'DISMISSED'
+    return this.observe(() => this.deliverReview(pr, 'dismissed', review, o.by))
+  }
+
+  /** Changes the pull request's base branch: a `base_ref_changed` timeline event, and `pull_request` edited with changes.base. */
+  async retarget(number: number, base: string, o: { by: string }): Promise<Outcome> {
+    const pr = this.pull(number)
+    const from = { ref: pr.baseRef, sha: pr.baseSha }
+    pr.baseRef = base
+    pr.baseSha = this.head(base)
+    this.repo.baseChanged(pr, o.by)
+    return this.observe(() => this.deliverPull(pr, 'edited', o.by, { changes: { base: { ref: { from: from.ref }, sha: { from: from.sha } } } }))
+  }
+
+  /** Merges with GitHub's button (a web-flow commit GitHub signs): `pull_request` closed (merged), then the push to the base. */
+  async merge(number: number, o: { by: string; method?: 'merge' | 'squash' }): Promise<Outcome & { sha: string }> {
+    const pr = this.pull(number)
+    if (pr.state !== 'open') throw new Error(`pull request #${number} is not open`)
+    const before = this.head(pr.baseRef)
+    const c = this.repo.mergePull(pr, this.core.person(o.by), o.method ?? 'merge')
+    const outcome = await this.observe(async () => [...(await this.deliverPull(pr, 'closed', o.by)), ...(await this.deliverPush(pr.baseRef, before, c.sha, this.core.person(o.by)))])
+    return Object.assign(outcome, { sha: c.sha })
+  }
+
+  /** Re-runs a run (all its jobs) as GitHub's "Re-run all jobs": the same event, commit and definition, the next attempt. */
+  async rerun(runId: number): Promise<Outcome> {
+    const done = this.delivered.get(runId)
+    const run = this.runs.find((r) => r.id === runId)
+    if (!done || !run) throw new Error(`no run ${runId}`)
+    return this.observe(() => this.execute(done.workflow, done.delivery, run))
+  }
+
+  /** Every `run:` step that ran this command (exactly), with its run and job: "deploy ran only for the push to main". */
+  ran(command: string): { run: SimRun; job: SimJob }[] {
+    return this.runs.flatMap((run) => run.jobs.filter((job) => job.steps.some((s) => s.run?.trim() === command && s.outcome !== 'skipped')).map((job) => ({ run, job })))
+  }
+
+  async close(): Promise<void> {
+    await this.github.close()
+    await this.core.artifacts.close()
+    await (this.core as { closeSigstore?: () => Promise<void> }).closeSigstore?.()
+  }
+
+  private pull(number: number): SimPull {
+    const pr = this.repo.pulls.get(number)
+    if (!pr) throw new Error(`no pull request #${number}`)
+    return pr
+  }
+
+  private async observe(act: () => Promise<SimRun[]>): Promise<Outcome> {
+    const checks = this.github.checkRuns.length
+    const runs = await act()
+    return new Outcome(runs, this.github.checkRuns.slice(checks))
+  }
+
+  private deliverPush(branch: string, before: string | undefined, after: string, pusher: GitPerson): Promise<SimRun[]> {
+    const since = before ?? this.repo.mergeBase(after, this.head(this.repo.defaultBranch))
+    return this.deliver({ event: 'push', payload: pushPayload(this.repo, branch, before, after, pusher), sha: after, ref: `refs/heads/${branch}`, definition: after, headSha: after, headBranch: branch, filterBranch: branch, files: this.repo.changedFiles(since, after), actor: pusher.login ?? pusher.name, depth: 0 })
+  }
+
+  /** pull_request (the test merge's definition and commit; a merged one's: the merge) and pull_request_target (the default branch's). */
+  private async deliverPull(pr: SimPull, action: string, by: string, extra: Record<string, unknown> = {}): Promise<SimRun[]> {
+    const payload = pullRequestPayload(this.repo, pr, action, by, extra)
+    const files = this.repo.pullFiles(pr).map((f) => f.filename)
+    const merged = pr.mergeCommitSha
+    const sha = merged ?? this.repo.testMerge(pr)
+    const ref = merged ? `refs/heads/${pr.baseRef}` : `refs/pull/${pr.number}/merge`
+    const common = { action, payload, headSha: pr.headSha, headBranch: pr.headRef, filterBranch: pr.baseRef, files, actor: by, depth: 0 }
+    const main = this.head(this.repo.defaultBranch)
+    return [
+      ...(await this.deliver({ ...common, event: 'pull_request', sha, ref, definition: sha })),
+      ...(await this.deliver({ ...common, event: 'pull_request_target', sha: main, ref: `refs/heads/${this.repo.defaultBranch}`, definition: main, headSha: main, headBranch: this.repo.defaultBranch }))
+    ]
+  }
+
+  private deliverReview(pr: SimPull, action: string, review: Parameters<typeof reviewPayload>[3], by: string): Promise<SimRun[]> {
+    const sha = this.repo.testMerge(pr)
+    return this.deliver({ event: 'pull_request_review', action, payload: reviewPayload(this.repo, pr, action, review, by), sha, ref: `refs/pull/${pr.number}/merge`, definition: sha, headSha: pr.headSha, headBranch: pr.headRef, actor: by, depth: 0 })
+  }
+
+  /** Runs every workflow of the definition commit that this event triggers (by path), each with its workflow_run chain. */
+  private async deliver(d: Delivery): Promise<SimRun[]> {
+    const tree = this.repo.commits.get(d.definition)?.tree ?? {}
+    const runs: SimRun[] = []
+    for (const path of Object.keys(tree).filter((p) => WORKFLOW_FILE.test(p)).sort()) {
+      const text = tree[path] as string
+      const key = `${path}\n${text}`
+      if (!this.parsed.has(key)) this.parsed.set(key, parseWorkflowFile(path, text))
+      const workflow = await (this.parsed.get(key) as Promise<Workflow>)
+      if (!triggers(workflow, { name: d.event, action: d.action, branch: d.filterBranch, files: d.files, workflowName: d.workflowName })) continue
+      runs.push(...(await this.execute(workflow, d)))
+    }
+    return runs
+  }
+
+  private workflowId(workflow: Workflow): number {
+    let id = this.workflowIds.get(workflow.path)
+    if (id === undefined) {
+      id = 6_100_000 + this.workflowIds.size
+      this.workflowIds.set(workflow.path, id)
+      ;(this.scenario.workflows ??= []).push(ghWorkflow(id, workflow.name, workflow.path))
+    }
+    return id
+  }
+
+  /** One run (or the next attempt of `again`): registered in the API while it runs, then its jobs, then what its completion triggers. */
+  private async execute(workflow: Workflow, d: Delivery, again?: SimRun): Promise<SimRun[]> {
+    const workflowId = this.workflowId(workflow)
+    const run: SimRun = again ?? {
+      id: runIds++,
+      attempt: 0,
+      name: workflow.name,
+      path: workflow.path,
+      event: d.event,
+      ...(d.action ? { action: d.action } : {}),
+      payload: d.payload,
+      sha: d.sha,
+      ref: d.ref,
+      headSha: d.headSha,
+      headBranch: d.headBranch,
+      status: 'in_progress',
+      conclusion: null,
+      jobs: [],
+      ...(d.triggeredBy ? { triggeredBy: d.triggeredBy.id } : {}),
+      depth: d.depth,
+      legs: (id: string) => run.jobs.filter((j) => j.id === id),
+      job: (id: string) => {
+        const legs = run.legs(id)
+        if (legs.length !== 1) throw new Error(`run ${run.id} (${run.name}) has ${legs.length} legs of job ${id}; it ran ${run.jobs.map((j) => j.name).join(', ') || 'no job'}`)
+        return legs[0] as SimJob
+      }
+    }
+    Object.assign(run, { attempt: run.attempt + 1, status: 'in_progress', conclusion: null, jobs: [] })
+    let record: WorkflowRun
+    if (again) {
+      record = (this.scenario.workflowRuns ?? []).find((r) => r.id === run.id) as WorkflowRun
+      Object.assign(record, { status: 'in_progress', conclusion: null, run_attempt: run.attempt })
+    } else {
+      record = ghWorkflowRun(run.id, { id: workflowId, name: workflow.name, path: workflow.path } as Parameters<typeof ghWorkflowRun>[1], run.headSha, { status: 'in_progress', event: run.event, headBranch: run.headBranch, createdAt: this.repo.clock.now() })
+      ;(this.scenario.workflowRuns ??= []).unshift(record)
+      this.runs.push(run)
+      this.delivered.set(run.id, { workflow, delivery: d })
+      this.core.artifacts.registerRun(run.id, run.headSha, run.headBranch)
+    }
+    const ctx: RunContext = { core: this.core, run, workflow, workflowSha: d.definition, actor: d.actor }
+    const concurrency = child(workflow.root, 'concurrency')
+    if (concurrency) run.concurrency = textValue(child(concurrency, 'group') ?? concurrency, { contexts: { github: githubContext(ctx, undefined, '', '', ''), inputs: {}, vars: this.core.options.vars ?? {} }, status: { success: () => true, failure: () => false, cancelled: () => false } })
+    const out: SimRun[] = [run]
+    // GitHub does not send `requested` for a re-run.
+    if (!again) out.push(...(await this.chain(run, workflowId, 'requested')), ...(await this.chain(run, workflowId, 'in_progress')))
+    run.jobs = await runJobs(ctx)
+    run.status = 'completed'
+    run.conclusion = run.jobs.some((j) => j.result === 'failure' || j.result === 'cancelled') ? 'failure' : run.jobs.every((j) => j.result === 'skipped') ? 'skipped' : 'success'
+    Object.assign(record, { status: 'completed', conclusion: run.conclusion })
+    out.push(...(await this.chain(run, workflowId, 'completed')))
+    return out
+  }
+
+  /** workflow_run: every default-branch workflow listening to this run's name, at most three levels deep. */
+  private chain(run: SimRun, workflowId: number, action: string): Promise<SimRun[]> {
+    if (run.depth >= 3) return Promise.resolve([])
+    const main = this.head(this.repo.defaultBranch)
+    const actor = this.delivered.get(run.id)?.delivery.actor ?? 'ghost'
+    return this.deliver({ event: 'workflow_run', action, payload: workflowRunPayload(this.repo, run, workflowId, action, actor), sha: main, ref: `refs/heads/${this.repo.defaultBranch}`, definition: main, headSha: main, headBranch: this.repo.defaultBranch, filterBranch: run.headBranch, workflowName: run.name, actor, triggeredBy: run, depth: run.depth + 1 })
+  }
+}
+
+function applyChanges(tree: Files, changes: Record<string, string | null>): Files {
+  const next = { ...tree }
+  for (const [file, text] of Object.entries(changes)) {
+    if (text === null) delete next[file]
+    else next[file] = text
+  }
+  return next
+}
+
+/** Starts the fake GitHub (with `scenario`'s extras: an App, faults), the results service, and the repository's first commits. */
+export async function startSimulation(options: SimulationOptions & { scenario?: Scenario }): Promise<Simulation> {
+  const defaultBranch = options.defaultBranch ?? 'main'
+  if (!options.branches[defaultBranch]) throw new Error(`startSimulation: branches has no ${defaultBranch} (the default branch)`)
+  const repo = new SimRepo(defaultBranch, new Clock())
+  const admin = person('acme-admin')
+  const workflows = Object.fromEntries(Object.entries(options.workflows ?? {}).map(([file, text]) => [`.github/workflows/${file}`, text]))
+  const root = repo.commit([], { ...options.branches[defaultBranch], ...workflows }, admin, admin, 'Initial commit')
+  repo.branches.set(defaultBranch, root.sha)
+  for (const [branch, files] of Object.entries(options.branches)) if (branch !== defaultBranch) repo.branches.set(branch, repo.commit([root.sha], files, admin, admin, `Start ${branch}`).sha)
+  const scenario: Scenario = { ...options.scenario }
+  const tokens = newTokenRegistry()
+  const artifacts = await startArtifactService()
+  Object.assign(scenario, { tokens, runArtifacts: artifacts.rest })
+  bindScenario(repo, scenario)
+  const github = await startFakeGitHub(scenario)
+  let sigstore: Promise<FakeSigstore> | undefined
+  const core: SimCore & { closeSigstore(): Promise<void> } = {
+    repo,
+    github,
+    scenario,
+    artifacts,
+    tokens,
+    options,
+    person: (login) => options.people?.[login] ?? person(login),
+    sigstore: () => (sigstore ??= startFakeSigstore(workspace({}))),
+    closeSigstore: async () => (sigstore ? (await sigstore).close() : undefined)
+  }
+  return new Simulation(github, scenario, repo, core)
+}
