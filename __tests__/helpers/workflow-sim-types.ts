@@ -45,7 +45,7 @@ export interface SimulationOptions {
   branches: Record<string, Files>
   /** Default `main`. */
   defaultBranch?: string
-  /** Workflow files added to the default branch's files (file name under .github/workflows → YAML). */
+  /** Workflow files (file name under .github/workflows → YAML) of every branch at the start (the others were cut from the default branch). */
   workflows?: Record<string, string>
   /** Repository secrets and variables (`secrets.*`, `vars.*`). */
   secrets?: Record<string, string>

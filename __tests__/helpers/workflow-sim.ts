@@ -309,7 +309,8 @@ export async function startSimulation(options: SimulationOptions & { scenario?: 
   const workflows = Object.fromEntries(Object.entries(options.workflows ?? {}).map(([file, text]) => [`.github/workflows/${file}`, text]))
   const root = repo.commit([], { ...options.branches[defaultBranch], ...workflows }, admin, admin, 'Initial commit')
   repo.branches.set(defaultBranch, root.sha)
-  for (const [branch, files] of Object.entries(options.branches)) if (branch !== defaultBranch) repo.branches.set(branch, repo.commit([root.sha], files, admin, admin, `Start ${branch}`).sha)
+  // Other branches were cut from the default branch: they carry its workflows unless their files replace them.
+  for (const [branch, files] of Object.entries(options.branches)) if (branch !== defaultBranch) repo.branches.set(branch, repo.commit([root.sha], { ...workflows, ...files }, admin, admin, `Start ${branch}`).sha)
   const scenario: Scenario = { ...options.scenario }
   const tokens = newTokenRegistry()
   const artifacts = await startArtifactService()
