@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { startSimulation, type RunCommand, type Simulation, type SimulationOptions } from './helpers/workflow-sim.js'
+import { makeApp } from './helpers/fake-github-lifecycle.js'
+import { bash, startSimulation, type RunCommand, type Simulation, type SimulationOptions } from './helpers/workflow-sim.js'
 
 // The workflow simulator itself (issues 20 and 24): GitHub's decisions about which workflows,
 // jobs and steps run, and what they may do, on workflows whose expected behaviour is read by
@@ -384,5 +385,60 @@ describe('artifacts and jest-junit', () => {
     })
     await s.push({ branch: 'main', by: 'alice', files: { a: 'a' } })
     expect(files).toEqual(['out/r.xml', 'out/named.xml', 'deep/file.xml'])
+  })
+})
+
+describe('workflow_dispatch, real shell steps, a GitHub App token from an environment', () => {
+  test('inputs (defaults, types, required), and a run: step through bash writing GITHUB_OUTPUT', async () => {
+    const wf = `name: manual
+on:
+  workflow_dispatch:
+    inputs:
+      target: { required: true, type: choice, options: [staging, production] }
+      dry: { type: boolean, default: false }
+jobs:
+  go:
+    runs-on: ubuntu-latest
+    outputs: { said: "\${{ steps.say.outputs.said }}" }
+    steps:
+      - id: say
+        run: echo "said=\${{ inputs.target }} \${{ inputs.dry && 'dry' || 'wet' }} \${{ github.event.inputs.dry }}" >> "$GITHUB_OUTPUT"
+`
+    const s = await start({ workflows: { 'manual.yml': wf }, onRun: bash })
+    const run = (await s.dispatch('manual.yml', { by: 'carol', inputs: { target: 'production' } })).run('manual')
+    expect(run).toMatchObject({ event: 'workflow_dispatch', sha: s.head('main'), ref: 'refs/heads/main' })
+    expect(run.job('go').outputs).toEqual({ said: 'production wet false' })
+    await expect(s.dispatch('manual.yml', { by: 'carol' })).rejects.toThrow("Required input 'target' not provided")
+  })
+
+  test("an App key kept in an environment only main may deploy from: a workflow_run job mints the App's token and posts as the App; the pull request's own run never reaches the key", async () => {
+    const app = makeApp()
+    const job = (on: string) => `name: ${on}
+on: ${on === 'relay' ? 'pull_request' : '\n  workflow_run:\n    workflows: [relay]\n    types: [completed]'}
+jobs:
+  post:
+    runs-on: ubuntu-latest
+    environment: { name: sox-gate, deployment: false }
+    steps:
+      - id: app
+        uses: actions/create-github-app-token@v2
+        with:
+          app-id: \${{ vars.SOX_GATE_APP_ID }}
+          private-key: \${{ secrets.SOX_GATE_APP_KEY }}
+      - run: post
+        env:
+          TOKEN: \${{ steps.app.outputs.token }}
+          SHA: \${{ github.event.workflow_run.head_sha }}
+`
+    const onRun = async (c: RunCommand) => {
+      const r = await fetch(`${c.env.GITHUB_API_URL}/repos/acme/ledger/check-runs`, { method: 'POST', headers: { authorization: `token ${c.env.TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'SOX compliance gate', head_sha: c.env.SHA, conclusion: 'success' }) })
+      return r.status === 201 ? 0 : 1
+    }
+    const s = await start({ workflows: { 'relay.yml': job('relay'), 'post.yml': job('post') }, environments: { 'sox-gate': { branches: ['main'], vars: { SOX_GATE_APP_ID: String(app.id) }, secrets: { SOX_GATE_APP_KEY: app.privateKeyPem } } }, scenario: { app }, onRun })
+    const opened = await s.openPullRequest({ head: 'feature', by: 'alice', files: { a: 'a' } })
+    expect(opened.run('relay').job('post')).toMatchObject({ result: 'failure', error: 'Branch "refs/pull/42/merge" is not allowed to deploy to sox-gate due to environment protection rules.' })
+    expect(opened.run('post').job('post').result).toBe('success')
+    expect(opened.checkRuns.map((c) => [c.body.head_sha, c.app.id])).toEqual([[s.head('feature'), app.id]])
+    expect(s.github.requiredCheck(s.head('feature'), 'SOX compliance gate', app.id)).toBe('success')
   })
 })

@@ -114,8 +114,12 @@ function defaultPermissions(ctx: RunContext): TokenPermissions {
   return Object.fromEntries(['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'issues', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'].map((s) => [s, 'write']))
 }
 
-function inputsOf(ctx: RunContext): Record<string, unknown> {
-  return ctx.run.event === 'workflow_dispatch' ? ((ctx.run.payload.inputs as Record<string, unknown> | undefined) ?? {}) : {}
+/** The `inputs` context of a workflow_dispatch run: the event's inputs (strings), typed as the workflow declares them. */
+export function inputsOf(ctx: RunContext): Record<string, unknown> {
+  if (ctx.run.event !== 'workflow_dispatch') return {}
+  const given = (ctx.run.payload.inputs ?? {}) as Record<string, string>
+  const declared = (ctx.workflow.template.events as { workflow_dispatch?: { inputs?: Record<string, { type?: string }> } }).workflow_dispatch?.inputs ?? {}
+  return Object.fromEntries(Object.entries(given).map(([k, v]) => [k, declared[k]?.type === 'boolean' ? v === 'true' : declared[k]?.type === 'number' ? Number(v) : v]))
 }
 
 /** `strategy.matrix`: every combination of its axes, less `exclude`, with `include` merged or added (GitHub's rules). */
@@ -180,7 +184,8 @@ async function runLeg(ctx: RunContext, job: Job, sim: SimJob, scope: Scope): Pro
   try {
     const workflowEnv = textMapping(ctx.workflow.template.env as TemplateToken | undefined, { contexts, status: scope.status })
     const env = { ...workflowEnv, ...textMapping(job.env, { contexts: { ...contexts, env: workflowEnv }, status: scope.status }) }
-    const rt: JobRuntime = { ctx, job: sim, workspace, temp, token, eventPath, env, contexts: { ...contexts, env }, defaults: child(child(raw, 'defaults'), 'run') }
+    const defaults = child(child(raw, 'defaults'), 'run') ?? child(child(ctx.workflow.root, 'defaults'), 'run')
+    const rt: JobRuntime = { ctx, job: sim, workspace, temp, token, eventPath, env, contexts: { ...contexts, env }, defaults }
     await runSteps(rt, job.steps, child(raw, 'steps'))
     sim.result = sim.steps.some((s) => s.conclusion === 'failure') ? 'failure' : 'success'
     const after: Scope = { contexts: { ...rt.contexts, steps: stepsContext(sim.steps), job: { status: sim.result } }, status: scope.status }

@@ -7,14 +7,15 @@ import { startArtifactService } from './workflow-sim-artifacts.js'
 import type { RunContext, SimCore } from './workflow-sim-core.js'
 import { githubContext } from './workflow-sim-core.js'
 import { textValue } from './workflow-sim-expr.js'
-import { runJobs } from './workflow-sim-job.js'
+import { inputsOf, runJobs } from './workflow-sim-job.js'
 import { Outcome } from './workflow-sim-outcome.js'
-import { pullRequestPayload, pushPayload, reviewPayload, workflowRunPayload } from './workflow-sim-payloads.js'
+import { pullRequestPayload, pushPayload, repository, reviewPayload, sender, workflowRunPayload } from './workflow-sim-payloads.js'
 import { bindScenario, Clock, person, SimRepo, type Files, type SimPull } from './workflow-sim-repo.js'
 import type { SimJob, SimRun, SimulationOptions } from './workflow-sim-types.js'
 import { child, parseWorkflowFile, triggers, type Workflow } from './workflow-sim-workflow.js'
 
 export { Outcome } from './workflow-sim-outcome.js'
+export { bash } from './workflow-sim-run.js'
 export type { EnvironmentSettings, RunCommand, RunHandler, SimJob, SimRun, SimStep, SimulationOptions, TestCase } from './workflow-sim-types.js'
 
 /*
@@ -156,6 +157,26 @@ export class Simulation {
     return this.observe(() => this.execute(done.workflow, done.delivery, run))
   }
 
+  /** Runs a workflow by hand (workflow_dispatch) on a branch, with inputs (defaults filled in, required ones checked), as GitHub's "Run workflow" does. */
+  async dispatch(file: string, o: { by: string; ref?: string; inputs?: Record<string, string> }): Promise<Outcome> {
+    const branch = o.ref ?? this.repo.defaultBranch
+    const sha = this.head(branch)
+    const path = `.github/workflows/${file}`
+    const text = this.repo.commits.get(sha)?.tree[path]
+    if (text === undefined) throw new Error(`dispatch: ${branch} has no ${path}`)
+    const workflow = await parseWorkflowFile(path, text)
+    const dispatchable = (workflow.template.events as { workflow_dispatch?: { inputs?: Record<string, { default?: unknown; required?: boolean }> } }).workflow_dispatch
+    if (!dispatchable) throw new Error(`dispatch: Workflow does not have 'workflow_dispatch' trigger (${path} at ${branch})`)
+    const inputs: Record<string, string> = {}
+    for (const [name, input] of Object.entries(dispatchable.inputs ?? {})) {
+      const value = o.inputs?.[name] ?? (input.default === undefined ? undefined : String(input.default))
+      if (value === undefined && input.required) throw new Error(`dispatch: Required input '${name}' not provided`)
+      if (value !== undefined) inputs[name] = value
+    }
+    const payload = { inputs, ref: `refs/heads/${branch}`, workflow: path, repository: repository(this.repo), sender: sender(o.by) }
+    return this.observe(() => this.execute(workflow, { event: 'workflow_dispatch', payload, sha, ref: `refs/heads/${branch}`, definition: sha, headSha: sha, headBranch: branch, actor: o.by, depth: 0 }))
+  }
+
   /** Every `run:` step that ran this command (exactly), with its run and job: "deploy ran only for the push to main". */
   ran(command: string): { run: SimRun; job: SimJob }[] {
     return this.runs.flatMap((run) => run.jobs.filter((job) => job.steps.some((s) => s.run?.trim() === command && s.outcome !== 'skipped')).map((job) => ({ run, job })))
@@ -270,7 +291,7 @@ export class Simulation {
     }
     const ctx: RunContext = { core: this.core, run, workflow, workflowSha: d.definition, actor: d.actor }
     const concurrency = child(workflow.root, 'concurrency')
-    if (concurrency) run.concurrency = textValue(child(concurrency, 'group') ?? concurrency, { contexts: { github: githubContext(ctx, undefined, '', '', ''), inputs: {}, vars: this.core.options.vars ?? {} }, status: { success: () => true, failure: () => false, cancelled: () => false } })
+    if (concurrency) run.concurrency = textValue(child(concurrency, 'group') ?? concurrency, { contexts: { github: githubContext(ctx, undefined, '', '', ''), inputs: inputsOf(ctx), vars: this.core.options.vars ?? {} }, status: { success: () => true, failure: () => false, cancelled: () => false } })
     const out: SimRun[] = [run]
     // GitHub does not send `requested` for a re-run.
     if (!again) out.push(...(await this.chain(run, workflowId, 'requested')), ...(await this.chain(run, workflowId, 'in_progress')))

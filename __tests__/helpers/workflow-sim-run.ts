@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { SimCore } from './workflow-sim-core.js'
 import type { RunCommand, RunResult, TestCase } from './workflow-sim-types.js'
 
-// The default handler of `run:` steps. A jest run with the jest-junit reporter writes its JUnit
+// Handlers of `run:` steps. The default: a jest run with the jest-junit reporter writes its JUnit
 // report where jest-junit would (node_modules/jest-junit: constants DEFAULT_OPTIONS, getOptions,
 // getOutputPath), with the cases the test gave for the commit checked out, and exits 1 when one
 // failed; any other command is only recorded (run.jobs[].steps[].run) and exits 0.
@@ -82,4 +84,27 @@ export async function defaultRun(core: SimCore, input: RunCommand): Promise<RunR
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, junitXml(cases))
   return cases.some((c) => c.status === 'failed') ? 1 : 0
+}
+
+/**
+ * A handler that runs the command for real, as the runner runs a `run:` step on Linux (`bash
+ * --noprofile --norc -eo pipefail`), in its working directory with its environment; what it writes
+ * to GITHUB_OUTPUT (`name=value`, or `name<<DELIMITER` … `DELIMITER`) becomes the step's outputs.
+ */
+export function bash(c: RunCommand): RunResult {
+  const output = path.join(mkdtempSync(path.join(tmpdir(), 'sox-sim-out-')), 'output')
+  writeFileSync(output, '')
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', c.command], { cwd: c.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...c.env, GITHUB_OUTPUT: output }, encoding: 'utf8', timeout: 240_000 })
+  const outputs: Record<string, string> = {}
+  const lines = readFileSync(output, 'utf8').split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2] as string, i + 1)
+      outputs[heredoc[1] as string] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else if (line.includes('=')) outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+  }
+  return { code: r.status ?? 1, outputs }
 }
