@@ -356,11 +356,27 @@ describe('workflow_run chains', () => {
     expect(pushed.runsOf('All').map((r) => (r.payload.workflow_run as { status: string }).status)).toEqual(['queued', 'in_progress', 'completed'])
   })
 
-  test('a re-run: the same run, its next attempt, with the same event and commit; workflow_run is told again (completed only)', async () => {
+  test('every run an event causes is created at once: a workflow that looks finds the others queued (then in progress, then completed)', async () => {
+    const seen: string[] = []
+    const onRun = async (c: RunCommand) => {
+      if (c.command !== 'look') return undefined
+      const r = await fetch(`${c.env.GITHUB_API_URL}/repos/acme/ledger/actions/workflows/ci.yml/runs?head_sha=${c.env.HEAD}`, { headers: { authorization: `token ${c.env.TOKEN}` } })
+      seen.push(...((await r.json()) as { workflow_runs: { status: string }[] }).workflow_runs.map((w) => w.status))
+      return 0
+    }
+    const look = `name: look\non:\n  pull_request:\n  workflow_run:\n    workflows: [CI]\n    types: [in_progress]\npermissions: { actions: read }\njobs:\n  look:\n    runs-on: ubuntu-latest\n    steps:\n      - run: look\n        env:\n          TOKEN: \${{ github.token }}\n          HEAD: \${{ github.event.pull_request.head.sha || github.event.workflow_run.head_sha }}\n`
+    const s = await start({ workflows: { 'ci.yml': CI, 'a-look.yml': look }, onRun })
+    const opened = await s.openPullRequest({ head: 'feature', by: 'alice', files: { a: 'a' } })
+    expect(opened.runs.map((r) => r.name)).toEqual(['look', 'CI', 'look'])
+    expect(seen).toEqual(['queued', 'in_progress'])
+    expect(s.scenario.workflowRuns?.find((r) => r.name === 'CI')?.status).toBe('completed')
+  })
+
+  test('a re-run: the same run, its next attempt, with the same event and commit; workflow_run is told again (in_progress, completed: GitHub sends no requested for a re-run)', async () => {
     const s = await start({ workflows: { 'a.yml': echo('A', '  push:'), 'b.yml': echo('B', '  workflow_run:\n    workflows: [A]') } })
     const first = (await s.push({ branch: 'main', by: 'alice', files: { a: 'a' } })).run('A')
     const again = await s.rerun(first.id)
-    expect(again.runs.map((r) => `${r.name}${r.action ? `/${r.action}` : ''}`)).toEqual(['A', 'B/completed'])
+    expect(again.runs.map((r) => `${r.name}${r.action ? `/${r.action}` : ''}`)).toEqual(['A', 'B/in_progress', 'B/completed'])
     expect(again.run('A')).toMatchObject({ id: first.id, attempt: 2, sha: first.sha })
     expect(s.scenario.workflowRuns?.find((r) => r.id === first.id)).toMatchObject({ run_attempt: 2, status: 'completed', conclusion: 'success' })
   })

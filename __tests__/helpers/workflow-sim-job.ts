@@ -148,6 +148,7 @@ function deployingRef(ref: string): string {
 async function runLeg(ctx: RunContext, job: Job, sim: SimJob, scope: Scope): Promise<SimJob> {
   const { core, run } = ctx
   const raw = jobToken(ctx.workflow, sim.id)
+  for (const key of ['continue-on-error', 'container', 'services']) if (child(raw, key)) throw new Error(`${ctx.workflow.path}: job ${sim.id}: ${key} is not simulated`)
   const envToken = job.environment
   let environment: { name: string; deployment: boolean; url?: TemplateToken } | undefined
   try {

@@ -8,6 +8,7 @@ import { createAppAuth } from '@octokit/auth-app'
 import { parse } from 'yaml'
 import { runAction } from './action.js'
 import { ROOT } from './corpus.js'
+import type { TokenPermissions } from './fake-github-permissions.js'
 import { jobBackendId, runnerVariables, type JobRuntime, type StepCall, type StepOutcome } from './workflow-sim-core.js'
 import { condition, evaluate, ExpressionFailure, textMapping, textValue, toText, type Scope } from './workflow-sim-expr.js'
 import { defaultRun } from './workflow-sim-run.js'
@@ -153,6 +154,8 @@ async function appToken(rt: JobRuntime, call: StepCall): Promise<StepOutcome> {
     const appAuth = await auth({ type: 'app' })
     const installation = (await request('GET /repos/{owner}/{repo}/installation', { baseUrl: rt.ctx.core.github.url, owner: 'acme', repo: 'ledger', headers: { authorization: `bearer ${appAuth.token}` } })).data as { id: number; app_slug: string }
     const minted = await auth({ type: 'installation', installationId: installation.id })
+    // The token can do what the installation may, no more (the fake GitHub enforces it as for a GITHUB_TOKEN).
+    rt.ctx.core.tokens.tokens.set(minted.token, { permissions: minted.permissions as TokenPermissions })
     return { ok: true, outputs: { token: minted.token, 'installation-id': String(installation.id), 'app-slug': installation.app_slug } }
   } catch (e) {
     return { ok: false, error: `create-github-app-token: ${(e as Error).message}` }

@@ -1,4 +1,4 @@
-import type { GitPerson } from './fake-github.js'
+import type { GitPerson, Scenario } from './fake-github.js'
 import type { TokenPermissions } from './fake-github-permissions.js'
 import type { Files } from './workflow-sim-repo.js'
 
@@ -57,6 +57,8 @@ export interface SimulationOptions {
   tests?: Record<string, TestCase[]> | ((sha: string) => TestCase[] | undefined)
   /** Runs `run:` steps; return undefined to leave one to the default handler (jest + jest-junit, else record and exit 0). */
   onRun?: RunHandler
+  /** More of the fake GitHub's state (an installed App, faults…); the repository's parts are the simulator's. */
+  scenario?: Scenario
   /** Who people are as git identities (login → person); default `<login>@acme.example`, linked to the login. */
   people?: Record<string, GitPerson>
 }
@@ -125,7 +127,7 @@ export interface SimRun {
   /** The run's head commit and branch (GET …/actions/runs/{id}). */
   headSha: string
   headBranch: string
-  status: 'in_progress' | 'completed'
+  status: 'queued' | 'in_progress' | 'completed'
   conclusion: 'success' | 'failure' | 'skipped' | null
   concurrency?: string
   jobs: SimJob[]

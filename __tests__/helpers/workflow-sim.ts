@@ -1,18 +1,14 @@
-import { ghWorkflow, ghWorkflowRun, type WorkflowRun } from './fake-github-lifecycle.js'
 import { startFakeGitHub, type FakeGitHub, type GitPerson, type Scenario } from './fake-github.js'
 import { newTokenRegistry } from './fake-github-permissions.js'
 import { startFakeSigstore, type FakeSigstore } from './fake-sigstore.js'
 import { workspace } from './run.js'
 import { startArtifactService } from './workflow-sim-artifacts.js'
-import type { RunContext, SimCore } from './workflow-sim-core.js'
-import { githubContext } from './workflow-sim-core.js'
-import { textValue } from './workflow-sim-expr.js'
-import { inputsOf, runJobs } from './workflow-sim-job.js'
+import type { SimCore } from './workflow-sim-core.js'
+import { Dispatcher } from './workflow-sim-dispatch.js'
 import { Outcome } from './workflow-sim-outcome.js'
-import { pullRequestPayload, pushPayload, repository, reviewPayload, sender, workflowRunPayload } from './workflow-sim-payloads.js'
+import { pullRequestPayload, pushPayload, repository, reviewPayload, sender } from './workflow-sim-payloads.js'
 import { bindScenario, Clock, person, SimRepo, type Files, type SimPull } from './workflow-sim-repo.js'
 import type { SimJob, SimRun, SimulationOptions } from './workflow-sim-types.js'
-import { child, parseWorkflowFile, triggers, type Workflow } from './workflow-sim-workflow.js'
 
 export { Outcome } from './workflow-sim-outcome.js'
 export { bash } from './workflow-sim-run.js'
@@ -38,42 +34,22 @@ export type { EnvironmentSettings, RunCommand, RunHandler, SimJob, SimRun, SimSt
  * runs posted. Only jest-test jest jobs (`jest-junit`) are faked, with the cases the test gives per commit.
  */
 
-interface Delivery {
-  event: string
-  action?: string
-  payload: Record<string, unknown>
-  /** GITHUB_SHA, GITHUB_REF. */
-  sha: string
-  ref: string
-  /** Whose workflow files are read. */
-  definition: string
-  /** The run's head commit and branch (its record in the API). */
-  headSha: string
-  headBranch: string
-  /** What `branches:` and `paths:` filters see. */
-  filterBranch?: string
-  files?: string[]
-  workflowName?: string
-  actor: string
-  triggeredBy?: SimRun
-  depth: number
-}
-
-const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/
-let runIds = 8_800_000_100
-
 export class Simulation {
-  readonly runs: SimRun[] = []
-  private readonly parsed = new Map<string, Promise<Workflow>>()
-  private readonly workflowIds = new Map<string, number>()
-  private readonly delivered = new Map<number, { workflow: Workflow; delivery: Delivery }>()
+  private readonly dispatcher: Dispatcher
 
   constructor(
     readonly github: FakeGitHub,
     readonly scenario: Scenario,
     readonly repo: SimRepo,
     private readonly core: SimCore
-  ) {}
+  ) {
+    this.dispatcher = new Dispatcher(core)
+  }
+
+  /** Every run so far, oldest first. */
+  get runs(): SimRun[] {
+    return this.dispatcher.runs
+  }
 
   /** The commit a branch points at. */
   head(branch: string): string {
@@ -151,10 +127,7 @@ export class Simulation {
 
   /** Re-runs a run (all its jobs) as GitHub's "Re-run all jobs": the same event, commit and definition, the next attempt. */
   async rerun(runId: number): Promise<Outcome> {
-    const done = this.delivered.get(runId)
-    const run = this.runs.find((r) => r.id === runId)
-    if (!done || !run) throw new Error(`no run ${runId}`)
-    return this.observe(() => this.execute(done.workflow, done.delivery, run))
+    return this.observe(() => this.dispatcher.rerun(runId))
   }
 
   /** Runs a workflow by hand (workflow_dispatch) on a branch, with inputs (defaults filled in, required ones checked), as GitHub's "Run workflow" does. */
@@ -164,7 +137,7 @@ export class Simulation {
     const path = `.github/workflows/${file}`
     const text = this.repo.commits.get(sha)?.tree[path]
     if (text === undefined) throw new Error(`dispatch: ${branch} has no ${path}`)
-    const workflow = await parseWorkflowFile(path, text)
+    const workflow = await this.dispatcher.workflow(path, text)
     const dispatchable = (workflow.template.events as { workflow_dispatch?: { inputs?: Record<string, { default?: unknown; required?: boolean }> } }).workflow_dispatch
     if (!dispatchable) throw new Error(`dispatch: Workflow does not have 'workflow_dispatch' trigger (${path} at ${branch})`)
     const inputs: Record<string, string> = {}
@@ -174,7 +147,7 @@ export class Simulation {
       if (value !== undefined) inputs[name] = value
     }
     const payload = { inputs, ref: `refs/heads/${branch}`, workflow: path, repository: repository(this.repo), sender: sender(o.by) }
-    return this.observe(() => this.execute(workflow, { event: 'workflow_dispatch', payload, sha, ref: `refs/heads/${branch}`, definition: sha, headSha: sha, headBranch: branch, actor: o.by, depth: 0 }))
+    return this.observe(() => this.dispatcher.deliverTo(workflow, { event: 'workflow_dispatch', payload, sha, ref: `refs/heads/${branch}`, definition: sha, headSha: sha, headBranch: branch, actor: o.by, depth: 0 }))
   }
 
   /** Every `run:` step that ran this command (exactly), with its run and job: "deploy ran only for the push to main". */
@@ -202,11 +175,11 @@ export class Simulation {
 
   private deliverPush(branch: string, before: string | undefined, after: string, pusher: GitPerson): Promise<SimRun[]> {
     const since = before ?? this.repo.mergeBase(after, this.head(this.repo.defaultBranch))
-    return this.deliver({ event: 'push', payload: pushPayload(this.repo, branch, before, after, pusher), sha: after, ref: `refs/heads/${branch}`, definition: after, headSha: after, headBranch: branch, filterBranch: branch, files: this.repo.changedFiles(since, after), actor: pusher.login ?? pusher.name, depth: 0 })
+    return this.dispatcher.deliver({ event: 'push', payload: pushPayload(this.repo, branch, before, after, pusher), sha: after, ref: `refs/heads/${branch}`, definition: after, headSha: after, headBranch: branch, filterBranch: branch, files: this.repo.changedFiles(since, after), actor: pusher.login ?? pusher.name, depth: 0 })
   }
 
   /** pull_request (the test merge's definition and commit; a merged one's: the merge) and pull_request_target (the default branch's). */
-  private async deliverPull(pr: SimPull, action: string, by: string, extra: Record<string, unknown> = {}): Promise<SimRun[]> {
+  private deliverPull(pr: SimPull, action: string, by: string, extra: Record<string, unknown> = {}): Promise<SimRun[]> {
     const payload = pullRequestPayload(this.repo, pr, action, by, extra)
     const files = this.repo.pullFiles(pr).map((f) => f.filename)
     const merged = pr.mergeCommitSha
@@ -214,102 +187,14 @@ export class Simulation {
     const ref = merged ? `refs/heads/${pr.baseRef}` : `refs/pull/${pr.number}/merge`
     const common = { action, payload, headSha: pr.headSha, headBranch: pr.headRef, filterBranch: pr.baseRef, files, actor: by, depth: 0 }
     const main = this.head(this.repo.defaultBranch)
-    return [
-      ...(await this.deliver({ ...common, event: 'pull_request', sha, ref, definition: sha })),
-      ...(await this.deliver({ ...common, event: 'pull_request_target', sha: main, ref: `refs/heads/${this.repo.defaultBranch}`, definition: main, headSha: main, headBranch: this.repo.defaultBranch }))
-    ]
+    return this.dispatcher.deliver({ ...common, event: 'pull_request', sha, ref, definition: sha }, { ...common, event: 'pull_request_target', sha: main, ref: `refs/heads/${this.repo.defaultBranch}`, definition: main, headSha: main, headBranch: this.repo.defaultBranch })
   }
 
   private deliverReview(pr: SimPull, action: string, review: Parameters<typeof reviewPayload>[3], by: string): Promise<SimRun[]> {
     const sha = this.repo.testMerge(pr)
-    return this.deliver({ event: 'pull_request_review', action, payload: reviewPayload(this.repo, pr, action, review, by), sha, ref: `refs/pull/${pr.number}/merge`, definition: sha, headSha: pr.headSha, headBranch: pr.headRef, actor: by, depth: 0 })
+    return this.dispatcher.deliver({ event: 'pull_request_review', action, payload: reviewPayload(this.repo, pr, action, review, by), sha, ref: `refs/pull/${pr.number}/merge`, definition: sha, headSha: pr.headSha, headBranch: pr.headRef, actor: by, depth: 0 })
   }
 
-  /** Runs every workflow of the definition commit that this event triggers (by path), each with its workflow_run chain. */
-  private async deliver(d: Delivery): Promise<SimRun[]> {
-    const tree = this.repo.commits.get(d.definition)?.tree ?? {}
-    const runs: SimRun[] = []
-    for (const path of Object.keys(tree).filter((p) => WORKFLOW_FILE.test(p)).sort()) {
-      const text = tree[path] as string
-      const key = `${path}\n${text}`
-      if (!this.parsed.has(key)) this.parsed.set(key, parseWorkflowFile(path, text))
-      const workflow = await (this.parsed.get(key) as Promise<Workflow>)
-      if (!triggers(workflow, { name: d.event, action: d.action, branch: d.filterBranch, files: d.files, workflowName: d.workflowName })) continue
-      runs.push(...(await this.execute(workflow, d)))
-    }
-    return runs
-  }
-
-  private workflowId(workflow: Workflow): number {
-    let id = this.workflowIds.get(workflow.path)
-    if (id === undefined) {
-      id = 6_100_000 + this.workflowIds.size
-      this.workflowIds.set(workflow.path, id)
-      ;(this.scenario.workflows ??= []).push(ghWorkflow(id, workflow.name, workflow.path))
-    }
-    return id
-  }
-
-  /** One run (or the next attempt of `again`): registered in the API while it runs, then its jobs, then what its completion triggers. */
-  private async execute(workflow: Workflow, d: Delivery, again?: SimRun): Promise<SimRun[]> {
-    const workflowId = this.workflowId(workflow)
-    const run: SimRun = again ?? {
-      id: runIds++,
-      attempt: 0,
-      name: workflow.name,
-      path: workflow.path,
-      event: d.event,
-      ...(d.action ? { action: d.action } : {}),
-      payload: d.payload,
-      sha: d.sha,
-      ref: d.ref,
-      headSha: d.headSha,
-      headBranch: d.headBranch,
-      status: 'in_progress',
-      conclusion: null,
-      jobs: [],
-      ...(d.triggeredBy ? { triggeredBy: d.triggeredBy.id } : {}),
-      depth: d.depth,
-      legs: (id: string) => run.jobs.filter((j) => j.id === id),
-      job: (id: string) => {
-        const legs = run.legs(id)
-        if (legs.length !== 1) throw new Error(`run ${run.id} (${run.name}) has ${legs.length} legs of job ${id}; it ran ${run.jobs.map((j) => j.name).join(', ') || 'no job'}`)
-        return legs[0] as SimJob
-      }
-    }
-    Object.assign(run, { attempt: run.attempt + 1, status: 'in_progress', conclusion: null, jobs: [] })
-    let record: WorkflowRun
-    if (again) {
-      record = (this.scenario.workflowRuns ?? []).find((r) => r.id === run.id) as WorkflowRun
-      Object.assign(record, { status: 'in_progress', conclusion: null, run_attempt: run.attempt })
-    } else {
-      record = ghWorkflowRun(run.id, { id: workflowId, name: workflow.name, path: workflow.path } as Parameters<typeof ghWorkflowRun>[1], run.headSha, { status: 'in_progress', event: run.event, headBranch: run.headBranch, createdAt: this.repo.clock.now() })
-      ;(this.scenario.workflowRuns ??= []).unshift(record)
-      this.runs.push(run)
-      this.delivered.set(run.id, { workflow, delivery: d })
-      this.core.artifacts.registerRun(run.id, run.headSha, run.headBranch)
-    }
-    const ctx: RunContext = { core: this.core, run, workflow, workflowSha: d.definition, actor: d.actor }
-    const concurrency = child(workflow.root, 'concurrency')
-    if (concurrency) run.concurrency = textValue(child(concurrency, 'group') ?? concurrency, { contexts: { github: githubContext(ctx, undefined, '', '', ''), inputs: inputsOf(ctx), vars: this.core.options.vars ?? {} }, status: { success: () => true, failure: () => false, cancelled: () => false } })
-    const out: SimRun[] = [run]
-    // GitHub does not send `requested` for a re-run.
-    if (!again) out.push(...(await this.chain(run, workflowId, 'requested')), ...(await this.chain(run, workflowId, 'in_progress')))
-    run.jobs = await runJobs(ctx)
-    run.status = 'completed'
-    run.conclusion = run.jobs.some((j) => j.result === 'failure' || j.result === 'cancelled') ? 'failure' : run.jobs.every((j) => j.result === 'skipped') ? 'skipped' : 'success'
-    Object.assign(record, { status: 'completed', conclusion: run.conclusion })
-    out.push(...(await this.chain(run, workflowId, 'completed')))
-    return out
-  }
-
-  /** workflow_run: every default-branch workflow listening to this run's name, at most three levels deep. */
-  private chain(run: SimRun, workflowId: number, action: string): Promise<SimRun[]> {
-    if (run.depth >= 3) return Promise.resolve([])
-    const main = this.head(this.repo.defaultBranch)
-    const actor = this.delivered.get(run.id)?.delivery.actor ?? 'ghost'
-    return this.deliver({ event: 'workflow_run', action, payload: workflowRunPayload(this.repo, run, workflowId, action, actor), sha: main, ref: `refs/heads/${this.repo.defaultBranch}`, definition: main, headSha: main, headBranch: this.repo.defaultBranch, filterBranch: run.headBranch, workflowName: run.name, actor, triggeredBy: run, depth: run.depth + 1 })
-  }
 }
 
 function applyChanges(tree: Files, changes: Record<string, string | null>): Files {
@@ -322,7 +207,7 @@ function applyChanges(tree: Files, changes: Record<string, string | null>): File
 }
 
 /** Starts the fake GitHub (with `scenario`'s extras: an App, faults), the results service, and the repository's first commits. */
-export async function startSimulation(options: SimulationOptions & { scenario?: Scenario }): Promise<Simulation> {
+export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
   const defaultBranch = options.defaultBranch ?? 'main'
   if (!options.branches[defaultBranch]) throw new Error(`startSimulation: branches has no ${defaultBranch} (the default branch)`)
   const repo = new SimRepo(defaultBranch, new Clock())
