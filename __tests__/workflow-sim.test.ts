@@ -76,6 +76,14 @@ describe('triggers, as GitHub decides them', () => {
     expect(opened.run('target').job('only').steps[0]?.run).toBe('echo target')
   })
 
+  test('a local action (uses: ./) is read from the workspace: without a checkout of it the step fails, as on GitHub', async () => {
+    const wf = `name: local\non: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./\n`
+    const s = await start({ workflows: { 'local.yml': wf } })
+    const step = (await s.push({ branch: 'main', by: 'alice', files: { a: 'a' } })).run('local').job('gate').steps[0]
+    expect(step?.outcome).toBe('failure')
+    expect(step?.error).toMatch(/^Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '.*'\. Did you forget to run actions\/checkout before running your local action\?$/)
+  })
+
   test('an invalid workflow fails the simulation with the parser\'s message (a misspelt permission); so does an action the simulator does not run', async () => {
     const bad = echo('bad', '  push:').replace('jobs:', 'permissions:\n  pull-request: read\njobs:')
     const s = await start({ workflows: { 'bad.yml': bad } })
@@ -219,6 +227,17 @@ describe('permissions: each job gets a GITHUB_TOKEN with its permissions, and th
     expect(refused.map((q) => q.authorization)).toEqual([`token ${without.token}`, `token ${withChecks.token}`])
     expect(pushed.checkRuns).toHaveLength(1)
     expect(pushed.checkRuns[0]?.body).toMatchObject({ name: 'SOX compliance gate', head_sha: s.head('main'), conclusion: 'failure' })
+  }, 60_000)
+
+  test('id-token: write lets the gate mint an OIDC token and sign (Fulcio and Rekor stand-ins); storing the attestation needs attestations: write', async () => {
+    const job = (permissions: string) => gateJob(permissions).replace("attest: 'false'", "attest: 'auto'")
+    const wf = `name: gate\non: push\njobs:\n  stores:\n${job('{ contents: read, pull-requests: read, id-token: write, attestations: write }')}  signs:\n${job('{ contents: read, pull-requests: read, id-token: write }')}  neither:\n${job('{ contents: read, pull-requests: read }')}`
+    const s = await start({ workflows: { 'gate.yml': wf } })
+    const run = (await s.push({ branch: 'main', by: 'alice', files: { a: 'a' } })).run('gate')
+    expect(run.job('stores').step('gate').outputs['attestation-url']).toMatch(/^https:\/\/github\.com\/acme\/ledger\/attestations\/\d+$/)
+    expect(s.github.attestations).toHaveLength(1)
+    expect(run.job('signs').step('gate').annotations).toContainEqual({ level: 'warning', message: expect.stringContaining("storing it in acme/ledger's attestations failed (needs `permissions: attestations: write`): POST /repos/acme/ledger/attestations: 403 Resource not accessible by integration") })
+    expect(run.job('neither').step('gate').annotations).toContainEqual({ level: 'notice', message: expect.stringContaining('the job cannot mint an OIDC token') })
   }, 60_000)
 
   test("no permissions: key: the repository's restricted default (contents read); a token dies with its job", async () => {

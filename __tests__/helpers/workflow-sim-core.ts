@@ -138,6 +138,8 @@ export interface StepOutcome {
 
 export interface StepCall {
   id: string
+  /** The action (`owner/name@ref`, `./`), or '' for a run: step. */
+  uses: string
   with: Record<string, string>
   /** The step's full environment: runner variables, workflow, job and step env. */
   env: Record<string, string>

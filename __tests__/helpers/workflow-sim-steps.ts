@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isBasicExpression, isBoolean } from '@actions/workflow-parser'
 import type { ActionStep, RunStep } from '@actions/workflow-parser/model/workflow-template'
@@ -45,7 +45,7 @@ export async function runStep(rt: JobRuntime, step: ActionStep | RunStep, raw: T
     sim.env = textMapping(step.env, scope)
     const env = { ...rt.env, ...sim.env }
     sim.with = textMapping(child(raw, 'with'), { ...scope, contexts: { ...scope.contexts, env } })
-    const call: StepCall = { id: step.id, with: sim.with, env: { ...runnerVariables(rt.contexts.github as Record<string, unknown>, step.id), ...env }, scope }
+    const call: StepCall = { id: step.id, uses: uses ?? '', with: sim.with, env: { ...runnerVariables(rt.contexts.github as Record<string, unknown>, step.id), ...env }, scope }
     if ('run' in step) {
       sim.run = textValue(step.run, { ...scope, contexts: { ...scope.contexts, env } })
       outcome = await runCommand(rt, sim.run as string, call, textValue(child(raw, 'working-directory') ?? child(rt.defaults, 'working-directory'), scope))
@@ -111,6 +111,10 @@ interface ActionYml {
 
 /** The gate's step, as the runner runs a node action: inputs (action.yml's defaults evaluated), GITHUB_* and the file commands. */
 async function gate(rt: JobRuntime, call: StepCall): Promise<StepOutcome> {
+  // A local action (`uses: ./`) is read from the workspace: without a checkout there is none. (Its code is the bundled dist/index.js either way.)
+  if (/^\.\/?$/.test(call.uses) && !['action.yml', 'action.yaml'].some((f) => existsSync(path.join(rt.workspace, f)))) {
+    return { ok: false, error: `Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '${rt.workspace}'. Did you forget to run actions/checkout before running your local action?` }
+  }
   const declared = (parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml).inputs
   const inputs: Record<string, string> = {}
   for (const [name, input] of Object.entries(declared)) {
