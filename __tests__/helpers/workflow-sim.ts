@@ -28,10 +28,11 @@ export type { EnvironmentSettings, RunCommand, RunHandler, SimJob, SimRun, SimSt
  *   const approved = await sim.review(opened.number, { by: 'carol' })
  *   await sim.close()
  *
- * Every mutation (push, openPullRequest, review, dismissReview, retarget, merge, rerun) changes
- * the fake GitHub's state as GitHub would, delivers the events GitHub would send, and returns an
- * Outcome: the runs they caused (workflow_run chains included), their jobs and steps, the check
- * runs posted. Only jest-test jest jobs (`jest-junit`) are faked, with the cases the test gives per commit.
+ * Every mutation (push, openPullRequest, review, dismissReview, retarget, merge, dispatch, rerun)
+ * changes the fake GitHub's state as GitHub would, delivers the events GitHub would send, and
+ * returns an Outcome: the runs they caused (workflow_run chains included), their jobs and steps,
+ * the check runs posted. A jest run is the one thing faked: its JUnit report holds the cases the
+ * test gives per commit. docs/workflow-simulator.md says what is simulated and what is not.
  */
 
 export class Simulation {
