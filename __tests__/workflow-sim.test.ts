@@ -194,6 +194,7 @@ jobs:
     const s = await start({ workflows: { 'm.yml': wf } })
     const run = (await s.push({ branch: 'main', by: 'alice', files: { a: 'a' } })).run('m')
     expect(run.legs('t').map((l) => l.steps[0]?.run)).toEqual(['test 18 linux no', 'test 20 linux true', 'test 20 windows true', 'test 22 linux no'])
+    expect(run.legs('t').map((l) => l.name)).toEqual(['t (18, linux)', 't (20, linux, true)', 't (20, windows, true)', 't (22, linux)'])
     await s.close()
     const failing = await start({ workflows: { 'm.yml': wf }, onRun: (c) => (c.command.includes(' 20 linux') ? 1 : 0) })
     const legs = (await failing.push({ branch: 'main', by: 'alice', files: { a: 'a' } })).run('m').legs('t')

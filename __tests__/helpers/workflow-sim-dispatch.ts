@@ -124,7 +124,7 @@ export class Dispatcher {
       }
     }
     const workflowId = this.workflowId(workflow)
-    const record = ghWorkflowRun(run.id, { id: workflowId, name: workflow.name, path: workflow.path } as Parameters<typeof ghWorkflowRun>[1], run.headSha, { status: 'queued', event: run.event, headBranch: run.headBranch, createdAt: this.core.repo.clock.now() })
+    const record = ghWorkflowRun(run.id, { id: workflowId, name: workflow.name, path: workflow.path } as Parameters<typeof ghWorkflowRun>[1], run.headSha, { status: 'queued', event: run.event, headBranch: run.headBranch, createdAt: this.core.repo.clock.peek() })
     ;(this.core.scenario.workflowRuns ??= []).unshift(record)
     this.runs.push(run)
     this.core.artifacts.registerRun(run.id, run.headSha, run.headBranch)

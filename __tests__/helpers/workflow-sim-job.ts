@@ -79,8 +79,9 @@ async function runJob(ctx: RunContext, job: Job, done: Map<string, SimJob[]>): P
   for (const [index, matrix] of legs.entries()) {
     const strategyContext = { 'fail-fast': strategy['fail-fast'] ?? true, 'job-index': index, 'job-total': legs.length, 'max-parallel': legs.length }
     const legScope: Scope = { contexts: { ...base, matrix: matrix ?? {}, strategy: strategyContext }, status }
-    const name = textValue(job.name, legScope) ?? id
-    const shown = matrix && !job.name ? `${id} (${Object.values(matrix).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')})` : name
+    // A leg is shown by its job's name, else as `id (value, value)`.
+    const named = child(jobToken(ctx.workflow, id), 'name') !== undefined
+    const shown = named || !matrix ? (textValue(job.name, legScope) ?? id) : `${id} (${Object.values(matrix).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')})`
     // fail-fast: once a leg failed, the legs not yet finished are cancelled.
     if (strategyContext['fail-fast'] && out.some((l) => l.result === 'failure')) {
       out.push(Object.assign(skeleton(shown, matrix), { result: 'cancelled' as const }))
@@ -221,7 +222,7 @@ async function runSteps(rt: JobRuntime, steps: Step[], raw: TemplateToken | unde
 }
 
 function startDeployment(ctx: RunContext, environment: string, job: SimJob): number {
-  const d = ghDeployment(ctx.run.sha, environment, 'github-actions[bot]', ctx.core.repo.clock.now())
+  const d = ghDeployment(ctx.run.sha, environment, 'github-actions[bot]', ctx.core.repo.clock.peek())
   d.ref = deployingRef(ctx.run.ref)
   const status = { ...ghDeploymentStatus(d, 'in_progress'), created_at: d.created_at, updated_at: d.created_at, ...runLinks(ctx) }
   ;(ctx.core.scenario.deployments ??= []).unshift({ deployment: d, statuses: [status] })
@@ -238,7 +239,7 @@ function runLinks(ctx: RunContext): { log_url: string; target_url: string } {
 function finishDeployment(ctx: RunContext, id: number, job: SimJob, url: string | undefined): void {
   const entry = ctx.core.scenario.deployments?.find((d) => Number(d.deployment.id) === id)
   if (!entry) return
-  const at = ctx.core.repo.clock.now()
+  const at = ctx.core.repo.clock.peek()
   const status = { ...ghDeploymentStatus(entry.deployment, job.result === 'success' ? 'success' : 'failure'), created_at: at, updated_at: at, ...runLinks(ctx), ...(url ? { environment_url: url } : {}) }
   entry.statuses.unshift(status)
 }

@@ -39,12 +39,20 @@ export interface SimPull {
   timeline: TimelineEvent[]
 }
 
-/** A clock that never goes back and never repeats a second (GitHub's timestamps are whole seconds). */
+/**
+ * GitHub's timestamps are whole seconds: what must be ordered (commits, reviews, base changes) gets
+ * a second of its own, never going back; the rest (runs, deployments) reads the time without
+ * taking one, so the clock stays near the real time the gate compares with.
+ */
 export class Clock {
   private last = 0
   now(): string {
     this.last = Math.max(Math.floor(Date.now() / 1000) * 1000, this.last + 1000)
-    return new Date(this.last).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    return this.peek()
+  }
+
+  peek(): string {
+    return new Date(Math.max(Math.floor(Date.now() / 1000) * 1000, this.last)).toISOString().replace(/\.\d{3}Z$/, 'Z')
   }
 }
 
