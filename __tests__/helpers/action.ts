@@ -13,11 +13,12 @@ export interface ActionRun {
 
 /**
  * Runs the bundled action the way the Actions runner does: `node dist/index.js` with every input
- * as INPUT_<NAME> (upper-cased, spaces to `_`, dashes kept) and the runner's file commands.
+ * as INPUT_<NAME> (upper-cased, spaces to `_`, dashes kept) and the runner's file commands (kept
+ * in `runnerDir`, the workspace unless told: a runner keeps them outside it).
  */
-export async function runAction(workspaceDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
-  const outputFile = path.join(workspaceDir, '.runner-output')
-  const summaryFile = path.join(workspaceDir, '.runner-summary')
+export async function runAction(workspaceDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, runnerDir = workspaceDir): Promise<ActionRun> {
+  const outputFile = path.join(runnerDir, '.runner-output')
+  const summaryFile = path.join(runnerDir, '.runner-summary')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const inputEnv: Record<string, string> = {}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { components } from '@octokit/openapi-types'
 import { executeGraphQL } from './fake-graphql.js'
 import { checkRunApp, serveLifecycle, type LifecycleScenario, type TokenIdentities } from './fake-github-lifecycle.js'
+import { refusePermission, type TokenRegistry } from './fake-github-permissions.js'
 
 type Schemas = components['schemas']
 type SimpleUser = Schemas['simple-user']
@@ -180,6 +181,8 @@ export interface Scenario extends LifecycleScenario {
   maxPerPage?: number
   /** Workflow runs' artifacts, by run id (report-artifacts with run-id). */
   runArtifacts?: RunArtifacts
+  /** Jobs' GITHUB_TOKENs and their permissions (workflow-sim): a call one lacks is refused, as GitHub does. */
+  tokens?: TokenRegistry
 }
 
 export interface RecordedRequest {
@@ -238,6 +241,8 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     }
     // Every repository is served as acme/ledger, but for the contents API, which names its own.
     const canonical = url.pathname.replace(/^\/repos\/[^/]+\/[^/]+(?=\/|$)/, '/repos/acme/ledger')
+    const refused = refusePermission(scenario.tokens, req.method ?? '', canonical, req.headers.authorization)
+    if (refused) return send(res, refused.status, refused.body)
     const m = (re: RegExp) => re.exec(canonical)
     let hit: RegExpExecArray | null
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/commits\/([0-9a-f]+)\/pulls$/))) return send(res, 200, (scenario.commitPulls?.[hit[1] as string] ?? []).filter((p) => !p.inRepository).map(({ inRepository: _, ...p }) => p))
