@@ -94,7 +94,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     const { result, map, change } = redone
     const decisionFindings = result.decision === manifest.decision ? [] : [`re-performed decision ${result.decision.toUpperCase()} differs from the recorded ${manifest.decision.toUpperCase()}`]
     level('re-performance', decisionFindings, `decision ${result.decision.toUpperCase()} at ${manifest.evaluatedAt} re-performed from inputs/ and ${change ? 'change.json' : 'no change record'}`)
-    level('rendered files', await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === 'failures.csv') ? 'failures.csv, ' : ''}report.html and OSCAL equal their re-rendering byte for byte${manifest.tool.version === TOOL_VERSION ? '' : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`)
+    level('rendered files', await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === 'failures.csv') ? 'failures.csv, ' : ''}report.html and OSCAL equal their re-rendering byte for byte${manifest.manifestVersion === 1 ? ', as a version 1 bundle renders them' : ''}${manifest.tool.version === TOOL_VERSION ? '' : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`)
     const records = await checkRecords(dir, manifest, result)
     level('manifest records', records.findings, records.checked)
     const run = checkRunAgainstChange(manifest, change)
