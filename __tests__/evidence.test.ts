@@ -71,16 +71,18 @@ describe('the evidence bundle (SPEC §6)', () => {
       ['reports/a.xml', sha256(REPORT_A), Buffer.byteLength(REPORT_A), 'junit', 2],
       ['reports/b.xml', sha256(REPORT_B), Buffer.byteLength(REPORT_B), 'junit', 1]
     ])
+    // One map and no change record: SOX-GATE-INTEGRITY is a row all the same, trusting the map as given.
     expect(manifest.controls).toEqual([
+      { id: 'SOX-GATE-INTEGRITY', status: 'pass', tests: { matched: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 }, matchedTests: [] },
       { id: 'CM-01', status: 'pass', tests: { matched: 2, passed: 2, failed: 0, skipped: 0, flaky: 0 }, matchedTests: ['posting › balances [CM-01]', 'posting › rejects unbalanced [CM-01]'] },
       { id: 'CM-03', status: 'fail', tests: { matched: 1, passed: 0, failed: 1, skipped: 0, flaky: 0 }, matchedTests: ['close.PeriodTest › locks'] }
     ])
-    expect(manifest).toMatchObject({ decision: 'block', evaluatedAt: '2026-11-22T12:00:00.000Z', mode: 'enforce', change: null, redactions: { card: 0, ssn: 0, iban: 0, email: 0, secret: 0 } })
+    expect(manifest).toMatchObject({ manifestVersion: 2, decision: 'block', evaluatedAt: '2026-11-22T12:00:00.000Z', mode: 'enforce', change: null, redactions: { card: 0, ssn: 0, iban: 0, email: 0, secret: 0 } })
     const schema = JSON.parse(readFileSync(path.join(ROOT, 'schema/manifest.schema.json'), 'utf8'))
     const ajv = new Ajv2020({ strict: false })
     addFormats(ajv)
     expect(ajv.validate(schema, manifest) ? [] : ajv.errors).toEqual([])
-    expect(JSON.parse(readFileSync(path.join(ev, 'decision.json'), 'utf8')).decision).toBe('block')
+    expect(JSON.parse(readFileSync(path.join(ev, 'decision.json'), 'utf8'))).toMatchObject({ decision: 'block', mode: 'enforce' })
   })
 
   test('same inputs and same --now give a byte-identical bundle', () => {
@@ -115,7 +117,8 @@ describe('the evidence bundle (SPEC §6)', () => {
     const csv = readFileSync(path.join(dir, 'ev/controls.csv'), 'utf8')
     const lines = csv.split('\r\n')
     expect(lines[0]).toBe('control_id,title,sox,type,key,owner,objective,risk,status,waiver,tests_matched,tests_passed,tests_failed,tests_skipped,tests_flaky,reasons,failing_tests')
-    expect(lines[1]).toBe(`CM-01,"'=HYPERLINK(""x""), ""quoted""",,,yes,,,,pass,,2,2,0,0,0,2 of 2 matched tests passed (min-tests 1),`)
+    expect(lines[1]).toMatch(/^SOX-GATE-INTEGRITY,Nothing in the change loosens the rules it is judged by,,,yes,/)
+    expect(lines[2]).toBe(`CM-01,"'=HYPERLINK(""x""), ""quoted""",,,yes,,,,pass,,2,2,0,0,0,2 of 2 matched tests passed (min-tests 1),`)
     expect(csv.endsWith('\r\n')).toBe(true)
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n(?![^"]*"(?:[^"]*"[^"]*")*[^"]*$)/)
   })
@@ -212,9 +215,10 @@ describe('OSCAL assessment-results', () => {
     const oscal = JSON.parse(readFileSync(path.join(dir, 'ev/oscal/assessment-results.json'), 'utf8'))
     expect(validate(oscal) ? [] : validate.errors).toEqual([])
     const result = oscal['assessment-results'].results[0]
-    expect(result['reviewed-controls']['control-selections'][0]['include-controls']).toEqual([{ 'control-id': 'CM-01' }, { 'control-id': 'c-3-CM' }])
-    expect(result.findings.map((f: { target: { status: { state: string } } }) => f.target.status.state)).toEqual(['satisfied', 'not-satisfied'])
-    expect(result.observations[0].methods).toEqual(['TEST'])
-    expect(result.observations[0]['relevant-evidence'].map((e: { href: string }) => e.href)).toEqual(['inputs/reports/001-a.xml', 'inputs/reports/002-b.xml'])
+    expect(result['reviewed-controls']['control-selections'][0]['include-controls']).toEqual([{ 'control-id': 'SOX-GATE-INTEGRITY' }, { 'control-id': 'CM-01' }, { 'control-id': 'c-3-CM' }])
+    expect(result.title).toBe('SOX compliance gate: BLOCK')
+    expect(result.findings.map((f: { target: { status: { state: string } } }) => f.target.status.state)).toEqual(['satisfied', 'satisfied', 'not-satisfied'])
+    expect(result.observations[1].methods).toEqual(['TEST'])
+    expect(result.observations[1]['relevant-evidence'].map((e: { href: string }) => e.href)).toEqual(['inputs/reports/001-a.xml', 'inputs/reports/002-b.xml'])
   })
 })

@@ -64,13 +64,13 @@ describe('the failing case Posting.java:42 on every surface', () => {
     expect(text.stdout).toContain(`         - 1 of 2 matched tests failed: ${NAME}\n           ✗ ${NAME} — ${MESSAGE} — src/main/java/Posting.java:42 (report reports/r.xml:2)\n`)
 
     const json = runCli(['check', '--now', '2026-11-22T12:00:00Z', '--format', 'json'], dir)
-    const decision = JSON.parse(json.stdout) as { controls: { reasons: { code: string; tests?: unknown[] }[] }[] }
-    expect(decision.controls[0]?.reasons.find((x) => x.code === 'tests-failed')?.tests).toEqual([{ name: NAME, report: 'reports/r.xml', line: 2, file: 'src/main/java/Posting.java', fileLine: 42, message: MESSAGE }])
+    const decision = JSON.parse(json.stdout) as { controls: { id: string; reasons: { code: string; tests?: unknown[] }[] }[] }
+    expect(decision.controls.find((c) => c.id === 'CM-01')?.reasons.find((x) => x.code === 'tests-failed')?.tests).toEqual([{ name: NAME, report: 'reports/r.xml', line: 2, file: 'src/main/java/Posting.java', fileLine: 42, message: MESSAGE }])
     expect(JSON.parse(read(dir, 'ev/decision.json'))).toEqual(decision)
 
     expect(read(dir, 'ev/failures.csv')).toBe(`${CSV_HEADER}\r\nCM-01,${NAME},src/main/java/Posting.java,42,${MESSAGE},reports/r.xml,2,failed\r\n`)
     // controls.csv names the failing tests of its control too (the first 20), in its last column.
-    expect(read(dir, 'ev/controls.csv').split('\r\n')[1]).toMatch(new RegExp(`^CM-01,Posting balances,.*,fail,,2,1,1,0,0,1 of 2 matched tests failed: ${NAME.replace(/[[\]]/g, '\\$&')},${NAME.replace(/[[\]]/g, '\\$&')} — ${MESSAGE} — src/main/java/Posting\\.java:42$`))
+    expect(read(dir, 'ev/controls.csv').split('\r\n').find((l) => l.startsWith('CM-01,'))).toMatch(new RegExp(`^CM-01,Posting balances,.*,fail,,2,1,1,0,0,1 of 2 matched tests failed: ${NAME.replace(/[[\]]/g, '\\$&')},${NAME.replace(/[[\]]/g, '\\$&')} — ${MESSAGE} — src/main/java/Posting\\.java:42$`))
     expect(read(dir, 'ev/summary.md')).toContain(`### Failing tests (1)\n\n**CM-01** Posting balances: 1 failing test\n\n- ❌ \`${NAME}\` — ${MESSAGE} — \`src/main/java/Posting.java:42\` (report \`reports/r.xml:2\`)\n`)
     const html = read(dir, 'ev/report.html')
     expect(html).toContain(`<details class="failures" id="failures-CM-01" open><summary>CM-01 Posting balances: 1 failing test</summary>`)

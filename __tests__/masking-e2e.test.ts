@@ -57,7 +57,7 @@ describe('masking reaches every surface', () => {
     expect(text.stdout).toContain('payments › charges card [REDACTED-CARD-1111] [CM-01]')
     const json = runCli(['check', '--now', '2026-11-22T12:00:00Z', '--format', 'json', '--evidence', 'ev'], dir)
     expectNoSecret('CLI JSON output', json.stdout + json.stderr)
-    expect(JSON.parse(json.stdout).controls[0].reasons[0].tests[0].message).toBe('ssn [REDACTED-SSN] for [REDACTED-EMAIL] into [REDACTED-IBAN]')
+    expect(JSON.parse(json.stdout).controls.find((c: { id: string }) => c.id === 'CM-01').reasons[0].tests[0].message).toBe('ssn [REDACTED-SSN] for [REDACTED-EMAIL] into [REDACTED-IBAN]')
     const files = allFiles(path.join(dir, 'ev'))
     // failures.csv (with the masked message) is one of them.
     expect(files.length).toBe(9)

@@ -106,7 +106,7 @@ describe('every value issue 11 found is masked on every surface', () => {
     expectNothingLeaks('CLI JSON output', json.stdout + json.stderr)
     const decision = JSON.parse(json.stdout)
     expect(decision.reports[0].path).toBe('reports/r-[REDACTED-CARD-1111].xml')
-    expect(decision.controls[0].reasons[0].tests[0].message).toBe('card [REDACTED-CARD-1111], ssn [REDACTED-SSN] and [REDACTED-SSN] for [REDACTED-CARD-1111]')
+    expect(decision.controls.find((c: { id: string }) => c.id === 'CM-01').reasons[0].tests[0].message).toBe('card [REDACTED-CARD-1111], ssn [REDACTED-SSN] and [REDACTED-SSN] for [REDACTED-CARD-1111]')
     expectBundleClean(path.join(dir, 'ev'))
     const manifest = JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8'))
     expect(manifest.redactions).toEqual(REDACTIONS)

@@ -34,7 +34,8 @@ describeBrowser(`report.html in a real browser (${CHROMIUM ?? 'chromium not inst
     expect(dom).toMatch(/<span id="decision" class="decision allow">ALLOW<\/span>/)
     // The example's change record names the map that judged it: SOX-GATE-INTEGRITY is a row too.
     expect(dom).toContain('ALLOW: 5 of 5 controls passed, 0 failed, 0 waived')
-    for (const id of ['SOX-GATE-INTEGRITY', 'CM-01', 'CM-03', 'CM-04', 'CM-02']) expect(dom).toContain(`<tr data-control="${id}">`)
+    // Every control passes, so the rows keep the map's order, SOX-GATE-INTEGRITY first; every key control is marked.
+    expect([...dom.matchAll(/<tr data-control="([^"]+)"( data-key="true")?>/g)].map((m) => `${m[1]}${m[2] ? ' (key)' : ''}`)).toEqual(['SOX-GATE-INTEGRITY (key)', 'CM-01 (key)', 'CM-03 (key)', 'CM-04', 'CM-02 (key)'])
     expect(dom).toContain('<p id="trust">Judged by the trusted control map (base 2b9e4a7 of pull request #1287;')
     // From examples/change.json: alice opened and wrote it, bo co-authored the head commit, carol approved the head.
     expect(dom).toMatch(/<table id="authors">.*<td>alice<\/td><td>PR author, author of 8e7d6c5, committer of 8e7d6c5, author of 4f1d2c3<\/td>.*<td>bo<\/td><td>co-author of 4f1d2c3<\/td>/s)
@@ -143,5 +144,115 @@ describe('report.html says what is true (issue 14)', () => {
     expect(html).toContain('<a href="https://github.com/carol">carol</a>')
     // What the page links to is re-rendered by verify from the manifest: the bundle stays intact.
     expect(runCli(['verify', ev], ROOT).code).toBe(0)
+  })
+})
+
+describeBrowser('report.html reads as the job summary does (issue 24): what blocks first, every key control marked, every input listed, one name', () => {
+  // In map order a passing key control and a passing plain one come first, the failing ones last:
+  // the page must open on CM-03 and CM-05, as summary.md does. A hand-written change record (no
+  // trust facts), with the workflow artifact its reports came from, is an input like the others.
+  const map = `version: 1
+system: ledger-service
+reports: ["reports/*.xml"]
+controls:
+  - { id: CM-01, title: Journal entries balance, key: true, tests: [{ tag: CM-01 }] }
+  - { id: CM-04, title: Access reviews, tests: [{ tag: CM-04 }] }
+  - { id: CM-03, title: Period close locks, key: true, tests: [{ tag: CM-03 }] }
+  - { id: CM-05, title: Payment files reconcile, tests: [{ tag: CM-05 }] }
+`
+  const report = `<testsuite name="s">
+<testcase name="balances [CM-01]"/>
+<testcase name="review signed [CM-04]"/>
+<testcase name="locks [CM-03]"><failure message="period still open"/></testcase>
+<testcase name="reconciles [CM-05]"><failure message="one line unmatched"/></testcase>
+</testsuite>
+`
+  const sha = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
+  const zipSha = 'ab'.repeat(32)
+  const change = {
+    version: 2,
+    repository: 'acme/ledger-service',
+    sha,
+    event: 'pull_request',
+    pullRequest: { number: 42, author: { login: 'alice', type: 'User' }, headSha: sha },
+    commits: [{ sha, author: { email: 'alice@acme.example', account: { login: 'alice', type: 'User' } }, committer: { email: 'alice@acme.example', account: { login: 'alice', type: 'User' } }, coAuthors: [] }],
+    commitsComplete: true,
+    reviews: [],
+    problems: [],
+    reportArtifacts: { repository: 'acme/ledger-service', runId: 77, otherRun: false, patterns: ['junit-*'], min: 1, artifacts: [{ id: 901, name: 'junit-linux', size: 4242, digest: `sha256:${zipSha}`, downloadedSha256: zipSha, path: '.sox-gate/artifacts/junit-linux', files: 1 }] }
+  }
+  const dir = workspace({ 'm.yml': map, 'base.yml': map.replace('Access reviews', 'Access reviews (the base)'), 'reports/r.xml': report, 'change.json': JSON.stringify(change) })
+  const ev = path.join(dir, 'ev')
+  let dom = ''
+  beforeAll(() => {
+    const r = runCli(['check', '--controls', 'm.yml', '--change', 'change.json', '--mode', 'report-only', '--now', '2026-11-22T12:00:00Z', '--evidence', 'ev'], dir)
+    expect(r.code).toBe(0)
+    const shown = chromium(['--dump-dom', `file://${path.join(ev, 'report.html')}`])
+    expect(shown.status).toBe(0)
+    dom = shown.stdout
+  })
+
+  test('failing controls first, then the passing ones, each group in map order: the order of summary.md, and the failing tests in that order too', () => {
+    const rows = [...dom.matchAll(/<tr data-control="([^"]+)"/g)].map((m) => m[1])
+    expect(rows).toEqual(['CM-03', 'CM-05', 'SOX-GATE-INTEGRITY', 'CM-01', 'CM-04'])
+    const summary = readFileSync(path.join(ev, 'summary.md'), 'utf8')
+    expect([...summary.matchAll(/^\| (?:🔑 )?\*\*([^*]+)\*\*/gm)].map((m) => m[1])).toEqual(rows)
+    expect([...dom.matchAll(/<details class="failures" id="failures-([^"]+)"/g)].map((m) => m[1])).toEqual(['CM-03', 'CM-05'])
+    expect(dom).toContain('Failing controls first, then waived, then passing, each group in the control map\'s order, as in the job summary;')
+  })
+
+  test('the key marks are the summary\'s: SOX-GATE-INTEGRITY, CM-01 and CM-03, each with a drawn key titled "key control"', () => {
+    const summary = readFileSync(path.join(ev, 'summary.md'), 'utf8')
+    const summaryKeys = [...summary.matchAll(/^\| 🔑 \*\*([^*]+)\*\*/gm)].map((m) => m[1])
+    const pageKeys = [...dom.matchAll(/<tr data-control="([^"]+)" data-key="true"><td><svg class="key"[^>]*aria-label="key control"><title>key control<\/title>/g)].map((m) => m[1])
+    expect(pageKeys).toEqual(['CM-03', 'SOX-GATE-INTEGRITY', 'CM-01'])
+    expect(pageKeys).toEqual(summaryKeys)
+    expect(dom).toContain("<small>key control · built in: the gate's own integrity</small>")
+  })
+
+  test('every input with its hash: the map, change.json (the sha256 of the kept file), the report artifact, the report', () => {
+    const table = /<table id="inputs">.*?<\/table>/s.exec(dom)?.[0] ?? ''
+    const rows = [...table.matchAll(/<tr><td>(.*?)(?:<br><small>kept as .*?<\/small>)?<\/td><td>(.*?)<\/td><td>(\d+)<\/td><td>.*?<\/td><td><code>([0-9a-f]{64})<\/code><\/td><\/tr>/g)].map((m) => [m[1], m[2], Number(m[3]), m[4]])
+    const kept = (rel: string): [number, string] => {
+      const bytes = readFileSync(path.join(ev, rel))
+      return [bytes.length, createHash('sha256').update(bytes).digest('hex')]
+    }
+    expect(rows).toEqual([
+      ['m.yml', 'control map', ...kept('inputs/control-map.yml')],
+      ['change.json', 'change record (version 2)', ...kept('change.json')],
+      ['junit-linux (artifact 901)', 'report artifact of workflow run 77, unpacked to .sox-gate/artifacts/junit-linux', 4242, zipSha],
+      ['reports/r.xml', 'report (junit)', Buffer.byteLength(report), createHash('sha256').update(report).digest('hex')]
+    ])
+  })
+
+  test('with a trusted map besides the proposed one, both are listed, saying which judged', () => {
+    const r = runCli(['check', '--controls', 'm.yml', '--base-controls', 'base.yml', '--now', '2026-11-22T12:00:00Z', '--evidence', 'ev2'], dir)
+    expect(r.code).toBe(1)
+    const html = readFileSync(path.join(dir, 'ev2/report.html'), 'utf8')
+    expect(html).toMatch(/<tr><td>base\.yml<br><small>kept as <code>inputs\/trusted-control-map\.yml<\/code><\/small><\/td><td>trusted control map: it judged<\/td>/)
+    expect(html).toMatch(/<tr><td>m\.yml<br><small>kept as <code>inputs\/control-map\.yml<\/code><\/small><\/td><td>proposed control map \(the change&#39;s\)<\/td>/)
+    expect(runCli(['verify', 'ev2'], dir).code).toBe(0)
+  })
+
+  test('one product name on every title and heading: report.html, summary.md and OSCAL say "SOX compliance gate"', () => {
+    expect(dom).toContain('<title>SOX compliance gate — ledger-service — BLOCK</title>')
+    expect(dom).toContain('<h1>SOX compliance gate — ledger-service</h1>')
+    expect(readFileSync(path.join(ev, 'summary.md'), 'utf8').split('\n')[0]).toBe('## ⛔ SOX compliance gate — ledger-service')
+    const oscal = JSON.parse(readFileSync(path.join(ev, 'oscal/assessment-results.json'), 'utf8'))
+    expect(oscal['assessment-results'].results[0].title).toBe('SOX compliance gate: BLOCK')
+    for (const f of ['report.html', 'summary.md', 'oscal/assessment-results.json', 'decision.json']) expect(readFileSync(path.join(ev, f), 'utf8')).not.toMatch(/change-management gate/i)
+  })
+
+  test('report-only is said under the decision, in a box, with what it did: recorded, not failed', () => {
+    expect(dom).toContain('<p id="mode" class="not-enforced">Mode: report-only, not enforced: the decision is BLOCK and is recorded, but it fails neither the step nor the command (exit 0); a check run concludes neutral.</p>')
+    expect(runCli(['verify', 'ev'], dir).code).toBe(0)
+  })
+
+  test('a screenshot opens on the failing controls (report-issue24.png in the test output folder)', () => {
+    const png = path.join(dir, 'report-issue24.png')
+    const r = chromium(['--window-size=1280,1100', `--screenshot=${png}`, `file://${path.join(ev, 'report.html')}`])
+    expect(r.status).toBe(0)
+    expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG')
+    console.log(`report.html screenshot: ${png}`)
   })
 })

@@ -64,7 +64,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
     if (t.kind === 'option-terminator') afterDashes = true
     else if (t.kind === 'positional') positionals.push(t.value)
     else if (afterDashes) positionals.push(t.rawName)
-    else if (t.name === 'version' || t.rawName === '-V') flags.add('version')
+    else if (t.name === 'version' || t.rawName === '-V' || t.rawName === '-v') flags.add('version')
     else if (t.name === 'help' || t.rawName === '-h') flags.add('help')
     else if (!(t.name in OPTION_TYPES)) problems.push(`unknown option ${t.rawName}`)
     else if (OPTION_TYPES[t.name] === 'boolean') {
@@ -76,17 +76,22 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   }
   const debug = flags.has('debug')
   const [first, ...rest] = positionals
-  if (flags.has('version') && first === undefined) return { command: 'version', debug }
   if (first === undefined || first === 'help') {
+    // Before any command: only --version, --help and --debug mean something; anything else is told, never ignored.
+    for (const name of [...values.keys(), ...flags]) if (!['version', 'help', 'debug'].includes(name)) problems.push(`--${name} is an option of ${commandsWith(name).join(' and ')}: give the command first, as in sox-gate ${commandsWith(name)[0] ?? 'check'} --${name} …`)
+    if (problems.length > 0) throw new UsageError(problems)
+    if (flags.has('version') && first === undefined) return { command: 'version', debug }
     const topic = first === 'help' ? rest[0] : undefined
     if (topic !== undefined && !(topic in COMMANDS)) throw new UsageError([`no help on "${topic}": the commands are ${Object.keys(COMMANDS).join(', ')}`])
     return { command: 'help', topic: topic as CommandName | undefined, debug }
   }
   if (!(first in COMMANDS)) throw new UsageError([`unknown command "${first}": the commands are ${Object.keys(COMMANDS).join(', ')}`, ...problems])
   const command = first as CommandName
-  if (flags.has('help')) return { command: 'help', topic: command, debug }
+  if (flags.has('help') && problems.length === 0) return { command: 'help', topic: command, debug }
   const allowed = new Set(COMMANDS[command].options.map((o) => o.name))
-  for (const name of [...values.keys(), ...flags]) if (name !== 'version' && !allowed.has(name)) problems.push(`--${name} does not apply to "${command}"`)
+  // A command never runs with an option it would ignore: `check --version` does not check quietly, nor print a version.
+  if (flags.has('version')) problems.push(`--version goes alone, without a command: sox-gate --version`)
+  for (const name of [...values.keys(), ...flags]) if (name !== 'version' && name !== 'help' && !allowed.has(name)) problems.push(`--${name} does not apply to "${command}"`)
   for (const [name, given] of values) if (given.length > 1 && name !== 'reports') problems.push(`--${name} is given ${given.length} times: give it once`)
   const one = (name: string): string | undefined => values.get(name)?.[0]
   const fail = (): never => {
@@ -118,6 +123,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   const now = nowText === undefined ? undefined : parseNow(problems, nowText)
   if (problems.length > 0) fail()
   return { command: 'check', controls, baseControls: one('base-controls'), reports: values.get('reports') ?? [], change: one('change'), evidence: one('evidence'), format, mode, now, debug }
+}
+
+/** The commands that take an option, for a message that says where it belongs. */
+function commandsWith(option: string): string[] {
+  return Object.entries(COMMANDS)
+    .filter(([, c]) => c.options.some((o) => o.name === option))
+    .map(([name]) => name)
 }
 
 function oneOf<T extends string>(problems: string[], flag: string, value: string, options: readonly T[]): T {

@@ -23,7 +23,7 @@ export const COMMANDS = {
       { name: 'controls', value: 'FILE', meaning: 'the control map (the one the change proposes)', default: '.github/sox-controls.yml' },
       { name: 'base-controls', value: 'FILE', meaning: "the trusted control map (the one at the change's base, or a policy repository's): it judges whenever the change touches a protected path without a control owner's approval", default: 'the --controls map is trusted' },
       { name: 'reports', value: 'GLOB', meaning: 'report files to read, a glob (quote it); give it again for more', default: "the map's `reports:`" },
-      { name: 'change', value: 'FILE', meaning: 'a change record (change.json of an evidence bundle, or one written by hand) for approval controls and waivers', default: 'none: approval controls fail' },
+      { name: 'change', value: 'FILE', meaning: 'a change record (change.json of an evidence bundle, or one written by hand: docs/change-record.md) for approval controls and waivers', default: 'none: approval controls fail' },
       { name: 'evidence', value: 'DIR', meaning: 'write the sealed evidence bundle to DIR', default: 'no bundle' },
       { name: 'format', value: 'text|json', meaning: 'text for a person, json for a program (the same object as decision.json)', default: 'text' },
       { name: 'mode', value: 'enforce|report-only', meaning: 'report-only exits 0 on a block (the decision is still block), unless SOX-GATE-INTEGRITY failed', default: 'enforce' },
@@ -55,13 +55,13 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS
 
-/** The short usage every usage error ends with. */
+/** What `sox-gate` and `sox-gate help` print: every command, and the exit codes. */
 export const USAGE = `usage:
 ${Object.values(COMMANDS)
   .map((c) => `  ${c.synopsis}`)
   .join('\n')}
   sox-gate help [COMMAND]      what each option means, and its default
-  sox-gate --version
+  sox-gate --version           (also -v, -V)
 
 exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`
 

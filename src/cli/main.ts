@@ -10,7 +10,7 @@ import { loadChangeRecordFile, loadControlMapFile, runGate } from '../gate.js'
 import { decisionObject } from '../render/decision-json.js'
 import { renderText } from '../render/text.js'
 import { DEFAULT_CONTROLS, parseCliArgs, USAGE, UsageError } from './args.js'
-import { COMMANDS, commandHelp } from './help.js'
+import { commandHelp } from './help.js'
 import { TOOL_NAME, TOOL_VERSION } from '../evidence/version.js'
 import { fetchStoredBundle, runLedger } from './store.js'
 import { progressInterval, ReadProgress, reportProgress } from '../progress.js'
@@ -68,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const proposed = await loadMap(args.controls, io.cwd)
         const trusted = args.baseControls === undefined ? undefined : await loadControlMapFile(args.baseControls, io.cwd)
         const change = args.change === undefined ? undefined : await loadChangeRecordFile(args.change, io.cwd)
-        const trust = decideJudge(proposed, trusted, change)
+        const trust = decideJudge(proposed, trusted, change, { changeFile: args.change })
         const map = trust.judging
         // With --evidence, each report's masked text is spooled as it is read, and the bundle copies it.
         const spool = args.evidence === undefined ? undefined : await MaskedSpool.create()
@@ -78,15 +78,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return { result, evidence: await writeBundle({ dir: path.resolve(io.cwd, args.evidence), sources, copies, map, proposed, trusted: trusted ?? null, result, change, mode: args.mode, run: runMetadata(io.env) }) }
         })().finally(() => spool?.dispose())
         const evidenceInfo = evidence ? { dir: args.evidence as string, manifestSha256: evidence.manifestSha256, files: evidence.files } : undefined
-        if (args.format === 'json') io.stdout(JSON.stringify({ ...decisionObject(map, result), ...(evidenceInfo ? { evidence: evidenceInfo } : {}) }, null, 2) + '\n')
-        else io.stdout(renderText(map, result) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})\n` : ''))
+        if (args.format === 'json') io.stdout(JSON.stringify({ ...decisionObject(map, result, args.mode), ...(evidenceInfo ? { evidence: evidenceInfo } : {}) }, null, 2) + '\n')
+        else io.stdout(renderText(map, result, args.mode) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})\n` : ''))
         return result.decision === 'allow' || (args.mode === 'report-only' && !integrityFailed(result)) ? 0 : 1
       }
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = e.command ? `usage: ${COMMANDS[e.command].synopsis}\n(sox-gate help ${e.command}: what each option means, and its default)` : USAGE
-      io.stderr(`${e.problems.map((p) => `sox-gate: ${p}`).join('\n')}\n${usage}\n`)
+      io.stderr(usageErrorLines(e))
       return 2
     }
     if (e instanceof ConfigError) {
@@ -98,6 +97,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (debug) io.stderr(((e as Error).stack ?? '') + '\n')
     return 2
   }
+}
+
+/**
+ * One line per problem of the command line, the last saying where the options are explained:
+ * `sox-gate: unknown option --frobnicate (see sox-gate help check)`.
+ */
+function usageErrorLines(e: UsageError): string {
+  const lines = e.problems.map((p) => `sox-gate: ${p}`)
+  lines[lines.length - 1] += ` (see sox-gate help${e.command ? ` ${e.command}` : ''})`
+  return lines.join('\n') + '\n'
 }
 
 /** The control map; the default one missing says how to name another. */

@@ -19,7 +19,8 @@ export interface EvaluationInput {
   change?: ChangeRecord
   /**
    * Which map judges and SOX-GATE-INTEGRITY, decided before evaluation (SPEC §9); `map` must be
-   * its judging map. Without it, `map` is taken as both trusted and proposed.
+   * its judging map. Without it (the engine's own tests), `map` is taken as both trusted and
+   * proposed, and SOX-GATE-INTEGRITY is shown only when a change record is given.
    */
   trust?: TrustDecision
 }
@@ -43,7 +44,7 @@ export class Evaluation {
   private readonly trust: TrustDecision
 
   constructor(private readonly input: EvaluationInput) {
-    this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change })
+    this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change, rowOnPlainRun: false })
     if (this.trust.judging !== input.map) throw new Error('the evaluation must use the map that trust decided judges the change')
     this.mapper = new CaseMapper(input.map.controls, this.totals)
     this.touchedIn = new Uint32Array(input.map.controls.length)

@@ -12,13 +12,20 @@ export interface TrustInput {
   /** The workspace's copy: what the change proposes. */
   proposed: ControlMap
   change?: ChangeRecord
+  /**
+   * Whether a run with one map and no change record shows SOX-GATE-INTEGRITY (passing, "trusted as
+   * given"). True for every shell: the row is on every run. False only for bundles of manifestVersion
+   * 1, which had no row then (verify re-performs them as they were made), and for the engine's own
+   * tests, which evaluate a map alone.
+   */
+  rowOnPlainRun: boolean
 }
 
 export interface TrustDecision {
   /** The map whose controls judge the change. */
   judging: ControlMap
   judgedBy: 'trusted' | 'proposed'
-  /** The SOX-GATE-INTEGRITY row; absent on a plain offline run with one map and no change. */
+  /** The SOX-GATE-INTEGRITY row; absent only when `rowOnPlainRun` is false on a run with one map and no change. */
   integrity?: ControlResult
   /** Who may approve waivers: the trusted map's control owners (none on first adoption). */
   owners: string[]
@@ -61,7 +68,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
 
   if (!facts) {
     const judging = trusted ?? proposed
-    if (!change && (trusted === null || trusted === proposed)) return { ...base, judging, judgedBy: 'trusted', touched: [] }
+    if (!input.rowOnPlainRun && !change && (trusted === null || trusted === proposed)) return { ...base, judging, judgedBy: 'trusted', touched: [] }
     if (trusted === null || trustedSha256 === proposedSha256) {
       const why = change ? `the change record (version ${change.version}) records no trust facts` : 'no change record was given'
       return { ...base, judging, judgedBy: 'trusted', touched: [], integrity: row(true, [{ code: 'trust-as-given', effect: 'info', message: `${why}: the control map given (${judging.file}, sha256 ${short(mapSha256(judging))}) is trusted as given` }]) }

@@ -10,7 +10,7 @@ import type { GateResult } from '../engine/result.js'
 import { ConfigError } from '../errors.js'
 import { decodeChunks, REPORT_CHUNK } from '../reports/decode.js'
 import { addCounts, emptyCounts, type RedactionCounts } from '../reports/mask.js'
-import type { Manifest, ManifestFile } from './manifest.js'
+import { MANIFEST_VERSION, type Manifest, type ManifestFile } from './manifest.js'
 import { maskReportChunks } from './mask-stream.js'
 import { prepareEvidenceDir } from './prepare-dir.js'
 import { placeCopy, type MaskedCopy } from './spool.js'
@@ -79,20 +79,23 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   if (x.change) await put('change.json', stableJson(x.change))
   const controlMapSha256 = sha256(x.map.source)
   const mapRecord = (m: ControlMap, bundlePath: string): Manifest['controlMap'] => ({ path: m.file, sha256: sha256(m.source), size: Buffer.byteLength(m.source), bundlePath })
-  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, mode: x.mode, reportFiles: reports.map((r) => r.bundlePath) })
+  const controlMap = mapRecord(x.proposed, 'inputs/control-map.yml')
+  const trustedControlMap = x.trusted ? mapRecord(x.trusted, 'inputs/trusted-control-map.yml') : null
+  const kept = { controlMap, trustedControlMap, change: files.find((f) => f.path === 'change.json') ?? null }
+  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, mode: x.mode, reportFiles: reports.map((r) => r.bundlePath), manifestVersion: MANIFEST_VERSION, kept })
   for (const [rel, content] of rendered) await put(rel, content)
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   const manifest: Manifest = {
-    manifestVersion: 1,
+    manifestVersion: MANIFEST_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     run: x.run,
     mode: x.mode,
     evaluatedAt: x.result.evaluatedAt,
     decision: x.result.decision,
     counts: x.result.counts,
-    controlMap: mapRecord(x.proposed, 'inputs/control-map.yml'),
-    trustedControlMap: x.trusted ? mapRecord(x.trusted, 'inputs/trusted-control-map.yml') : null,
+    controlMap,
+    trustedControlMap,
     judgedBy: x.result.trust.judgedBy,
     emergency: x.result.emergency,
     reports,

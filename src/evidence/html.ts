@@ -1,28 +1,24 @@
 import { resolveAuthors } from '../change/identity.js'
 import type { ChangeRecord } from '../change/model.js'
-import type { ControlMap } from '../controls/model.js'
 import { latestOpinions } from '../engine/approval-control.js'
 import { headApprovals } from '../engine/independent-approvals.js'
 import type { GateResult } from '../engine/result.js'
-import type { RedactionCounts } from '../reports/mask.js'
 import { controlFailures, kindWords, reportPlace, sourcePlace, type FailureRow } from '../render/failures.js'
-import { emergencyBanner, headline, rangeLines, testsCell, totalsLine, trustLine } from '../render/words.js'
+import { INTEGRITY_CONTROL_ID } from '../controls/protected.js'
+import { failingFirst } from '../render/markdown.js'
+import { emergencyBanner, headline, PRODUCT_NAME, rangeLines, reportOnlyWords, testsCell, totalsLine, trustLine } from '../render/words.js'
+import { esc, inputsTable, inputsV1, type InputsOfRun } from './html-inputs.js'
+import type { ManifestVersion } from './manifest.js'
 import type { RunMetadata } from './run-metadata.js'
 
-export interface HtmlInputs {
-  map: ControlMap
-  result: GateResult
-  change?: ChangeRecord
+export interface HtmlInputs extends InputsOfRun {
   run: RunMetadata
   toolVersion: string
-  controlMapSha256: string
-  redactions: RedactionCounts
   /** enforce or report-only, as the manifest records it. */
   mode: 'enforce' | 'report-only'
+  /** The bundle's version: a version 1 bundle's page is re-rendered as version 1 drew it. */
+  manifestVersion: ManifestVersion
 }
-
-const esc = (s: string | number | null | undefined): string =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;margin:2rem auto;max-width:70rem;padding:0 1rem}
@@ -39,19 +35,32 @@ footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.decision{border:2px solid #000;color:#000;background:none}}
 `
 
+/** Added in version 2 (after the version 1 sheet, which stays as it was): the report-only notice and the table's legend. */
+const CSS_V2 = `.not-enforced{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}.legend{color:#57606a;margin:.25rem 0}svg.key{color:#9a6700;vertical-align:-2px;margin-right:.15rem}
+`
+
+/**
+ * The key-control mark (the job summary's 🔑), drawn inline: an emoji needs a colour-emoji font,
+ * which many machines that print or render this page (headless Chromium on a server) do not have.
+ */
+const KEY_MARK = '<svg class="key" viewBox="0 0 16 16" width="14" height="14" role="img" aria-label="key control"><title>key control</title><circle cx="4.5" cy="8" r="3" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="M7.5 8H15M12.5 8v3M10.5 8v2.2" fill="none" stroke="currentColor" stroke-width="1.8"/></svg>'
+
 /** The page an auditor or release manager opens: one file, no network, printable. */
 export function renderHtml(x: HtmlInputs): string {
   const { map, result, change, run } = x
+  const v1 = x.manifestVersion === 1
   const parts: string[] = []
   parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`)
-  parts.push(`<title>SOX gate evidence — ${esc(map.system)} — ${esc(result.decision.toUpperCase())}</title><style>${CSS}</style></head><body>`)
-  parts.push(`<header><h1>SOX change-management gate — ${esc(map.system)}</h1>`)
+  parts.push(`<title>${v1 ? 'SOX gate evidence' : PRODUCT_NAME} — ${esc(map.system)} — ${esc(result.decision.toUpperCase())}</title><style>${CSS}${v1 ? '' : CSS_V2}</style></head><body>`)
+  parts.push(`<header><h1>${v1 ? 'SOX change-management gate' : PRODUCT_NAME} — ${esc(map.system)}</h1>`)
   parts.push(`<p><span id="decision" class="decision ${esc(result.decision)}">${esc(result.decision.toUpperCase())}</span> <strong id="headline">${esc(headline(result))}</strong></p>`)
   const banner = emergencyBanner(result)
   if (banner) parts.push(`<p id="emergency" class="emergency" role="alert">⚠ ${esc(banner)}</p>`)
   const trust = trustLine(result)
   if (trust) parts.push(`<p id="trust">${esc(trust)}</p>`)
-  parts.push(`<p id="mode">Mode: <strong>${esc(x.mode)}</strong>${x.mode === 'report-only' ? (result.decision === 'block' ? ' — the decision is block, but the step did not fail (unless SOX-GATE-INTEGRITY failed)' : ' — a block would not fail the step') : ' — a block fails the step and the required check'}.</p>`)
+  if (v1) parts.push(`<p id="mode">Mode: <strong>${esc(x.mode)}</strong>${x.mode === 'report-only' ? (result.decision === 'block' ? ' — the decision is block, but the step did not fail (unless SOX-GATE-INTEGRITY failed)' : ' — a block would not fail the step') : ' — a block fails the step and the required check'}.</p>`)
+  else if (x.mode === 'enforce') parts.push('<p id="mode">Mode: <strong>enforce</strong> — a block fails the step and the required check.</p>')
+  else parts.push(`<p id="mode" class="not-enforced">Mode: ${esc(reportOnlyWords(result))}.</p>`)
   const t = result.totals
   parts.push(`<p id="totals">${esc(totalsLine(result))}${t.unmapped ? ': they ran, but prove nothing here' : ''}.</p>`)
   parts.push('</header>')
@@ -70,21 +79,27 @@ export function renderHtml(x: HtmlInputs): string {
   for (const [k, v, href] of runRows) if (v) parts.push(`<dt>${esc(k)}</dt><dd>${link(v, href)}</dd>`)
   parts.push('</dl>')
 
-  parts.push('<h2>Controls</h2><table id="controls"><thead><tr><th>Control</th><th>Status</th><th>Tests</th><th>Reasons</th></tr></thead><tbody>')
+  parts.push('<h2>Controls</h2>')
+  // Version 2 orders and marks the rows as the job summary does: what blocks first, every key control marked.
+  if (!v1) parts.push(`<p class="legend">Failing controls first, then waived, then passing, each group in the control map's order, as in the job summary; ${KEY_MARK} marks a key control.</p>`)
+  parts.push('<table id="controls"><thead><tr><th>Control</th><th>Status</th><th>Tests</th><th>Reasons</th></tr></thead><tbody>')
   const byId = new Map(map.controls.map((c) => [c.id, c]))
-  for (const r of result.controls) {
+  const ordered = v1 ? result.controls : failingFirst(result.controls)
+  for (const r of ordered) {
     const c = byId.get(r.id)
-    const meta = [c?.key ? 'key control' : '', c?.type ?? '', c?.sox.length ? `SOX ${c.sox.join(', ')}` : ''].filter(Boolean).join(' · ')
+    const key = v1 ? c?.key : r.key
+    const meta = [key ? 'key control' : '', c?.type ?? '', c?.sox.length ? `SOX ${c.sox.join(', ')}` : '', !v1 && r.id === INTEGRITY_CONTROL_ID ? "built in: the gate's own integrity" : ''].filter(Boolean).join(' · ')
     const t = r.tests
     const tests = t.matched ? `${t.passed}/${t.matched} passed${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}${t.flaky ? `, ${t.flaky} flaky` : ''}` : '—'
-    parts.push(`<tr data-control="${esc(r.id)}"><td><strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ''}</td>`)
+    const mark = !v1 && key ? `${KEY_MARK} ` : ''
+    parts.push(`<tr data-control="${esc(r.id)}"${!v1 && key ? ' data-key="true"' : ''}><td>${mark}<strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ''}</td>`)
     parts.push(`<td class="${esc(r.status)}">${esc(r.status.toUpperCase())}${r.waiver ? `<br><small>${esc(r.waiver)}</small>` : ''}</td><td>${esc(tests)}</td>`)
     const failing = controlFailures(r).length
     const jump = failing ? `<p class="jump"><a href="#failures-${esc(r.id)}">${failing} failing test${failing === 1 ? '' : 's'}: each with its message and place, below</a></p>` : ''
     parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join('')}</ul>${jump}${provedBy(r)}</td></tr>`)
   }
   parts.push('</tbody></table>')
-  parts.push(failingTests(result))
+  parts.push(failingTests(ordered))
 
   const range = result.range
   if (range) {
@@ -118,14 +133,8 @@ export function renderHtml(x: HtmlInputs): string {
     parts.push('</tbody></table>')
   }
 
-  parts.push('<h2>Inputs</h2><table id="inputs"><thead><tr><th>File</th><th>Format</th><th>Size</th><th>Cases</th><th>sha256 (as read)</th></tr></thead><tbody>')
-  parts.push(`<tr><td>${esc(map.file)}</td><td>control map</td><td>${Buffer.byteLength(map.source)}</td><td>—</td><td><code>${esc(x.controlMapSha256)}</code></td></tr>`)
-  for (const r of result.reports) {
-    parts.push(`<tr><td>${esc(r.path)}</td><td>${esc(r.format)}</td><td>${r.size}</td><td>${r.cases} (${r.failed + r.errors} failed, ${r.skipped} skipped)</td><td><code>${esc(r.sha256)}</code></td></tr>`)
-  }
-  parts.push('</tbody></table>')
-  const redacted = Object.entries(x.redactions).filter(([, n]) => n > 0)
-  parts.push(`<p>Redactions in the reports as kept: ${redacted.length ? esc(redacted.map(([k, n]) => `${k} ${n}`).join(', ')) : 'none'}. Hashes are of the raw files, before masking.</p>`)
+  if (v1) parts.push(inputsV1(x))
+  else parts.push(inputsTable(x))
   parts.push(`<footer>sox-gate ${esc(x.toolVersion)}. Check this bundle with <code>sox-gate verify &lt;dir&gt;</code>: it recomputes every hash and re-performs the decision from the inputs kept here.</footer>`)
   parts.push('</body></html>\n')
   return parts.join('')
@@ -148,8 +157,8 @@ function provedBy(r: GateResult['controls'][number]): string {
 const OPEN_FAILURES = 100
 
 /** Every failing test of every failing or waived control, each with its message and place, one folded list per control. */
-function failingTests(result: GateResult): string {
-  const perControl = result.controls.map((c) => ({ c, rows: controlFailures(c) })).filter((x) => x.rows.length > 0)
+function failingTests(controls: readonly GateResult['controls'][number][]): string {
+  const perControl = controls.map((c) => ({ c, rows: controlFailures(c) })).filter((x) => x.rows.length > 0)
   if (perControl.length === 0) return ''
   const total = perControl.reduce((n, x) => n + x.rows.length, 0)
   const parts = [`<h2>Failing tests</h2><p id="failures-total">${total} failing test${total === 1 ? '' : 's'} (also in <code>failures.csv</code>). The source place is the report's own (file and line of the test), where it gives one.</p>`]

@@ -10,9 +10,18 @@ export interface ManifestFile {
   size: number
 }
 
+/**
+ * The bundle's version. 2: decision.json carries `mode`; report.html lists failing controls first,
+ * marks every key control (SOX-GATE-INTEGRITY too) and lists every input (change.json, both maps,
+ * report artifacts); titles say "SOX compliance gate"; SOX-GATE-INTEGRITY is a row of every run.
+ * `verify` re-performs and re-renders a version 1 bundle as version 1 made it.
+ */
+export type ManifestVersion = 1 | 2
+export const MANIFEST_VERSION: ManifestVersion = 2
+
 /** manifest.json (SPEC §6); described by schema/manifest.schema.json. */
 export interface Manifest {
-  manifestVersion: 1
+  manifestVersion: ManifestVersion
   tool: { name: string; version: string }
   run: RunMetadata
   mode: 'enforce' | 'report-only'

@@ -1,6 +1,7 @@
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
-import { headline } from '../render/words.js'
+import { headline, PRODUCT_NAME } from '../render/words.js'
+import type { ManifestVersion } from './manifest.js'
 import { nameUuid } from './uuid.js'
 
 /** The OSCAL token datatype; an id that is not one gets a prefix (the original stays in props). */
@@ -15,6 +16,8 @@ export interface OscalInputs {
   reportFiles: string[]
   /** Makes every UUID unique to this evaluation while staying reproducible. */
   seed: string
+  /** The bundle's version: version 1 titled the result "SOX change-management gate". */
+  manifestVersion: ManifestVersion
 }
 
 /**
@@ -22,7 +25,7 @@ export interface OscalInputs {
  * approval check) are an observation; its result is a finding whose target status is
  * satisfied / not-satisfied (a waived control is not satisfied, with the waiver in remarks).
  */
-export function renderOscal({ map, result, toolVersion, reportFiles, seed }: OscalInputs): unknown {
+export function renderOscal({ map, result, toolVersion, reportFiles, seed, manifestVersion }: OscalInputs): unknown {
   const at = result.evaluatedAt
   const byId = new Map(map.controls.map((c) => [c.id, c]))
   const observations = result.controls.map((r) => {
@@ -58,7 +61,7 @@ export function renderOscal({ map, result, toolVersion, reportFiles, seed }: Osc
       results: [
         {
           uuid: nameUuid(`${seed}:result`),
-          title: `SOX change-management gate: ${result.decision.toUpperCase()}`,
+          title: `${manifestVersion === 1 ? 'SOX change-management gate' : PRODUCT_NAME}: ${result.decision.toUpperCase()}`,
           description: headline(result),
           start: at,
           end: at,

@@ -8,6 +8,7 @@ import { loadControlMap } from '../controls/load.js'
 import type { ControlMap } from '../controls/model.js'
 import { Evaluation } from '../engine/evaluate.js'
 import { decideJudge } from '../engine/judge.js'
+import { mapSha256 } from '../engine/trust.js'
 import type { GateResult } from '../engine/result.js'
 import { ConfigError, formatProblem } from '../errors.js'
 import { decodeChunks } from '../reports/decode.js'
@@ -93,7 +94,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     const { result, map, change } = redone
     const decisionFindings = result.decision === manifest.decision ? [] : [`re-performed decision ${result.decision.toUpperCase()} differs from the recorded ${manifest.decision.toUpperCase()}`]
     level('re-performance', decisionFindings, `decision ${result.decision.toUpperCase()} at ${manifest.evaluatedAt} re-performed from inputs/ and ${change ? 'change.json' : 'no change record'}`)
-    level('rendered files', await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === 'failures.csv') ? 'failures.csv, ' : ''}report.html and OSCAL equal their re-rendering byte for byte${manifest.tool.version === TOOL_VERSION ? '' : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`)
+    level('rendered files', await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === 'failures.csv') ? 'failures.csv, ' : ''}report.html and OSCAL equal their re-rendering byte for byte${manifest.manifestVersion === 1 ? ', as a version 1 bundle renders them' : ''}${manifest.tool.version === TOOL_VERSION ? '' : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`)
     const records = await checkRecords(dir, manifest, result)
     level('manifest records', records.findings, records.checked)
     const run = checkRunAgainstChange(manifest, change)
@@ -141,8 +142,9 @@ async function reperform(dir: string, manifest: Manifest): Promise<Reperformed> 
     const trustedRecord = manifest.trustedControlMap
     const trusted = trustedRecord ? loadControlMap(await readFile(at(trustedRecord.bundlePath), 'utf8'), trustedRecord.path) : undefined
     const change = manifest.change ? loadChangeRecord(await readFile(at(manifest.change.bundlePath), 'utf8'), manifest.change.bundlePath) : undefined
-    // Which map judges is decided again from the bundle's own facts, exactly as the run decided it.
-    const trust = decideJudge(proposed, trusted, change)
+    // Which map judges is decided again from the bundle's own facts, exactly as the run decided it
+    // (a version 1 bundle of one map and no change record had no SOX-GATE-INTEGRITY row).
+    const trust = decideJudge(proposed, trusted, change, { rowOnPlainRun: manifest.manifestVersion !== 1, changeFile: manifest.change?.bundlePath })
     const map = trust.judging
     const evaluation = new Evaluation({ map, now: new Date(manifest.evaluatedAt), change, trust })
     const reports: GateResult['reports'] = []
@@ -168,11 +170,14 @@ async function compareRendered(dir: string, manifest: Manifest, map: ControlMap,
     change,
     run: manifest.run,
     toolVersion: manifest.tool.version,
-    controlMapSha256: manifest.controlMap.sha256,
+    // The judging map's, as the writer hashed it: the trusted map's whenever it judged.
+    controlMapSha256: mapSha256(map),
     // In the writer's key order: manifest.json's keys are sorted, report.html lists them as counted.
     redactions: { ...emptyCounts(), ...manifest.redactions },
     mode: manifest.mode,
-    reportFiles: manifest.reports.map((r) => r.bundlePath)
+    reportFiles: manifest.reports.map((r) => r.bundlePath),
+    manifestVersion: manifest.manifestVersion,
+    kept: { controlMap: manifest.controlMap, trustedControlMap: manifest.trustedControlMap ?? null, change: manifest.files.find((f) => f.path === manifest.change?.bundlePath) ?? null }
   })
   const findings: string[] = []
   const listed = new Set(manifest.files.map((f) => f.path))

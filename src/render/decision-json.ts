@@ -1,10 +1,14 @@
 import type { ControlMap } from '../controls/model.js'
 import type { GateResult } from '../engine/result.js'
 
-/** The `--format json` object (SPEC §5), also `decision.json` in the evidence bundle. */
-export function decisionObject(map: ControlMap, result: GateResult): Record<string, unknown> {
+/**
+ * The `--format json` object (SPEC §5), also `decision.json` in the evidence bundle. `mode` is in
+ * it since manifestVersion 2; without one (re-rendering a version 1 bundle) it is left out, as then.
+ */
+export function decisionObject(map: ControlMap, result: GateResult, mode?: 'enforce' | 'report-only'): Record<string, unknown> {
   return {
     decision: result.decision,
+    ...(mode ? { mode } : {}),
     evaluatedAt: result.evaluatedAt,
     emergency: result.emergency,
     trust: result.trust,

@@ -93,7 +93,7 @@ function codeText(s: string): string {
 }
 
 /** Failing controls first, so a long table still opens on what blocks the change. */
-function failingFirst(controls: readonly ControlResult[]): ControlResult[] {
+export function failingFirst(controls: readonly ControlResult[]): ControlResult[] {
   const order = { fail: 0, waived: 1, pass: 2 }
   return [...controls].sort((a, b) => order[a.status] - order[b.status])
 }

@@ -1,3 +1,4 @@
+import { integrityFailed } from '../engine/judge.js'
 import type { ControlResult, GateResult } from '../engine/result.js'
 import type { RangeSummary } from '../engine/range-summary.js'
 
@@ -75,4 +76,17 @@ export function rangeLines(result: GateResult): { head: string; items: string[] 
     ...r.direct.map((d) => `${d.sha.slice(0, 7)} by ${d.author}: direct push, no review`)
   ]
   return { head, items }
+}
+
+/** The product's one name: every title and heading (summary, check run, report.html, OSCAL) says it. */
+export const PRODUCT_NAME = 'SOX compliance gate'
+
+/**
+ * What report-only did to this run, in one sentence (SPEC §4, §9): a block is recorded but does
+ * not fail, unless SOX-GATE-INTEGRITY failed (the mode itself may come from the change).
+ */
+export function reportOnlyWords(result: GateResult): string {
+  if (integrityFailed(result)) return 'report-only does not apply: SOX-GATE-INTEGRITY failed, so this block fails the step and the command (exit 1), and a check run concludes failure — the mode itself may come from the change'
+  if (result.decision === 'block') return 'report-only, not enforced: the decision is BLOCK and is recorded, but it fails neither the step nor the command (exit 0); a check run concludes neutral'
+  return 'report-only, not enforced: a block would have failed neither the step nor the command'
 }
