@@ -52,7 +52,12 @@ function merged(ranges: Record<string, ReturnType<typeof ghCommit>[]>, deploymen
     commitPulls: { [MERGE]: [pr], [DIRECT]: [] },
     contents: Object.fromEntries(Object.keys(ranges).map((start) => [`acme/ledger@${start}`, { '.github/sox-controls.yml': MAP }])),
     compares: Object.fromEntries(Object.entries(ranges).map(([start, before]) => [`${start}...${MERGE}`, { commits: [...before, mergeCommit], files: [ghFile('src/ledger/posting.ts')] }])),
-    deployments
+    deployments,
+    // Who made the merge commit, for a run that has no range to list it (SPEC §13).
+    commits: { [MERGE]: mergeCommit },
+    // Run 1, which every deployment status links: the deploy workflow's push run on main at DEPLOYED,
+    // so the deployment there is a trusted start (SPEC §13); tests of forged starts are in range-trust.
+    workflowRuns: { 1: { headSha: DEPLOYED, headBranch: 'main', event: 'push' } }
   }
 }
 const direct = () => ghCommit(DIRECT, person('mallory'), person('mallory'), 'quick fix')

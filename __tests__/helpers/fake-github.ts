@@ -106,10 +106,10 @@ export const WEB_FLOW: GitPerson = { name: 'GitHub', email: 'noreply@github.com'
 /** The base commit every pull request of the tests is opened against, unless told otherwise. */
 export const BASE_SHA = 'ba5eba5eba5eba5eba5eba5eba5eba5eba5eba5e'
 
-/** A file a change touches, as GitHub's pull request files and compare list it. */
-export function ghFile(filename: string, status: DiffEntry['status'] = 'modified', previous?: string): DiffEntry {
+/** A file a change touches, as GitHub's pull request files and compare list it; `blob` is its blob sha where the change leaves it. */
+export function ghFile(filename: string, status: DiffEntry['status'] = 'modified', previous?: string, blob = 'f1'.repeat(20)): DiffEntry {
   return {
-    sha: 'f1'.repeat(20),
+    sha: blob,
     filename,
     status,
     additions: 3,
@@ -179,6 +179,21 @@ export interface Scenario {
   maxPerPage?: number
   /** Workflow runs' artifacts, by run id (report-artifacts with run-id). */
   runArtifacts?: RunArtifacts
+  /** GET /repos/{o}/{r}: the repository's default branch (default `main`). */
+  defaultBranch?: string
+  /** GET /repos/{o}/{r}/actions/runs/{id}: where each run ran (a run named here wins over runArtifacts' heads). */
+  workflowRuns?: Record<number, RunSpec>
+}
+
+/** Where a workflow run ran, as GET …/actions/runs/{id} tells it. */
+export interface RunSpec {
+  headSha: string
+  headBranch: string | null
+  event: string
+  path?: string
+  conclusion?: 'success' | 'failure' | null
+  /** The repository its head branch belongs to (a fork's pull request: the fork). */
+  headRepository?: string
 }
 
 export interface RecordedRequest {
@@ -278,6 +293,10 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? []))
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
+    // --- the repository, and runs as the range start reads them (SPEC §13) ---
+    if (req.method === 'GET' && canonical === '/repos/acme/ledger') return send(res, 200, repositoryOf(scenario.defaultBranch ?? 'main'))
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)$/)) && scenario.workflowRuns?.[Number(hit[1])]) return send(res, 200, runOf(Number(hit[1]), scenario.workflowRuns[Number(hit[1])] as RunSpec))
+    // --- end range start ---
     // As GitHub does: more than 50 annotations, or one without a path or a positive integer line, fails the whole request.
     if ((req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') || (req.method === 'PATCH' && /^\/repos\/acme\/ledger\/check-runs\/\d+$/.test(canonical))) {
       const problem = annotationProblem((body?.output as { annotations?: unknown[] } | undefined)?.annotations)
@@ -411,8 +430,8 @@ export function ghDeployment(sha: string, environment: string, creator = 'github
   }
 }
 
-/** A deployment status, as GET …/deployments/{id}/statuses lists it (newest first). */
-export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStatus['state'], creator = 'github-actions[bot]'): DeploymentStatus {
+/** A deployment status, as GET …/deployments/{id}/statuses lists it (newest first); `runUrl` is what its log_url and target_url link. */
+export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStatus['state'], creator = 'github-actions[bot]', runUrl = 'https://github.com/acme/ledger/actions/runs/1'): DeploymentStatus {
   const id = deploymentIds++
   return {
     url: `${deployment.url}/statuses/${id}`,
@@ -422,13 +441,36 @@ export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStat
     creator: ghUser(creator, creator.endsWith('[bot]') ? 'Bot' : 'User'),
     description: `Deployment ${state}`,
     environment: deployment.environment,
-    target_url: 'https://github.com/acme/ledger/actions/runs/1',
+    target_url: runUrl,
     created_at: deployment.created_at,
     updated_at: deployment.created_at,
     deployment_url: deployment.url,
     repository_url: 'https://api.github.com/repos/acme/ledger',
     environment_url: 'https://ledger.acme.example',
-    log_url: 'https://github.com/acme/ledger/actions/runs/1'
+    log_url: runUrl
+  }
+}
+
+/** The fields of GET /repos/{o}/{r} the gate reads. */
+function repositoryOf(defaultBranch: string): Pick<Schemas['full-repository'], 'id' | 'name' | 'full_name' | 'private' | 'html_url' | 'default_branch'> {
+  return { id: 42, name: 'ledger', full_name: 'acme/ledger', private: true, html_url: 'https://github.com/acme/ledger', default_branch: defaultBranch }
+}
+
+/** GET …/actions/runs/{id} as the range start reads it: where it ran, which workflow, how it ended. */
+function runOf(id: number, r: RunSpec): Pick<Schemas['workflow-run'], 'id' | 'name' | 'path' | 'head_sha' | 'head_branch' | 'event' | 'status' | 'conclusion' | 'run_attempt' | 'html_url'> & { repository: { full_name: string }; head_repository: { full_name: string } } {
+  return {
+    id,
+    name: 'deploy',
+    path: r.path ?? '.github/workflows/deploy.yml',
+    head_sha: r.headSha,
+    head_branch: r.headBranch,
+    event: r.event,
+    status: r.conclusion === null ? 'in_progress' : 'completed',
+    conclusion: r.conclusion === undefined ? 'success' : r.conclusion,
+    run_attempt: 1,
+    html_url: `https://github.com/acme/ledger/actions/runs/${id}`,
+    repository: { full_name: 'acme/ledger' },
+    head_repository: { full_name: r.headRepository ?? 'acme/ledger' }
   }
 }
 

@@ -63,6 +63,7 @@ function build(raw: Raw, file: string, source: string, positions: YamlPositions)
     owner: raw.owner as string | undefined,
     controlOwners: ((raw['control-owners'] as string[] | undefined) ?? []).map((l) => l.toLowerCase()),
     protectedPaths: (raw['protected-paths'] as string[] | undefined) ?? [],
+    deployers: ((raw.deployers as string[] | undefined) ?? []).map((l) => l.toLowerCase()),
     maxWaiverDays: (raw['max-waiver-days'] as number | undefined) ?? 30,
     reports: (raw.reports as string[] | undefined) ?? [],
     committedReports: (raw['committed-reports'] as 'allow' | 'refuse' | undefined) ?? 'refuse',

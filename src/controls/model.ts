@@ -70,6 +70,8 @@ export interface ControlMap {
   controlOwners: string[]
   /** Globs of paths beyond the always-protected ones whose change needs an owner's approval. */
   protectedPaths: string[]
+  /** Lower-cased logins whose deployments may start a deployed range (SPEC §13); honoured only from a policy-repository map. */
+  deployers: string[]
   /** A waiver gives cover only when it expires at most this many days after the evaluation. */
   maxWaiverDays: number
   reports: string[]
