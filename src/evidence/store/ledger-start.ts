@@ -44,28 +44,31 @@ export async function newestAllowed(store: ObjectStore, repoPrefix: string, envi
   let read = 0
   let nextPrevious: string | null | undefined
   const passedOver: string[] = []
+  /** An entry's first version, after the checks that need no other entry. */
+  const readChecked = async (seq: number): Promise<Buffer> => {
+    const h = bySequence.get(seq)
+    if (!h) throw unsound(`entry ${entryName(seq)} is missing (a gap below the head ${entryName(head)})`)
+    const later = laterWrites(h)
+    if (later) throw unsound(`entry ${entryName(seq)} was ${later}`)
+    const first = h.versions[0]
+    const stored = first === undefined ? undefined : await store.get(h.key, first)
+    if (!stored) throw unsound(`entry ${entryName(seq)} is listed but cannot be read`)
+    if (stored.checksumSha256 === undefined) throw unsound(`the store keeps no sha256 checksum for entry ${entryName(seq)}`)
+    if (stored.checksumSha256 !== sha256Base64(stored.body)) throw unsound(`entry ${entryName(seq)}'s bytes do not match the sha256 checksum the store kept`)
+    return stored.body
+  }
+  const linkBroken = (seq: number, previous: string | null, hash: string): LedgerUnsound => unsound(`break: entry ${entryName(seq + 1)} names previous ${previous ?? 'null'}, but entry ${entryName(seq)} hashes to ${hash}`)
   for (let top = head; top >= 1 && read < limit; top -= WINDOW) {
     const window = Array.from({ length: Math.min(WINDOW, top, limit - read) }, (_, i) => top - i)
-    const got = await inPool(window, 8, async (seq) => {
-      const h = bySequence.get(seq)
-      if (!h) throw unsound(`entry ${entryName(seq)} is missing (a gap below the head ${entryName(head)})`)
-      const later = laterWrites(h)
-      if (later) throw unsound(`entry ${entryName(seq)} was ${later}`)
-      const first = h.versions[0]
-      const stored = first === undefined ? undefined : await store.get(h.key, first)
-      if (!stored) throw unsound(`entry ${entryName(seq)} is listed but cannot be read`)
-      return stored
-    })
+    const bodies = await inPool(window, 8, readChecked)
     for (const [i, seq] of window.entries()) {
-      const stored = got[i] as NonNullable<(typeof got)[number]>
+      const body = bodies[i] as Buffer
       read++
-      if (stored.checksumSha256 === undefined) throw unsound(`the store keeps no sha256 checksum for entry ${entryName(seq)}`)
-      if (stored.checksumSha256 !== sha256Base64(stored.body)) throw unsound(`entry ${entryName(seq)}'s bytes do not match the sha256 checksum the store kept`)
-      const entry = parseEntry(stored.body)
+      const entry = parseEntry(body)
       if (typeof entry === 'string') throw unsound(`entry ${entryName(seq)}: ${entry}`)
       if (entry.sequence !== seq) throw unsound(`entry ${entryName(seq)} says it is entry ${entry.sequence}`)
-      const hash = sha256Hex(stored.body)
-      if (nextPrevious !== undefined && nextPrevious !== hash) throw unsound(`break: entry ${entryName(seq + 1)} names previous ${nextPrevious ?? 'null'}, but entry ${entryName(seq)} hashes to ${hash}`)
+      const hash = sha256Hex(body)
+      if (nextPrevious !== undefined && nextPrevious !== hash) throw linkBroken(seq, nextPrevious, hash)
       if (seq === 1 && entry.previous !== null) throw unsound(`the first entry names a previous one (${entry.previous})`)
       nextPrevious = entry.previous
       if (entry.decision !== 'allow' || entry.environment?.toLowerCase() !== environment.toLowerCase()) continue
@@ -74,6 +77,11 @@ export async function newestAllowed(store: ObjectStore, repoPrefix: string, envi
         continue
       }
       if (!/^[0-9a-f]{40}$/.test(entry.sha)) throw unsound(`entry ${entryName(seq)} names no commit sha (${entry.sha})`)
+      // Its own link too: an entry that does not chain to the one below it was not appended the way a run appends.
+      if (seq > 1) {
+        const below = sha256Hex(await readChecked(seq - 1))
+        if (entry.previous !== below) throw linkBroken(seq - 1, entry.previous, below)
+      }
       const start: LedgerStart = { key: ledgerKey(repoPrefix, seq), sequence: seq, sha256: hash, sha: entry.sha, environment: entry.environment, decision: 'allow', judged: 'deployment', manifestSha256: entry.manifestSha256, run: entry.run }
       const chained = seq === head ? 'the head' : `chained to the head ${entryName(head)} (${head - seq + 1} entries checked)`
       return { prefix, entriesRead: read, entry: start, note: `ledger entry ${entryName(seq)}, ${chained}, allowed run ${entry.run.id}-${entry.run.attempt} to deploy ${entry.sha.slice(0, 7)} to ${entry.environment}${passed(passedOver)}` }
