@@ -11,7 +11,6 @@ import { runGateScenario, type GateRun } from './helpers/gate-run.js'
 // mallory, who pushed DIRECT to main unreviewed and wants it to ship with #42.
 const MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
 const HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
-const B0 = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0'
 const DEPLOYED = 'de9106ede9106ede9106ede9106ede9106ede910'
 const DIRECT = 'd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1'
 const T1 = '2026-11-20T10:00:00Z'
