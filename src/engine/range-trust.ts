@@ -27,7 +27,8 @@ function startReasons(change: ChangeRecord): Reason[] {
   const env = facts.environment ?? '?'
   for (const d of facts.deployments ?? []) {
     const v = judgeDeployment(d, facts, change.repository)
-    if (!v.trusted) reasons.push({ code: 'range-start-refused', effect: 'info', message: `deployment ${d.id} to ${env} at ${short(d.sha)} is no range start: ${v.why}`, people: [d.creator, d.statusCreator].filter((p): p is string => p !== null) })
+    // The one the range starts at is judged below, as the start.
+    if (!v.trusted && !(range?.source === 'deployment' && d.id === range.deployment?.id)) reasons.push({ code: 'range-start-refused', effect: 'info', message: `deployment ${d.id} to ${env} at ${short(d.sha)} is no range start: ${v.why}`, people: [d.creator, d.statusCreator].filter((p): p is string => p !== null) })
   }
   if (facts.ledger && range?.source !== 'ledger') reasons.push({ code: 'range-start-ledger', effect: 'info', message: `${facts.ledger.note}: the range start was looked for elsewhere` })
   if (range?.source === 'deployment') {
