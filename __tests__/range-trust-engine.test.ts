@@ -124,6 +124,15 @@ describe('the range start, re-judged from the record', () => {
   })
 })
 
+describe('deployers: in the map', () => {
+  test('github-actions[bot] is refused where it is written: any workflow token writes as it', () => {
+    expect(() => loadControlMap('version: 1\nsystem: s\ndeployers:\n  - argocd-bot\n  - GitHub-Actions[bot]\ncontrols:\n  - { id: CM-02, title: t, approval: {} }\n', 'map.yml')).toThrow(
+      'map.yml:5:5 deployers: github-actions[bot] writes for every workflow on every branch (any GITHUB_TOKEN), so it cannot vouch for a deployment; a deployment from Actions counts through its run on the default branch instead'
+    )
+    expect(loadControlMap('version: 1\nsystem: s\ndeployers: [ArgoCD-Bot]\ncontrols:\n  - { id: CM-02, title: t, approval: {} }\n', 'map.yml').deployers).toEqual(['argocd-bot'])
+  })
+})
+
 describe('a committer that is whoever the commit says (SPEC §13)', () => {
   // carol wrote the commit for alice's pull request under a made-up committer, then approved it.
   const ghost = (version: 1 | 2 | 3): ChangeRecord => ({

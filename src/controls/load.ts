@@ -129,6 +129,10 @@ function semanticProblems(map: ControlMap, positions: YamlPositions): InputProbl
     const problem = selectorProblem({ kind: 'file', pattern: glob, line: 0, col: 0 })
     if (problem) problems.push({ file, ...positions.of(['protected-paths', i]), message: `protected-paths: ${problem.replace('file glob', 'glob')}` })
   }
+  for (const [i, login] of map.deployers.entries()) {
+    // Every workflow of every branch writes as this account: listing it trusts any GITHUB_TOKEN (SPEC §13).
+    if (login === 'github-actions[bot]') problems.push({ file, ...positions.of(['deployers', i]), message: 'deployers: github-actions[bot] writes for every workflow on every branch (any GITHUB_TOKEN), so it cannot vouch for a deployment; a deployment from Actions counts through its run on the default branch instead' })
+  }
   if (firstById.has(INTEGRITY_CONTROL_ID)) {
     const c = firstById.get(INTEGRITY_CONTROL_ID) as Control
     problems.push({ file, line: c.line, col: c.col, message: `control id "${INTEGRITY_CONTROL_ID}" is the gate's own built-in control: choose another id` })
