@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ghCommit, ghFile, ghPull, ghReview, WEB_FLOW, type GitPerson, type Scenario } from './helpers/fake-github.js'
 import { runGateScenario, type GateRun } from './helpers/gate-run.js'
+import { PASSING_REPORT, person, SHIPPED_MAP, T1 } from './helpers/shipped.js'
 
 // SPEC §13 "A merge is what GitHub made": a commit the range counts for a pull request, that is
 // none of its reviewed commits, counts only when GitHub's web-flow committed and signed it, or
@@ -15,21 +16,9 @@ const HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
 const C1 = '1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c'
 const MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
 const R1 = 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1'
-const T1 = '2026-11-20T10:00:00Z'
 const blob = (c: string): string => c.repeat(40)
-const person = (login: string): GitPerson => ({ name: login, email: `${login}@acme.example`, login })
-const MAP = `version: 1
-system: ledger-service
-reports: ["reports/*.xml"]
-controls:
-  - id: CM-01
-    title: Entries balance
-    tests: [{ tag: CM-01 }]
-  - id: CM-02
-    title: Changes are approved by someone other than their authors
-    approval: {}
-`
-const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>'
+const MAP = SHIPPED_MAP
+const REPORT = PASSING_REPORT
 const push = { event: 'push', payload: { ref: 'refs/heads/main', before: B0, after: MERGE }, sha: MERGE }
 
 // Pull request #42 by alice: C1 then HEAD, approved by carol on HEAD. It changes posting.ts (to

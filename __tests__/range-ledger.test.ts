@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type Scenario } from './helpers/fake-github.js'
 import type { FakeS3 } from './helpers/fake-s3.js'
 import { runGateScenario, type GateRun } from './helpers/gate-run.js'
 import { awsEnv, cli, fakeS3, s3Client, sha256 } from './helpers/store-run.js'
+import { PASSING_REPORT, person, SHIPPED_MAP, T1 } from './helpers/shipped.js'
 
 // SPEC §13 "The range start is a fact the gate wrote", with an evidence store: the start for an
 // environment is the sha of the newest ledger entry that allowed a deployment to it, read back
@@ -16,21 +17,9 @@ const H41 = '4141414141414141414141414141414141414141'
 const DIRECT = 'd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1'
 const HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
 const MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
-const T1 = '2026-11-20T10:00:00Z'
 const LEDGER = 'sox/acme/ledger/ledger/'
-const person = (login: string): GitPerson => ({ name: login, email: `${login}@acme.example`, login })
-const MAP = `version: 1
-system: ledger-service
-reports: ["reports/*.xml"]
-controls:
-  - id: CM-01
-    title: Entries balance
-    tests: [{ tag: CM-01 }]
-  - id: CM-02
-    title: Changes are approved by someone other than their authors
-    approval: {}
-`
-const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>'
+const MAP = SHIPPED_MAP
+const REPORT = PASSING_REPORT
 const map = { '.github/sox-controls.yml': MAP }
 
 let s3: FakeS3 | undefined

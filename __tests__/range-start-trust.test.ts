@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type GitPerson, type RunSpec, type Scenario } from './helpers/fake-github.js'
+import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type RunSpec, type Scenario } from './helpers/fake-github.js'
 import { runGateScenario, type GateRun } from './helpers/gate-run.js'
+import { PASSING_REPORT, person, SHIPPED_MAP, T1 } from './helpers/shipped.js'
 
 // SPEC §13 "The range start is a fact the gate wrote", without an evidence store: a `success`
 // deployment status is anyone's to write who holds deployments: write (any workflow's
@@ -13,20 +14,8 @@ const MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
 const HEAD = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'
 const DEPLOYED = 'de9106ede9106ede9106ede9106ede9106ede910'
 const DIRECT = 'd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1'
-const T1 = '2026-11-20T10:00:00Z'
-const person = (login: string): GitPerson => ({ name: login, email: `${login}@acme.example`, login })
-const MAP = `version: 1
-system: ledger-service
-reports: ["reports/*.xml"]
-controls:
-  - id: CM-01
-    title: Entries balance
-    tests: [{ tag: CM-01 }]
-  - id: CM-02
-    title: Changes are approved by someone other than their authors
-    approval: {}
-`
-const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>'
+const MAP = SHIPPED_MAP
+const REPORT = PASSING_REPORT
 const push = { event: 'push', payload: { ref: 'refs/heads/main', before: DIRECT, after: MERGE }, sha: MERGE }
 const RUN_URL = (id: number, repo = 'acme/ledger'): string => `https://github.com/${repo}/actions/runs/${id}/job/${id * 10}`
 /** Run 1: the deploy workflow's push run on main that deployed DEPLOYED, and succeeded. */

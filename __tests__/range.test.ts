@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type Scenario } from './helpers/fake-github.js'
 import { runGateScenario, type GateRun } from './helpers/gate-run.js'
+import { PASSING_REPORT, person, SHIPPED_MAP, T1 } from './helpers/shipped.js'
 
 // SPEC §10: where the deployed range starts (since > last successful deployment > push before),
 // and what reading a range costs in API calls.
@@ -11,20 +12,8 @@ const B0 = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0'
 const DEPLOYED = 'de9106ede9106ede9106ede9106ede9106ede910'
 const FAILED = 'fa11edfa11edfa11edfa11edfa11edfa11edfa11'
 const DIRECT = 'd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1'
-const T1 = '2026-11-20T10:00:00Z'
-const person = (login: string): GitPerson => ({ name: login, email: `${login}@acme.example`, login })
-const MAP = `version: 1
-system: ledger-service
-reports: ["reports/*.xml"]
-controls:
-  - id: CM-01
-    title: Entries balance
-    tests: [{ tag: CM-01 }]
-  - id: CM-02
-    title: Changes are approved by someone other than their authors
-    approval: {}
-`
-const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>'
+const MAP = SHIPPED_MAP
+const REPORT = PASSING_REPORT
 const push = { event: 'push', payload: { ref: 'refs/heads/main', before: B0, after: MERGE }, sha: MERGE }
 
 interface Change {

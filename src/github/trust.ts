@@ -98,7 +98,9 @@ function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: 
         ? `the range start ${range.start} (${short(range.startSha)}, input since)`
         : range.source === 'deployment'
           ? `the range start ${short(range.startSha)}, the last successful deployment to ${range.deployment?.environment ?? '?'}`
-          : `the push's range start ${short(range.startSha)}`
+          : range.source === 'ledger'
+            ? `the range start ${short(range.startSha)}, the last deployment to ${change.rangeStart?.environment ?? '?'} the gate allowed`
+            : `the push's range start ${short(range.startSha)}`
     return { sha: range.startSha, note, kind: 'range' }
   }
   if (pr?.baseSha) return { sha: pr.baseSha, note: `base ${short(pr.baseSha)} of merged pull request #${pr.number}`, kind: 'pull' }
