@@ -90,8 +90,12 @@ async function trustedDeployment(client: GitHubClient, ctx: RunContext, o: Range
       const run = runId === undefined ? null : await workflowRun(client, ctx, runId)
       if (run && facts.defaultBranch === undefined) facts.defaultBranch = (await client.rest.repos.get(repo)).data.default_branch
       const candidate = { id: d.id, environment, sha: d.sha, creator: d.creator?.login ?? null, statusCreator: latest.creator?.login ?? null, createdAt: d.created_at, link, run }
-      if (!judgeDeployment(candidate, facts, repository).trusted && o.deployers && !facts.deployers) facts.deployers = await readDeployers(o.deployers)
-      const verdict = judgeDeployment(candidate, facts, repository)
+      let verdict = judgeDeployment(candidate, facts, repository)
+      // deployers: is read once, and only when a creator has to be checked against it.
+      if (!verdict.trusted && o.deployers && !facts.deployers) {
+        facts.deployers = await readDeployers(o.deployers)
+        verdict = judgeDeployment(candidate, facts, repository)
+      }
       considered.push({ ...candidate, ...verdict })
       if (verdict.trusted) return { id: d.id, environment, sha: d.sha, creator: candidate.creator, statusCreator: candidate.statusCreator, createdAt: d.created_at }
     }
