@@ -43,7 +43,9 @@ describe('the right commit', () => {
   const merged = (): Scenario => {
     const pr = ghPull(42, 'alice', HEAD, 2, { at: T1, sha: MERGE })
     const commits = [ghCommit(OLD, person('alice'), person('alice'), 'add a shortcut'), ghCommit(HEAD, person('alice'), person('alice'), 'Revert "add a shortcut"')]
-    return { pulls: { 42: { pr, reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits } }, commitPulls: { [OLD]: [pr], [MERGE]: [pr], [HEAD]: [pr] } }
+    // GitHub's merge commit (web-flow, signed): who made it is read when no range lists it (SPEC §13).
+    const mergeCommit = ghCommit(MERGE, person('alice'), WEB_FLOW, 'Merge pull request #42', { parents: [BASE_SHA, HEAD] })
+    return { pulls: { 42: { pr, reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits } }, commitPulls: { [OLD]: [pr], [MERGE]: [pr], [HEAD]: [pr] }, commits: { [MERGE]: mergeCommit } }
   }
 
   test('workflow_dispatch on an earlier, reverted commit of an approved PR: block, "not the commit that was approved"', async () => {
@@ -74,11 +76,14 @@ describe('real reviewers: write access', () => {
 
 describe('web-flow is excepted only on a commit GitHub signed', () => {
   const fakeWebFlow: GitPerson = { name: 'GitHub', email: 'noreply@github.com', login: null }
-  test('an unsigned commit whose committer calls itself noreply@github.com: that committer is an author', async () => {
+  test('an unsigned commit whose committer calls itself noreply@github.com: that committer is an author, and an unlinked one', async () => {
     const commit = ghCommit(HEAD, person('alice'), fakeWebFlow, 'x', { verified: false })
     const r = await gate({ pulls: { 42: { pr: ghPull(42, 'alice', HEAD, 1), reviews: [ghReview('carol', 'APPROVED', HEAD, T1)], commits: [commit] } } })
     // The committer has no account: it is an author now, and its approvals cannot be told apart.
     expect(cm02(r)).toContain('authors: alice, GitHub <noreply@github.com>')
+    // Since SPEC §13 an unlinked committer fails as an unlinked author does (this allowed before).
+    expect(r.outputs.decision).toBe('block')
+    expect(r.stdout).toContain('GitHub <noreply@github.com> (committer of 9f8e7d6) has no GitHub account, so it cannot be shown they did not approve (allow-unlinked-authors is false)')
   })
   test('an unsigned commit committed by a real account using the web-flow address, who approves: block', async () => {
     const spoof: GitPerson = { name: 'GitHub', email: 'noreply@github.com', login: 'mallory' }

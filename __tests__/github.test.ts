@@ -145,7 +145,9 @@ describe('segregation of duties through the bundled action and a fake GitHub API
     const merged = ghPull(42, 'alice', HEAD, 1, { at: T2, sha: MERGE })
     // GitHub answers pulls/42 with the merged pull request, merge_commit_sha included.
     ;(scenario.pulls as NonNullable<Scenario['pulls']>)[42]!.pr = merged
-    const r = await gate({ ...scenario, commitPulls: { [MERGE]: [ghPull(41, 'zed', OLD, 1, { at: T1, sha: OLD }), merged] } }, { event: 'push', payload: { ref: 'refs/heads/main', after: MERGE } })
+    // GitHub made the squash commit (web-flow, signed): the gate reads that too, with no range to list it (SPEC §13).
+    const squash = ghCommit(MERGE, person('alice'), WEB_FLOW, 'Post entries (#42)', { parents: [BASE_SHA] })
+    const r = await gate({ ...scenario, commits: { [MERGE]: squash }, commitPulls: { [MERGE]: [ghPull(41, 'zed', OLD, 1, { at: T1, sha: OLD }), merged] } }, { event: 'push', payload: { ref: 'refs/heads/main', after: MERGE } })
     expect(r.outputs.decision).toBe('allow')
     expect(calls()[1]).toBe('GET /repos/acme/ledger/pulls/42')
   })

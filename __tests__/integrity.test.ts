@@ -101,7 +101,7 @@ describe('the base map blocks the change, so the change tries to loosen it', () 
     expect(manifest.controlMap.sha256).toBe(change.trust.proposedSha256)
     expect(manifest.trustedControlMap.sha256).toBe(change.trust.sha256)
     expect(manifest.controlMap.sha256).not.toBe(manifest.trustedControlMap.sha256)
-    expect(change).toMatchObject({ version: 2, trust: { source: 'base', ref: BASE_SHA } })
+    expect(change).toMatchObject({ version: 3, trust: { source: 'base', ref: BASE_SHA } })
   })
 
   test('an owner approval counts only where the proposed map is satisfied: narrowed authors approved by olivia still need CM-02 of the proposed map', async () => {

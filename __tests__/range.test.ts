@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type GitPerson, type Scenario } from './helpers/fake-github.js'
+import { ghCommit, ghDeployment, ghDeploymentStatus, ghFile, ghPull, ghReview, WEB_FLOW, type Scenario } from './helpers/fake-github.js'
 import { runGateScenario, type GateRun } from './helpers/gate-run.js'
+import { PASSING_REPORT, person, SHIPPED_MAP, T1 } from './helpers/shipped.js'
 
 // SPEC §10: where the deployed range starts (since > last successful deployment > push before),
 // and what reading a range costs in API calls.
@@ -11,20 +12,8 @@ const B0 = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0'
 const DEPLOYED = 'de9106ede9106ede9106ede9106ede9106ede910'
 const FAILED = 'fa11edfa11edfa11edfa11edfa11edfa11edfa11'
 const DIRECT = 'd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1'
-const T1 = '2026-11-20T10:00:00Z'
-const person = (login: string): GitPerson => ({ name: login, email: `${login}@acme.example`, login })
-const MAP = `version: 1
-system: ledger-service
-reports: ["reports/*.xml"]
-controls:
-  - id: CM-01
-    title: Entries balance
-    tests: [{ tag: CM-01 }]
-  - id: CM-02
-    title: Changes are approved by someone other than their authors
-    approval: {}
-`
-const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>'
+const MAP = SHIPPED_MAP
+const REPORT = PASSING_REPORT
 const push = { event: 'push', payload: { ref: 'refs/heads/main', before: B0, after: MERGE }, sha: MERGE }
 
 interface Change {
@@ -52,7 +41,12 @@ function merged(ranges: Record<string, ReturnType<typeof ghCommit>[]>, deploymen
     commitPulls: { [MERGE]: [pr], [DIRECT]: [] },
     contents: Object.fromEntries(Object.keys(ranges).map((start) => [`acme/ledger@${start}`, { '.github/sox-controls.yml': MAP }])),
     compares: Object.fromEntries(Object.entries(ranges).map(([start, before]) => [`${start}...${MERGE}`, { commits: [...before, mergeCommit], files: [ghFile('src/ledger/posting.ts')] }])),
-    deployments
+    deployments,
+    // Who made the merge commit, for a run that has no range to list it (SPEC §13).
+    commits: { [MERGE]: mergeCommit },
+    // Run 1, which every deployment status links: the deploy workflow's push run on main at DEPLOYED,
+    // so the deployment there is a trusted start (SPEC §13); tests of forged starts are in range-trust.
+    runsById: { 1: { headSha: DEPLOYED, headBranch: 'main', event: 'push' } }
   }
 }
 const direct = () => ghCommit(DIRECT, person('mallory'), person('mallory'), 'quick fix')

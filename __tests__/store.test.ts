@@ -43,9 +43,10 @@ describe('evidence-store: the bundle kept write-once in S3', () => {
     for (const p of puts) expect(p.headers).toMatchObject({ 'if-none-match': '*', 'x-amz-object-lock-mode': 'COMPLIANCE' })
     const readBack = fake.calls.filter((c) => c.method === 'GET' && c.query.includes('retention') && c.key.startsWith(BUNDLE))
     expect(readBack.map((c) => c.key).sort()).toEqual(local.map((rel) => BUNDLE + rel))
-    // The ledger's first entry: no previous, this run's manifest, decision, commit and run.
+    // The ledger's first entry: no previous, this run's manifest, decision, commit, what it judged
+    // (a pull request's head: no range start for a later deployment, SPEC §13) and run.
     const ledger = stored.get('sox/acme/ledger-service/ledger/000000000001.json')
-    expect(JSON.parse(ledger?.body.toString('utf8') ?? '')).toEqual({ sequence: 1, previous: null, manifestSha256: sha256(readFileSync(path.join(evidence, 'manifest.json'))), decision: 'allow', sha: SHA, run: { id: '777', attempt: '2' } })
+    expect(JSON.parse(ledger?.body.toString('utf8') ?? '')).toEqual({ sequence: 1, previous: null, manifestSha256: sha256(readFileSync(path.join(evidence, 'manifest.json'))), decision: 'allow', sha: SHA, judged: 'pull-request', run: { id: '777', attempt: '2' } })
     expect(ledger?.mode).toBe('COMPLIANCE')
     expect(r.outputs['evidence-sha256']).toBe(sha256(readFileSync(path.join(evidence, 'manifest.json'))))
     expect(r.summary).toContain(`Write-once copy: \`s3://evidence/${BUNDLE}\` (${local.length} objects`)

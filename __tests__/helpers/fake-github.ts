@@ -108,10 +108,10 @@ export const WEB_FLOW: GitPerson = { name: 'GitHub', email: 'noreply@github.com'
 /** The base commit every pull request of the tests is opened against, unless told otherwise. */
 export const BASE_SHA = 'ba5eba5eba5eba5eba5eba5eba5eba5eba5eba5e'
 
-/** A file a change touches, as GitHub's pull request files and compare list it. */
-export function ghFile(filename: string, status: DiffEntry['status'] = 'modified', previous?: string): DiffEntry {
+/** A file a change touches, as GitHub's pull request files and compare list it; `blob` is its blob sha where the change leaves it. */
+export function ghFile(filename: string, status: DiffEntry['status'] = 'modified', previous?: string, blob = 'f1'.repeat(20)): DiffEntry {
   return {
-    sha: 'f1'.repeat(20),
+    sha: blob,
     filename,
     status,
     additions: 3,
@@ -183,6 +183,19 @@ export interface Scenario extends LifecycleScenario {
   runArtifacts?: RunArtifacts
   /** Jobs' GITHUB_TOKENs and their permissions (workflow-sim): a call one lacks is refused, as GitHub does. */
   tokens?: TokenRegistry
+  /** GET /repos/{o}/{r}/actions/runs/{id}: where each run ran (a run named here wins over runArtifacts' heads). */
+  runsById?: Record<number, RunSpec>
+}
+
+/** Where a workflow run ran, as GET …/actions/runs/{id} tells it. */
+export interface RunSpec {
+  headSha: string
+  headBranch: string | null
+  event: string
+  path?: string
+  conclusion?: 'success' | 'failure' | null
+  /** The repository its head branch belongs to (a fork's pull request: the fork). */
+  headRepository?: string
 }
 
 export interface RecordedRequest {
@@ -292,6 +305,9 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
       return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? []))
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
+    // --- the repository, and runs as the range start reads them (SPEC §13) ---
+    if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)$/)) && scenario.runsById?.[Number(hit[1])]) return send(res, 200, runOf(Number(hit[1]), scenario.runsById[Number(hit[1])] as RunSpec))
+    // --- end range start ---
     // As GitHub does: more than 50 annotations, or one without a path or a positive integer line, fails the whole request.
     if ((req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') || (req.method === 'PATCH' && /^\/repos\/acme\/ledger\/check-runs\/\d+$/.test(canonical))) {
       const problem = annotationProblem((body?.output as { annotations?: unknown[] } | undefined)?.annotations)
@@ -428,8 +444,8 @@ export function ghDeployment(sha: string, environment: string, creator = 'github
   }
 }
 
-/** A deployment status, as GET …/deployments/{id}/statuses lists it (newest first). */
-export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStatus['state'], creator = 'github-actions[bot]'): DeploymentStatus {
+/** A deployment status, as GET …/deployments/{id}/statuses lists it (newest first); `runUrl` is what its log_url and target_url link. */
+export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStatus['state'], creator = 'github-actions[bot]', runUrl = 'https://github.com/acme/ledger/actions/runs/1'): DeploymentStatus {
   const id = deploymentIds++
   return {
     url: `${deployment.url}/statuses/${id}`,
@@ -439,13 +455,31 @@ export function ghDeploymentStatus(deployment: Deployment, state: DeploymentStat
     creator: ghUser(creator, creator.endsWith('[bot]') ? 'Bot' : 'User'),
     description: `Deployment ${state}`,
     environment: deployment.environment,
-    target_url: 'https://github.com/acme/ledger/actions/runs/1',
+    target_url: runUrl,
     created_at: deployment.created_at,
     updated_at: deployment.created_at,
     deployment_url: deployment.url,
     repository_url: 'https://api.github.com/repos/acme/ledger',
     environment_url: 'https://ledger.acme.example',
-    log_url: 'https://github.com/acme/ledger/actions/runs/1'
+    log_url: runUrl
+  }
+}
+
+/** GET …/actions/runs/{id} as the range start reads it: where it ran, which workflow, how it ended. */
+function runOf(id: number, r: RunSpec): Pick<Schemas['workflow-run'], 'id' | 'name' | 'path' | 'head_sha' | 'head_branch' | 'event' | 'status' | 'conclusion' | 'run_attempt' | 'html_url'> & { repository: { full_name: string }; head_repository: { full_name: string } } {
+  return {
+    id,
+    name: 'deploy',
+    path: r.path ?? '.github/workflows/deploy.yml',
+    head_sha: r.headSha,
+    head_branch: r.headBranch,
+    event: r.event,
+    status: r.conclusion === null ? 'in_progress' : 'completed',
+    conclusion: r.conclusion === undefined ? 'success' : r.conclusion,
+    run_attempt: 1,
+    html_url: `https://github.com/acme/ledger/actions/runs/${id}`,
+    repository: { full_name: 'acme/ledger' },
+    head_repository: { full_name: r.headRepository ?? 'acme/ledger' }
   }
 }
 

@@ -51,6 +51,7 @@ export async function runGateScenario(scenario: Scenario, o: GateRunOptions): Pr
     GITHUB_SHA: o.sha,
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKFLOW_REF: 'acme/ledger/.github/workflows/deploy.yml@refs/heads/main',
     ...o.env
   })
   return { ...r, dir, server, offline: reperform(dir, r) }

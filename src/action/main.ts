@@ -28,6 +28,7 @@ import { attestEvidence } from './attestation.js'
 import { publishCheck, publishConfigError, publishWaiting, type CheckTarget } from './publish.js'
 import { artifactsSection, checkArtifactsRead, gatherReportArtifacts } from './report-artifacts.js'
 import { readSettings, type ActionSettings } from './settings.js'
+import { rangeStartSources } from './range-sources.js'
 import { alsoStore } from './store.js'
 
 /** True when `file` is a path in the workspace (a report, the map, an artifact's folder), not an input's name. */
@@ -88,7 +89,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
     for (const c of result.controls) {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
-    const evidence = await core.group('Evidence', async () => alsoStore(s, { decision: result.decision, evaluatedSha: change.sha }, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
+    const evidence = await core.group('Evidence', async () => alsoStore(s, { decision: result.decision, change }, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
     await core.group('Check run', () => publishCheck(checks, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n')))
     await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
@@ -154,7 +155,7 @@ async function judge(settings: ActionSettings, client: GitHubClient | undefined)
   }
   if (!client) throw ConfigError.at(where, 'no github-token: the change and its trusted control map cannot be read (the gate never trusts the workspace\'s copy alone)')
   const policyClient = location.kind === 'policy' && settings.policyToken ? createClient({ token: settings.policyToken, baseUrl: run.apiUrl, warn: (m) => core.warning(m) }) : client
-  const change = await readChange(client, run, { deploymentApprovals: false, since: settings.since, environment: settings.environment })
+  const change = await readChange(client, run, { deploymentApprovals: false, ...rangeStartSources(settings, location, policyClient) })
   const proposedText = location.kind === 'repository' ? await readWorkspaceMap(location.path, settings.workspace) : undefined
   let read
   try {

@@ -1,4 +1,7 @@
+import { recordJudgedAsPullRequest } from '../change/events.js'
+import type { ChangeRecord } from '../change/model.js'
 import { runMetadata, type RunMetadata } from '../evidence/run-metadata.js'
+import { runEnvironment } from '../github/range-start.js'
 import { storeBundle } from '../evidence/store/bundle-store.js'
 import { appendLedger } from '../evidence/store/ledger.js'
 import { bundlePrefix, joinKey, storeUrlText, type StoreUrl } from '../evidence/store/location.js'
@@ -14,8 +17,10 @@ export interface StoreRequest {
   decision: 'allow' | 'block'
   /** The commit the decision is about (the change record's sha), not GITHUB_SHA: for a pull request that is a test merge, for workflow_run the default branch's tip. */
   evaluatedSha: string
-  /** The deployment environment the decision was for (the `environment` input), when one was given. */
+  /** The deployment environment the decision was for (the `environment` input, else a deployment event's), when there is one. */
   environment?: string
+  /** What the decision judged: what a deployment-like run ships, or one pull request's head (only the first may start a range). */
+  judged: 'deployment' | 'pull-request'
   run: RunMetadata
   now: Date
 }
@@ -40,7 +45,7 @@ export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new 
     const stored = await storeBundle(objects, x.dir, prefix, lockUntil)
     if (stored.problems.length > 0) return { problem: `the evidence store ${where} did not keep the bundle write-once: ${stored.problems.join('; ')}` }
     const repoPrefix = joinKey(x.store.prefix, owner, repo)
-    const entry = await appendLedger(objects, repoPrefix, { manifestSha256: x.manifestSha256, decision: x.decision, sha, ...(x.environment ? { environment: x.environment } : {}), run: { id: runId, attempt: runAttempt } }, lockUntil)
+    const entry = await appendLedger(objects, repoPrefix, { manifestSha256: x.manifestSha256, decision: x.decision, sha, ...(x.environment ? { environment: x.environment } : {}), judged: x.judged, run: { id: runId, attempt: runAttempt } }, lockUntil)
     if (entry.problem) return { problem: `the evidence store did not keep the ledger entry ${entry.key} write-once: ${entry.problem}` }
     return {
       note: `Write-once copy: \`${where}\` (${stored.objects} objects, ${stored.bytes} bytes, COMPLIANCE lock until ${lockUntil.toISOString().slice(0, 10)}), ledger entry ${entry.sequence}. Check it with \`sox-gate verify ${where}\`.`
@@ -53,9 +58,12 @@ export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new 
 type Kept = { note?: string; problem?: string; dir?: string; manifestSha256?: string }
 
 /** After the bundle is kept (written, maybe uploaded): the store's copy, its note and problem joined to the rest. */
-export async function alsoStore(settings: ActionSettings, decided: { decision: 'allow' | 'block'; evaluatedSha: string }, now: Date, kept: Kept): Promise<Kept> {
+export async function alsoStore(settings: ActionSettings, decided: { decision: 'allow' | 'block'; change: ChangeRecord }, now: Date, kept: Kept): Promise<Kept> {
   if (!settings.evidenceStore || !kept.dir || !kept.manifestSha256) return kept
-  const stored = await storeEvidence({ store: settings.evidenceStore, retentionDays: settings.storeRetentionDays, dir: kept.dir, manifestSha256: kept.manifestSha256, ...decided, environment: settings.environment, run: runMetadata(process.env), now })
+  const { decision, change } = decided
+  const environment = settings.run ? runEnvironment(settings.run, settings.environment) : settings.environment
+  const judged = recordJudgedAsPullRequest(change) ? 'pull-request' : 'deployment'
+  const stored = await storeEvidence({ store: settings.evidenceStore, retentionDays: settings.storeRetentionDays, dir: kept.dir, manifestSha256: kept.manifestSha256, decision, evaluatedSha: change.sha, environment, judged, run: runMetadata(process.env), now })
   return {
     ...kept,
     note: [kept.note, stored.note].filter(Boolean).join('\n') || undefined,

@@ -24,7 +24,7 @@ export interface Author {
   roles: string[]
   /** Display form: the login, else "Name <email>". */
   label: string
-  /** True for commit authors and co-authors that resolve to no login (committers don't count). */
+  /** True for commit authors, co-authors and (from version 3 records on) committers that resolve to no login. */
   unlinked: boolean
 }
 
@@ -57,7 +57,9 @@ export function resolveAuthors(change: ChangeRecord, sources: readonly AuthorSou
   if (sources.includes('pr-author') && change.pullRequest) add({ login: change.pullRequest.author.login }, 'PR author', false)
   for (const c of change.commits) {
     if (sources.includes('commit-authors')) add({ ...c.author, login: c.author.account?.login }, `author of ${short(c.sha)}`, true)
-    if (sources.includes('committers') && !isWebFlow(c.committer, c.verified)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short(c.sha)}`, false)
+    // A committer needs no account: one made up can hide who wrote a commit (SPEC §13). Records
+    // before version 3 were judged without this rule, and re-perform as they were judged.
+    if (sources.includes('committers') && !isWebFlow(c.committer, c.verified)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short(c.sha)}`, change.version >= 3)
     if (sources.includes('co-authors')) for (const co of c.coAuthors) add(co, `co-author of ${short(c.sha)}`, true)
   }
   return [...byKey.values()]

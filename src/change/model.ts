@@ -102,6 +102,99 @@ export interface RangeCommit {
   /** Login, else e-mail or name, of its author. */
   author: string
   pullRequest: number | null
+  /** Who committed it, whether GitHub verified its signature, and its parents (version 3): a merge counts only as GitHub made it (SPEC §13). */
+  committer?: GitIdentity
+  verified?: boolean
+  parents?: string[]
+}
+
+/** A commit's facts as GitHub lists them: who committed it, whether its signature verified, its parents. */
+export type CommitFacts = Required<Pick<RangeCommit, 'sha' | 'committer' | 'verified' | 'parents'>>
+
+/** A file as a commit or comparison leaves it: its blob sha there, or null when it does not exist there (removed). */
+export interface FileBlob {
+  path: string
+  blob: string | null
+}
+
+/**
+ * What a merge that GitHub did not sign produced, against what was approved (SPEC §13), as three
+ * comparisons GitHub lists: the merge (from the commit it was made onto to its merge commit), the
+ * pull request's own change (from the merge base of that commit and its head, to its head), and
+ * what the base side changed since that merge base.
+ */
+export interface MergeContent {
+  pullRequest: number
+  /** The commit the merge was made onto: the first parent of the first commit it produced. */
+  onto: string
+  /** The pull request's `merge_commit_sha`: the last commit the merge produced. */
+  mergeCommit: string
+  headSha: string
+  /** Files that differ from `onto` to `mergeCommit`. */
+  merged: FileBlob[]
+  /** Files that the approved head changes (from the merge base of `onto` and the head). */
+  approved: FileBlob[]
+  /** Paths the base side changed since that merge base. */
+  baseChanged: string[]
+  /** False when GitHub listed fewer files than one of the comparisons has (300 at most): equality cannot be shown. */
+  complete: boolean
+}
+
+/** A workflow run as `GET /repos/{o}/{r}/actions/runs/{id}` describes it: where it ran (SPEC §13). */
+export interface WorkflowRunFacts {
+  id: number
+  /** The workflow file it ran (`.github/workflows/deploy.yml`). */
+  path: string
+  repository: string
+  headRepository: string | null
+  headBranch: string | null
+  event: string
+  headSha: string
+  status: string | null
+  conclusion: string | null
+}
+
+/** A successful deployment considered as the range start, with the facts that decide whether it can be trusted, and the verdict. */
+export interface ConsideredDeployment extends RangeDeployment {
+  /** The status's `log_url` (else `target_url`): the workflow run that wrote it, if it names one. */
+  link: string | null
+  /** That run, as GitHub describes it; null when the status links none of this repository's runs, or GitHub has no such run. */
+  run: WorkflowRunFacts | null
+  trusted: boolean
+  why: string
+}
+
+/** The ledger entry a range starts after (SPEC §13): the newest that allowed a deployment to the environment. */
+export interface LedgerStart {
+  key: string
+  sequence: number
+  /** sha256 (hex) of the entry's bytes, as the next entry's `previous` names it. */
+  sha256: string
+  sha: string
+  environment: string
+  decision: 'allow'
+  judged: 'deployment'
+  manifestSha256: string
+  run: { id: string; attempt: string }
+}
+
+/**
+ * How the range start was found (version 3): the facts the gate wrote (the ledger) or those it
+ * checked (each successful deployment, who wrote it and from which run), and why each was taken
+ * or passed over. Kept whenever a start was looked for, so `--change` and `verify` re-judge it.
+ */
+export interface RangeStartFacts {
+  environment?: string
+  /** The workflow file of the gate's own run (from GITHUB_WORKFLOW_REF): a deployment's run must be of it. */
+  workflow?: string
+  /** With an evidence store: the ledger searched, how many entries were read back from its head, and the entry found. */
+  ledger?: { prefix: string; entriesRead: number; entry?: LedgerStart; note: string }
+  /** The repository's default branch, when a deployment's run was checked against it. */
+  defaultBranch?: string
+  /** `deployers:` and the policy map it was read from, when a deployment's creators were checked against it. */
+  deployers?: { map: string; logins: string[] }
+  /** Successful deployments considered, newest first. */
+  deployments?: ConsideredDeployment[]
 }
 
 /** Another merged pull request whose commits the deployed range ships, read whole (SPEC §10). */
@@ -125,10 +218,10 @@ export interface RangeDeployment {
 
 /** What a deployment ships (SPEC §10): every commit from the range start to the evaluated one. */
 export interface DeployedRange {
-  /** The range start as given (`since`, the last successful deployment's sha, or the push's `before`), and the commit it resolved to. */
+  /** The range start as given (`since`, the ledger's last allow, the last trusted successful deployment's sha, or the push's `before`), and the commit it resolved to. */
   start: string
   startSha: string
-  source: 'since' | 'deployment' | 'before'
+  source: 'since' | 'deployment' | 'before' | 'ledger'
   /** The deployment the range starts after, when `source` is `deployment`: who made it is kept for the auditor. */
   deployment?: RangeDeployment
   commits: RangeCommit[]
@@ -141,8 +234,8 @@ export interface DeployedRange {
 }
 
 export interface ChangeRecord {
-  /** 2 since the trust facts; version 1 records still load. */
-  version: 1 | 2
+  /** 2 since the trust facts, 3 since who made each merge and where the range starts (SPEC §13); versions 1 and 2 still load and are judged by their own rules. */
+  version: 1 | 2 | 3
   repository: string
   /** The commit the gate evaluates (and the check run is created on). */
   sha: string
@@ -184,6 +277,12 @@ export interface ChangeRecord {
   range?: DeployedRange
   /** Which map judges and what the change touches (version 2). */
   trust?: TrustFacts
+  /** How the range start was found and why it can be trusted (version 3). */
+  rangeStart?: RangeStartFacts
+  /** The evaluated commit, when it is its pull request's merge commit and no range lists it: who made it (version 3). */
+  evaluatedCommit?: CommitFacts
+  /** What each merge GitHub did not sign produced, against what was approved (version 3). */
+  merges?: MergeContent[]
   /** The workflow artifacts the reports were read from (`report-artifacts`), when any. */
   reportArtifacts?: ReportArtifacts
   /** With `reports-workflow`: the test run whose reports stand for the head, and why that one (SPEC §13). */

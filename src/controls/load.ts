@@ -64,6 +64,7 @@ function build(raw: Raw, file: string, source: string, positions: YamlPositions)
     controlOwners: ((raw['control-owners'] as string[] | undefined) ?? []).map((l) => l.toLowerCase()),
     protectedPaths: (raw['protected-paths'] as string[] | undefined) ?? [],
     trustedBranches: (raw['trusted-branches'] as string[] | undefined) ?? [],
+    deployers: ((raw.deployers as string[] | undefined) ?? []).map((l) => l.toLowerCase()),
     maxWaiverDays: (raw['max-waiver-days'] as number | undefined) ?? 30,
     reports: (raw.reports as string[] | undefined) ?? [],
     committedReports: (raw['committed-reports'] as 'allow' | 'refuse' | undefined) ?? 'refuse',
@@ -132,6 +133,10 @@ function semanticProblems(map: ControlMap, positions: YamlPositions): InputProbl
   for (const [i, glob] of map.trustedBranches.entries()) {
     const problem = selectorProblem({ kind: 'file', pattern: glob, line: 0, col: 0 })
     if (problem) problems.push({ file, ...positions.of(['trusted-branches', i]), message: `trusted-branches: ${problem.replace('file glob', 'glob')}` })
+  }
+  for (const [i, login] of map.deployers.entries()) {
+    // Every workflow of every branch writes as this account: listing it trusts any GITHUB_TOKEN (SPEC §13).
+    if (login === 'github-actions[bot]') problems.push({ file, ...positions.of(['deployers', i]), message: 'deployers: github-actions[bot] writes for every workflow on every branch (any GITHUB_TOKEN), so it cannot vouch for a deployment; a deployment from Actions counts through its run on the default branch instead' })
   }
   if (firstById.has(INTEGRITY_CONTROL_ID)) {
     const c = firstById.get(INTEGRITY_CONTROL_ID) as Control

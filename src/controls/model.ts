@@ -75,6 +75,8 @@ export interface ControlMap {
    * them (SPEC §13); only the default branch's map is asked.
    */
   trustedBranches: string[]
+  /** Lower-cased logins whose deployments may start a deployed range (SPEC §13); honoured only from a policy-repository map. */
+  deployers: string[]
   /** A waiver gives cover only when it expires at most this many days after the evaluation. */
   maxWaiverDays: number
   reports: string[]

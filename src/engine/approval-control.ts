@@ -2,6 +2,7 @@ import { resolveAuthors, type Author } from '../change/identity.js'
 import { recordJudgedAsPullRequest } from '../change/events.js'
 import type { Account, ChangeRecord, ChangeReview, RangePullRequest } from '../change/model.js'
 import type { ApprovalRule, Control } from '../controls/model.js'
+import { shippedReasons } from './range-trust.js'
 import type { Reason } from './result.js'
 import { headMovedOn, reviewedBeforeBaseChange } from './review-window.js'
 
@@ -34,7 +35,8 @@ export function evaluateApprovalControl(control: Control, change: ChangeRecord |
   if (moved) return fail('head-moved-on', moved)
   const wrong = notTheApprovedCommit(change)
   if (wrong) return fail('not-approved-commit', wrong)
-  const unreviewed = unreviewedInRange(change, control)
+  // What ships, from facts the change cannot write (SPEC §13): once, for the range as a whole.
+  const unreviewed = [...unreviewedInRange(change, control), ...(within === 'change' ? shippedReasons(change) : [])]
   if (unreviewed.some((r) => r.effect === 'fail')) return { pass: false, reasons: unreviewed.map((r) => ({ ...r, line: control.line })) }
   if (!change.commitsComplete) {
     return fail('commits-incomplete', `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`)

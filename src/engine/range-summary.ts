@@ -52,7 +52,7 @@ export function summarizeRange(change: ChangeRecord | undefined): RangeSummary |
     start: range.start,
     startSha: range.startSha,
     source: range.source,
-    ...(range.deployment ? { environment: range.deployment.environment } : {}),
+    ...(range.deployment || change.rangeStart?.environment ? { environment: range.deployment?.environment ?? change.rangeStart?.environment } : {}),
     sha: change.sha,
     commits: range.commits.length,
     complete: range.complete,

@@ -2,7 +2,8 @@ import { judgedAsPullRequest } from '../change/events.js'
 import { parseCoAuthors } from '../change/identity.js'
 import type { Account, ChangeCommit, ChangeRecord, ChangeReview, DeploymentApproval, GitIdentity, RangePullRequest } from '../change/model.js'
 import { describeApiError, type GitHubClient } from './client.js'
-import { rangeStart, readRange } from './range.js'
+import { readShipped } from './range.js'
+import type { RangeStartSources } from './range-start.js'
 
 /** What the runner tells about the run (GITHUB_* variables and the event payload). */
 export interface RunContext {
@@ -45,10 +46,10 @@ function workflowRunOf(ctx: RunContext): ChangeRecord['workflowRun'] {
  * Reads the change record from GitHub. Never throws for an API failure: the failure is written
  * into `problems`, which makes every approval control fail (and so the decision block).
  */
-export async function readChange(client: GitHubClient, ctx: RunContext, options: { deploymentApprovals: boolean; environment?: string; since?: string }): Promise<ChangeRecord> {
+export async function readChange(client: GitHubClient, ctx: RunContext, options: { deploymentApprovals: boolean } & RangeStartSources): Promise<ChangeRecord> {
   const sha = evaluatedSha(ctx)
   const record: ChangeRecord = {
-    version: 2,
+    version: 3,
     repository: `${ctx.owner}/${ctx.repo}`,
     sha,
     event: ctx.eventName,
@@ -73,8 +74,7 @@ export async function readChange(client: GitHubClient, ctx: RunContext, options:
       // As GitHub has it now: a head it has moved on from, or a base changed since, is judged from these facts (engine/review-window.ts).
       Object.assign(record, await readPullRequest(client, ctx, number))
     }
-    const start = await rangeStart(client, ctx, { since: options.since, environment: options.environment })
-    if (start) await readRange(client, ctx, record, start)
+    await readShipped(client, ctx, record, options)
     if (options.deploymentApprovals) await readDeploymentApprovals(client, ctx, record, options.environment)
   } catch (e) {
     record.problems.push(describeApiError(e))

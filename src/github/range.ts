@@ -1,64 +1,44 @@
-import { judgedAsPullRequest } from '../change/events.js'
-import type { ChangeRecord, DeployedRange, RangeCommit, RangeDeployment } from '../change/model.js'
+import { recordJudgedAsPullRequest } from '../change/events.js'
+import type { ChangeRecord, RangeCommit, RangeStartFacts } from '../change/model.js'
 import type { RunContext } from './change.js'
 import { readPullRequest } from './change.js'
 import type { GitHubClient } from './client.js'
 import { mergedPullRequestsOf } from './commit-pulls.js'
+import { commitFacts, readMergeContents } from './merge-content.js'
+import { rangeStart, RangeStartUnknown, type RangeStart, type RangeStartSources } from './range-start.js'
 
-const ZERO_SHA = /^0+$/
 /** GitHub lists at most this many files of a compare (on its first page). */
 const COMPARE_FILE_LIMIT = 300
 const PAGE = 100
-/** Deployment statuses read, newest deployment first, before the search for a successful one gives up (fail closed). */
-const DEPLOYMENT_STATUS_READS = 100
-
-export interface RangeStart {
-  ref: string
-  source: DeployedRange['source']
-  deployment?: RangeDeployment
-}
 
 /**
- * The range start for a deployment-like event (SPEC §10): the `since` input, else the sha of the
- * latest deployment to the environment whose latest status is `success`, else a push's `before`.
- * Pull request and merge queue events are judged as their pull request, not a range.
- * Throws when GitHub cannot tell (the caller records it: fail closed).
+ * What a deployment-like run ships (SPEC §10, §13), into the record: the range start and how it
+ * was found, the range, who made each merge and, for a merge GitHub did not sign, its content
+ * against the approved head. Throws on an API failure (the caller records it: fail closed).
  */
-export async function rangeStart(client: GitHubClient, ctx: RunContext, options: { since?: string; environment?: string }): Promise<RangeStart | undefined> {
-  if (judgedAsPullRequest(ctx.eventName, (ctx.payload as { workflow_run?: { event?: string } }).workflow_run?.event)) return undefined
-  if (options.since) return { ref: options.since, source: 'since' }
-  const payload = ctx.payload as { before?: string; deployment?: { id?: number; environment?: string } }
-  const environment = options.environment ?? payload.deployment?.environment
-  if (environment) {
-    const deployment = await lastSuccessfulDeployment(client, ctx, environment, payload.deployment?.id)
-    if (deployment) return { ref: deployment.sha, source: 'deployment', deployment }
+export async function readShipped(client: GitHubClient, ctx: RunContext, record: ChangeRecord, sources: RangeStartSources): Promise<void> {
+  const facts: RangeStartFacts = {}
+  try {
+    const start = await rangeStart(client, ctx, sources, facts)
+    if (start) await readRange(client, ctx, record, start)
+  } catch (e) {
+    if (!(e instanceof RangeStartUnknown)) throw e
+    record.problems.push(e.message)
+    return
+  } finally {
+    if (Object.keys(facts).length > 0) record.rangeStart = facts
   }
-  const before = payload.before
-  if (ctx.eventName === 'push' && before && /^[0-9a-f]{40}$/.test(before) && !ZERO_SHA.test(before)) return { ref: before, source: 'before' }
-  return undefined
+  await readEvaluatedCommit(client, ctx, record)
+  await readMergeContents(client, ctx, record)
 }
 
-/**
- * Newest deployment first (GitHub's order), the first whose latest status is `success`. A
- * deployment whose latest status is anything else (failure, error, inactive, in progress) shipped
- * nothing that stands, so it is no start; nor is the deployment this run is evaluating.
- */
-async function lastSuccessfulDeployment(client: GitHubClient, ctx: RunContext, environment: string, current: number | undefined): Promise<RangeDeployment | undefined> {
-  const repo = { owner: ctx.owner, repo: ctx.repo }
-  let statusReads = 0
-  for await (const { data } of client.paginate.iterator(client.rest.repos.listDeployments, { ...repo, environment, per_page: 100 })) {
-    for (const d of data) {
-      if (d.id === current || d.environment.toLowerCase() !== environment.toLowerCase()) continue
-      if (++statusReads > DEPLOYMENT_STATUS_READS) {
-        throw new Error(`none of the latest ${DEPLOYMENT_STATUS_READS} deployments to ${environment} has success as its latest status: the range start cannot be known`)
-      }
-      const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: d.id, per_page: 1 })
-      const latest = statuses[0]
-      if (latest?.state !== 'success') continue
-      return { id: d.id, environment, sha: d.sha, creator: d.creator?.login ?? null, statusCreator: latest.creator?.login ?? null, createdAt: d.created_at }
-    }
-  }
-  return undefined
+/** The evaluated commit's maker, when it is its pull request's merge commit and no range listed it. */
+async function readEvaluatedCommit(client: GitHubClient, ctx: RunContext, record: ChangeRecord): Promise<void> {
+  const pr = record.pullRequest
+  if (!pr || recordJudgedAsPullRequest(record) || record.sha === pr.headSha || record.sha !== pr.mergeCommitSha) return
+  if (record.range?.commits.some((c) => c.sha === record.sha) || record.commits.some((c) => c.sha === record.sha)) return
+  const { data } = await client.rest.repos.getCommit({ owner: ctx.owner, repo: ctx.repo, ref: record.sha })
+  record.evaluatedCommit = commitFacts(data)
 }
 
 /**
@@ -70,7 +50,7 @@ async function lastSuccessfulDeployment(client: GitHubClient, ctx: RunContext, e
  */
 export async function readRange(client: GitHubClient, ctx: RunContext, record: ChangeRecord, start: RangeStart): Promise<void> {
   const repo = { owner: ctx.owner, repo: ctx.repo }
-  const commits: { sha: string; author: string }[] = []
+  const commits: Omit<RangeCommit, 'pullRequest'>[] = []
   let files: { path: string; status: string; previousPath?: string }[] = []
   let total = 0
   let resolved = start.ref
@@ -81,7 +61,10 @@ export async function readRange(client: GitHubClient, ctx: RunContext, record: C
       resolved = data.merge_base_commit?.sha ?? data.base_commit?.sha ?? start.ref
       files = (data.files ?? []).map((f) => ({ path: f.filename, status: f.status, ...(f.previous_filename ? { previousPath: f.previous_filename } : {}) }))
     }
-    for (const c of data.commits) commits.push({ sha: c.sha, author: c.author?.login ?? c.commit.author?.email ?? c.commit.author?.name ?? 'unknown' })
+    for (const c of data.commits) {
+      const { committer, verified, parents } = commitFacts(c)
+      commits.push({ sha: c.sha, author: c.author?.login ?? c.commit.author?.email ?? c.commit.author?.name ?? 'unknown', committer, verified, parents })
+    }
     if (data.commits.length < PAGE || commits.length >= total) break
   }
   const pr = record.pullRequest

@@ -150,7 +150,9 @@ function rangeBase(ctx: RunContext, change: ChangeRecord): { sha: string; note: 
         ? `the range start ${range.start} (${short(range.startSha)}, input since)`
         : range.source === 'deployment'
           ? `the range start ${short(range.startSha)}, the last successful deployment to ${range.deployment?.environment ?? '?'}`
-          : `the push's range start ${short(range.startSha)}`
+          : range.source === 'ledger'
+            ? `the range start ${short(range.startSha)}, the last deployment to ${change.rangeStart?.environment ?? '?'} the gate allowed`
+            : `the push's range start ${short(range.startSha)}`
     return { sha: range.startSha, note, kind: 'range' }
   }
   if (pr?.baseSha) return { sha: pr.baseSha, note: `base ${short(pr.baseSha)} of merged pull request #${pr.number}`, kind: 'pull' }
@@ -175,7 +177,7 @@ async function readFiles(client: GitHubClient, ctx: RunContext, change: ChangeRe
 }
 
 /** A file's text at a ref through the contents API (raw media type); null when GitHub answers 404. */
-async function readMap(client: GitHubClient, repo: { owner: string; repo: string }, path: string, ref: string): Promise<string | null> {
+export async function readMap(client: GitHubClient, repo: { owner: string; repo: string }, path: string, ref: string): Promise<string | null> {
   try {
     // The path is encoded here, segment by segment, and not left to the `{path}` template: that
     // one turns "/" into %2F, and a retried request would encode it once more (%252F: a 404).

@@ -62,6 +62,7 @@ function rangeStartWords(r: RangeSummary): string {
   const at = r.start === r.startSha ? r.startSha.slice(0, 7) : `${r.start} (${r.startSha.slice(0, 7)})`
   if (r.source === 'since') return `${at}, the since input`
   if (r.source === 'deployment') return `${at}, the last successful deployment${r.environment ? ` to ${r.environment}` : ''}`
+  if (r.source === 'ledger') return `${at}, the last deployment${r.environment ? ` to ${r.environment}` : ''} the gate allowed (its ledger)`
   return `${at}, the push's before`
 }
 

@@ -16,10 +16,16 @@ export interface LedgerEntry {
   sha: string
   /** The deployment environment the decision was for; absent when the run named none (SPEC §13). */
   environment?: string
+  /**
+   * What the decision judged: `deployment`, what a push, dispatch or deployment ships (so an allow
+   * may start the next range); `pull-request`, one pull request's head, which is not on the
+   * branch it deploys from and vouches for no history. Absent in entries written before it was kept.
+   */
+  judged?: 'deployment' | 'pull-request'
   run: { id: string; attempt: string }
 }
 
-const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
+export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
 export const entryName = (sequence: number): string => String(sequence).padStart(12, '0')
 
 /** Entries read ahead at a time by the walk. */
@@ -139,7 +145,8 @@ export async function walkLedger(store: ObjectStore, repoPrefix: string, onEntry
   return { entries: sequences.length, head, findings }
 }
 
-function parseEntry(body: Buffer): LedgerEntry | string {
+/** A ledger entry's bytes as an entry, or what is wrong with them. */
+export function parseEntry(body: Buffer): LedgerEntry | string {
   let v: unknown
   try {
     v = JSON.parse(body.toString('utf8'))
@@ -155,6 +162,7 @@ function parseEntry(body: Buffer): LedgerEntry | string {
   if (o.decision !== 'allow' && o.decision !== 'block') return 'decision is neither allow nor block'
   if (typeof o.sha !== 'string' || typeof run !== 'object' || run === null || typeof run.id !== 'string' || typeof run.attempt !== 'string') return 'sha or run is missing'
   if (o.environment !== undefined && (typeof o.environment !== 'string' || o.environment === '')) return 'environment is not a name'
+  if (o.judged !== undefined && o.judged !== 'deployment' && o.judged !== 'pull-request') return 'judged is neither deployment nor pull-request'
   return o as unknown as LedgerEntry
 }
 
