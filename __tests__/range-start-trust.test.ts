@@ -150,7 +150,7 @@ describe('what a trusted start costs', () => {
     const paths = r.server.requests.map((q) => `${q.method} ${q.path}`)
     expect(paths.filter((p) => p === 'GET /repos/acme/ledger/actions/runs/1')).toHaveLength(1)
     expect(paths.filter((p) => p === 'GET /repos/acme/ledger')).toHaveLength(1)
-    // head lookup, #42 ×3, deployments, statuses, run, repository, compare, map, the run's environment approvals, check run.
-    expect(paths).toHaveLength(12)
+    // head lookup, #42 ×4 (pull, reviews, commits, timeline), deployments, statuses, run, repository, compare, map, the run's environment approvals, check run.
+    expect(paths).toHaveLength(13)
   })
 })
