@@ -8096,15 +8096,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -14428,9 +14428,9 @@ var require_micromatch = __commonJS({
       const index = v.indexOf("{");
       return index > -1 && v.indexOf("}", index) > -1;
     };
-    var micromatch = (list, patterns, options) => {
+    var micromatch = (list2, patterns, options) => {
       patterns = [].concat(patterns);
-      list = [].concat(list);
+      list2 = [].concat(list2);
       let omit = /* @__PURE__ */ new Set();
       let keep = /* @__PURE__ */ new Set();
       let items = /* @__PURE__ */ new Set();
@@ -14445,7 +14445,7 @@ var require_micromatch = __commonJS({
         let isMatch = picomatch4(String(patterns[i]), { ...options, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
-        for (let item of list) {
+        for (let item of list2) {
           let matched = isMatch(item, true);
           let match = negated ? !matched.isMatch : matched.isMatch;
           if (!match) continue;
@@ -14473,7 +14473,7 @@ var require_micromatch = __commonJS({
     micromatch.matcher = (pattern, options) => picomatch4(pattern, options);
     micromatch.isMatch = (str2, patterns, options) => picomatch4(patterns, options)(str2);
     micromatch.any = micromatch.isMatch;
-    micromatch.not = (list, patterns, options = {}) => {
+    micromatch.not = (list2, patterns, options = {}) => {
       patterns = [].concat(patterns).map(String);
       let result = /* @__PURE__ */ new Set();
       let items = [];
@@ -14481,7 +14481,7 @@ var require_micromatch = __commonJS({
         if (options.onResult) options.onResult(state);
         items.push(state.output);
       };
-      let matches2 = new Set(micromatch(list, patterns, { ...options, onResult }));
+      let matches2 = new Set(micromatch(list2, patterns, { ...options, onResult }));
       for (let item of items) {
         if (!matches2.has(item)) {
           result.add(item);
@@ -14515,8 +14515,8 @@ var require_micromatch = __commonJS({
       for (let key of keys) res[key] = obj2[key];
       return res;
     };
-    micromatch.some = (list, patterns, options) => {
-      let items = [].concat(list);
+    micromatch.some = (list2, patterns, options) => {
+      let items = [].concat(list2);
       for (let pattern of [].concat(patterns)) {
         let isMatch = picomatch4(String(pattern), options);
         if (items.some((item) => isMatch(item))) {
@@ -14525,8 +14525,8 @@ var require_micromatch = __commonJS({
       }
       return false;
     };
-    micromatch.every = (list, patterns, options) => {
-      let items = [].concat(list);
+    micromatch.every = (list2, patterns, options) => {
+      let items = [].concat(list2);
       for (let pattern of [].concat(patterns)) {
         let isMatch = picomatch4(String(pattern), options);
         if (!items.every((item) => isMatch(item))) {
@@ -17111,12 +17111,12 @@ function resolveAuthors(change, sources) {
     author.roles.push(role);
     if (mustLink && !login) author.unlinked = true;
   };
-  const short4 = (sha) => sha.slice(0, 7);
+  const short5 = (sha) => sha.slice(0, 7);
   if (sources.includes("pr-author") && change.pullRequest) add({ login: change.pullRequest.author.login }, "PR author", false);
   for (const c of change.commits) {
-    if (sources.includes("commit-authors")) add({ ...c.author, login: c.author.account?.login }, `author of ${short4(c.sha)}`, true);
-    if (sources.includes("committers") && !isWebFlow(c.committer, c.verified)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short4(c.sha)}`, false);
-    if (sources.includes("co-authors")) for (const co of c.coAuthors) add(co, `co-author of ${short4(c.sha)}`, true);
+    if (sources.includes("commit-authors")) add({ ...c.author, login: c.author.account?.login }, `author of ${short5(c.sha)}`, true);
+    if (sources.includes("committers") && !isWebFlow(c.committer, c.verified)) add({ ...c.committer, login: c.committer.account?.login }, `committer of ${short5(c.sha)}`, change.version >= 3);
+    if (sources.includes("co-authors")) for (const co of c.coAuthors) add(co, `co-author of ${short5(c.sha)}`, true);
   }
   return [...byKey.values()];
 }
@@ -17135,12 +17135,178 @@ function judgedOnPullRequestHead(change) {
   return (change.event === "workflow_run" ? change.workflowRun?.event : change.event) !== "merge_group";
 }
 
+// src/change/merges.ts
+function mergesToCheck(change) {
+  const pr = change.pullRequest;
+  if (change.version < 3 || !pr || recordJudgedAsPullRequest(change)) return [];
+  const others = change.range?.pullRequests ?? [];
+  const reviewed = new Set([...change.commits, ...others.flatMap((o) => o.commits)].map((c) => c.sha));
+  const byNumber = /* @__PURE__ */ new Map();
+  const of = (p) => {
+    let m = byNumber.get(p.number);
+    if (!m) byNumber.set(p.number, m = { number: p.number, headSha: p.headSha, mergeCommitSha: p.mergeCommitSha ?? null, products: [] });
+    return m;
+  };
+  const pulls = new Map([[pr.number, pr], ...others.map((o) => [o.pullRequest.number, o.pullRequest])]);
+  for (const [index, c] of (change.range?.commits ?? []).entries()) {
+    if (c.pullRequest === null || reviewed.has(c.sha)) continue;
+    const owner = pulls.get(c.pullRequest);
+    if (!owner) continue;
+    of(owner).products.push({ sha: c.sha, index, byGitHub: c.committer ? isWebFlow(c.committer, c.verified) : void 0, committer: c.committer, verified: c.verified, onto: c.parents?.[0] });
+  }
+  const listed = change.range?.commits.some((c) => c.sha === change.sha) ?? false;
+  if (!listed && change.sha !== pr.headSha && change.sha === pr.mergeCommitSha && !reviewed.has(change.sha)) {
+    const e = change.evaluatedCommit?.sha === change.sha ? change.evaluatedCommit : void 0;
+    of(pr).products.push({ sha: change.sha, index: -1, byGitHub: e ? isWebFlow(e.committer, e.verified) : void 0, committer: e?.committer, verified: e?.verified, onto: e?.parents[0] });
+  }
+  return [...byNumber.values()].filter((m) => m.products.length > 0);
+}
+function mergeStretch(m) {
+  const last = m.products[m.products.length - 1];
+  if (!m.mergeCommitSha || last.sha !== m.mergeCommitSha) {
+    return { problem: `its merge commit ${m.mergeCommitSha ? m.mergeCommitSha.slice(0, 7) : "(none)"} is not the last commit the deployed range counts for it (${last.sha.slice(0, 7)})` };
+  }
+  const first = m.products[0];
+  if (!first.onto) return { problem: `the parent of ${first.sha.slice(0, 7)} is not known` };
+  return { onto: first.onto, mergeCommit: m.mergeCommitSha };
+}
+function mergeContentVerdict(c) {
+  if (!c.complete) return { equal: false, why: "GitHub lists only the first 300 files of a comparison, so its content cannot be shown equal to the approved head" };
+  const approved = blobs(c.approved);
+  const merged = blobs(c.merged);
+  const both = c.baseChanged.filter((p) => approved.has(p));
+  if (both.length > 0) return { equal: false, why: `${list(both)} changed on the base branch too since the pull request's merge base, so GitHub's merge of ${both.length === 1 ? "it" : "them"} is unknown` };
+  const extra = [...merged.keys()].filter((p) => !approved.has(p));
+  if (extra.length > 0) return { equal: false, why: `it changes ${list(extra)}, which the approved head ${c.headSha.slice(0, 7)} does not change` };
+  const differ = [...merged].filter(([p, blob]) => approved.get(p) !== blob).map(([p]) => p);
+  if (differ.length > 0) return { equal: false, why: `${list(differ)} ${differ.length === 1 ? "is" : "are"} not as at the approved head ${c.headSha.slice(0, 7)}` };
+  const dropped = [...approved.keys()].filter((p) => !merged.has(p));
+  if (dropped.length > 0) return { equal: false, why: `the approved change to ${list(dropped)} is not in it` };
+  return { equal: true, files: merged.size };
+}
+function blobs(files) {
+  return new Map(files.map((f) => [f.path, f.blob]));
+}
+function list(paths) {
+  const shown = paths.slice(0, 5).join(", ");
+  return paths.length > 5 ? `${shown} and ${paths.length - 5} more` : shown;
+}
+
+// src/change/range-start.ts
+function judgeDeployment(d, facts, repository) {
+  const byRun = runVerdict(d, facts, repository);
+  if (byRun.trusted) return byRun;
+  const creators = [d.creator, d.statusCreator];
+  const who = d.creator === d.statusCreator ? `created by ${d.creator ?? "nobody known"}` : `created by ${d.creator ?? "nobody known"}, marked success by ${d.statusCreator ?? "nobody known"}`;
+  if (!facts.deployers) return { trusted: false, why: `${byRun.why}; ${who}, and deployers: counts only from a policy-repository map (control-map: OWNER/REPO/PATH@REF), which no push to this repository can edit` };
+  const listed = new Set(facts.deployers.logins.map((l) => l.toLowerCase()));
+  const outside = creators.filter((c) => c === null || !listed.has(c.toLowerCase()));
+  if (outside.length === 0) return { trusted: true, why: `${who}, listed in deployers: of the policy map ${facts.deployers.map}` };
+  return { trusted: false, why: `${byRun.why}; ${who}, and ${[...new Set(outside.map((c) => c ?? "nobody known"))].join(", ")} is not in deployers: of the policy map ${facts.deployers.map}` };
+}
+var pullRequestEvent = (event) => event.startsWith("pull_request") || event === "merge_group";
+function runVerdict(d, facts, repository) {
+  const run2 = d.run;
+  const no = (why) => ({ trusted: false, why });
+  if (!run2) return no(d.link ? `its status links ${d.link}, which is no workflow run of ${repository}` : "its status links no workflow run");
+  const same = (a, b) => a !== null && a !== void 0 && b !== null && b !== void 0 && a.toLowerCase() === b.toLowerCase();
+  const name = `its run ${run2.id}`;
+  if (!same(run2.repository, repository)) return no(`${name} belongs to ${run2.repository}, not ${repository}`);
+  if (!same(run2.headRepository, repository)) return no(`${name} ran on a branch of ${run2.headRepository ?? "an unknown repository"}, not of ${repository}`);
+  if (pullRequestEvent(run2.event)) return no(`${name} ran for a ${run2.event} event, whose workflow the pull request chooses`);
+  if (!facts.defaultBranch || run2.headBranch !== facts.defaultBranch) return no(`${name} ran on ${run2.headBranch ? `branch ${run2.headBranch}` : "no branch"}, not on the default branch ${facts.defaultBranch ?? "(unknown)"}`);
+  if (!facts.workflow || run2.path !== facts.workflow) return no(`${name} is of ${run2.path || "an unknown workflow"}, not of ${facts.workflow ?? "the workflow running the gate (GITHUB_WORKFLOW_REF unknown)"}, the one whose gate would have judged it`);
+  if (run2.headSha !== d.sha) return no(`${name} ran at ${run2.headSha.slice(0, 7)}, not at the deployed commit ${d.sha.slice(0, 7)}`);
+  if (run2.status !== "completed" || run2.conclusion !== "success") return no(`${name} ${run2.status !== "completed" ? `has not completed (${run2.status})` : `concluded ${run2.conclusion ?? "nothing"}`}, so its gate cannot be shown to have allowed it`);
+  return { trusted: true, why: `written by run ${run2.id} of ${run2.path} on the default branch ${facts.defaultBranch} (${run2.event}), which completed with success at ${d.sha.slice(0, 7)}` };
+}
+
+// src/engine/range-trust.ts
+var short = (sha) => sha.slice(0, 7);
+var MADE_OUTSIDE_GITHUB = "merge commit made outside GitHub, its content was never reviewed";
+function shippedReasons(change) {
+  if (change.version < 3) return [];
+  return [...startReasons(change), ...mergeReasons(change)];
+}
+function startReasons(change) {
+  const facts = change.rangeStart;
+  const range = change.range;
+  const reasons = [];
+  if (!facts) return reasons;
+  const env = facts.environment ?? "?";
+  for (const d of facts.deployments ?? []) {
+    const v = judgeDeployment(d, facts, change.repository);
+    if (!v.trusted && !(range?.source === "deployment" && d.id === range.deployment?.id)) reasons.push({ code: "range-start-refused", effect: "info", message: `deployment ${d.id} to ${env} at ${short(d.sha)} is no range start: ${v.why}`, people: [d.creator, d.statusCreator].filter((p) => p !== null) });
+  }
+  if (facts.ledger && range?.source !== "ledger") reasons.push({ code: "range-start-ledger", effect: "info", message: `${facts.ledger.note}: the range start was looked for elsewhere` });
+  if (range?.source === "deployment") {
+    const chosen = facts.deployments?.find((d) => d.id === range.deployment?.id);
+    const v = chosen ? judgeDeployment(chosen, facts, change.repository) : void 0;
+    if (!chosen || !v?.trusted || chosen.sha !== range.start) {
+      reasons.push({ code: "range-start-untrusted", effect: "fail", message: `the range start ${short(range.start)} is a deployment the change record cannot show to be trusted${v ? ` (${v.why})` : ""}: what ships cannot be known` });
+    } else reasons.push({ code: "range-start", effect: "info", message: `the range starts after deployment ${chosen.id} to ${env} at ${short(chosen.sha)}: ${v.why}` });
+  }
+  if (range?.source === "ledger") {
+    const e = facts.ledger?.entry;
+    const ok = e && e.sha === range.start && e.decision === "allow" && e.judged === "deployment" && e.environment.toLowerCase() === env.toLowerCase();
+    if (!ok) reasons.push({ code: "range-start-untrusted", effect: "fail", message: `the range start ${short(range.start)} is a ledger entry the change record does not show allowing a deployment to ${env}: what ships cannot be known` });
+    else reasons.push({ code: "range-start", effect: "info", message: `the range starts after ${facts.ledger?.note ?? ""}` });
+  }
+  return reasons;
+}
+function mergeReasons(change) {
+  const reasons = [];
+  for (const m of mergesToCheck(change)) {
+    if (m.products.every((p) => p.byGitHub === true)) continue;
+    const made = madeBy(m);
+    const fail = (detail) => ({ code: "merge-outside-github", effect: "fail", message: `${made}: ${MADE_OUTSIDE_GITHUB} (${detail})`, people: committers(m.products) });
+    if (m.products.some((p) => p.byGitHub === void 0)) {
+      reasons.push(fail("who committed it was not read"));
+      continue;
+    }
+    const stretch = mergeStretch(m);
+    if ("problem" in stretch) {
+      reasons.push(fail(stretch.problem));
+      continue;
+    }
+    const content = change.merges?.find((c) => c.pullRequest === m.number && c.onto === stretch.onto && c.mergeCommit === stretch.mergeCommit && c.headSha === m.headSha);
+    if (!content) {
+      reasons.push(fail(`its content was not compared with the approved head ${short(m.headSha)}`));
+      continue;
+    }
+    const verdict = mergeContentVerdict(content);
+    if (!verdict.equal) reasons.push(fail(verdict.why));
+    else {
+      reasons.push({
+        code: "merge-content-equal",
+        effect: "info",
+        message: `${made}, but its content equals the approved head ${short(m.headSha)} merged onto ${short(content.onto)} (${verdict.files} file${verdict.files === 1 ? "" : "s"}, each as at the head; nothing else changed)`,
+        people: committers(m.products)
+      });
+    }
+  }
+  return reasons;
+}
+function madeBy(m) {
+  const others = m.products.filter((p) => p.byGitHub !== true);
+  const what = m.products.length === 1 ? `merge commit ${short(m.products[0]?.sha ?? "")}` : `the ${m.products.length} commits ${short(m.products[0]?.sha ?? "")}\u2026${short(m.products[m.products.length - 1]?.sha ?? "")} that merged it`;
+  const by = [...new Set(others.map((p) => p.committer ? `${label(p)} (${p.verified ? "signed, but not by GitHub" : "unsigned"})` : "someone not read"))].join(", ");
+  return `${what} of pull request #${m.number} ${m.products.length === 1 ? "was" : "were"} committed by ${by}, not by GitHub`;
+}
+function label(p) {
+  const c = p.committer;
+  return c?.account?.login ?? (c?.email ? `${c.name ?? ""} <${c.email}>`.trim() : c?.name ?? "unknown");
+}
+function committers(products) {
+  return [...new Set(products.filter((p) => p.byGitHub !== true && p.committer).map(label))];
+}
+
 // src/engine/review-window.ts
-var short = (sha) => sha ? sha.slice(0, 7) : "?";
+var short2 = (sha) => sha ? sha.slice(0, 7) : "?";
 function headMovedOn(change) {
   const pr = change.pullRequest;
   if (!pr || change.version < 2 || !judgedOnPullRequestHead(change) || pr.headSha === change.sha) return void 0;
-  return `pull request #${pr.number} has moved on: its head is now ${short(pr.headSha)}, not ${short(change.sha)}, the commit this run judges; an old head is never judged on a newer head's approval \u2014 the run for ${short(pr.headSha)} judges the pull request`;
+  return `pull request #${pr.number} has moved on: its head is now ${short2(pr.headSha)}, not ${short2(change.sha)}, the commit this run judges; an old head is never judged on a newer head's approval \u2014 the run for ${short2(pr.headSha)} judges the pull request`;
 }
 function lastBaseChange(pr) {
   let latest;
@@ -17156,7 +17322,7 @@ function reviewedBeforeBaseChange(review, pr) {
 }
 
 // src/engine/approval-control.ts
-var short2 = (sha) => sha ? sha.slice(0, 7) : "no commit";
+var short3 = (sha) => sha ? sha.slice(0, 7) : "no commit";
 function evaluateApprovalControl(control, change, within = "change") {
   const rule = control.approval;
   const fail = (code18, message, people) => ({
@@ -17168,12 +17334,12 @@ function evaluateApprovalControl(control, change, within = "change") {
     return { pass: false, reasons: change.problems.map((p) => ({ code: "change-unreadable", effect: "fail", message: `the change could not be read: ${p}`, line: control.line })) };
   }
   const pr = change.pullRequest;
-  if (!pr) return fail("no-pull-request", `direct push, no review: no pull request brought ${short2(change.sha)}`);
+  if (!pr) return fail("no-pull-request", `direct push, no review: no pull request brought ${short3(change.sha)}`);
   const moved = headMovedOn(change);
   if (moved) return fail("head-moved-on", moved);
   const wrong = notTheApprovedCommit(change);
   if (wrong) return fail("not-approved-commit", wrong);
-  const unreviewed = unreviewedInRange(change, control);
+  const unreviewed = [...unreviewedInRange(change, control), ...within === "change" ? shippedReasons(change) : []];
   if (unreviewed.some((r) => r.effect === "fail")) return { pass: false, reasons: unreviewed.map((r) => ({ ...r, line: control.line })) };
   if (!change.commitsComplete) {
     return fail("commits-incomplete", `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`);
@@ -17197,7 +17363,7 @@ function evaluateApprovalControl(control, change, within = "change") {
     const who = review.user.login;
     const whoKey = who.toLowerCase();
     if (review.state === "CHANGES_REQUESTED") {
-      if (rule.blockOnChangesRequested) reasons.push({ code: "changes-requested", effect: "fail", message: `${who} requested changes on ${short2(review.commitId)} and has not approved since`, people: [who] });
+      if (rule.blockOnChangesRequested) reasons.push({ code: "changes-requested", effect: "fail", message: `${who} requested changes on ${short3(review.commitId)} and has not approved since`, people: [who] });
       continue;
     }
     if (review.state === "DISMISSED") {
@@ -17213,7 +17379,7 @@ function evaluateApprovalControl(control, change, within = "change") {
     reasons.unshift({
       code: "approved",
       effect: "pass",
-      message: `pull request #${pr.number} has ${independent} on ${rule.fresh ? `head ${short2(pr.headSha)}` : "the change"}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
+      message: `pull request #${pr.number} has ${independent} on ${rule.fresh ? `head ${short3(pr.headSha)}` : "the change"}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
       people: qualifying
     });
   } else {
@@ -17243,7 +17409,7 @@ function disqualification(review, rule, headSha, author, allowed) {
   const who = review.user.login;
   if (author) return { code: "approval-by-author", message: `${who} approved but is an author of the change (${author.roles.join(", ")})` };
   if (review.user.type === "Bot" && !rule.botsCanApprove) return { code: "approval-by-bot", message: `${who} approved but is a bot account` };
-  if (rule.fresh && review.commitId !== headSha) return { code: "approval-stale", message: `${who}'s approval is on ${short2(review.commitId)}, head is ${short2(headSha)}: stale` };
+  if (rule.fresh && review.commitId !== headSha) return { code: "approval-stale", message: `${who}'s approval is on ${short3(review.commitId)}, head is ${short3(headSha)}: stale` };
   if (allowed.size > 0 && !allowed.has(who.toLowerCase())) return { code: "approver-not-allowed", message: `${who} approved but is not in allowed-approvers` };
   return void 0;
 }
@@ -17281,7 +17447,7 @@ function notTheApprovedCommit(change) {
   const pr = change.pullRequest;
   if (!pr || change.version < 2 || recordJudgedAsPullRequest(change)) return void 0;
   if (change.sha === pr.headSha || pr.mergeCommitSha && change.sha === pr.mergeCommitSha) return void 0;
-  return `${short2(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short2(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short2(pr.mergeCommitSha)}` : ""}, and ${short2(change.sha)} is another of its commits`;
+  return `${short3(change.sha)} is not the commit that was approved: pull request #${pr.number} was approved on its head ${short3(pr.headSha)}${pr.mergeCommitSha ? ` and merged as ${short3(pr.mergeCommitSha)}` : ""}, and ${short3(change.sha)} is another of its commits`;
 }
 function withoutRange(change) {
   if (change.version < 2 || change.range || !change.pullRequest || recordJudgedAsPullRequest(change)) return void 0;
@@ -17293,17 +17459,17 @@ function unreviewedInRange(change, control) {
   if (!range) return [];
   const others = new Map((range.pullRequests ?? []).map((p) => [p.pullRequest.number, p]));
   const judged = /* @__PURE__ */ new Set();
-  const where = `the deployed range ${range.start === range.startSha ? short2(range.startSha) : `${range.start} (${short2(range.startSha)})`}\u2026${short2(change.sha)}`;
+  const where = `the deployed range ${range.start === range.startSha ? short3(range.startSha) : `${range.start} (${short3(range.startSha)})`}\u2026${short3(change.sha)}`;
   const reasons = [];
   if (!range.complete) reasons.push({ code: "range-incomplete", effect: "fail", message: `GitHub listed only ${range.commits.length} commits of ${where}: what ships cannot all be known` });
   for (const c of range.commits) {
     if (pr && c.pullRequest === pr.number) continue;
-    if (c.pullRequest === null) reasons.push({ code: "direct-push", effect: "fail", message: `direct push, no review: commit ${short2(c.sha)} by ${c.author} is in ${where}, and no pull request brought it`, people: [c.author] });
+    if (c.pullRequest === null) reasons.push({ code: "direct-push", effect: "fail", message: `direct push, no review: commit ${short3(c.sha)} by ${c.author} is in ${where}, and no pull request brought it`, people: [c.author] });
     else if (others.has(c.pullRequest)) {
       if (judged.has(c.pullRequest)) continue;
       judged.add(c.pullRequest);
       reasons.push(...judgeOtherPullRequest(change, others.get(c.pullRequest), control, where));
-    } else reasons.push({ code: "range-other-pull-request", effect: "fail", message: `commit ${short2(c.sha)} by ${c.author} in ${where} came through pull request #${c.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c.author] });
+    } else reasons.push({ code: "range-other-pull-request", effect: "fail", message: `commit ${short3(c.sha)} by ${c.author} in ${where} came through pull request #${c.pullRequest}, which this run did not evaluate: deploy each merge on its own, or run the gate per pull request`, people: [c.author] });
   }
   return reasons;
 }
@@ -17341,7 +17507,7 @@ function headApprovals(change) {
 
 // src/engine/trust.ts
 var mapSha256 = (map) => createHash("sha256").update(map.source).digest("hex");
-var short3 = (sha) => sha ? sha.slice(0, 7) : "?";
+var short4 = (sha) => sha ? sha.slice(0, 7) : "?";
 function decideTrust(input) {
   const { trusted, proposed, change } = input;
   const facts = change?.trust;
@@ -17361,17 +17527,17 @@ function decideTrust(input) {
   });
   if (!facts) {
     const judging = trusted ?? proposed;
-    if (!change && (trusted === null || trusted === proposed)) return { ...base, judging, judgedBy: "trusted", touched: [] };
+    if (!input.rowOnPlainRun && !change && (trusted === null || trusted === proposed)) return { ...base, judging, judgedBy: "trusted", touched: [] };
     if (trusted === null || trustedSha256 === proposedSha256) {
       const why2 = change ? `the change record (version ${change.version}) records no trust facts` : "no change record was given";
-      return { ...base, judging, judgedBy: "trusted", touched: [], integrity: row(true, [{ code: "trust-as-given", effect: "info", message: `${why2}: the control map given (${judging.file}, sha256 ${short3(mapSha256(judging))}) is trusted as given` }]) };
+      return { ...base, judging, judgedBy: "trusted", touched: [], integrity: row(true, [{ code: "trust-as-given", effect: "info", message: `${why2}: the control map given (${judging.file}, sha256 ${short4(mapSha256(judging))}) is trusted as given` }]) };
     }
     return {
       ...base,
       judging: trusted,
       judgedBy: "trusted",
       touched: [],
-      integrity: row(false, [{ code: "proposed-map-unapproved", effect: "fail", message: `the proposed control map ${proposed.file} (sha256 ${short3(proposedSha256)}) differs from the trusted one ${trusted.file} (sha256 ${short3(trustedSha256)}), and no change record shows a control owner approved it` }])
+      integrity: row(false, [{ code: "proposed-map-unapproved", effect: "fail", message: `the proposed control map ${proposed.file} (sha256 ${short4(proposedSha256)}) differs from the trusted one ${trusted.file} (sha256 ${short4(trustedSha256)}), and no change record shows a control owner approved it` }])
     };
   }
   const judgedByTrusted = (integrity2, touched2 = []) => trusted ? { ...base, judging: trusted, judgedBy: "trusted", integrity: integrity2, touched: touched2 } : { ...base, judging: proposed, judgedBy: "proposed", integrity: integrity2, touched: touched2 };
@@ -17381,7 +17547,7 @@ function decideTrust(input) {
   const moved = headMovedOn(change);
   if (moved) return judgedByTrusted(row(false, [{ code: "head-moved-on", effect: "fail", message: moved }]));
   if (facts.source !== "first-adoption" && !trusted) {
-    return judgedByTrusted(row(false, [{ code: "trusted-map-missing", effect: "fail", message: `the change record names a trusted map (${facts.repository}/${facts.path}@${short3(facts.ref)}) that was not given` }]));
+    return judgedByTrusted(row(false, [{ code: "trusted-map-missing", effect: "fail", message: `the change record names a trusted map (${facts.repository}/${facts.path}@${short4(facts.ref)}) that was not given` }]));
   }
   const approvals = known ?? headApprovals(change);
   const pr = change.pullRequest;
@@ -17391,7 +17557,7 @@ function decideTrust(input) {
     const blockers2 = independenceBlockers(change, approvals);
     const approvers = [...approvals.independent];
     if (blockers2.length === 0 && approvers.length > 0) {
-      return { ...base, judging: proposed, judgedBy: "proposed", touched: touched2, integrity: row(true, [{ code: "first-adoption", effect: "pass", message: `the control map is introduced by this change (${facts.proposedPath}; ${where}): it judges the change, approved independently by ${approvers.join(", ")} on head ${short3(pr?.headSha)}; from the next change on, the map at the base judges`, people: approvers }]) };
+      return { ...base, judging: proposed, judgedBy: "proposed", touched: touched2, integrity: row(true, [{ code: "first-adoption", effect: "pass", message: `the control map is introduced by this change (${facts.proposedPath}; ${where}): it judges the change, approved independently by ${approvers.join(", ")} on head ${short4(pr?.headSha)}; from the next change on, the map at the base judges`, people: approvers }]) };
     }
     return {
       ...base,
@@ -17413,21 +17579,21 @@ function decideTrust(input) {
     return judgedByTrusted(row(false, [{ code: "files-incomplete", effect: "fail", message: `GitHub lists only ${facts.files.length} of the files this change touches: it cannot be shown that no protected path changed; ${source} judges` }]), touched);
   }
   if (touched.length === 0) {
-    return judgedByTrusted(row(true, [{ code: "no-protected-change", effect: "pass", message: `no protected path changed (${facts.files.length} file${facts.files.length === 1 ? "" : "s"} checked against ${globs.length} protected globs); ${source} judges (sha256 ${short3(trustedSha256)})` }]), touched);
+    return judgedByTrusted(row(true, [{ code: "no-protected-change", effect: "pass", message: `no protected path changed (${facts.files.length} file${facts.files.length === 1 ? "" : "s"} checked against ${globs.length} protected globs); ${source} judges (sha256 ${short4(trustedSha256)})` }]), touched);
   }
   const files = touched.map((t) => t.path).join(", ");
   const owners = base.owners.filter((o) => approvals.independent.has(o));
   const blockers = independenceBlockers(change, approvals);
   if (owners.length > 0 && blockers.length === 0) {
-    const judge = facts.source === "base" ? `the proposed map (sha256 ${short3(proposedSha256)}) judges this change; the trusted one was sha256 ${short3(trustedSha256)}` : `${source} judges`;
+    const judge = facts.source === "base" ? `the proposed map (sha256 ${short4(proposedSha256)}) judges this change; the trusted one was sha256 ${short4(trustedSha256)}` : `${source} judges`;
     const decision = facts.source === "base" ? { ...base, judging: proposed, judgedBy: "proposed", touched } : { ...base, judging: trusted, judgedBy: "trusted", touched };
-    decision.integrity = row(true, [{ code: "protected-change-approved", effect: "pass", message: `protected files changed (${files}) and approved on head ${short3(pr?.headSha)} by control owner ${owners.join(", ")}, who is not an author: ${judge}`, people: owners }]);
+    decision.integrity = row(true, [{ code: "protected-change-approved", effect: "pass", message: `protected files changed (${files}) and approved on head ${short4(pr?.headSha)} by control owner ${owners.join(", ")}, who is not an author: ${judge}`, people: owners }]);
     return decision;
   }
-  const why = !pr ? `no pull request brought them (direct push, no review)` : `they need an approval on head ${short3(pr.headSha)} by a control owner who is not an author of the change (${ownersText})`;
+  const why = !pr ? `no pull request brought them (direct push, no review)` : `they need an approval on head ${short4(pr.headSha)} by a control owner who is not an author of the change (${ownersText})`;
   return judgedByTrusted(
     row(false, [
-      { code: "protected-change-unapproved", effect: "fail", message: `protected files changed: ${files}; ${why}; until then ${source} judges (sha256 ${short3(trustedSha256)})`, people: base.owners },
+      { code: "protected-change-unapproved", effect: "fail", message: `protected files changed: ${files}; ${why}; until then ${source} judges (sha256 ${short4(trustedSha256)})`, people: base.owners },
       ...owners.length > 0 ? blockers : [],
       ...discountedReasons(approvals, base.owners)
     ]),
@@ -17450,7 +17616,7 @@ function touchedBy(files, globs) {
 }
 function independenceBlockers(change, approvals) {
   const reasons = [];
-  if (!change.pullRequest) reasons.push({ code: "no-pull-request", effect: "fail", message: `direct push, no review: no pull request brought ${short3(change.sha)}` });
+  if (!change.pullRequest) reasons.push({ code: "no-pull-request", effect: "fail", message: `direct push, no review: no pull request brought ${short4(change.sha)}` });
   else if (!change.commitsComplete) reasons.push({ code: "commits-incomplete", effect: "fail", message: `pull request #${change.pullRequest.number} has more commits than GitHub lists: its authors cannot all be known` });
   for (const a of approvals.unlinked) {
     reasons.push({ code: "unlinked-author", effect: "fail", message: `${a.label} (${a.roles.join(", ")}) has no GitHub account, so no approver can be shown not to be them`, people: [a.label] });
@@ -17469,24 +17635,32 @@ function discountedReasons(approvals, owners) {
 }
 
 // src/engine/judge.ts
-function decideJudge(proposed, trusted, change) {
+function decideJudge(proposed, trusted, change, options = {}) {
+  const rowOnPlainRun = options.rowOnPlainRun ?? true;
   const facts = change?.trust;
   if (facts) {
-    const problems = [];
     const given = trusted === void 0 ? proposed : trusted;
+    const problems = [];
+    const mismatches = [];
+    const flags = [];
     if (facts.source === "first-adoption") {
       if (trusted) problems.push({ file: trusted.file, message: "the change record says the control map was introduced by the change (first adoption), so no trusted map applies: drop --base-controls" });
     } else if (given === null || mapSha256(given) !== facts.sha256) {
-      const what = given === null ? "none was given" : `${given.file} has sha256 ${mapSha256(given)}`;
-      problems.push({ file: given?.file ?? "change record", message: `the change record was judged by the trusted control map ${facts.repository}/${facts.path}@${facts.ref ?? "?"} with sha256 ${facts.sha256 ?? "?"}, but ${what}: give that map with --base-controls FILE` });
+      mismatches.push(`it was judged by the trusted control map ${facts.repository}/${facts.path}@${facts.ref ?? "?"} with sha256 ${facts.sha256 ?? "?"}, but ${given === null ? "none was given" : `${given.file} has sha256 ${mapSha256(given)}`}`);
+      flags.push("--base-controls FILE");
     }
     if (mapSha256(proposed) !== facts.proposedSha256) {
-      problems.push({ file: proposed.file, message: `the change record's proposed control map has sha256 ${facts.proposedSha256}, but ${proposed.file} has sha256 ${mapSha256(proposed)}: give the workspace's map with --controls FILE` });
+      mismatches.push(`its proposed control map had sha256 ${facts.proposedSha256}, but ${proposed.file} has sha256 ${mapSha256(proposed)}`);
+      flags.unshift("--controls FILE");
+    }
+    if (mismatches.length > 0) {
+      const message = `the change record's trust facts name other control maps than the ones given: ${mismatches.join("; ")}. To re-perform that record, give ${flags.length > 1 ? "those maps" : "that map"} with ${flags.join(" and ")}; for a change record written by hand, remove \`trust\` from it to judge it by the --controls map as given (docs/change-record.md)`;
+      problems.push({ file: options.changeFile ?? "change record", message });
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    return decideTrust({ trusted: facts.source === "first-adoption" ? null : given, proposed, change });
+    return decideTrust({ trusted: facts.source === "first-adoption" ? null : given, proposed, change, rowOnPlainRun });
   }
-  return decideTrust({ trusted: trusted === void 0 ? proposed : trusted, proposed, change });
+  return decideTrust({ trusted: trusted === void 0 ? proposed : trusted, proposed, change, rowOnPlainRun });
 }
 function integrityFailed(result) {
   return result.controls.some((c) => c.id === INTEGRITY_CONTROL_ID && c.status === "fail");
@@ -18023,6 +18197,9 @@ var CaseMasker = class {
   }
 };
 
+// src/evidence/manifest.ts
+var MANIFEST_VERSION = 2;
+
 // src/evidence/mask-stream.ts
 var LINE_LIMIT = 1 << 20;
 var STRING_LIMIT = 16 << 20;
@@ -18436,9 +18613,10 @@ async function placeCopy(copy, full) {
 }
 
 // src/render/decision-json.ts
-function decisionObject(map, result) {
+function decisionObject(map, result, mode) {
   return {
     decision: result.decision,
+    ...mode ? { mode } : {},
     evaluatedAt: result.evaluatedAt,
     emergency: result.emergency,
     trust: result.trust,
@@ -18524,17 +18702,18 @@ function emergencyBanner(result) {
 }
 function trustLine(result) {
   const t = result.trust;
-  const short4 = (s) => s ? s.slice(0, 12) : "\u2014";
+  const short5 = (s) => s ? s.slice(0, 12) : "\u2014";
   if (!t.source) return void 0;
-  if (t.source === "first-adoption") return `Judged by the control map this change introduces (first adoption; sha256 ${short4(t.proposedSha256)}).`;
-  const trusted = `the trusted control map (${t.note ?? t.source}; sha256 ${short4(t.trustedSha256)})`;
+  if (t.source === "first-adoption") return `Judged by the control map this change introduces (first adoption; sha256 ${short5(t.proposedSha256)}).`;
+  const trusted = `the trusted control map (${t.note ?? t.source}; sha256 ${short5(t.trustedSha256)})`;
   const touched = t.touched.length ? ` Protected files changed: ${t.touched.map((x) => x.path).join(", ")}; control owners: ${t.owners.join(", ") || "none named"}.` : "";
-  return t.judgedBy === "proposed" ? `Judged by the proposed control map (sha256 ${short4(t.proposedSha256)}), approved by a control owner; ${trusted} was checked first.${touched}` : `Judged by ${trusted}.${touched}`;
+  return t.judgedBy === "proposed" ? `Judged by the proposed control map (sha256 ${short5(t.proposedSha256)}), approved by a control owner; ${trusted} was checked first.${touched}` : `Judged by ${trusted}.${touched}`;
 }
 function rangeStartWords(r) {
   const at = r.start === r.startSha ? r.startSha.slice(0, 7) : `${r.start} (${r.startSha.slice(0, 7)})`;
   if (r.source === "since") return `${at}, the since input`;
   if (r.source === "deployment") return `${at}, the last successful deployment${r.environment ? ` to ${r.environment}` : ""}`;
+  if (r.source === "ledger") return `${at}, the last deployment${r.environment ? ` to ${r.environment}` : ""} the gate allowed (its ledger)`;
   return `${at}, the push's before`;
 }
 function rangeLines(result) {
@@ -18547,6 +18726,12 @@ function rangeLines(result) {
     ...r.direct.map((d) => `${d.sha.slice(0, 7)} by ${d.author}: direct push, no review`)
   ];
   return { head, items };
+}
+var PRODUCT_NAME = "SOX compliance gate";
+function reportOnlyWords(result) {
+  if (integrityFailed(result)) return "report-only does not apply: SOX-GATE-INTEGRITY failed, so this block fails the step and the command (exit 1), and a check run concludes failure \u2014 the mode itself may come from the change";
+  if (result.decision === "block") return "report-only, not enforced: the decision is BLOCK and is recorded, but it fails neither the step nor the command (exit 0); a check run concludes neutral";
+  return "report-only, not enforced: a block would have failed neither the step nor the command";
 }
 
 // src/render/markdown.ts
@@ -18659,8 +18844,47 @@ function cell(value) {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-// src/evidence/html.ts
+// src/evidence/html-inputs.ts
 var esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+function inputsV1(x) {
+  const parts = ['<h2>Inputs</h2><table id="inputs"><thead><tr><th>File</th><th>Format</th><th>Size</th><th>Cases</th><th>sha256 (as read)</th></tr></thead><tbody>'];
+  parts.push(`<tr><td>${esc(x.map.file)}</td><td>control map</td><td>${Buffer.byteLength(x.map.source)}</td><td>\u2014</td><td><code>${esc(x.controlMapSha256)}</code></td></tr>`);
+  for (const r of x.result.reports) {
+    parts.push(`<tr><td>${esc(r.path)}</td><td>${esc(r.format)}</td><td>${r.size}</td><td>${r.cases} (${r.failed + r.errors} failed, ${r.skipped} skipped)</td><td><code>${esc(r.sha256)}</code></td></tr>`);
+  }
+  parts.push("</tbody></table>");
+  parts.push(redactionsLine(x, "Hashes are of the raw files, before masking."));
+  return parts.join("");
+}
+function inputsTable(x) {
+  const { kept, result } = x;
+  const row = (cells) => `<tr><td>${esc(cells.file)}${cells.keptAs ? `<br><small>kept as <code>${esc(cells.keptAs)}</code></small>` : ""}</td><td>${esc(cells.what)}</td><td>${esc(cells.size)}</td><td>${esc(cells.cases)}</td><td><code>${esc(cells.sha256)}</code></td></tr>`;
+  const parts = ['<h2>Inputs</h2><table id="inputs"><thead><tr><th>File</th><th>What</th><th>Size</th><th>Cases</th><th>sha256</th></tr></thead><tbody>'];
+  const judged = result.trust.judgedBy;
+  const maps = kept.trustedControlMap ? [
+    { m: kept.trustedControlMap, what: `trusted control map${judged === "trusted" ? ": it judged" : ""}` },
+    { m: kept.controlMap, what: `proposed control map (the change's)${judged === "proposed" ? ": it judged" : ""}` }
+  ] : [{ m: kept.controlMap, what: "control map" }];
+  for (const { m, what } of maps) parts.push(row({ file: m.path, keptAs: m.bundlePath, what, size: m.size, cases: "\u2014", sha256: m.sha256 }));
+  if (kept.change) parts.push(row({ file: kept.change.path, keptAs: kept.change.path, what: `change record (version ${x.change?.version ?? "?"})`, size: kept.change.size, cases: "\u2014", sha256: kept.change.sha256 }));
+  const artifacts = x.change?.reportArtifacts;
+  for (const a of artifacts?.artifacts ?? []) {
+    const run2 = artifacts?.runId === null || artifacts?.runId === void 0 ? "this workflow run" : `workflow run ${artifacts.runId}`;
+    parts.push(row({ file: `${a.name} (artifact ${a.id})`, keptAs: void 0, what: `report artifact of ${run2}, unpacked to ${a.path}`, size: a.size, cases: "\u2014", sha256: a.downloadedSha256 }));
+  }
+  for (const [i, r] of result.reports.entries()) {
+    parts.push(row({ file: r.path, keptAs: x.reportFiles[i], what: `report (${r.format})`, size: r.size, cases: `${r.cases} (${r.failed + r.errors} failed, ${r.skipped} skipped)`, sha256: r.sha256 }));
+  }
+  parts.push("</tbody></table>");
+  parts.push(redactionsLine(x, "A report's sha256 and size are of the raw file as read, before masking (its kept copy is masked); a control map is kept unchanged; the change record is kept as the gate recorded it, and an artifact's sha256 is of its zip as downloaded."));
+  return parts.join("");
+}
+function redactionsLine(x, hashes) {
+  const redacted = Object.entries(x.redactions).filter(([, n]) => n > 0);
+  return `<p>Redactions in the reports as kept: ${redacted.length ? esc(redacted.map(([k, n]) => `${k} ${n}`).join(", ")) : "none"}. ${esc(hashes)}</p>`;
+}
+
+// src/evidence/html.ts
 var CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;margin:2rem auto;max-width:70rem;padding:0 1rem}
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
@@ -18675,18 +18899,24 @@ details.failures{margin:.5rem 0}details.failures>summary{cursor:pointer;font-wei
 footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.decision{border:2px solid #000;color:#000;background:none}}
 `;
+var CSS_V2 = `.not-enforced{border:2px solid #bf8700;background:#fff8c5;padding:.5rem .75rem;font-weight:600}.legend{color:#57606a;margin:.25rem 0}svg.key{color:#9a6700;vertical-align:-2px;margin-right:.15rem}
+`;
+var KEY_MARK = '<svg class="key" viewBox="0 0 16 16" width="14" height="14" role="img" aria-label="key control"><title>key control</title><circle cx="4.5" cy="8" r="3" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="M7.5 8H15M12.5 8v3M10.5 8v2.2" fill="none" stroke="currentColor" stroke-width="1.8"/></svg>';
 function renderHtml(x) {
   const { map, result, change, run: run2 } = x;
+  const v1 = x.manifestVersion === 1;
   const parts = [];
   parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`);
-  parts.push(`<title>SOX gate evidence \u2014 ${esc(map.system)} \u2014 ${esc(result.decision.toUpperCase())}</title><style>${CSS}</style></head><body>`);
-  parts.push(`<header><h1>SOX change-management gate \u2014 ${esc(map.system)}</h1>`);
+  parts.push(`<title>${v1 ? "SOX gate evidence" : PRODUCT_NAME} \u2014 ${esc(map.system)} \u2014 ${esc(result.decision.toUpperCase())}</title><style>${CSS}${v1 ? "" : CSS_V2}</style></head><body>`);
+  parts.push(`<header><h1>${v1 ? "SOX change-management gate" : PRODUCT_NAME} \u2014 ${esc(map.system)}</h1>`);
   parts.push(`<p><span id="decision" class="decision ${esc(result.decision)}">${esc(result.decision.toUpperCase())}</span> <strong id="headline">${esc(headline(result))}</strong></p>`);
   const banner = emergencyBanner(result);
   if (banner) parts.push(`<p id="emergency" class="emergency" role="alert">\u26A0 ${esc(banner)}</p>`);
   const trust = trustLine(result);
   if (trust) parts.push(`<p id="trust">${esc(trust)}</p>`);
-  parts.push(`<p id="mode">Mode: <strong>${esc(x.mode)}</strong>${x.mode === "report-only" ? result.decision === "block" ? " \u2014 the decision is block, but the step did not fail (unless SOX-GATE-INTEGRITY failed)" : " \u2014 a block would not fail the step" : " \u2014 a block fails the step and the required check"}.</p>`);
+  if (v1) parts.push(`<p id="mode">Mode: <strong>${esc(x.mode)}</strong>${x.mode === "report-only" ? result.decision === "block" ? " \u2014 the decision is block, but the step did not fail (unless SOX-GATE-INTEGRITY failed)" : " \u2014 a block would not fail the step" : " \u2014 a block fails the step and the required check"}.</p>`);
+  else if (x.mode === "enforce") parts.push('<p id="mode">Mode: <strong>enforce</strong> \u2014 a block fails the step and the required check.</p>');
+  else parts.push(`<p id="mode" class="not-enforced">Mode: ${esc(reportOnlyWords(result))}.</p>`);
   const t = result.totals;
   parts.push(`<p id="totals">${esc(totalsLine(result))}${t.unmapped ? ": they ran, but prove nothing here" : ""}.</p>`);
   parts.push("</header>");
@@ -18704,29 +18934,34 @@ function renderHtml(x) {
   ];
   for (const [k, v, href] of runRows) if (v) parts.push(`<dt>${esc(k)}</dt><dd>${link2(v, href)}</dd>`);
   parts.push("</dl>");
-  parts.push('<h2>Controls</h2><table id="controls"><thead><tr><th>Control</th><th>Status</th><th>Tests</th><th>Reasons</th></tr></thead><tbody>');
+  parts.push("<h2>Controls</h2>");
+  if (!v1) parts.push(`<p class="legend">Failing controls first, then waived, then passing, each group in the control map's order, as in the job summary; ${KEY_MARK} marks a key control.</p>`);
+  parts.push('<table id="controls"><thead><tr><th>Control</th><th>Status</th><th>Tests</th><th>Reasons</th></tr></thead><tbody>');
   const byId = new Map(map.controls.map((c) => [c.id, c]));
-  for (const r of result.controls) {
+  const ordered = v1 ? result.controls : failingFirst(result.controls);
+  for (const r of ordered) {
     const c = byId.get(r.id);
-    const meta = [c?.key ? "key control" : "", c?.type ?? "", c?.sox.length ? `SOX ${c.sox.join(", ")}` : ""].filter(Boolean).join(" \xB7 ");
+    const key = v1 ? c?.key : r.key;
+    const meta = [key ? "key control" : "", c?.type ?? "", c?.sox.length ? `SOX ${c.sox.join(", ")}` : "", !v1 && r.id === INTEGRITY_CONTROL_ID ? "built in: the gate's own integrity" : ""].filter(Boolean).join(" \xB7 ");
     const t2 = r.tests;
     const tests = t2.matched ? `${t2.passed}/${t2.matched} passed${t2.failed ? `, ${t2.failed} failed` : ""}${t2.skipped ? `, ${t2.skipped} skipped` : ""}${t2.flaky ? `, ${t2.flaky} flaky` : ""}` : "\u2014";
-    parts.push(`<tr data-control="${esc(r.id)}"><td><strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ""}</td>`);
+    const mark = !v1 && key ? `${KEY_MARK} ` : "";
+    parts.push(`<tr data-control="${esc(r.id)}"${!v1 && key ? ' data-key="true"' : ""}><td>${mark}<strong>${esc(r.id)}</strong> ${esc(r.title)}${meta ? `<br><small>${esc(meta)}</small>` : ""}</td>`);
     parts.push(`<td class="${esc(r.status)}">${esc(r.status.toUpperCase())}${r.waiver ? `<br><small>${esc(r.waiver)}</small>` : ""}</td><td>${esc(tests)}</td>`);
     const failing = controlFailures(r).length;
     const jump = failing ? `<p class="jump"><a href="#failures-${esc(r.id)}">${failing} failing test${failing === 1 ? "" : "s"}: each with its message and place, below</a></p>` : "";
     parts.push(`<td><ul>${r.reasons.map((reason) => `<li class="${esc(reason.effect)}">${esc(reason.message)}</li>`).join("")}</ul>${jump}${provedBy(r)}</td></tr>`);
   }
   parts.push("</tbody></table>");
-  parts.push(failingTests(result));
+  parts.push(failingTests(ordered));
   const range = result.range;
   if (range) {
     const words = rangeLines(result);
     parts.push(`<h2>Deployed range</h2><p id="range">${esc(words.head)}</p>`);
     parts.push('<table id="range-pulls"><thead><tr><th>Pull request</th><th>Author</th><th>Commits</th><th>Approved by</th></tr></thead><tbody>');
     for (const p of range.pullRequests) {
-      const label = `#${p.number}${p.title ? ` ${p.title}` : ""}`;
-      parts.push(`<tr data-pull="${p.number}"><td>${p.url && /^https:\/\//.test(p.url) ? `<a href="${esc(p.url)}">${esc(label)}</a>` : esc(label)}</td><td>${esc(p.author)}</td><td>${p.commits}</td><td class="${p.approvers.length ? "pass" : "fail"}">${p.approvers.length ? esc(p.approvers.join(", ")) : "no independent approval"}</td></tr>`);
+      const label2 = `#${p.number}${p.title ? ` ${p.title}` : ""}`;
+      parts.push(`<tr data-pull="${p.number}"><td>${p.url && /^https:\/\//.test(p.url) ? `<a href="${esc(p.url)}">${esc(label2)}</a>` : esc(label2)}</td><td>${esc(p.author)}</td><td>${p.commits}</td><td class="${p.approvers.length ? "pass" : "fail"}">${p.approvers.length ? esc(p.approvers.join(", ")) : "no independent approval"}</td></tr>`);
     }
     for (const d of range.direct) parts.push(`<tr data-direct="${esc(d.sha)}"><td><code>${esc(d.sha)}</code></td><td>${esc(d.author)}</td><td>1</td><td class="fail">direct push, no review</td></tr>`);
     parts.push("</tbody></table>");
@@ -18748,14 +18983,8 @@ function renderHtml(x) {
     }
     parts.push("</tbody></table>");
   }
-  parts.push('<h2>Inputs</h2><table id="inputs"><thead><tr><th>File</th><th>Format</th><th>Size</th><th>Cases</th><th>sha256 (as read)</th></tr></thead><tbody>');
-  parts.push(`<tr><td>${esc(map.file)}</td><td>control map</td><td>${Buffer.byteLength(map.source)}</td><td>\u2014</td><td><code>${esc(x.controlMapSha256)}</code></td></tr>`);
-  for (const r of result.reports) {
-    parts.push(`<tr><td>${esc(r.path)}</td><td>${esc(r.format)}</td><td>${r.size}</td><td>${r.cases} (${r.failed + r.errors} failed, ${r.skipped} skipped)</td><td><code>${esc(r.sha256)}</code></td></tr>`);
-  }
-  parts.push("</tbody></table>");
-  const redacted = Object.entries(x.redactions).filter(([, n]) => n > 0);
-  parts.push(`<p>Redactions in the reports as kept: ${redacted.length ? esc(redacted.map(([k, n]) => `${k} ${n}`).join(", ")) : "none"}. Hashes are of the raw files, before masking.</p>`);
+  if (v1) parts.push(inputsV1(x));
+  else parts.push(inputsTable(x));
   parts.push(`<footer>sox-gate ${esc(x.toolVersion)}. Check this bundle with <code>sox-gate verify &lt;dir&gt;</code>: it recomputes every hash and re-performs the decision from the inputs kept here.</footer>`);
   parts.push("</body></html>\n");
   return parts.join("");
@@ -18764,20 +18993,20 @@ var PROVED_BY_LIMIT = 1e3;
 function provedBy(r) {
   const n = r.matchedTests.length;
   if (n === 0) return "";
-  const label = `${r.status === "pass" ? "The tests that proved it" : "The tests it matched"} (${n}: ${testsCell(r)})`;
+  const label2 = `${r.status === "pass" ? "The tests that proved it" : "The tests it matched"} (${n}: ${testsCell(r)})`;
   const items = (n > PROVED_BY_LIMIT ? r.matchedTests.slice(0, PROVED_BY_LIMIT) : r.matchedTests).map((t) => `<li><code>${esc(t)}</code></li>`).join("");
   const more = n > PROVED_BY_LIMIT ? `<li class="info">\u2026 and ${n - PROVED_BY_LIMIT} more: manifest.json lists all ${n} (controls[].matchedTests)</li>` : "";
-  return `<details class="tests"><summary>${esc(label)}</summary><ul>${items}${more}</ul></details>`;
+  return `<details class="tests"><summary>${esc(label2)}</summary><ul>${items}${more}</ul></details>`;
 }
 var OPEN_FAILURES = 100;
-function failingTests(result) {
-  const perControl = result.controls.map((c) => ({ c, rows: controlFailures(c) })).filter((x) => x.rows.length > 0);
+function failingTests(controls) {
+  const perControl = controls.map((c) => ({ c, rows: controlFailures(c) })).filter((x) => x.rows.length > 0);
   if (perControl.length === 0) return "";
   const total = perControl.reduce((n, x) => n + x.rows.length, 0);
   const parts = [`<h2>Failing tests</h2><p id="failures-total">${total} failing test${total === 1 ? "" : "s"} (also in <code>failures.csv</code>). The source place is the report's own (file and line of the test), where it gives one.</p>`];
   for (const { c, rows } of perControl) {
-    const label = `${c.id} ${c.title}: ${rows.length} failing test${rows.length === 1 ? "" : "s"}${c.status === "waived" ? ` (waived: ${c.waiver ?? ""})` : ""}`;
-    parts.push(`<details class="failures" id="failures-${esc(c.id)}"${rows.length <= OPEN_FAILURES ? " open" : ""}><summary>${esc(label)}</summary>`);
+    const label2 = `${c.id} ${c.title}: ${rows.length} failing test${rows.length === 1 ? "" : "s"}${c.status === "waived" ? ` (waived: ${c.waiver ?? ""})` : ""}`;
+    parts.push(`<details class="failures" id="failures-${esc(c.id)}"${rows.length <= OPEN_FAILURES ? " open" : ""}><summary>${esc(label2)}</summary>`);
     parts.push('<table class="failures"><thead><tr><th>#</th><th>Test</th><th>Message</th><th>Source</th><th>Report</th></tr></thead><tbody>');
     for (const [i, row] of rows.entries()) parts.push(failureRow(row, i + 1));
     parts.push("</tbody></table></details>");
@@ -18847,7 +19076,7 @@ function nameUuid(name) {
 // src/evidence/oscal.ts
 var TOKEN = /^[\p{L}_][\p{L}\p{N}._-]*$/u;
 var token = (id) => TOKEN.test(id) ? id : `c-${id}`;
-function renderOscal({ map, result, toolVersion, reportFiles, seed }) {
+function renderOscal({ map, result, toolVersion, reportFiles, seed, manifestVersion }) {
   const at = result.evaluatedAt;
   const byId = new Map(map.controls.map((c) => [c.id, c]));
   const observations = result.controls.map((r) => {
@@ -18883,7 +19112,7 @@ function renderOscal({ map, result, toolVersion, reportFiles, seed }) {
       results: [
         {
           uuid: nameUuid(`${seed}:result`),
-          title: `SOX change-management gate: ${result.decision.toUpperCase()}`,
+          title: `${manifestVersion === 1 ? "SOX change-management gate" : PRODUCT_NAME}: ${result.decision.toUpperCase()}`,
           description: headline(result),
           start: at,
           end: at,
@@ -18966,12 +19195,12 @@ var RENDERED_FILES = ["decision.json", "summary.md", "controls.csv", "failures.c
 var ADDED_LATER = ["failures.csv"];
 function* renderBundleFiles(x) {
   const seed = `${x.controlMapSha256}:${x.result.evaluatedAt}:${x.run.runId ?? ""}`;
-  yield ["decision.json", stableJson(decisionObject(x.map, x.result))];
+  yield ["decision.json", stableJson(decisionObject(x.map, x.result, x.manifestVersion === 1 ? void 0 : x.mode))];
   yield ["summary.md", renderMarkdown(x.map, x.result)];
   yield ["controls.csv", renderCsv(x.map, x.result)];
   yield ["failures.csv", renderFailuresCsv(x.result)];
   yield ["report.html", renderHtml(x)];
-  yield ["oscal/assessment-results.json", stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed }))];
+  yield ["oscal/assessment-results.json", stableJson(renderOscal({ map: x.map, result: x.result, toolVersion: x.toolVersion, reportFiles: x.reportFiles, seed, manifestVersion: x.manifestVersion }))];
 }
 
 // src/evidence/bundle.ts
@@ -19002,19 +19231,22 @@ async function writeBundle(x) {
   if (x.change) await put("change.json", stableJson(x.change));
   const controlMapSha256 = sha256(x.map.source);
   const mapRecord = (m, bundlePath) => ({ path: m.file, sha256: sha256(m.source), size: Buffer.byteLength(m.source), bundlePath });
-  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, mode: x.mode, reportFiles: reports.map((r) => r.bundlePath) });
+  const controlMap = mapRecord(x.proposed, "inputs/control-map.yml");
+  const trustedControlMap = x.trusted ? mapRecord(x.trusted, "inputs/trusted-control-map.yml") : null;
+  const kept = { controlMap, trustedControlMap, change: files.find((f) => f.path === "change.json") ?? null };
+  const rendered = renderBundleFiles({ map: x.map, result: x.result, change: x.change, run: x.run, toolVersion: TOOL_VERSION, controlMapSha256, redactions, mode: x.mode, reportFiles: reports.map((r) => r.bundlePath), manifestVersion: MANIFEST_VERSION, kept });
   for (const [rel, content] of rendered) await put(rel, content);
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const manifest = {
-    manifestVersion: 1,
+    manifestVersion: MANIFEST_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     run: x.run,
     mode: x.mode,
     evaluatedAt: x.result.evaluatedAt,
     decision: x.result.decision,
     counts: x.result.counts,
-    controlMap: mapRecord(x.proposed, "inputs/control-map.yml"),
-    trustedControlMap: x.trusted ? mapRecord(x.trusted, "inputs/trusted-control-map.yml") : null,
+    controlMap,
+    trustedControlMap,
     judgedBy: x.result.trust.judgedBy,
     emergency: x.result.emergency,
     reports,
@@ -19099,11 +19331,11 @@ var import_yaml = __toESM(require_dist(), 1);
 
 // schema-validators:./schema-validators.js
 var validateControlMap = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/control-map.schema.json", "title": "sox-gate control map", "description": "Which SOX controls exist, which tests prove each, who must approve a change, and the waivers in force.", "type": "object", "additionalProperties": false, "required": ["version", "system", "controls"], "properties": { "version": { "const": 1, "description": "Format version of this file." }, "system": { "type": "string", "minLength": 1, "description": "What the controls protect." }, "owner": { "type": "string", "minLength": 1, "description": "Who answers for the system as a whole (a team or a person); shown in the evidence." }, "control-owners": { "type": "array", "uniqueItems": true, "items": { "$ref": "#/$defs/login" }, "description": "GitHub logins of the control owners. In the trusted map (SPEC \xA79) only they can approve a change to a protected path, which lets the change's own map judge it, and only they can approve a waiver." }, "protected-paths": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of further paths whose change needs a control owner's approval (SOX-GATE-INTEGRITY). Always protected: the control map itself, .github/workflows/**, .github/actions/**, CODEOWNERS, .github/CODEOWNERS, docs/CODEOWNERS, action.yml and action.yaml." }, "trusted-branches": { "type": "array", "uniqueItems": true, "items": { "type": "string", "minLength": 1 }, "description": "Globs of base branches (besides the default branch) whose own control map may judge a pull request into them (SPEC 13). Read from the default branch's map only; a pull request into any other base is judged by the default branch's map at its head." }, "max-waiver-days": { "type": "integer", "minimum": 1, "maximum": 90, "default": 30, "description": "A waiver gives cover only when it expires at most this many days after the evaluation (default 30, at most 90)." }, "reports": { "type": "array", "description": "Default report globs (the action's `reports` input and the CLI's --reports override them). A leading ! excludes.", "items": { "type": "string", "minLength": 1 } }, "committed-reports": { "enum": ["allow", "refuse"], "default": "refuse", "description": "refuse (default): a report that git tracks at the evaluated commit is refused, naming it, since a committed report proves nothing about this run. allow: committed reports are read like any other (for example fixtures kept in the repository)." }, "controls": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/control" }, "description": "The SOX controls: each is proven by passing tests (tests), by an approval (approval), or both." }, "waivers": { "type": "array", "items": { "$ref": "#/$defs/waiver" }, "description": "Temporary exceptions: a failing control is covered while its waiver is in force, approved by a control owner (SPEC \xA79)." } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "login": { "type": "string", "minLength": 1 }, "control": { "type": "object", "additionalProperties": false, "required": ["id", "title"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the control (letters, digits, dot, dash, underscore), e.g. CM-01; tests are tagged with it." }, "title": { "type": "string", "minLength": 1, "description": "What the control ensures, in one line; shown on every surface." }, "sox": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "SOX references the control supports (e.g. ITGC change management, COSO principle 11), for the auditor." }, "objective": { "type": "string", "description": "The control objective, in the words of the control matrix." }, "risk": { "type": "string", "description": "The risk the control addresses." }, "owner": { "type": "string", "description": "Who owns the control (a login or a team); shown in the evidence." }, "type": { "enum": ["preventive", "detective"], "description": "preventive (stops a bad change) or detective (finds one after the fact)." }, "key": { "type": "boolean", "description": "A key control: failures are highlighted first on every surface." }, "tests": { "type": "array", "minItems": 1, "description": "Selectors; a test is covered if ANY selector matches.", "items": { "$ref": "#/$defs/selector" } }, "min-tests": { "type": "integer", "minimum": 1, "default": 1, "description": "How many matched tests must pass for the control to pass (default 1)." }, "allow-skipped": { "type": "boolean", "default": false, "description": "Whether skipped matched tests are tolerated (default false: a skipped test fails the control, since it proves nothing)." }, "flaky": { "enum": ["pass", "fail"], "default": "pass", "description": "A test that failed and then passed on a re-run: pass counts its final pass (default), fail fails the control." }, "approval": { "$ref": "#/$defs/approval", "description": "Segregation of duties: the change must be approved by people other than its authors (SPEC \xA73)." } }, "anyOf": [{ "required": ["tests"], "properties": { "tests": true } }, { "required": ["approval"], "properties": { "approval": true } }], "description": "A control; it needs tests, approval, or both: a control with neither could never be proven." }, "selector": { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "tag": { "$ref": "#/$defs/id", "description": 'A control tag: <property name="control" value="\u2026"/>, or [TAG] / @TAG in the test name.' }, "name": { "type": "string", "minLength": 1, "description": "Glob on the full name (suite \u203A classname \u203A name); * matches any text." }, "suite": { "type": "string", "minLength": 1, "description": "Glob on the suite name; * matches any text." }, "file": { "type": "string", "minLength": 1, "description": "Glob on the test's source file, / separated; * stays within a folder, ** crosses folders." }, "regex": { "type": "string", "minLength": 1, "description": "Regular expression (RE2 syntax, matched in linear time; no backreferences or lookarounds) searched in the own name and the full name." } } }, "approval": { "type": "object", "additionalProperties": false, "properties": { "min-approvals": { "type": "integer", "minimum": 1, "default": 1, "description": "How many independent approvals are needed (default 1)." }, "fresh": { "type": "boolean", "default": true, "description": "Approvals must be on the head commit; an approval of an earlier commit is stale (default true)." }, "authors": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "enum": ["pr-author", "commit-authors", "committers", "co-authors"] }, "default": ["pr-author", "commit-authors", "committers", "co-authors"], "description": "Which roles count as authors, who cannot approve: the PR author, commit authors, committers, co-authors (default all four)." }, "bots-can-approve": { "type": "boolean", "default": false, "description": "Whether a bot account's approval counts (default false)." }, "block-on-changes-requested": { "type": "boolean", "default": true, "description": "A reviewer's outstanding request for changes fails the control (default true)." }, "deployment-approval": { "type": "boolean", "default": false, "description": "Also require the run's environment deployment to be approved by a non-author (default false)." }, "allowed-approvers": { "type": "array", "items": { "$ref": "#/$defs/login" }, "description": "Only these logins' approvals count (default: anyone with write access who is not an author)." }, "allow-unlinked-authors": { "type": "boolean", "default": false, "description": "Whether an author with no GitHub account (an unknown e-mail) is tolerated (default false: it could be any reviewer)." }, "waivable": { "type": "boolean", "default": false, "description": "Whether a waiver may cover this approval control. Such a waiver is an emergency change, named so on every surface and in the evidence." } } }, "waiver": { "type": "object", "additionalProperties": false, "required": ["id", "control", "reason", "requested-by", "approved-by", "expires"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the waiver." }, "control": { "$ref": "#/$defs/id", "description": "The id of the control it covers." }, "reason": { "type": "string", "minLength": 1, "description": "Why the control may fail for now." }, "incident": { "type": "string", "description": "The incident or ticket the waiver belongs to." }, "requested-by": { "$ref": "#/$defs/login", "description": "GitHub login of who asked for it." }, "approved-by": { "$ref": "#/$defs/login", "description": "GitHub login of the control owner who approved it; must not be the requester nor an author of the change." }, "expires": { "type": "string", "format": "date-time", "description": "ISO-8601 date-time with a zone, e.g. 2026-12-05T00:00:00Z." }, "compensating-control": { "type": "string", "description": "What mitigates the risk while the waiver is in force." } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/control-map.schema.json", "title": "sox-gate control map", "description": "Which SOX controls exist, which tests prove each, who must approve a change, and the waivers in force.", "type": "object", "additionalProperties": false, "required": ["version", "system", "controls"], "properties": { "version": { "const": 1, "description": "Format version of this file." }, "system": { "type": "string", "minLength": 1, "description": "What the controls protect." }, "owner": { "type": "string", "minLength": 1, "description": "Who answers for the system as a whole (a team or a person); shown in the evidence." }, "control-owners": { "type": "array", "uniqueItems": true, "items": { "$ref": "#/$defs/login" }, "description": "GitHub logins of the control owners. In the trusted map (SPEC \xA79) only they can approve a change to a protected path, which lets the change's own map judge it, and only they can approve a waiver." }, "protected-paths": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of further paths whose change needs a control owner's approval (SOX-GATE-INTEGRITY). Always protected: the control map itself, .github/workflows/**, .github/actions/**, CODEOWNERS, .github/CODEOWNERS, docs/CODEOWNERS, action.yml and action.yaml." }, "trusted-branches": { "type": "array", "uniqueItems": true, "items": { "type": "string", "minLength": 1 }, "description": "Globs of base branches (besides the default branch) whose own control map may judge a pull request into them (SPEC 13). Read from the default branch's map only; a pull request into any other base is judged by the default branch's map at its head." }, "deployers": { "type": "array", "uniqueItems": true, "items": { "$ref": "#/$defs/login" }, "description": "GitHub logins (people or bots, e.g. argocd-bot) whose deployments count as a range start without a workflow run on the default branch: a successful deployment counts when both it and its success status were created by a login listed here (SPEC \xA713). Honoured only in a policy-repository map (control-map: OWNER/REPO/PATH@REF): a map in the repository itself can be edited by the very push a forged start would hide. With an evidence-store, the ledger gives the start and deployers is not needed. See docs/deployed-range.md." }, "max-waiver-days": { "type": "integer", "minimum": 1, "maximum": 90, "default": 30, "description": "A waiver gives cover only when it expires at most this many days after the evaluation (default 30, at most 90)." }, "reports": { "type": "array", "description": "Default report globs (the action's `reports` input and the CLI's --reports override them). A leading ! excludes.", "items": { "type": "string", "minLength": 1 } }, "committed-reports": { "enum": ["allow", "refuse"], "default": "refuse", "description": "refuse (default): a report that git tracks at the evaluated commit is refused, naming it, since a committed report proves nothing about this run. allow: committed reports are read like any other (for example fixtures kept in the repository)." }, "controls": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/control" }, "description": "The SOX controls: each is proven by passing tests (tests), by an approval (approval), or both." }, "waivers": { "type": "array", "items": { "$ref": "#/$defs/waiver" }, "description": "Temporary exceptions: a failing control is covered while its waiver is in force, approved by a control owner (SPEC \xA79)." } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "login": { "type": "string", "minLength": 1 }, "control": { "type": "object", "additionalProperties": false, "required": ["id", "title"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the control (letters, digits, dot, dash, underscore), e.g. CM-01; tests are tagged with it." }, "title": { "type": "string", "minLength": 1, "description": "What the control ensures, in one line; shown on every surface." }, "sox": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "SOX references the control supports (e.g. ITGC change management, COSO principle 11), for the auditor." }, "objective": { "type": "string", "description": "The control objective, in the words of the control matrix." }, "risk": { "type": "string", "description": "The risk the control addresses." }, "owner": { "type": "string", "description": "Who owns the control (a login or a team); shown in the evidence." }, "type": { "enum": ["preventive", "detective"], "description": "preventive (stops a bad change) or detective (finds one after the fact)." }, "key": { "type": "boolean", "description": "A key control: failures are highlighted first on every surface." }, "tests": { "type": "array", "minItems": 1, "description": "Selectors; a test is covered if ANY selector matches.", "items": { "$ref": "#/$defs/selector" } }, "min-tests": { "type": "integer", "minimum": 1, "default": 1, "description": "How many matched tests must pass for the control to pass (default 1)." }, "allow-skipped": { "type": "boolean", "default": false, "description": "Whether skipped matched tests are tolerated (default false: a skipped test fails the control, since it proves nothing)." }, "flaky": { "enum": ["pass", "fail"], "default": "pass", "description": "A test that failed and then passed on a re-run: pass counts its final pass (default), fail fails the control." }, "approval": { "$ref": "#/$defs/approval", "description": "Segregation of duties: the change must be approved by people other than its authors (SPEC \xA73)." } }, "anyOf": [{ "required": ["tests"], "properties": { "tests": true } }, { "required": ["approval"], "properties": { "approval": true } }], "description": "A control; it needs tests, approval, or both: a control with neither could never be proven." }, "selector": { "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": { "tag": { "$ref": "#/$defs/id", "description": 'A control tag: <property name="control" value="\u2026"/>, or [TAG] / @TAG in the test name.' }, "name": { "type": "string", "minLength": 1, "description": "Glob on the full name (suite \u203A classname \u203A name); * matches any text." }, "suite": { "type": "string", "minLength": 1, "description": "Glob on the suite name; * matches any text." }, "file": { "type": "string", "minLength": 1, "description": "Glob on the test's source file, / separated; * stays within a folder, ** crosses folders." }, "regex": { "type": "string", "minLength": 1, "description": "Regular expression (RE2 syntax, matched in linear time; no backreferences or lookarounds) searched in the own name and the full name." } } }, "approval": { "type": "object", "additionalProperties": false, "properties": { "min-approvals": { "type": "integer", "minimum": 1, "default": 1, "description": "How many independent approvals are needed (default 1)." }, "fresh": { "type": "boolean", "default": true, "description": "Approvals must be on the head commit; an approval of an earlier commit is stale (default true)." }, "authors": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "enum": ["pr-author", "commit-authors", "committers", "co-authors"] }, "default": ["pr-author", "commit-authors", "committers", "co-authors"], "description": "Which roles count as authors, who cannot approve: the PR author, commit authors, committers, co-authors (default all four)." }, "bots-can-approve": { "type": "boolean", "default": false, "description": "Whether a bot account's approval counts (default false)." }, "block-on-changes-requested": { "type": "boolean", "default": true, "description": "A reviewer's outstanding request for changes fails the control (default true)." }, "deployment-approval": { "type": "boolean", "default": false, "description": "Also require the run's environment deployment to be approved by a non-author (default false)." }, "allowed-approvers": { "type": "array", "items": { "$ref": "#/$defs/login" }, "description": "Only these logins' approvals count (default: anyone with write access who is not an author)." }, "allow-unlinked-authors": { "type": "boolean", "default": false, "description": "Whether an author with no GitHub account (an unknown e-mail) is tolerated (default false: it could be any reviewer)." }, "waivable": { "type": "boolean", "default": false, "description": "Whether a waiver may cover this approval control. Such a waiver is an emergency change, named so on every surface and in the evidence." } } }, "waiver": { "type": "object", "additionalProperties": false, "required": ["id", "control", "reason", "requested-by", "approved-by", "expires"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the waiver." }, "control": { "$ref": "#/$defs/id", "description": "The id of the control it covers." }, "reason": { "type": "string", "minLength": 1, "description": "Why the control may fail for now." }, "incident": { "type": "string", "description": "The incident or ticket the waiver belongs to." }, "requested-by": { "$ref": "#/$defs/login", "description": "GitHub login of who asked for it." }, "approved-by": { "$ref": "#/$defs/login", "description": "GitHub login of the control owner who approved it; must not be the requester nor an author of the change." }, "expires": { "type": "string", "format": "date-time", "description": "ISO-8601 date-time with a zone, e.g. 2026-12-05T00:00:00Z." }, "compensating-control": { "type": "string", "description": "What mitigates the risk while the waiver is in force." } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
-var schema33 = { "type": "object", "additionalProperties": false, "required": ["id", "title"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the control (letters, digits, dot, dash, underscore), e.g. CM-01; tests are tagged with it." }, "title": { "type": "string", "minLength": 1, "description": "What the control ensures, in one line; shown on every surface." }, "sox": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "SOX references the control supports (e.g. ITGC change management, COSO principle 11), for the auditor." }, "objective": { "type": "string", "description": "The control objective, in the words of the control matrix." }, "risk": { "type": "string", "description": "The risk the control addresses." }, "owner": { "type": "string", "description": "Who owns the control (a login or a team); shown in the evidence." }, "type": { "enum": ["preventive", "detective"], "description": "preventive (stops a bad change) or detective (finds one after the fact)." }, "key": { "type": "boolean", "description": "A key control: failures are highlighted first on every surface." }, "tests": { "type": "array", "minItems": 1, "description": "Selectors; a test is covered if ANY selector matches.", "items": { "$ref": "#/$defs/selector" } }, "min-tests": { "type": "integer", "minimum": 1, "default": 1, "description": "How many matched tests must pass for the control to pass (default 1)." }, "allow-skipped": { "type": "boolean", "default": false, "description": "Whether skipped matched tests are tolerated (default false: a skipped test fails the control, since it proves nothing)." }, "flaky": { "enum": ["pass", "fail"], "default": "pass", "description": "A test that failed and then passed on a re-run: pass counts its final pass (default), fail fails the control." }, "approval": { "$ref": "#/$defs/approval", "description": "Segregation of duties: the change must be approved by people other than its authors (SPEC \xA73)." } }, "anyOf": [{ "required": ["tests"], "properties": { "tests": true } }, { "required": ["approval"], "properties": { "approval": true } }], "description": "A control; it needs tests, approval, or both: a control with neither could never be proven." };
+var schema34 = { "type": "object", "additionalProperties": false, "required": ["id", "title"], "properties": { "id": { "$ref": "#/$defs/id", "description": "Unique id of the control (letters, digits, dot, dash, underscore), e.g. CM-01; tests are tagged with it." }, "title": { "type": "string", "minLength": 1, "description": "What the control ensures, in one line; shown on every surface." }, "sox": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "SOX references the control supports (e.g. ITGC change management, COSO principle 11), for the auditor." }, "objective": { "type": "string", "description": "The control objective, in the words of the control matrix." }, "risk": { "type": "string", "description": "The risk the control addresses." }, "owner": { "type": "string", "description": "Who owns the control (a login or a team); shown in the evidence." }, "type": { "enum": ["preventive", "detective"], "description": "preventive (stops a bad change) or detective (finds one after the fact)." }, "key": { "type": "boolean", "description": "A key control: failures are highlighted first on every surface." }, "tests": { "type": "array", "minItems": 1, "description": "Selectors; a test is covered if ANY selector matches.", "items": { "$ref": "#/$defs/selector" } }, "min-tests": { "type": "integer", "minimum": 1, "default": 1, "description": "How many matched tests must pass for the control to pass (default 1)." }, "allow-skipped": { "type": "boolean", "default": false, "description": "Whether skipped matched tests are tolerated (default false: a skipped test fails the control, since it proves nothing)." }, "flaky": { "enum": ["pass", "fail"], "default": "pass", "description": "A test that failed and then passed on a re-run: pass counts its final pass (default), fail fails the control." }, "approval": { "$ref": "#/$defs/approval", "description": "Segregation of duties: the change must be approved by people other than its authors (SPEC \xA73)." } }, "anyOf": [{ "required": ["tests"], "properties": { "tests": true } }, { "required": ["approval"], "properties": { "approval": true } }], "description": "A control; it needs tests, approval, or both: a control with neither could never be proven." };
 var pattern4 = new RegExp("^[A-Za-z0-9._-]+$", "u");
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
@@ -19268,7 +19500,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema37 = { "type": "object", "additionalProperties": false, "properties": { "min-approvals": { "type": "integer", "minimum": 1, "default": 1, "description": "How many independent approvals are needed (default 1)." }, "fresh": { "type": "boolean", "default": true, "description": "Approvals must be on the head commit; an approval of an earlier commit is stale (default true)." }, "authors": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "enum": ["pr-author", "commit-authors", "committers", "co-authors"] }, "default": ["pr-author", "commit-authors", "committers", "co-authors"], "description": "Which roles count as authors, who cannot approve: the PR author, commit authors, committers, co-authors (default all four)." }, "bots-can-approve": { "type": "boolean", "default": false, "description": "Whether a bot account's approval counts (default false)." }, "block-on-changes-requested": { "type": "boolean", "default": true, "description": "A reviewer's outstanding request for changes fails the control (default true)." }, "deployment-approval": { "type": "boolean", "default": false, "description": "Also require the run's environment deployment to be approved by a non-author (default false)." }, "allowed-approvers": { "type": "array", "items": { "$ref": "#/$defs/login" }, "description": "Only these logins' approvals count (default: anyone with write access who is not an author)." }, "allow-unlinked-authors": { "type": "boolean", "default": false, "description": "Whether an author with no GitHub account (an unknown e-mail) is tolerated (default false: it could be any reviewer)." }, "waivable": { "type": "boolean", "default": false, "description": "Whether a waiver may cover this approval control. Such a waiver is an emergency change, named so on every surface and in the evidence." } } };
+var schema38 = { "type": "object", "additionalProperties": false, "properties": { "min-approvals": { "type": "integer", "minimum": 1, "default": 1, "description": "How many independent approvals are needed (default 1)." }, "fresh": { "type": "boolean", "default": true, "description": "Approvals must be on the head commit; an approval of an earlier commit is stale (default true)." }, "authors": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "enum": ["pr-author", "commit-authors", "committers", "co-authors"] }, "default": ["pr-author", "commit-authors", "committers", "co-authors"], "description": "Which roles count as authors, who cannot approve: the PR author, commit authors, committers, co-authors (default all four)." }, "bots-can-approve": { "type": "boolean", "default": false, "description": "Whether a bot account's approval counts (default false)." }, "block-on-changes-requested": { "type": "boolean", "default": true, "description": "A reviewer's outstanding request for changes fails the control (default true)." }, "deployment-approval": { "type": "boolean", "default": false, "description": "Also require the run's environment deployment to be approved by a non-author (default false)." }, "allowed-approvers": { "type": "array", "items": { "$ref": "#/$defs/login" }, "description": "Only these logins' approvals count (default: anyone with write access who is not an author)." }, "allow-unlinked-authors": { "type": "boolean", "default": false, "description": "Whether an author with no GitHub account (an unknown e-mail) is tolerated (default false: it could be any reviewer)." }, "waivable": { "type": "boolean", "default": false, "description": "Whether a waiver may cover this approval control. Such a waiver is an emergency change, named so on every surface and in the evidence." } } };
 function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -19281,7 +19513,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func1.call(schema37.properties, key0)) {
+      if (!func1.call(schema38.properties, key0)) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err0];
@@ -19341,7 +19573,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data3 = data2[i0];
           if (!(data3 === "pr-author" || data3 === "commit-authors" || data3 === "committers" || data3 === "co-authors")) {
-            const err5 = { instancePath: instancePath + "/authors/" + i0, schemaPath: "#/properties/authors/items/enum", keyword: "enum", params: { allowedValues: schema37.properties.authors.items.enum }, message: "must be equal to one of the allowed values" };
+            const err5 = { instancePath: instancePath + "/authors/" + i0, schemaPath: "#/properties/authors/items/enum", keyword: "enum", params: { allowedValues: schema38.properties.authors.items.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -19570,7 +19802,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema33.properties, key0)) {
+      if (!func1.call(schema34.properties, key0)) {
         const err5 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err5];
@@ -19696,7 +19928,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data7 = data.type;
       if (!(data7 === "preventive" || data7 === "detective")) {
-        const err16 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema33.properties.type.enum }, message: "must be equal to one of the allowed values" };
+        const err16 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema34.properties.type.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -19782,7 +20014,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.flaky !== void 0) {
       let data13 = data.flaky;
       if (!(data13 === "pass" || data13 === "fail")) {
-        const err23 = { instancePath: instancePath + "/flaky", schemaPath: "#/properties/flaky/enum", keyword: "enum", params: { allowedValues: schema33.properties.flaky.enum }, message: "must be equal to one of the allowed values" };
+        const err23 = { instancePath: instancePath + "/flaky", schemaPath: "#/properties/flaky/enum", keyword: "enum", params: { allowedValues: schema34.properties.flaky.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -20308,127 +20540,120 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data["max-waiver-days"] !== void 0) {
-      let data9 = data["max-waiver-days"];
-      if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-        const err20 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+    if (data.deployers !== void 0) {
+      let data9 = data.deployers;
+      if (Array.isArray(data9)) {
+        const len3 = data9.length;
+        for (let i5 = 0; i5 < len3; i5++) {
+          let data10 = data9[i5];
+          if (typeof data10 === "string") {
+            if (func2(data10) < 1) {
+              const err20 = { instancePath: instancePath + "/deployers/" + i5, schemaPath: "#/$defs/login/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          } else {
+            const err21 = { instancePath: instancePath + "/deployers/" + i5, schemaPath: "#/$defs/login/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        let i6 = data9.length;
+        let j2;
+        if (i6 > 1) {
+          outer1: for (; i6--; ) {
+            for (j2 = i6; j2--; ) {
+              if (func0(data9[i6], data9[j2])) {
+                const err22 = { instancePath: instancePath + "/deployers", schemaPath: "#/properties/deployers/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i6 + " are identical)" };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+                break outer1;
+              }
+            }
+          }
+        }
+      } else {
+        const err23 = { instancePath: instancePath + "/deployers", schemaPath: "#/properties/deployers/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err20];
+          vErrors = [err23];
         } else {
-          vErrors.push(err20);
+          vErrors.push(err23);
         }
         errors++;
       }
-      if (typeof data9 == "number" && isFinite(data9)) {
-        if (data9 > 90 || isNaN(data9)) {
-          const err21 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90" };
+    }
+    if (data["max-waiver-days"] !== void 0) {
+      let data11 = data["max-waiver-days"];
+      if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
+        const err24 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 > 90 || isNaN(data11)) {
+          const err25 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90" };
           if (vErrors === null) {
-            vErrors = [err21];
+            vErrors = [err25];
           } else {
-            vErrors.push(err21);
+            vErrors.push(err25);
           }
           errors++;
         }
-        if (data9 < 1 || isNaN(data9)) {
-          const err22 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+        if (data11 < 1 || isNaN(data11)) {
+          const err26 = { instancePath: instancePath + "/max-waiver-days", schemaPath: "#/properties/max-waiver-days/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
           if (vErrors === null) {
-            vErrors = [err22];
+            vErrors = [err26];
           } else {
-            vErrors.push(err22);
+            vErrors.push(err26);
           }
           errors++;
         }
       }
     }
     if (data.reports !== void 0) {
-      let data10 = data.reports;
-      if (Array.isArray(data10)) {
-        const len3 = data10.length;
-        for (let i5 = 0; i5 < len3; i5++) {
-          let data11 = data10[i5];
-          if (typeof data11 === "string") {
-            if (func2(data11) < 1) {
-              const err23 = { instancePath: instancePath + "/reports/" + i5, schemaPath: "#/properties/reports/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      let data12 = data.reports;
+      if (Array.isArray(data12)) {
+        const len4 = data12.length;
+        for (let i7 = 0; i7 < len4; i7++) {
+          let data13 = data12[i7];
+          if (typeof data13 === "string") {
+            if (func2(data13) < 1) {
+              const err27 = { instancePath: instancePath + "/reports/" + i7, schemaPath: "#/properties/reports/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err23];
+                vErrors = [err27];
               } else {
-                vErrors.push(err23);
+                vErrors.push(err27);
               }
               errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/reports/" + i5, schemaPath: "#/properties/reports/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err28 = { instancePath: instancePath + "/reports/" + i7, schemaPath: "#/properties/reports/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err24];
+              vErrors = [err28];
             } else {
-              vErrors.push(err24);
+              vErrors.push(err28);
             }
             errors++;
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/reports", schemaPath: "#/properties/reports/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data["committed-reports"] !== void 0) {
-      let data12 = data["committed-reports"];
-      if (!(data12 === "allow" || data12 === "refuse")) {
-        const err26 = { instancePath: instancePath + "/committed-reports", schemaPath: "#/properties/committed-reports/enum", keyword: "enum", params: { allowedValues: schema31.properties["committed-reports"].enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.controls !== void 0) {
-      let data13 = data.controls;
-      if (Array.isArray(data13)) {
-        if (data13.length < 1) {
-          const err27 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-        const len4 = data13.length;
-        for (let i6 = 0; i6 < len4; i6++) {
-          if (!validate21(data13[i6], { instancePath: instancePath + "/controls/" + i6, parentData: data13, parentDataProperty: i6, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err28 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.waivers !== void 0) {
-      let data15 = data.waivers;
-      if (Array.isArray(data15)) {
-        const len5 = data15.length;
-        for (let i7 = 0; i7 < len5; i7++) {
-          if (!validate27(data15[i7], { instancePath: instancePath + "/waivers/" + i7, parentData: data15, parentDataProperty: i7, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err29 = { instancePath: instancePath + "/waivers", schemaPath: "#/properties/waivers/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err29 = { instancePath: instancePath + "/reports", schemaPath: "#/properties/reports/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -20437,12 +20662,73 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data["committed-reports"] !== void 0) {
+      let data14 = data["committed-reports"];
+      if (!(data14 === "allow" || data14 === "refuse")) {
+        const err30 = { instancePath: instancePath + "/committed-reports", schemaPath: "#/properties/committed-reports/enum", keyword: "enum", params: { allowedValues: schema31.properties["committed-reports"].enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (data.controls !== void 0) {
+      let data15 = data.controls;
+      if (Array.isArray(data15)) {
+        if (data15.length < 1) {
+          const err31 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+        const len5 = data15.length;
+        for (let i8 = 0; i8 < len5; i8++) {
+          if (!validate21(data15[i8], { instancePath: instancePath + "/controls/" + i8, parentData: data15, parentDataProperty: i8, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err32 = { instancePath: instancePath + "/controls", schemaPath: "#/properties/controls/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.waivers !== void 0) {
+      let data17 = data.waivers;
+      if (Array.isArray(data17)) {
+        const len6 = data17.length;
+        for (let i9 = 0; i9 < len6; i9++) {
+          if (!validate27(data17[i9], { instancePath: instancePath + "/waivers/" + i9, parentData: data17, parentDataProperty: i9, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err33 = { instancePath: instancePath + "/waivers", schemaPath: "#/properties/waivers/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err34 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err30];
+      vErrors = [err34];
     } else {
-      vErrors.push(err30);
+      vErrors.push(err34);
     }
     errors++;
   }
@@ -20451,13 +20737,14 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validateChangeRecord = validate29;
-var schema44 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/change-record.schema.json", "title": "sox-gate change record", "description": "Everything read about the change that brought the evaluated commit: its pull request, commits, reviews and deployment approvals. The action writes it; `sox-gate check --change FILE` evaluates from it offline.", "type": "object", "additionalProperties": false, "required": ["version", "repository", "sha", "event", "pullRequest", "commits", "commitsComplete", "reviews", "problems"], "properties": { "version": { "enum": [1, 2], "description": "2 adds the trust facts; version 1 records still load." }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "sha": { "$ref": "#/$defs/sha" }, "event": { "type": "string", "minLength": 1 }, "pullRequest": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "baseRef": { "type": "string", "minLength": 1, "description": "The base branch, as GitHub said when the change was read." }, "baseChanges": { "type": "array", "description": "Every change of the base branch (issue timeline base_ref_changed): approvals given before the latest do not count (SPEC 13).", "items": { "type": "object", "additionalProperties": false, "required": ["at", "actor"], "properties": { "at": { "type": "string", "minLength": 1 }, "actor": { "type": ["string", "null"] } } } }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } }] }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "deployment": { "type": "object", "additionalProperties": false, "required": ["approvals"], "properties": { "environment": { "type": "string" }, "approvals": { "type": "array", "items": { "$ref": "#/$defs/deploymentApproval" } } } }, "parentSha": { "$ref": "#/$defs/sha" }, "workflowRun": { "type": "object", "additionalProperties": false, "description": "For a workflow_run event: the triggering run. One that a pull request triggered is judged as that pull request.", "required": ["id", "event", "headSha"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "event": { "type": "string", "minLength": 1 }, "headSha": { "$ref": "#/$defs/sha" }, "headBranch": { "type": "string" } } }, "range": { "type": "object", "additionalProperties": false, "description": "What a deployment ships (SPEC \xA710): every commit from the range start to the evaluated commit, with the merged pull request that brought each (null: a direct push).", "required": ["start", "startSha", "source", "commits", "complete", "files", "filesComplete"], "properties": { "start": { "type": "string", "minLength": 1 }, "startSha": { "type": "string" }, "source": { "enum": ["since", "deployment", "before"] }, "deployment": { "type": "object", "additionalProperties": false, "description": "The latest deployment to the environment whose latest status is success, when the range starts there.", "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" } } }, "commits": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "pullRequest"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "type": "string" }, "pullRequest": { "type": ["integer", "null"] } } } }, "complete": { "type": "boolean" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "pullRequests": { "type": "array", "description": "The range's other merged pull requests, each with its reviews and commits: each is judged by the approval rule on its own.", "items": { "type": "object", "additionalProperties": false, "required": ["pullRequest", "reviews", "commits", "commitsComplete"], "properties": { "pullRequest": { "$ref": "#/properties/pullRequest/oneOf/1" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" } } } } } }, "trust": { "type": "object", "additionalProperties": false, "description": "Which control map judges the change (SPEC \xA79): the trusted map's origin and sha256, the proposed map's sha256, and every file the change touches.", "required": ["source", "repository", "path", "ref", "sha256", "proposedPath", "proposedSha256", "files", "filesComplete", "note"], "properties": { "source": { "enum": ["base", "policy", "first-adoption"] }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "path": { "type": "string", "minLength": 1 }, "ref": { "type": ["string", "null"] }, "sha256": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^[0-9a-f]{64}$" }] }, "proposedPath": { "type": "string", "minLength": 1 }, "proposedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "note": { "type": "string" }, "baseBranch": { "type": "object", "additionalProperties": false, "description": "A pull request's base branch and whether its own map may judge it (SPEC 13): the default branch's, or one trusted-branches of the default branch's map names; any other base is judged by the default branch's map at its head.", "required": ["ref", "defaultBranch", "trusted"], "properties": { "ref": { "type": "string", "minLength": 1 }, "defaultBranch": { "type": "string", "minLength": 1 }, "defaultBranchSha": { "$ref": "#/$defs/sha" }, "trusted": { "enum": ["default-branch", "trusted-branches", "no"] }, "glob": { "type": "string" } } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "reportsRun": { "type": "object", "additionalProperties": false, "description": "With reports-workflow: the test run whose artifacts hold the reports, and why that one (SPEC 13).", "required": ["workflow", "id", "attempt", "headSha", "event", "status", "conclusion", "why"], "properties": { "workflow": { "type": "string", "minLength": 1 }, "id": { "type": "integer", "minimum": 1 }, "attempt": { "type": "integer", "minimum": 1 }, "path": { "type": "string" }, "headSha": { "$ref": "#/$defs/sha" }, "event": { "type": "string" }, "status": { "type": "string" }, "conclusion": { "type": ["string", "null"] }, "url": { "type": "string" }, "why": { "enum": ["triggering run", "latest run for the head"] } } }, "problems": { "type": "array", "items": { "type": "string" }, "description": "What could not be read; any entry fails every approval control." } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "sha": { "type": "string", "pattern": "^[0-9a-f]{7,64}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["login", "type"], "properties": { "login": { "type": "string", "minLength": 1 }, "type": { "type": "string", "description": "GitHub account type: User, Bot or Organization." } } }, "gitIdentity": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "email": { "type": "string" }, "account": { "$ref": "#/$defs/account" } } }, "commit": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "committer", "coAuthors"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "$ref": "#/$defs/gitIdentity" }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean", "description": "GitHub's verification.verified: only on a commit GitHub signed is its web-flow committer excepted (SPEC \xA710)." }, "coAuthors": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "email"], "properties": { "name": { "type": "string" }, "email": { "type": "string" } } } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } }, "deploymentApproval": { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } } } };
-var schema68 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
+var schema45 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/change-record.schema.json", "title": "sox-gate change record", "description": "Everything read about the change that brought the evaluated commit: its pull request, commits, reviews and deployment approvals. The action writes it; `sox-gate check --change FILE` evaluates from it offline.", "type": "object", "additionalProperties": false, "required": ["version", "repository", "sha", "event", "pullRequest", "commits", "commitsComplete", "reviews", "problems"], "properties": { "version": { "enum": [1, 2, 3], "description": "2 adds the trust facts, 3 who made each merge and where the range starts (SPEC \xA713); versions 1 and 2 still load and are judged by their own rules." }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "sha": { "$ref": "#/$defs/sha" }, "event": { "type": "string", "minLength": 1 }, "pullRequest": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "baseRef": { "type": "string", "minLength": 1, "description": "The base branch, as GitHub said when the change was read." }, "baseChanges": { "type": "array", "description": "Every change of the base branch (issue timeline base_ref_changed): approvals given before the latest do not count (SPEC 13).", "items": { "type": "object", "additionalProperties": false, "required": ["at", "actor"], "properties": { "at": { "type": "string", "minLength": 1 }, "actor": { "type": ["string", "null"] } } } }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } }] }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "deployment": { "type": "object", "additionalProperties": false, "required": ["approvals"], "properties": { "environment": { "type": "string" }, "approvals": { "type": "array", "items": { "$ref": "#/$defs/deploymentApproval" } } } }, "parentSha": { "$ref": "#/$defs/sha" }, "workflowRun": { "type": "object", "additionalProperties": false, "description": "For a workflow_run event: the triggering run. One that a pull request triggered is judged as that pull request.", "required": ["id", "event", "headSha"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "event": { "type": "string", "minLength": 1 }, "headSha": { "$ref": "#/$defs/sha" }, "headBranch": { "type": "string" } } }, "range": { "type": "object", "additionalProperties": false, "description": "What a deployment ships (SPEC \xA710): every commit from the range start to the evaluated commit, with the merged pull request that brought each (null: a direct push).", "required": ["start", "startSha", "source", "commits", "complete", "files", "filesComplete"], "properties": { "start": { "type": "string", "minLength": 1 }, "startSha": { "type": "string" }, "source": { "enum": ["since", "deployment", "before", "ledger"] }, "deployment": { "type": "object", "additionalProperties": false, "description": "The latest deployment to the environment whose latest status is success, when the range starts there.", "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" } } }, "commits": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "pullRequest"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "type": "string" }, "pullRequest": { "type": ["integer", "null"] }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean", "description": "GitHub's verification.verified: a merge counts as GitHub's only when web-flow committed and signed it (SPEC \xA713)." }, "parents": { "type": "array", "items": { "$ref": "#/$defs/sha" } } } } }, "complete": { "type": "boolean" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "pullRequests": { "type": "array", "description": "The range's other merged pull requests, each with its reviews and commits: each is judged by the approval rule on its own.", "items": { "type": "object", "additionalProperties": false, "required": ["pullRequest", "reviews", "commits", "commitsComplete"], "properties": { "pullRequest": { "$ref": "#/properties/pullRequest/oneOf/1" }, "reviews": { "type": "array", "items": { "$ref": "#/$defs/review" } }, "commits": { "type": "array", "items": { "$ref": "#/$defs/commit" } }, "commitsComplete": { "type": "boolean" } } } } } }, "trust": { "type": "object", "additionalProperties": false, "description": "Which control map judges the change (SPEC \xA79): the trusted map's origin and sha256, the proposed map's sha256, and every file the change touches.", "required": ["source", "repository", "path", "ref", "sha256", "proposedPath", "proposedSha256", "files", "filesComplete", "note"], "properties": { "source": { "enum": ["base", "policy", "first-adoption"] }, "repository": { "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "path": { "type": "string", "minLength": 1 }, "ref": { "type": ["string", "null"] }, "sha256": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^[0-9a-f]{64}$" }] }, "proposedPath": { "type": "string", "minLength": 1 }, "proposedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "files": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "status"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "type": "string" }, "previousPath": { "type": "string" } } } }, "filesComplete": { "type": "boolean" }, "note": { "type": "string" }, "baseBranch": { "type": "object", "additionalProperties": false, "description": "A pull request's base branch and whether its own map may judge it (SPEC 13): the default branch's, or one trusted-branches of the default branch's map names; any other base is judged by the default branch's map at its head.", "required": ["ref", "defaultBranch", "trusted"], "properties": { "ref": { "type": "string", "minLength": 1 }, "defaultBranch": { "type": "string", "minLength": 1 }, "defaultBranchSha": { "$ref": "#/$defs/sha" }, "trusted": { "enum": ["default-branch", "trusted-branches", "no"] }, "glob": { "type": "string" } } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "reportsRun": { "type": "object", "additionalProperties": false, "description": "With reports-workflow: the test run whose artifacts hold the reports, and why that one (SPEC 13).", "required": ["workflow", "id", "attempt", "headSha", "event", "status", "conclusion", "why"], "properties": { "workflow": { "type": "string", "minLength": 1 }, "id": { "type": "integer", "minimum": 1 }, "attempt": { "type": "integer", "minimum": 1 }, "path": { "type": "string" }, "headSha": { "$ref": "#/$defs/sha" }, "event": { "type": "string" }, "status": { "type": "string" }, "conclusion": { "type": ["string", "null"] }, "url": { "type": "string" }, "why": { "enum": ["triggering run", "latest run for the head"] } } }, "rangeStart": { "$ref": "#/$defs/rangeStart" }, "evaluatedCommit": { "type": "object", "additionalProperties": false, "description": "The evaluated commit, when it is its pull request's merge commit and no range lists it: who made it (SPEC \xA713).", "required": ["sha", "committer", "verified", "parents"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean" }, "parents": { "type": "array", "items": { "$ref": "#/$defs/sha" } } } }, "merges": { "type": "array", "description": "What each merge that GitHub did not sign produced, against what was approved: equal content is the only other way a merge counts (SPEC \xA713).", "items": { "type": "object", "additionalProperties": false, "required": ["pullRequest", "onto", "mergeCommit", "headSha", "merged", "approved", "baseChanged", "complete"], "properties": { "pullRequest": { "type": "integer", "minimum": 1 }, "onto": { "$ref": "#/$defs/sha" }, "mergeCommit": { "$ref": "#/$defs/sha" }, "headSha": { "$ref": "#/$defs/sha" }, "merged": { "type": "array", "items": { "$ref": "#/$defs/fileBlob" }, "description": "Files that differ from onto to the merge commit." }, "approved": { "type": "array", "items": { "$ref": "#/$defs/fileBlob" }, "description": "Files the approved head changes, from the merge base of onto and the head." }, "baseChanged": { "type": "array", "items": { "type": "string" }, "description": "Paths the base side changed since that merge base." }, "complete": { "type": "boolean" } } } }, "problems": { "type": "array", "items": { "type": "string" }, "description": "What could not be read; any entry fails every approval control." } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "sha": { "type": "string", "pattern": "^[0-9a-f]{7,64}$" }, "fileBlob": { "type": "object", "additionalProperties": false, "required": ["path", "blob"], "properties": { "path": { "type": "string", "minLength": 1 }, "blob": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^[0-9a-f]{40,64}$" }] } } }, "rangeStart": { "type": "object", "additionalProperties": false, "description": "How the range start was found (SPEC \xA713): the ledger entry the gate wrote, or each successful deployment with who wrote it, from which run, and why it was taken or passed over.", "properties": { "environment": { "type": "string", "minLength": 1 }, "workflow": { "type": "string", "description": "The workflow file of the gate's own run: a deployment's run must be of it." }, "ledger": { "type": "object", "additionalProperties": false, "required": ["prefix", "entriesRead", "note"], "properties": { "prefix": { "type": "string" }, "entriesRead": { "type": "integer", "minimum": 0 }, "note": { "type": "string" }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "sequence", "sha256", "sha", "environment", "decision", "judged", "manifestSha256", "run"], "properties": { "key": { "type": "string" }, "sequence": { "type": "integer", "minimum": 1 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "sha": { "$ref": "#/$defs/sha" }, "environment": { "type": "string", "minLength": 1 }, "decision": { "const": "allow" }, "judged": { "const": "deployment" }, "manifestSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "run": { "type": "object", "additionalProperties": false, "required": ["id", "attempt"], "properties": { "id": { "type": "string" }, "attempt": { "type": "string" } } } } } } }, "defaultBranch": { "type": "string", "minLength": 1 }, "deployers": { "type": "object", "additionalProperties": false, "required": ["map", "logins"], "properties": { "map": { "type": "string" }, "logins": { "type": "array", "items": { "type": "string" } } } }, "deployments": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt", "link", "run", "trusted", "why"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" }, "link": { "type": ["string", "null"] }, "run": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["id", "path", "repository", "headRepository", "headBranch", "event", "headSha", "status", "conclusion"], "properties": { "id": { "type": "integer" }, "path": { "type": "string" }, "status": { "type": ["string", "null"] }, "conclusion": { "type": ["string", "null"] }, "repository": { "type": "string" }, "headRepository": { "type": ["string", "null"] }, "headBranch": { "type": ["string", "null"] }, "event": { "type": "string" }, "headSha": { "type": "string" } } }] }, "trusted": { "type": "boolean" }, "why": { "type": "string" } } } } } }, "account": { "type": "object", "additionalProperties": false, "required": ["login", "type"], "properties": { "login": { "type": "string", "minLength": 1 }, "type": { "type": "string", "description": "GitHub account type: User, Bot or Organization." } } }, "gitIdentity": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "email": { "type": "string" }, "account": { "$ref": "#/$defs/account" } } }, "commit": { "type": "object", "additionalProperties": false, "required": ["sha", "author", "committer", "coAuthors"], "properties": { "sha": { "$ref": "#/$defs/sha" }, "author": { "$ref": "#/$defs/gitIdentity" }, "committer": { "$ref": "#/$defs/gitIdentity" }, "verified": { "type": "boolean", "description": "GitHub's verification.verified: only on a commit GitHub signed is its web-flow committer excepted (SPEC \xA710)." }, "coAuthors": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "email"], "properties": { "name": { "type": "string" }, "email": { "type": "string" } } } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } }, "deploymentApproval": { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } } } };
+var schema70 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
 var pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
 var pattern9 = new RegExp("^[0-9a-f]{7,64}$", "u");
-var pattern22 = new RegExp("^[0-9a-f]{64}$", "u");
-var pattern25 = new RegExp("^[0-9a-f]{40}$", "u");
-var pattern26 = new RegExp("^sha256:[0-9a-fA-F]{64}$", "u");
+var pattern23 = new RegExp("^[0-9a-f]{64}$", "u");
+var pattern26 = new RegExp("^[0-9a-f]{40}$", "u");
+var pattern27 = new RegExp("^sha256:[0-9a-fA-F]{64}$", "u");
+var pattern39 = new RegExp("^[0-9a-f]{40,64}$", "u");
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -20784,7 +21071,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema54 = { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } };
+var schema55 = { "type": "object", "additionalProperties": false, "required": ["id", "user", "state", "commitId", "submittedAt"], "properties": { "id": { "type": "integer" }, "user": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/account" }] }, "state": { "enum": ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] }, "commitId": { "type": ["string", "null"] }, "submittedAt": { "type": ["string", "null"] }, "authorAssociation": { "type": "string", "description": "GitHub's author_association of the reviewer: only OWNER, MEMBER and COLLABORATOR (write access) approvals count (SPEC \xA710)." } } };
 function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -20989,7 +21276,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.state !== void 0) {
       let data4 = data.state;
       if (!(data4 === "APPROVED" || data4 === "CHANGES_REQUESTED" || data4 === "COMMENTED" || data4 === "DISMISSED" || data4 === "PENDING")) {
-        const err16 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema54.properties.state.enum }, message: "must be equal to one of the allowed values" };
+        const err16 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema55.properties.state.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -21001,7 +21288,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.commitId !== void 0) {
       let data5 = data.commitId;
       if (typeof data5 !== "string" && data5 !== null) {
-        const err17 = { instancePath: instancePath + "/commitId", schemaPath: "#/properties/commitId/type", keyword: "type", params: { type: schema54.properties.commitId.type }, message: "must be string,null" };
+        const err17 = { instancePath: instancePath + "/commitId", schemaPath: "#/properties/commitId/type", keyword: "type", params: { type: schema55.properties.commitId.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -21013,7 +21300,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.submittedAt !== void 0) {
       let data6 = data.submittedAt;
       if (typeof data6 !== "string" && data6 !== null) {
-        const err18 = { instancePath: instancePath + "/submittedAt", schemaPath: "#/properties/submittedAt/type", keyword: "type", params: { type: schema54.properties.submittedAt.type }, message: "must be string,null" };
+        const err18 = { instancePath: instancePath + "/submittedAt", schemaPath: "#/properties/submittedAt/type", keyword: "type", params: { type: schema55.properties.submittedAt.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -21046,7 +21333,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate35.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema56 = { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } };
+var schema57 = { "type": "object", "additionalProperties": false, "required": ["user", "state", "environments"], "properties": { "user": { "$ref": "#/$defs/account" }, "state": { "enum": ["approved", "rejected", "pending"] }, "environments": { "type": "array", "items": { "type": "string" } }, "comment": { "type": "string" } } };
 function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -21174,7 +21461,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.state !== void 0) {
       let data3 = data.state;
       if (!(data3 === "approved" || data3 === "rejected" || data3 === "pending")) {
-        const err11 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema56.properties.state.enum }, message: "must be equal to one of the allowed values" };
+        const err11 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema57.properties.state.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -21232,11 +21519,11 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate37.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema62 = { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "baseRef": { "type": "string", "minLength": 1, "description": "The base branch, as GitHub said when the change was read." }, "baseChanges": { "type": "array", "description": "Every change of the base branch (issue timeline base_ref_changed): approvals given before the latest do not count (SPEC 13).", "items": { "type": "object", "additionalProperties": false, "required": ["at", "actor"], "properties": { "at": { "type": "string", "minLength": 1 }, "actor": { "type": ["string", "null"] } } } }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } };
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var schema64 = { "type": "object", "additionalProperties": false, "required": ["number", "author", "headSha"], "properties": { "number": { "type": "integer", "minimum": 1 }, "url": { "type": "string" }, "title": { "type": "string" }, "author": { "$ref": "#/$defs/account" }, "headSha": { "$ref": "#/$defs/sha" }, "baseSha": { "$ref": "#/$defs/sha" }, "baseRef": { "type": "string", "minLength": 1, "description": "The base branch, as GitHub said when the change was read." }, "baseChanges": { "type": "array", "description": "Every change of the base branch (issue timeline base_ref_changed): approvals given before the latest do not count (SPEC 13).", "items": { "type": "object", "additionalProperties": false, "required": ["at", "actor"], "properties": { "at": { "type": "string", "minLength": 1 }, "actor": { "type": ["string", "null"] } } } }, "mergeCommitSha": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/sha" }] }, "changedFiles": { "type": "integer", "minimum": 0 }, "state": { "type": "string" }, "mergedAt": { "type": ["string", "null"] } } };
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate39.evaluated;
+  const evaluated0 = validate40.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -21272,7 +21559,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema62.properties, key0)) {
+      if (!func1.call(schema64.properties, key0)) {
         const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err3];
@@ -21529,7 +21816,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
             if (data10.actor !== void 0) {
               let data12 = data10.actor;
               if (typeof data12 !== "string" && data12 !== null) {
-                const err26 = { instancePath: instancePath + "/baseChanges/" + i0 + "/actor", schemaPath: "#/properties/baseChanges/items/properties/actor/type", keyword: "type", params: { type: schema62.properties.baseChanges.items.properties.actor.type }, message: "must be string,null" };
+                const err26 = { instancePath: instancePath + "/baseChanges/" + i0 + "/actor", schemaPath: "#/properties/baseChanges/items/properties/actor/type", keyword: "type", params: { type: schema64.properties.baseChanges.items.properties.actor.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err26];
                 } else {
@@ -21664,7 +21951,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mergedAt !== void 0) {
       let data16 = data.mergedAt;
       if (typeof data16 !== "string" && data16 !== null) {
-        const err36 = { instancePath: instancePath + "/mergedAt", schemaPath: "#/properties/mergedAt/type", keyword: "type", params: { type: schema62.properties.mergedAt.type }, message: "must be string,null" };
+        const err36 = { instancePath: instancePath + "/mergedAt", schemaPath: "#/properties/mergedAt/type", keyword: "type", params: { type: schema64.properties.mergedAt.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -21682,10 +21969,1097 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate39.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
-validate39.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate40.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var schema72 = { "type": "object", "additionalProperties": false, "description": "How the range start was found (SPEC \xA713): the ledger entry the gate wrote, or each successful deployment with who wrote it, from which run, and why it was taken or passed over.", "properties": { "environment": { "type": "string", "minLength": 1 }, "workflow": { "type": "string", "description": "The workflow file of the gate's own run: a deployment's run must be of it." }, "ledger": { "type": "object", "additionalProperties": false, "required": ["prefix", "entriesRead", "note"], "properties": { "prefix": { "type": "string" }, "entriesRead": { "type": "integer", "minimum": 0 }, "note": { "type": "string" }, "entry": { "type": "object", "additionalProperties": false, "required": ["key", "sequence", "sha256", "sha", "environment", "decision", "judged", "manifestSha256", "run"], "properties": { "key": { "type": "string" }, "sequence": { "type": "integer", "minimum": 1 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "sha": { "$ref": "#/$defs/sha" }, "environment": { "type": "string", "minLength": 1 }, "decision": { "const": "allow" }, "judged": { "const": "deployment" }, "manifestSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "run": { "type": "object", "additionalProperties": false, "required": ["id", "attempt"], "properties": { "id": { "type": "string" }, "attempt": { "type": "string" } } } } } } }, "defaultBranch": { "type": "string", "minLength": 1 }, "deployers": { "type": "object", "additionalProperties": false, "required": ["map", "logins"], "properties": { "map": { "type": "string" }, "logins": { "type": "array", "items": { "type": "string" } } } }, "deployments": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "environment", "sha", "creator", "statusCreator", "createdAt", "link", "run", "trusted", "why"], "properties": { "id": { "type": "integer" }, "environment": { "type": "string", "minLength": 1 }, "sha": { "$ref": "#/$defs/sha" }, "creator": { "type": ["string", "null"] }, "statusCreator": { "type": ["string", "null"] }, "createdAt": { "type": "string" }, "link": { "type": ["string", "null"] }, "run": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["id", "path", "repository", "headRepository", "headBranch", "event", "headSha", "status", "conclusion"], "properties": { "id": { "type": "integer" }, "path": { "type": "string" }, "status": { "type": ["string", "null"] }, "conclusion": { "type": ["string", "null"] }, "repository": { "type": "string" }, "headRepository": { "type": ["string", "null"] }, "headBranch": { "type": ["string", "null"] }, "event": { "type": "string" }, "headSha": { "type": "string" } } }] }, "trusted": { "type": "boolean" }, "why": { "type": "string" } } } } } };
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate44.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!(key0 === "environment" || key0 === "workflow" || key0 === "ledger" || key0 === "defaultBranch" || key0 === "deployers" || key0 === "deployments")) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.environment !== void 0) {
+      let data0 = data.environment;
+      if (typeof data0 === "string") {
+        if (func2(data0) < 1) {
+          const err1 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      } else {
+        const err2 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.workflow !== void 0) {
+      if (typeof data.workflow !== "string") {
+        const err3 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.ledger !== void 0) {
+      let data2 = data.ledger;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        if (data2.prefix === void 0) {
+          const err4 = { instancePath: instancePath + "/ledger", schemaPath: "#/properties/ledger/required", keyword: "required", params: { missingProperty: "prefix" }, message: "must have required property 'prefix'" };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data2.entriesRead === void 0) {
+          const err5 = { instancePath: instancePath + "/ledger", schemaPath: "#/properties/ledger/required", keyword: "required", params: { missingProperty: "entriesRead" }, message: "must have required property 'entriesRead'" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data2.note === void 0) {
+          const err6 = { instancePath: instancePath + "/ledger", schemaPath: "#/properties/ledger/required", keyword: "required", params: { missingProperty: "note" }, message: "must have required property 'note'" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        for (const key1 in data2) {
+          if (!(key1 === "prefix" || key1 === "entriesRead" || key1 === "note" || key1 === "entry")) {
+            const err7 = { instancePath: instancePath + "/ledger", schemaPath: "#/properties/ledger/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data2.prefix !== void 0) {
+          if (typeof data2.prefix !== "string") {
+            const err8 = { instancePath: instancePath + "/ledger/prefix", schemaPath: "#/properties/ledger/properties/prefix/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data2.entriesRead !== void 0) {
+          let data4 = data2.entriesRead;
+          if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
+            const err9 = { instancePath: instancePath + "/ledger/entriesRead", schemaPath: "#/properties/ledger/properties/entriesRead/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+          if (typeof data4 == "number" && isFinite(data4)) {
+            if (data4 < 0 || isNaN(data4)) {
+              const err10 = { instancePath: instancePath + "/ledger/entriesRead", schemaPath: "#/properties/ledger/properties/entriesRead/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data2.note !== void 0) {
+          if (typeof data2.note !== "string") {
+            const err11 = { instancePath: instancePath + "/ledger/note", schemaPath: "#/properties/ledger/properties/note/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data2.entry !== void 0) {
+          let data6 = data2.entry;
+          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+            if (data6.key === void 0) {
+              const err12 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+            if (data6.sequence === void 0) {
+              const err13 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "sequence" }, message: "must have required property 'sequence'" };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            if (data6.sha256 === void 0) {
+              const err14 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            if (data6.sha === void 0) {
+              const err15 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "sha" }, message: "must have required property 'sha'" };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            if (data6.environment === void 0) {
+              const err16 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "environment" }, message: "must have required property 'environment'" };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+            if (data6.decision === void 0) {
+              const err17 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "decision" }, message: "must have required property 'decision'" };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (data6.judged === void 0) {
+              const err18 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "judged" }, message: "must have required property 'judged'" };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (data6.manifestSha256 === void 0) {
+              const err19 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "manifestSha256" }, message: "must have required property 'manifestSha256'" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data6.run === void 0) {
+              const err20 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/required", keyword: "required", params: { missingProperty: "run" }, message: "must have required property 'run'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            for (const key2 in data6) {
+              if (!func1.call(schema72.properties.ledger.properties.entry.properties, key2)) {
+                const err21 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data6.key !== void 0) {
+              if (typeof data6.key !== "string") {
+                const err22 = { instancePath: instancePath + "/ledger/entry/key", schemaPath: "#/properties/ledger/properties/entry/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data6.sequence !== void 0) {
+              let data8 = data6.sequence;
+              if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+                const err23 = { instancePath: instancePath + "/ledger/entry/sequence", schemaPath: "#/properties/ledger/properties/entry/properties/sequence/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+              if (typeof data8 == "number" && isFinite(data8)) {
+                if (data8 < 1 || isNaN(data8)) {
+                  const err24 = { instancePath: instancePath + "/ledger/entry/sequence", schemaPath: "#/properties/ledger/properties/entry/properties/sequence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data6.sha256 !== void 0) {
+              let data9 = data6.sha256;
+              if (typeof data9 === "string") {
+                if (!pattern23.test(data9)) {
+                  const err25 = { instancePath: instancePath + "/ledger/entry/sha256", schemaPath: "#/properties/ledger/properties/entry/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err25];
+                  } else {
+                    vErrors.push(err25);
+                  }
+                  errors++;
+                }
+              } else {
+                const err26 = { instancePath: instancePath + "/ledger/entry/sha256", schemaPath: "#/properties/ledger/properties/entry/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data6.sha !== void 0) {
+              let data10 = data6.sha;
+              if (typeof data10 === "string") {
+                if (!pattern9.test(data10)) {
+                  const err27 = { instancePath: instancePath + "/ledger/entry/sha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err27];
+                  } else {
+                    vErrors.push(err27);
+                  }
+                  errors++;
+                }
+              } else {
+                const err28 = { instancePath: instancePath + "/ledger/entry/sha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+            if (data6.environment !== void 0) {
+              let data11 = data6.environment;
+              if (typeof data11 === "string") {
+                if (func2(data11) < 1) {
+                  const err29 = { instancePath: instancePath + "/ledger/entry/environment", schemaPath: "#/properties/ledger/properties/entry/properties/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+              } else {
+                const err30 = { instancePath: instancePath + "/ledger/entry/environment", schemaPath: "#/properties/ledger/properties/entry/properties/environment/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
+            if (data6.decision !== void 0) {
+              if ("allow" !== data6.decision) {
+                const err31 = { instancePath: instancePath + "/ledger/entry/decision", schemaPath: "#/properties/ledger/properties/entry/properties/decision/const", keyword: "const", params: { allowedValue: "allow" }, message: "must be equal to constant" };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+            if (data6.judged !== void 0) {
+              if ("deployment" !== data6.judged) {
+                const err32 = { instancePath: instancePath + "/ledger/entry/judged", schemaPath: "#/properties/ledger/properties/entry/properties/judged/const", keyword: "const", params: { allowedValue: "deployment" }, message: "must be equal to constant" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (data6.manifestSha256 !== void 0) {
+              let data14 = data6.manifestSha256;
+              if (typeof data14 === "string") {
+                if (!pattern23.test(data14)) {
+                  const err33 = { instancePath: instancePath + "/ledger/entry/manifestSha256", schemaPath: "#/properties/ledger/properties/entry/properties/manifestSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err33];
+                  } else {
+                    vErrors.push(err33);
+                  }
+                  errors++;
+                }
+              } else {
+                const err34 = { instancePath: instancePath + "/ledger/entry/manifestSha256", schemaPath: "#/properties/ledger/properties/entry/properties/manifestSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+            if (data6.run !== void 0) {
+              let data15 = data6.run;
+              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+                if (data15.id === void 0) {
+                  const err35 = { instancePath: instancePath + "/ledger/entry/run", schemaPath: "#/properties/ledger/properties/entry/properties/run/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+                if (data15.attempt === void 0) {
+                  const err36 = { instancePath: instancePath + "/ledger/entry/run", schemaPath: "#/properties/ledger/properties/entry/properties/run/required", keyword: "required", params: { missingProperty: "attempt" }, message: "must have required property 'attempt'" };
+                  if (vErrors === null) {
+                    vErrors = [err36];
+                  } else {
+                    vErrors.push(err36);
+                  }
+                  errors++;
+                }
+                for (const key3 in data15) {
+                  if (!(key3 === "id" || key3 === "attempt")) {
+                    const err37 = { instancePath: instancePath + "/ledger/entry/run", schemaPath: "#/properties/ledger/properties/entry/properties/run/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err37];
+                    } else {
+                      vErrors.push(err37);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.id !== void 0) {
+                  if (typeof data15.id !== "string") {
+                    const err38 = { instancePath: instancePath + "/ledger/entry/run/id", schemaPath: "#/properties/ledger/properties/entry/properties/run/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err38];
+                    } else {
+                      vErrors.push(err38);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.attempt !== void 0) {
+                  if (typeof data15.attempt !== "string") {
+                    const err39 = { instancePath: instancePath + "/ledger/entry/run/attempt", schemaPath: "#/properties/ledger/properties/entry/properties/run/properties/attempt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err40 = { instancePath: instancePath + "/ledger/entry/run", schemaPath: "#/properties/ledger/properties/entry/properties/run/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err41 = { instancePath: instancePath + "/ledger/entry", schemaPath: "#/properties/ledger/properties/entry/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err42 = { instancePath: instancePath + "/ledger", schemaPath: "#/properties/ledger/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+    }
+    if (data.defaultBranch !== void 0) {
+      let data18 = data.defaultBranch;
+      if (typeof data18 === "string") {
+        if (func2(data18) < 1) {
+          const err43 = { instancePath: instancePath + "/defaultBranch", schemaPath: "#/properties/defaultBranch/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+      } else {
+        const err44 = { instancePath: instancePath + "/defaultBranch", schemaPath: "#/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+    if (data.deployers !== void 0) {
+      let data19 = data.deployers;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        if (data19.map === void 0) {
+          const err45 = { instancePath: instancePath + "/deployers", schemaPath: "#/properties/deployers/required", keyword: "required", params: { missingProperty: "map" }, message: "must have required property 'map'" };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+        if (data19.logins === void 0) {
+          const err46 = { instancePath: instancePath + "/deployers", schemaPath: "#/properties/deployers/required", keyword: "required", params: { missingProperty: "logins" }, message: "must have required property 'logins'" };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        for (const key4 in data19) {
+          if (!(key4 === "map" || key4 === "logins")) {
+            const err47 = { instancePath: instancePath + "/deployers", schemaPath: "#/properties/deployers/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data19.map !== void 0) {
+          if (typeof data19.map !== "string") {
+            const err48 = { instancePath: instancePath + "/deployers/map", schemaPath: "#/properties/deployers/properties/map/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+        if (data19.logins !== void 0) {
+          let data21 = data19.logins;
+          if (Array.isArray(data21)) {
+            const len0 = data21.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              if (typeof data21[i0] !== "string") {
+                const err49 = { instancePath: instancePath + "/deployers/logins/" + i0, schemaPath: "#/properties/deployers/properties/logins/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err50 = { instancePath: instancePath + "/deployers/logins", schemaPath: "#/properties/deployers/properties/logins/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err51 = { instancePath: instancePath + "/deployers", schemaPath: "#/properties/deployers/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err51];
+        } else {
+          vErrors.push(err51);
+        }
+        errors++;
+      }
+    }
+    if (data.deployments !== void 0) {
+      let data23 = data.deployments;
+      if (Array.isArray(data23)) {
+        const len1 = data23.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data24 = data23[i1];
+          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+            if (data24.id === void 0) {
+              const err52 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+            if (data24.environment === void 0) {
+              const err53 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "environment" }, message: "must have required property 'environment'" };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+            if (data24.sha === void 0) {
+              const err54 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "sha" }, message: "must have required property 'sha'" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+            if (data24.creator === void 0) {
+              const err55 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "creator" }, message: "must have required property 'creator'" };
+              if (vErrors === null) {
+                vErrors = [err55];
+              } else {
+                vErrors.push(err55);
+              }
+              errors++;
+            }
+            if (data24.statusCreator === void 0) {
+              const err56 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "statusCreator" }, message: "must have required property 'statusCreator'" };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+            if (data24.createdAt === void 0) {
+              const err57 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "createdAt" }, message: "must have required property 'createdAt'" };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+            if (data24.link === void 0) {
+              const err58 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "link" }, message: "must have required property 'link'" };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+            if (data24.run === void 0) {
+              const err59 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "run" }, message: "must have required property 'run'" };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+            if (data24.trusted === void 0) {
+              const err60 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "trusted" }, message: "must have required property 'trusted'" };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+            if (data24.why === void 0) {
+              const err61 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/required", keyword: "required", params: { missingProperty: "why" }, message: "must have required property 'why'" };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
+            }
+            for (const key5 in data24) {
+              if (!func1.call(schema72.properties.deployments.items.properties, key5)) {
+                const err62 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err62];
+                } else {
+                  vErrors.push(err62);
+                }
+                errors++;
+              }
+            }
+            if (data24.id !== void 0) {
+              let data25 = data24.id;
+              if (!(typeof data25 == "number" && (!(data25 % 1) && !isNaN(data25)) && isFinite(data25))) {
+                const err63 = { instancePath: instancePath + "/deployments/" + i1 + "/id", schemaPath: "#/properties/deployments/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
+            if (data24.environment !== void 0) {
+              let data26 = data24.environment;
+              if (typeof data26 === "string") {
+                if (func2(data26) < 1) {
+                  const err64 = { instancePath: instancePath + "/deployments/" + i1 + "/environment", schemaPath: "#/properties/deployments/items/properties/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err64];
+                  } else {
+                    vErrors.push(err64);
+                  }
+                  errors++;
+                }
+              } else {
+                const err65 = { instancePath: instancePath + "/deployments/" + i1 + "/environment", schemaPath: "#/properties/deployments/items/properties/environment/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err65];
+                } else {
+                  vErrors.push(err65);
+                }
+                errors++;
+              }
+            }
+            if (data24.sha !== void 0) {
+              let data27 = data24.sha;
+              if (typeof data27 === "string") {
+                if (!pattern9.test(data27)) {
+                  const err66 = { instancePath: instancePath + "/deployments/" + i1 + "/sha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
+                  }
+                  errors++;
+                }
+              } else {
+                const err67 = { instancePath: instancePath + "/deployments/" + i1 + "/sha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
+              }
+            }
+            if (data24.creator !== void 0) {
+              let data28 = data24.creator;
+              if (typeof data28 !== "string" && data28 !== null) {
+                const err68 = { instancePath: instancePath + "/deployments/" + i1 + "/creator", schemaPath: "#/properties/deployments/items/properties/creator/type", keyword: "type", params: { type: schema72.properties.deployments.items.properties.creator.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+            }
+            if (data24.statusCreator !== void 0) {
+              let data29 = data24.statusCreator;
+              if (typeof data29 !== "string" && data29 !== null) {
+                const err69 = { instancePath: instancePath + "/deployments/" + i1 + "/statusCreator", schemaPath: "#/properties/deployments/items/properties/statusCreator/type", keyword: "type", params: { type: schema72.properties.deployments.items.properties.statusCreator.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
+            if (data24.createdAt !== void 0) {
+              if (typeof data24.createdAt !== "string") {
+                const err70 = { instancePath: instancePath + "/deployments/" + i1 + "/createdAt", schemaPath: "#/properties/deployments/items/properties/createdAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+            }
+            if (data24.link !== void 0) {
+              let data31 = data24.link;
+              if (typeof data31 !== "string" && data31 !== null) {
+                const err71 = { instancePath: instancePath + "/deployments/" + i1 + "/link", schemaPath: "#/properties/deployments/items/properties/link/type", keyword: "type", params: { type: schema72.properties.deployments.items.properties.link.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err71];
+                } else {
+                  vErrors.push(err71);
+                }
+                errors++;
+              }
+            }
+            if (data24.run !== void 0) {
+              let data32 = data24.run;
+              const _errs72 = errors;
+              let valid12 = false;
+              let passing0 = null;
+              const _errs73 = errors;
+              if (data32 !== null) {
+                const err72 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+                if (vErrors === null) {
+                  vErrors = [err72];
+                } else {
+                  vErrors.push(err72);
+                }
+                errors++;
+              }
+              var _valid0 = _errs73 === errors;
+              if (_valid0) {
+                valid12 = true;
+                passing0 = 0;
+              }
+              const _errs75 = errors;
+              if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
+                if (data32.id === void 0) {
+                  const err73 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
+                  if (vErrors === null) {
+                    vErrors = [err73];
+                  } else {
+                    vErrors.push(err73);
+                  }
+                  errors++;
+                }
+                if (data32.path === void 0) {
+                  const err74 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                  if (vErrors === null) {
+                    vErrors = [err74];
+                  } else {
+                    vErrors.push(err74);
+                  }
+                  errors++;
+                }
+                if (data32.repository === void 0) {
+                  const err75 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
+                  if (vErrors === null) {
+                    vErrors = [err75];
+                  } else {
+                    vErrors.push(err75);
+                  }
+                  errors++;
+                }
+                if (data32.headRepository === void 0) {
+                  const err76 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "headRepository" }, message: "must have required property 'headRepository'" };
+                  if (vErrors === null) {
+                    vErrors = [err76];
+                  } else {
+                    vErrors.push(err76);
+                  }
+                  errors++;
+                }
+                if (data32.headBranch === void 0) {
+                  const err77 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "headBranch" }, message: "must have required property 'headBranch'" };
+                  if (vErrors === null) {
+                    vErrors = [err77];
+                  } else {
+                    vErrors.push(err77);
+                  }
+                  errors++;
+                }
+                if (data32.event === void 0) {
+                  const err78 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "event" }, message: "must have required property 'event'" };
+                  if (vErrors === null) {
+                    vErrors = [err78];
+                  } else {
+                    vErrors.push(err78);
+                  }
+                  errors++;
+                }
+                if (data32.headSha === void 0) {
+                  const err79 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "headSha" }, message: "must have required property 'headSha'" };
+                  if (vErrors === null) {
+                    vErrors = [err79];
+                  } else {
+                    vErrors.push(err79);
+                  }
+                  errors++;
+                }
+                if (data32.status === void 0) {
+                  const err80 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+                  if (vErrors === null) {
+                    vErrors = [err80];
+                  } else {
+                    vErrors.push(err80);
+                  }
+                  errors++;
+                }
+                if (data32.conclusion === void 0) {
+                  const err81 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/required", keyword: "required", params: { missingProperty: "conclusion" }, message: "must have required property 'conclusion'" };
+                  if (vErrors === null) {
+                    vErrors = [err81];
+                  } else {
+                    vErrors.push(err81);
+                  }
+                  errors++;
+                }
+                for (const key6 in data32) {
+                  if (!func1.call(schema72.properties.deployments.items.properties.run.oneOf[1].properties, key6)) {
+                    const err82 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err82];
+                    } else {
+                      vErrors.push(err82);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.id !== void 0) {
+                  let data33 = data32.id;
+                  if (!(typeof data33 == "number" && (!(data33 % 1) && !isNaN(data33)) && isFinite(data33))) {
+                    const err83 = { instancePath: instancePath + "/deployments/" + i1 + "/run/id", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    if (vErrors === null) {
+                      vErrors = [err83];
+                    } else {
+                      vErrors.push(err83);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.path !== void 0) {
+                  if (typeof data32.path !== "string") {
+                    const err84 = { instancePath: instancePath + "/deployments/" + i1 + "/run/path", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err84];
+                    } else {
+                      vErrors.push(err84);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.status !== void 0) {
+                  let data35 = data32.status;
+                  if (typeof data35 !== "string" && data35 !== null) {
+                    const err85 = { instancePath: instancePath + "/deployments/" + i1 + "/run/status", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/status/type", keyword: "type", params: { type: schema72.properties.deployments.items.properties.run.oneOf[1].properties.status.type }, message: "must be string,null" };
+                    if (vErrors === null) {
+                      vErrors = [err85];
+                    } else {
+                      vErrors.push(err85);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.conclusion !== void 0) {
+                  let data36 = data32.conclusion;
+                  if (typeof data36 !== "string" && data36 !== null) {
+                    const err86 = { instancePath: instancePath + "/deployments/" + i1 + "/run/conclusion", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/conclusion/type", keyword: "type", params: { type: schema72.properties.deployments.items.properties.run.oneOf[1].properties.conclusion.type }, message: "must be string,null" };
+                    if (vErrors === null) {
+                      vErrors = [err86];
+                    } else {
+                      vErrors.push(err86);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.repository !== void 0) {
+                  if (typeof data32.repository !== "string") {
+                    const err87 = { instancePath: instancePath + "/deployments/" + i1 + "/run/repository", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err87];
+                    } else {
+                      vErrors.push(err87);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.headRepository !== void 0) {
+                  let data38 = data32.headRepository;
+                  if (typeof data38 !== "string" && data38 !== null) {
+                    const err88 = { instancePath: instancePath + "/deployments/" + i1 + "/run/headRepository", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/headRepository/type", keyword: "type", params: { type: schema72.properties.deployments.items.properties.run.oneOf[1].properties.headRepository.type }, message: "must be string,null" };
+                    if (vErrors === null) {
+                      vErrors = [err88];
+                    } else {
+                      vErrors.push(err88);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.headBranch !== void 0) {
+                  let data39 = data32.headBranch;
+                  if (typeof data39 !== "string" && data39 !== null) {
+                    const err89 = { instancePath: instancePath + "/deployments/" + i1 + "/run/headBranch", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/headBranch/type", keyword: "type", params: { type: schema72.properties.deployments.items.properties.run.oneOf[1].properties.headBranch.type }, message: "must be string,null" };
+                    if (vErrors === null) {
+                      vErrors = [err89];
+                    } else {
+                      vErrors.push(err89);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.event !== void 0) {
+                  if (typeof data32.event !== "string") {
+                    const err90 = { instancePath: instancePath + "/deployments/" + i1 + "/run/event", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/event/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err90];
+                    } else {
+                      vErrors.push(err90);
+                    }
+                    errors++;
+                  }
+                }
+                if (data32.headSha !== void 0) {
+                  if (typeof data32.headSha !== "string") {
+                    const err91 = { instancePath: instancePath + "/deployments/" + i1 + "/run/headSha", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/properties/headSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err91];
+                    } else {
+                      vErrors.push(err91);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err92 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+              var _valid0 = _errs75 === errors;
+              if (_valid0 && valid12) {
+                valid12 = false;
+                passing0 = [passing0, 1];
+              } else {
+                if (_valid0) {
+                  valid12 = true;
+                  passing0 = 1;
+                }
+              }
+              if (!valid12) {
+                const err93 = { instancePath: instancePath + "/deployments/" + i1 + "/run", schemaPath: "#/properties/deployments/items/properties/run/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              } else {
+                errors = _errs72;
+                if (vErrors !== null) {
+                  if (_errs72) {
+                    vErrors.length = _errs72;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+            if (data24.trusted !== void 0) {
+              if (typeof data24.trusted !== "boolean") {
+                const err94 = { instancePath: instancePath + "/deployments/" + i1 + "/trusted", schemaPath: "#/properties/deployments/items/properties/trusted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err94];
+                } else {
+                  vErrors.push(err94);
+                }
+                errors++;
+              }
+            }
+            if (data24.why !== void 0) {
+              if (typeof data24.why !== "string") {
+                const err95 = { instancePath: instancePath + "/deployments/" + i1 + "/why", schemaPath: "#/properties/deployments/items/properties/why/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err95];
+                } else {
+                  vErrors.push(err95);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err96 = { instancePath: instancePath + "/deployments/" + i1, schemaPath: "#/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err96];
+            } else {
+              vErrors.push(err96);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err97 = { instancePath: instancePath + "/deployments", schemaPath: "#/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err97];
+        } else {
+          vErrors.push(err97);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err98 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err98];
+    } else {
+      vErrors.push(err98);
+    }
+    errors++;
+  }
+  validate44.errors = vErrors;
+  return errors === 0;
+}
+validate44.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -21780,7 +23154,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema44.properties, key0)) {
+      if (!func1.call(schema45.properties, key0)) {
         const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err9];
@@ -21792,8 +23166,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.version !== void 0) {
       let data0 = data.version;
-      if (!(data0 === 1 || data0 === 2)) {
-        const err10 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/enum", keyword: "enum", params: { allowedValues: schema44.properties.version.enum }, message: "must be equal to one of the allowed values" };
+      if (!(data0 === 1 || data0 === 2 || data0 === 3)) {
+        const err10 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/enum", keyword: "enum", params: { allowedValues: schema45.properties.version.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -21918,7 +23292,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key1 in data4) {
-          if (!func1.call(schema44.properties.pullRequest.oneOf[1].properties, key1)) {
+          if (!func1.call(schema45.properties.pullRequest.oneOf[1].properties, key1)) {
             const err21 = { instancePath: instancePath + "/pullRequest", schemaPath: "#/properties/pullRequest/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err21];
@@ -22175,7 +23549,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data15.actor !== void 0) {
                   let data17 = data15.actor;
                   if (typeof data17 !== "string" && data17 !== null) {
-                    const err44 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0 + "/actor", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/properties/actor/type", keyword: "type", params: { type: schema44.properties.pullRequest.oneOf[1].properties.baseChanges.items.properties.actor.type }, message: "must be string,null" };
+                    const err44 = { instancePath: instancePath + "/pullRequest/baseChanges/" + i0 + "/actor", schemaPath: "#/properties/pullRequest/oneOf/1/properties/baseChanges/items/properties/actor/type", keyword: "type", params: { type: schema45.properties.pullRequest.oneOf[1].properties.baseChanges.items.properties.actor.type }, message: "must be string,null" };
                     if (vErrors === null) {
                       vErrors = [err44];
                     } else {
@@ -22310,7 +23684,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.mergedAt !== void 0) {
           let data21 = data4.mergedAt;
           if (typeof data21 !== "string" && data21 !== null) {
-            const err54 = { instancePath: instancePath + "/pullRequest/mergedAt", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergedAt/type", keyword: "type", params: { type: schema44.properties.pullRequest.oneOf[1].properties.mergedAt.type }, message: "must be string,null" };
+            const err54 = { instancePath: instancePath + "/pullRequest/mergedAt", schemaPath: "#/properties/pullRequest/oneOf/1/properties/mergedAt/type", keyword: "type", params: { type: schema45.properties.pullRequest.oneOf[1].properties.mergedAt.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err54];
             } else {
@@ -22690,7 +24064,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key6 in data38) {
-          if (!func1.call(schema44.properties.range.properties, key6)) {
+          if (!func1.call(schema45.properties.range.properties, key6)) {
             const err86 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err86];
@@ -22735,8 +24109,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data38.source !== void 0) {
           let data41 = data38.source;
-          if (!(data41 === "since" || data41 === "deployment" || data41 === "before")) {
-            const err90 = { instancePath: instancePath + "/range/source", schemaPath: "#/properties/range/properties/source/enum", keyword: "enum", params: { allowedValues: schema44.properties.range.properties.source.enum }, message: "must be equal to one of the allowed values" };
+          if (!(data41 === "since" || data41 === "deployment" || data41 === "before" || data41 === "ledger")) {
+            const err90 = { instancePath: instancePath + "/range/source", schemaPath: "#/properties/range/properties/source/enum", keyword: "enum", params: { allowedValues: schema45.properties.range.properties.source.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err90];
             } else {
@@ -22872,7 +24246,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             if (data42.creator !== void 0) {
               let data46 = data42.creator;
               if (typeof data46 !== "string" && data46 !== null) {
-                const err103 = { instancePath: instancePath + "/range/deployment/creator", schemaPath: "#/properties/range/properties/deployment/properties/creator/type", keyword: "type", params: { type: schema44.properties.range.properties.deployment.properties.creator.type }, message: "must be string,null" };
+                const err103 = { instancePath: instancePath + "/range/deployment/creator", schemaPath: "#/properties/range/properties/deployment/properties/creator/type", keyword: "type", params: { type: schema45.properties.range.properties.deployment.properties.creator.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err103];
                 } else {
@@ -22884,7 +24258,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             if (data42.statusCreator !== void 0) {
               let data47 = data42.statusCreator;
               if (typeof data47 !== "string" && data47 !== null) {
-                const err104 = { instancePath: instancePath + "/range/deployment/statusCreator", schemaPath: "#/properties/range/properties/deployment/properties/statusCreator/type", keyword: "type", params: { type: schema44.properties.range.properties.deployment.properties.statusCreator.type }, message: "must be string,null" };
+                const err104 = { instancePath: instancePath + "/range/deployment/statusCreator", schemaPath: "#/properties/range/properties/deployment/properties/statusCreator/type", keyword: "type", params: { type: schema45.properties.range.properties.deployment.properties.statusCreator.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err104];
                 } else {
@@ -22949,7 +24323,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 for (const key8 in data50) {
-                  if (!(key8 === "sha" || key8 === "author" || key8 === "pullRequest")) {
+                  if (!(key8 === "sha" || key8 === "author" || key8 === "pullRequest" || key8 === "committer" || key8 === "verified" || key8 === "parents")) {
                     const err110 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err110];
@@ -22995,7 +24369,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data50.pullRequest !== void 0) {
                   let data53 = data50.pullRequest;
                   if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53)) && data53 !== null) {
-                    const err114 = { instancePath: instancePath + "/range/commits/" + i4 + "/pullRequest", schemaPath: "#/properties/range/properties/commits/items/properties/pullRequest/type", keyword: "type", params: { type: schema44.properties.range.properties.commits.items.properties.pullRequest.type }, message: "must be integer,null" };
+                    const err114 = { instancePath: instancePath + "/range/commits/" + i4 + "/pullRequest", schemaPath: "#/properties/range/properties/commits/items/properties/pullRequest/type", keyword: "type", params: { type: schema45.properties.range.properties.commits.items.properties.pullRequest.type }, message: "must be integer,null" };
                     if (vErrors === null) {
                       vErrors = [err114];
                     } else {
@@ -23004,109 +24378,118 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
+                if (data50.committer !== void 0) {
+                  if (!validate31(data50.committer, { instancePath: instancePath + "/range/commits/" + i4 + "/committer", parentData: data50, parentDataProperty: "committer", rootData, dynamicAnchors })) {
+                    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+                    errors = vErrors.length;
+                  }
+                }
+                if (data50.verified !== void 0) {
+                  if (typeof data50.verified !== "boolean") {
+                    const err115 = { instancePath: instancePath + "/range/commits/" + i4 + "/verified", schemaPath: "#/properties/range/properties/commits/items/properties/verified/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err115];
+                    } else {
+                      vErrors.push(err115);
+                    }
+                    errors++;
+                  }
+                }
+                if (data50.parents !== void 0) {
+                  let data56 = data50.parents;
+                  if (Array.isArray(data56)) {
+                    const len5 = data56.length;
+                    for (let i5 = 0; i5 < len5; i5++) {
+                      let data57 = data56[i5];
+                      if (typeof data57 === "string") {
+                        if (!pattern9.test(data57)) {
+                          const err116 = { instancePath: instancePath + "/range/commits/" + i4 + "/parents/" + i5, schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                          if (vErrors === null) {
+                            vErrors = [err116];
+                          } else {
+                            vErrors.push(err116);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err117 = { instancePath: instancePath + "/range/commits/" + i4 + "/parents/" + i5, schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err117];
+                        } else {
+                          vErrors.push(err117);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err118 = { instancePath: instancePath + "/range/commits/" + i4 + "/parents", schemaPath: "#/properties/range/properties/commits/items/properties/parents/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    if (vErrors === null) {
+                      vErrors = [err118];
+                    } else {
+                      vErrors.push(err118);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err115 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err119 = { instancePath: instancePath + "/range/commits/" + i4, schemaPath: "#/properties/range/properties/commits/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err115];
+                  vErrors = [err119];
                 } else {
-                  vErrors.push(err115);
+                  vErrors.push(err119);
                 }
                 errors++;
               }
             }
           } else {
-            const err116 = { instancePath: instancePath + "/range/commits", schemaPath: "#/properties/range/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err120 = { instancePath: instancePath + "/range/commits", schemaPath: "#/properties/range/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err116];
+              vErrors = [err120];
             } else {
-              vErrors.push(err116);
+              vErrors.push(err120);
             }
             errors++;
           }
         }
         if (data38.complete !== void 0) {
           if (typeof data38.complete !== "boolean") {
-            const err117 = { instancePath: instancePath + "/range/complete", schemaPath: "#/properties/range/properties/complete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            const err121 = { instancePath: instancePath + "/range/complete", schemaPath: "#/properties/range/properties/complete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
-              vErrors = [err117];
+              vErrors = [err121];
             } else {
-              vErrors.push(err117);
+              vErrors.push(err121);
             }
             errors++;
           }
         }
         if (data38.files !== void 0) {
-          let data55 = data38.files;
-          if (Array.isArray(data55)) {
-            const len5 = data55.length;
-            for (let i5 = 0; i5 < len5; i5++) {
-              let data56 = data55[i5];
-              if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
-                if (data56.path === void 0) {
-                  const err118 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+          let data59 = data38.files;
+          if (Array.isArray(data59)) {
+            const len6 = data59.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data60 = data59[i6];
+              if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+                if (data60.path === void 0) {
+                  const err122 = { instancePath: instancePath + "/range/files/" + i6, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
                   if (vErrors === null) {
-                    vErrors = [err118];
+                    vErrors = [err122];
                   } else {
-                    vErrors.push(err118);
+                    vErrors.push(err122);
                   }
                   errors++;
                 }
-                if (data56.status === void 0) {
-                  const err119 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+                if (data60.status === void 0) {
+                  const err123 = { instancePath: instancePath + "/range/files/" + i6, schemaPath: "#/properties/range/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
                   if (vErrors === null) {
-                    vErrors = [err119];
+                    vErrors = [err123];
                   } else {
-                    vErrors.push(err119);
+                    vErrors.push(err123);
                   }
                   errors++;
                 }
-                for (const key9 in data56) {
+                for (const key9 in data60) {
                   if (!(key9 === "path" || key9 === "status" || key9 === "previousPath")) {
-                    const err120 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err120];
-                    } else {
-                      vErrors.push(err120);
-                    }
-                    errors++;
-                  }
-                }
-                if (data56.path !== void 0) {
-                  let data57 = data56.path;
-                  if (typeof data57 === "string") {
-                    if (func2(data57) < 1) {
-                      const err121 = { instancePath: instancePath + "/range/files/" + i5 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err121];
-                      } else {
-                        vErrors.push(err121);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err122 = { instancePath: instancePath + "/range/files/" + i5 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err122];
-                    } else {
-                      vErrors.push(err122);
-                    }
-                    errors++;
-                  }
-                }
-                if (data56.status !== void 0) {
-                  if (typeof data56.status !== "string") {
-                    const err123 = { instancePath: instancePath + "/range/files/" + i5 + "/status", schemaPath: "#/properties/range/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err123];
-                    } else {
-                      vErrors.push(err123);
-                    }
-                    errors++;
-                  }
-                }
-                if (data56.previousPath !== void 0) {
-                  if (typeof data56.previousPath !== "string") {
-                    const err124 = { instancePath: instancePath + "/range/files/" + i5 + "/previousPath", schemaPath: "#/properties/range/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err124 = { instancePath: instancePath + "/range/files/" + i6, schemaPath: "#/properties/range/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err124];
                     } else {
@@ -23115,219 +24498,227 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
+                if (data60.path !== void 0) {
+                  let data61 = data60.path;
+                  if (typeof data61 === "string") {
+                    if (func2(data61) < 1) {
+                      const err125 = { instancePath: instancePath + "/range/files/" + i6 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err125];
+                      } else {
+                        vErrors.push(err125);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err126 = { instancePath: instancePath + "/range/files/" + i6 + "/path", schemaPath: "#/properties/range/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err126];
+                    } else {
+                      vErrors.push(err126);
+                    }
+                    errors++;
+                  }
+                }
+                if (data60.status !== void 0) {
+                  if (typeof data60.status !== "string") {
+                    const err127 = { instancePath: instancePath + "/range/files/" + i6 + "/status", schemaPath: "#/properties/range/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err127];
+                    } else {
+                      vErrors.push(err127);
+                    }
+                    errors++;
+                  }
+                }
+                if (data60.previousPath !== void 0) {
+                  if (typeof data60.previousPath !== "string") {
+                    const err128 = { instancePath: instancePath + "/range/files/" + i6 + "/previousPath", schemaPath: "#/properties/range/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err128];
+                    } else {
+                      vErrors.push(err128);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err125 = { instancePath: instancePath + "/range/files/" + i5, schemaPath: "#/properties/range/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err129 = { instancePath: instancePath + "/range/files/" + i6, schemaPath: "#/properties/range/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err125];
+                  vErrors = [err129];
                 } else {
-                  vErrors.push(err125);
+                  vErrors.push(err129);
                 }
                 errors++;
               }
             }
           } else {
-            const err126 = { instancePath: instancePath + "/range/files", schemaPath: "#/properties/range/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err130 = { instancePath: instancePath + "/range/files", schemaPath: "#/properties/range/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err126];
+              vErrors = [err130];
             } else {
-              vErrors.push(err126);
+              vErrors.push(err130);
             }
             errors++;
           }
         }
         if (data38.filesComplete !== void 0) {
           if (typeof data38.filesComplete !== "boolean") {
-            const err127 = { instancePath: instancePath + "/range/filesComplete", schemaPath: "#/properties/range/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            const err131 = { instancePath: instancePath + "/range/filesComplete", schemaPath: "#/properties/range/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
-              vErrors = [err127];
+              vErrors = [err131];
             } else {
-              vErrors.push(err127);
+              vErrors.push(err131);
             }
             errors++;
           }
         }
         if (data38.pullRequests !== void 0) {
-          let data61 = data38.pullRequests;
-          if (Array.isArray(data61)) {
-            const len6 = data61.length;
-            for (let i6 = 0; i6 < len6; i6++) {
-              let data62 = data61[i6];
-              if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-                if (data62.pullRequest === void 0) {
-                  const err128 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "pullRequest" }, message: "must have required property 'pullRequest'" };
+          let data65 = data38.pullRequests;
+          if (Array.isArray(data65)) {
+            const len7 = data65.length;
+            for (let i7 = 0; i7 < len7; i7++) {
+              let data66 = data65[i7];
+              if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
+                if (data66.pullRequest === void 0) {
+                  const err132 = { instancePath: instancePath + "/range/pullRequests/" + i7, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "pullRequest" }, message: "must have required property 'pullRequest'" };
                   if (vErrors === null) {
-                    vErrors = [err128];
+                    vErrors = [err132];
                   } else {
-                    vErrors.push(err128);
+                    vErrors.push(err132);
                   }
                   errors++;
                 }
-                if (data62.reviews === void 0) {
-                  const err129 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "reviews" }, message: "must have required property 'reviews'" };
+                if (data66.reviews === void 0) {
+                  const err133 = { instancePath: instancePath + "/range/pullRequests/" + i7, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "reviews" }, message: "must have required property 'reviews'" };
                   if (vErrors === null) {
-                    vErrors = [err129];
+                    vErrors = [err133];
                   } else {
-                    vErrors.push(err129);
+                    vErrors.push(err133);
                   }
                   errors++;
                 }
-                if (data62.commits === void 0) {
-                  const err130 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commits" }, message: "must have required property 'commits'" };
+                if (data66.commits === void 0) {
+                  const err134 = { instancePath: instancePath + "/range/pullRequests/" + i7, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commits" }, message: "must have required property 'commits'" };
                   if (vErrors === null) {
-                    vErrors = [err130];
+                    vErrors = [err134];
                   } else {
-                    vErrors.push(err130);
+                    vErrors.push(err134);
                   }
                   errors++;
                 }
-                if (data62.commitsComplete === void 0) {
-                  const err131 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commitsComplete" }, message: "must have required property 'commitsComplete'" };
+                if (data66.commitsComplete === void 0) {
+                  const err135 = { instancePath: instancePath + "/range/pullRequests/" + i7, schemaPath: "#/properties/range/properties/pullRequests/items/required", keyword: "required", params: { missingProperty: "commitsComplete" }, message: "must have required property 'commitsComplete'" };
                   if (vErrors === null) {
-                    vErrors = [err131];
+                    vErrors = [err135];
                   } else {
-                    vErrors.push(err131);
+                    vErrors.push(err135);
                   }
                   errors++;
                 }
-                for (const key10 in data62) {
+                for (const key10 in data66) {
                   if (!(key10 === "pullRequest" || key10 === "reviews" || key10 === "commits" || key10 === "commitsComplete")) {
-                    const err132 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                    const err136 = { instancePath: instancePath + "/range/pullRequests/" + i7, schemaPath: "#/properties/range/properties/pullRequests/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err132];
+                      vErrors = [err136];
                     } else {
-                      vErrors.push(err132);
+                      vErrors.push(err136);
                     }
                     errors++;
                   }
                 }
-                if (data62.pullRequest !== void 0) {
-                  if (!validate39(data62.pullRequest, { instancePath: instancePath + "/range/pullRequests/" + i6 + "/pullRequest", parentData: data62, parentDataProperty: "pullRequest", rootData, dynamicAnchors })) {
-                    vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+                if (data66.pullRequest !== void 0) {
+                  if (!validate40(data66.pullRequest, { instancePath: instancePath + "/range/pullRequests/" + i7 + "/pullRequest", parentData: data66, parentDataProperty: "pullRequest", rootData, dynamicAnchors })) {
+                    vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
                     errors = vErrors.length;
                   }
                 }
-                if (data62.reviews !== void 0) {
-                  let data64 = data62.reviews;
-                  if (Array.isArray(data64)) {
-                    const len7 = data64.length;
-                    for (let i7 = 0; i7 < len7; i7++) {
-                      if (!validate35(data64[i7], { instancePath: instancePath + "/range/pullRequests/" + i6 + "/reviews/" + i7, parentData: data64, parentDataProperty: i7, rootData, dynamicAnchors })) {
+                if (data66.reviews !== void 0) {
+                  let data68 = data66.reviews;
+                  if (Array.isArray(data68)) {
+                    const len8 = data68.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      if (!validate35(data68[i8], { instancePath: instancePath + "/range/pullRequests/" + i7 + "/reviews/" + i8, parentData: data68, parentDataProperty: i8, rootData, dynamicAnchors })) {
                         vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
                         errors = vErrors.length;
                       }
                     }
                   } else {
-                    const err133 = { instancePath: instancePath + "/range/pullRequests/" + i6 + "/reviews", schemaPath: "#/properties/range/properties/pullRequests/items/properties/reviews/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    const err137 = { instancePath: instancePath + "/range/pullRequests/" + i7 + "/reviews", schemaPath: "#/properties/range/properties/pullRequests/items/properties/reviews/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                     if (vErrors === null) {
-                      vErrors = [err133];
+                      vErrors = [err137];
                     } else {
-                      vErrors.push(err133);
+                      vErrors.push(err137);
                     }
                     errors++;
                   }
                 }
-                if (data62.commits !== void 0) {
-                  let data66 = data62.commits;
-                  if (Array.isArray(data66)) {
-                    const len8 = data66.length;
-                    for (let i8 = 0; i8 < len8; i8++) {
-                      if (!validate30(data66[i8], { instancePath: instancePath + "/range/pullRequests/" + i6 + "/commits/" + i8, parentData: data66, parentDataProperty: i8, rootData, dynamicAnchors })) {
+                if (data66.commits !== void 0) {
+                  let data70 = data66.commits;
+                  if (Array.isArray(data70)) {
+                    const len9 = data70.length;
+                    for (let i9 = 0; i9 < len9; i9++) {
+                      if (!validate30(data70[i9], { instancePath: instancePath + "/range/pullRequests/" + i7 + "/commits/" + i9, parentData: data70, parentDataProperty: i9, rootData, dynamicAnchors })) {
                         vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
                         errors = vErrors.length;
                       }
                     }
                   } else {
-                    const err134 = { instancePath: instancePath + "/range/pullRequests/" + i6 + "/commits", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    const err138 = { instancePath: instancePath + "/range/pullRequests/" + i7 + "/commits", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commits/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                     if (vErrors === null) {
-                      vErrors = [err134];
+                      vErrors = [err138];
                     } else {
-                      vErrors.push(err134);
+                      vErrors.push(err138);
                     }
                     errors++;
                   }
                 }
-                if (data62.commitsComplete !== void 0) {
-                  if (typeof data62.commitsComplete !== "boolean") {
-                    const err135 = { instancePath: instancePath + "/range/pullRequests/" + i6 + "/commitsComplete", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commitsComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (data66.commitsComplete !== void 0) {
+                  if (typeof data66.commitsComplete !== "boolean") {
+                    const err139 = { instancePath: instancePath + "/range/pullRequests/" + i7 + "/commitsComplete", schemaPath: "#/properties/range/properties/pullRequests/items/properties/commitsComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
                     if (vErrors === null) {
-                      vErrors = [err135];
+                      vErrors = [err139];
                     } else {
-                      vErrors.push(err135);
+                      vErrors.push(err139);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err136 = { instancePath: instancePath + "/range/pullRequests/" + i6, schemaPath: "#/properties/range/properties/pullRequests/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err140 = { instancePath: instancePath + "/range/pullRequests/" + i7, schemaPath: "#/properties/range/properties/pullRequests/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err136];
+                  vErrors = [err140];
                 } else {
-                  vErrors.push(err136);
+                  vErrors.push(err140);
                 }
                 errors++;
               }
             }
           } else {
-            const err137 = { instancePath: instancePath + "/range/pullRequests", schemaPath: "#/properties/range/properties/pullRequests/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err141 = { instancePath: instancePath + "/range/pullRequests", schemaPath: "#/properties/range/properties/pullRequests/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err137];
+              vErrors = [err141];
             } else {
-              vErrors.push(err137);
+              vErrors.push(err141);
             }
             errors++;
           }
         }
       } else {
-        const err138 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err142 = { instancePath: instancePath + "/range", schemaPath: "#/properties/range/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err138];
+          vErrors = [err142];
         } else {
-          vErrors.push(err138);
+          vErrors.push(err142);
         }
         errors++;
       }
     }
     if (data.trust !== void 0) {
-      let data69 = data.trust;
-      if (data69 && typeof data69 == "object" && !Array.isArray(data69)) {
-        if (data69.source === void 0) {
-          const err139 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
-          if (vErrors === null) {
-            vErrors = [err139];
-          } else {
-            vErrors.push(err139);
-          }
-          errors++;
-        }
-        if (data69.repository === void 0) {
-          const err140 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
-          if (vErrors === null) {
-            vErrors = [err140];
-          } else {
-            vErrors.push(err140);
-          }
-          errors++;
-        }
-        if (data69.path === void 0) {
-          const err141 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
-          if (vErrors === null) {
-            vErrors = [err141];
-          } else {
-            vErrors.push(err141);
-          }
-          errors++;
-        }
-        if (data69.ref === void 0) {
-          const err142 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "ref" }, message: "must have required property 'ref'" };
-          if (vErrors === null) {
-            vErrors = [err142];
-          } else {
-            vErrors.push(err142);
-          }
-          errors++;
-        }
-        if (data69.sha256 === void 0) {
-          const err143 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+      let data73 = data.trust;
+      if (data73 && typeof data73 == "object" && !Array.isArray(data73)) {
+        if (data73.source === void 0) {
+          const err143 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
           if (vErrors === null) {
             vErrors = [err143];
           } else {
@@ -23335,8 +24726,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data69.proposedPath === void 0) {
-          const err144 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedPath" }, message: "must have required property 'proposedPath'" };
+        if (data73.repository === void 0) {
+          const err144 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
           if (vErrors === null) {
             vErrors = [err144];
           } else {
@@ -23344,8 +24735,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data69.proposedSha256 === void 0) {
-          const err145 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedSha256" }, message: "must have required property 'proposedSha256'" };
+        if (data73.path === void 0) {
+          const err145 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
           if (vErrors === null) {
             vErrors = [err145];
           } else {
@@ -23353,8 +24744,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data69.files === void 0) {
-          const err146 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+        if (data73.ref === void 0) {
+          const err146 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "ref" }, message: "must have required property 'ref'" };
           if (vErrors === null) {
             vErrors = [err146];
           } else {
@@ -23362,8 +24753,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data69.filesComplete === void 0) {
-          const err147 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "filesComplete" }, message: "must have required property 'filesComplete'" };
+        if (data73.sha256 === void 0) {
+          const err147 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
           if (vErrors === null) {
             vErrors = [err147];
           } else {
@@ -23371,8 +24762,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data69.note === void 0) {
-          const err148 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "note" }, message: "must have required property 'note'" };
+        if (data73.proposedPath === void 0) {
+          const err148 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedPath" }, message: "must have required property 'proposedPath'" };
           if (vErrors === null) {
             vErrors = [err148];
           } else {
@@ -23380,65 +24771,57 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key11 in data69) {
-          if (!func1.call(schema44.properties.trust.properties, key11)) {
-            const err149 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err149];
-            } else {
-              vErrors.push(err149);
-            }
-            errors++;
-          }
-        }
-        if (data69.source !== void 0) {
-          let data70 = data69.source;
-          if (!(data70 === "base" || data70 === "policy" || data70 === "first-adoption")) {
-            const err150 = { instancePath: instancePath + "/trust/source", schemaPath: "#/properties/trust/properties/source/enum", keyword: "enum", params: { allowedValues: schema44.properties.trust.properties.source.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err150];
-            } else {
-              vErrors.push(err150);
-            }
-            errors++;
-          }
-        }
-        if (data69.repository !== void 0) {
-          let data71 = data69.repository;
-          if (typeof data71 === "string") {
-            if (!pattern8.test(data71)) {
-              const err151 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"' };
-              if (vErrors === null) {
-                vErrors = [err151];
-              } else {
-                vErrors.push(err151);
-              }
-              errors++;
-            }
+        if (data73.proposedSha256 === void 0) {
+          const err149 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "proposedSha256" }, message: "must have required property 'proposedSha256'" };
+          if (vErrors === null) {
+            vErrors = [err149];
           } else {
-            const err152 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            vErrors.push(err149);
+          }
+          errors++;
+        }
+        if (data73.files === void 0) {
+          const err150 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+          if (vErrors === null) {
+            vErrors = [err150];
+          } else {
+            vErrors.push(err150);
+          }
+          errors++;
+        }
+        if (data73.filesComplete === void 0) {
+          const err151 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "filesComplete" }, message: "must have required property 'filesComplete'" };
+          if (vErrors === null) {
+            vErrors = [err151];
+          } else {
+            vErrors.push(err151);
+          }
+          errors++;
+        }
+        if (data73.note === void 0) {
+          const err152 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/required", keyword: "required", params: { missingProperty: "note" }, message: "must have required property 'note'" };
+          if (vErrors === null) {
+            vErrors = [err152];
+          } else {
+            vErrors.push(err152);
+          }
+          errors++;
+        }
+        for (const key11 in data73) {
+          if (!func1.call(schema45.properties.trust.properties, key11)) {
+            const err153 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err152];
+              vErrors = [err153];
             } else {
-              vErrors.push(err152);
+              vErrors.push(err153);
             }
             errors++;
           }
         }
-        if (data69.path !== void 0) {
-          let data72 = data69.path;
-          if (typeof data72 === "string") {
-            if (func2(data72) < 1) {
-              const err153 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
-                vErrors = [err153];
-              } else {
-                vErrors.push(err153);
-              }
-              errors++;
-            }
-          } else {
-            const err154 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data73.source !== void 0) {
+          let data74 = data73.source;
+          if (!(data74 === "base" || data74 === "policy" || data74 === "first-adoption")) {
+            const err154 = { instancePath: instancePath + "/trust/source", schemaPath: "#/properties/trust/properties/source/enum", keyword: "enum", params: { allowedValues: schema45.properties.trust.properties.source.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err154];
             } else {
@@ -23447,26 +24830,20 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data69.ref !== void 0) {
-          let data73 = data69.ref;
-          if (typeof data73 !== "string" && data73 !== null) {
-            const err155 = { instancePath: instancePath + "/trust/ref", schemaPath: "#/properties/trust/properties/ref/type", keyword: "type", params: { type: schema44.properties.trust.properties.ref.type }, message: "must be string,null" };
-            if (vErrors === null) {
-              vErrors = [err155];
-            } else {
-              vErrors.push(err155);
+        if (data73.repository !== void 0) {
+          let data75 = data73.repository;
+          if (typeof data75 === "string") {
+            if (!pattern8.test(data75)) {
+              const err155 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"' };
+              if (vErrors === null) {
+                vErrors = [err155];
+              } else {
+                vErrors.push(err155);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data69.sha256 !== void 0) {
-          let data74 = data69.sha256;
-          const _errs170 = errors;
-          let valid41 = false;
-          let passing2 = null;
-          const _errs171 = errors;
-          if (data74 !== null) {
-            const err156 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+          } else {
+            const err156 = { instancePath: instancePath + "/trust/repository", schemaPath: "#/properties/trust/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err156];
             } else {
@@ -23474,15 +24851,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid2 = _errs171 === errors;
-          if (_valid2) {
-            valid41 = true;
-            passing2 = 0;
-          }
-          const _errs173 = errors;
-          if (typeof data74 === "string") {
-            if (!pattern22.test(data74)) {
-              const err157 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+        }
+        if (data73.path !== void 0) {
+          let data76 = data73.path;
+          if (typeof data76 === "string") {
+            if (func2(data76) < 1) {
+              const err157 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
                 vErrors = [err157];
               } else {
@@ -23491,7 +24865,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err158 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err158 = { instancePath: instancePath + "/trust/path", schemaPath: "#/properties/trust/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err158];
             } else {
@@ -23499,151 +24873,160 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid2 = _errs173 === errors;
-          if (_valid2 && valid41) {
-            valid41 = false;
-            passing2 = [passing2, 1];
-          } else {
-            if (_valid2) {
-              valid41 = true;
-              passing2 = 1;
-            }
-          }
-          if (!valid41) {
-            const err159 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf" };
+        }
+        if (data73.ref !== void 0) {
+          let data77 = data73.ref;
+          if (typeof data77 !== "string" && data77 !== null) {
+            const err159 = { instancePath: instancePath + "/trust/ref", schemaPath: "#/properties/trust/properties/ref/type", keyword: "type", params: { type: schema45.properties.trust.properties.ref.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err159];
             } else {
               vErrors.push(err159);
             }
             errors++;
-          } else {
-            errors = _errs170;
-            if (vErrors !== null) {
-              if (_errs170) {
-                vErrors.length = _errs170;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data69.proposedPath !== void 0) {
-          let data75 = data69.proposedPath;
-          if (typeof data75 === "string") {
-            if (func2(data75) < 1) {
-              const err160 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
-                vErrors = [err160];
-              } else {
-                vErrors.push(err160);
-              }
-              errors++;
-            }
-          } else {
-            const err161 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data73.sha256 !== void 0) {
+          let data78 = data73.sha256;
+          const _errs178 = errors;
+          let valid44 = false;
+          let passing2 = null;
+          const _errs179 = errors;
+          if (data78 !== null) {
+            const err160 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
             if (vErrors === null) {
-              vErrors = [err161];
+              vErrors = [err160];
             } else {
-              vErrors.push(err161);
+              vErrors.push(err160);
             }
             errors++;
           }
-        }
-        if (data69.proposedSha256 !== void 0) {
-          let data76 = data69.proposedSha256;
-          if (typeof data76 === "string") {
-            if (!pattern22.test(data76)) {
-              const err162 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+          var _valid2 = _errs179 === errors;
+          if (_valid2) {
+            valid44 = true;
+            passing2 = 0;
+          }
+          const _errs181 = errors;
+          if (typeof data78 === "string") {
+            if (!pattern23.test(data78)) {
+              const err161 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
               if (vErrors === null) {
-                vErrors = [err162];
+                vErrors = [err161];
               } else {
-                vErrors.push(err162);
+                vErrors.push(err161);
               }
               errors++;
             }
           } else {
-            const err163 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err162 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err162];
+            } else {
+              vErrors.push(err162);
+            }
+            errors++;
+          }
+          var _valid2 = _errs181 === errors;
+          if (_valid2 && valid44) {
+            valid44 = false;
+            passing2 = [passing2, 1];
+          } else {
+            if (_valid2) {
+              valid44 = true;
+              passing2 = 1;
+            }
+          }
+          if (!valid44) {
+            const err163 = { instancePath: instancePath + "/trust/sha256", schemaPath: "#/properties/trust/properties/sha256/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf" };
             if (vErrors === null) {
               vErrors = [err163];
             } else {
               vErrors.push(err163);
             }
             errors++;
+          } else {
+            errors = _errs178;
+            if (vErrors !== null) {
+              if (_errs178) {
+                vErrors.length = _errs178;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (data69.files !== void 0) {
-          let data77 = data69.files;
-          if (Array.isArray(data77)) {
-            const len9 = data77.length;
-            for (let i9 = 0; i9 < len9; i9++) {
-              let data78 = data77[i9];
-              if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
-                if (data78.path === void 0) {
-                  const err164 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+        if (data73.proposedPath !== void 0) {
+          let data79 = data73.proposedPath;
+          if (typeof data79 === "string") {
+            if (func2(data79) < 1) {
+              const err164 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err164];
+              } else {
+                vErrors.push(err164);
+              }
+              errors++;
+            }
+          } else {
+            const err165 = { instancePath: instancePath + "/trust/proposedPath", schemaPath: "#/properties/trust/properties/proposedPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err165];
+            } else {
+              vErrors.push(err165);
+            }
+            errors++;
+          }
+        }
+        if (data73.proposedSha256 !== void 0) {
+          let data80 = data73.proposedSha256;
+          if (typeof data80 === "string") {
+            if (!pattern23.test(data80)) {
+              const err166 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+              if (vErrors === null) {
+                vErrors = [err166];
+              } else {
+                vErrors.push(err166);
+              }
+              errors++;
+            }
+          } else {
+            const err167 = { instancePath: instancePath + "/trust/proposedSha256", schemaPath: "#/properties/trust/properties/proposedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err167];
+            } else {
+              vErrors.push(err167);
+            }
+            errors++;
+          }
+        }
+        if (data73.files !== void 0) {
+          let data81 = data73.files;
+          if (Array.isArray(data81)) {
+            const len10 = data81.length;
+            for (let i10 = 0; i10 < len10; i10++) {
+              let data82 = data81[i10];
+              if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
+                if (data82.path === void 0) {
+                  const err168 = { instancePath: instancePath + "/trust/files/" + i10, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
                   if (vErrors === null) {
-                    vErrors = [err164];
+                    vErrors = [err168];
                   } else {
-                    vErrors.push(err164);
+                    vErrors.push(err168);
                   }
                   errors++;
                 }
-                if (data78.status === void 0) {
-                  const err165 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+                if (data82.status === void 0) {
+                  const err169 = { instancePath: instancePath + "/trust/files/" + i10, schemaPath: "#/properties/trust/properties/files/items/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
                   if (vErrors === null) {
-                    vErrors = [err165];
+                    vErrors = [err169];
                   } else {
-                    vErrors.push(err165);
+                    vErrors.push(err169);
                   }
                   errors++;
                 }
-                for (const key12 in data78) {
+                for (const key12 in data82) {
                   if (!(key12 === "path" || key12 === "status" || key12 === "previousPath")) {
-                    const err166 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err166];
-                    } else {
-                      vErrors.push(err166);
-                    }
-                    errors++;
-                  }
-                }
-                if (data78.path !== void 0) {
-                  let data79 = data78.path;
-                  if (typeof data79 === "string") {
-                    if (func2(data79) < 1) {
-                      const err167 = { instancePath: instancePath + "/trust/files/" + i9 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err167];
-                      } else {
-                        vErrors.push(err167);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err168 = { instancePath: instancePath + "/trust/files/" + i9 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err168];
-                    } else {
-                      vErrors.push(err168);
-                    }
-                    errors++;
-                  }
-                }
-                if (data78.status !== void 0) {
-                  if (typeof data78.status !== "string") {
-                    const err169 = { instancePath: instancePath + "/trust/files/" + i9 + "/status", schemaPath: "#/properties/trust/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err169];
-                    } else {
-                      vErrors.push(err169);
-                    }
-                    errors++;
-                  }
-                }
-                if (data78.previousPath !== void 0) {
-                  if (typeof data78.previousPath !== "string") {
-                    const err170 = { instancePath: instancePath + "/trust/files/" + i9 + "/previousPath", schemaPath: "#/properties/trust/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err170 = { instancePath: instancePath + "/trust/files/" + i10, schemaPath: "#/properties/trust/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err170];
                     } else {
@@ -23652,125 +25035,125 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
+                if (data82.path !== void 0) {
+                  let data83 = data82.path;
+                  if (typeof data83 === "string") {
+                    if (func2(data83) < 1) {
+                      const err171 = { instancePath: instancePath + "/trust/files/" + i10 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err171];
+                      } else {
+                        vErrors.push(err171);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err172 = { instancePath: instancePath + "/trust/files/" + i10 + "/path", schemaPath: "#/properties/trust/properties/files/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err172];
+                    } else {
+                      vErrors.push(err172);
+                    }
+                    errors++;
+                  }
+                }
+                if (data82.status !== void 0) {
+                  if (typeof data82.status !== "string") {
+                    const err173 = { instancePath: instancePath + "/trust/files/" + i10 + "/status", schemaPath: "#/properties/trust/properties/files/items/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err173];
+                    } else {
+                      vErrors.push(err173);
+                    }
+                    errors++;
+                  }
+                }
+                if (data82.previousPath !== void 0) {
+                  if (typeof data82.previousPath !== "string") {
+                    const err174 = { instancePath: instancePath + "/trust/files/" + i10 + "/previousPath", schemaPath: "#/properties/trust/properties/files/items/properties/previousPath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err174];
+                    } else {
+                      vErrors.push(err174);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err171 = { instancePath: instancePath + "/trust/files/" + i9, schemaPath: "#/properties/trust/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err175 = { instancePath: instancePath + "/trust/files/" + i10, schemaPath: "#/properties/trust/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err171];
+                  vErrors = [err175];
                 } else {
-                  vErrors.push(err171);
+                  vErrors.push(err175);
                 }
                 errors++;
               }
             }
           } else {
-            const err172 = { instancePath: instancePath + "/trust/files", schemaPath: "#/properties/trust/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err176 = { instancePath: instancePath + "/trust/files", schemaPath: "#/properties/trust/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err172];
+              vErrors = [err176];
             } else {
-              vErrors.push(err172);
+              vErrors.push(err176);
             }
             errors++;
           }
         }
-        if (data69.filesComplete !== void 0) {
-          if (typeof data69.filesComplete !== "boolean") {
-            const err173 = { instancePath: instancePath + "/trust/filesComplete", schemaPath: "#/properties/trust/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (data73.filesComplete !== void 0) {
+          if (typeof data73.filesComplete !== "boolean") {
+            const err177 = { instancePath: instancePath + "/trust/filesComplete", schemaPath: "#/properties/trust/properties/filesComplete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
-              vErrors = [err173];
+              vErrors = [err177];
             } else {
-              vErrors.push(err173);
+              vErrors.push(err177);
             }
             errors++;
           }
         }
-        if (data69.note !== void 0) {
-          if (typeof data69.note !== "string") {
-            const err174 = { instancePath: instancePath + "/trust/note", schemaPath: "#/properties/trust/properties/note/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data73.note !== void 0) {
+          if (typeof data73.note !== "string") {
+            const err178 = { instancePath: instancePath + "/trust/note", schemaPath: "#/properties/trust/properties/note/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err174];
+              vErrors = [err178];
             } else {
-              vErrors.push(err174);
+              vErrors.push(err178);
             }
             errors++;
           }
         }
-        if (data69.baseBranch !== void 0) {
-          let data84 = data69.baseBranch;
-          if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
-            if (data84.ref === void 0) {
-              const err175 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "ref" }, message: "must have required property 'ref'" };
+        if (data73.baseBranch !== void 0) {
+          let data88 = data73.baseBranch;
+          if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
+            if (data88.ref === void 0) {
+              const err179 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "ref" }, message: "must have required property 'ref'" };
               if (vErrors === null) {
-                vErrors = [err175];
+                vErrors = [err179];
               } else {
-                vErrors.push(err175);
+                vErrors.push(err179);
               }
               errors++;
             }
-            if (data84.defaultBranch === void 0) {
-              const err176 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "defaultBranch" }, message: "must have required property 'defaultBranch'" };
+            if (data88.defaultBranch === void 0) {
+              const err180 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "defaultBranch" }, message: "must have required property 'defaultBranch'" };
               if (vErrors === null) {
-                vErrors = [err176];
+                vErrors = [err180];
               } else {
-                vErrors.push(err176);
+                vErrors.push(err180);
               }
               errors++;
             }
-            if (data84.trusted === void 0) {
-              const err177 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "trusted" }, message: "must have required property 'trusted'" };
+            if (data88.trusted === void 0) {
+              const err181 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/required", keyword: "required", params: { missingProperty: "trusted" }, message: "must have required property 'trusted'" };
               if (vErrors === null) {
-                vErrors = [err177];
+                vErrors = [err181];
               } else {
-                vErrors.push(err177);
+                vErrors.push(err181);
               }
               errors++;
             }
-            for (const key13 in data84) {
+            for (const key13 in data88) {
               if (!(key13 === "ref" || key13 === "defaultBranch" || key13 === "defaultBranchSha" || key13 === "trusted" || key13 === "glob")) {
-                const err178 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err178];
-                } else {
-                  vErrors.push(err178);
-                }
-                errors++;
-              }
-            }
-            if (data84.ref !== void 0) {
-              let data85 = data84.ref;
-              if (typeof data85 === "string") {
-                if (func2(data85) < 1) {
-                  const err179 = { instancePath: instancePath + "/trust/baseBranch/ref", schemaPath: "#/properties/trust/properties/baseBranch/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err179];
-                  } else {
-                    vErrors.push(err179);
-                  }
-                  errors++;
-                }
-              } else {
-                const err180 = { instancePath: instancePath + "/trust/baseBranch/ref", schemaPath: "#/properties/trust/properties/baseBranch/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err180];
-                } else {
-                  vErrors.push(err180);
-                }
-                errors++;
-              }
-            }
-            if (data84.defaultBranch !== void 0) {
-              let data86 = data84.defaultBranch;
-              if (typeof data86 === "string") {
-                if (func2(data86) < 1) {
-                  const err181 = { instancePath: instancePath + "/trust/baseBranch/defaultBranch", schemaPath: "#/properties/trust/properties/baseBranch/properties/defaultBranch/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err181];
-                  } else {
-                    vErrors.push(err181);
-                  }
-                  errors++;
-                }
-              } else {
-                const err182 = { instancePath: instancePath + "/trust/baseBranch/defaultBranch", schemaPath: "#/properties/trust/properties/baseBranch/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err182 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err182];
                 } else {
@@ -23779,11 +25162,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data84.defaultBranchSha !== void 0) {
-              let data87 = data84.defaultBranchSha;
-              if (typeof data87 === "string") {
-                if (!pattern9.test(data87)) {
-                  const err183 = { instancePath: instancePath + "/trust/baseBranch/defaultBranchSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+            if (data88.ref !== void 0) {
+              let data89 = data88.ref;
+              if (typeof data89 === "string") {
+                if (func2(data89) < 1) {
+                  const err183 = { instancePath: instancePath + "/trust/baseBranch/ref", schemaPath: "#/properties/trust/properties/baseBranch/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
                     vErrors = [err183];
                   } else {
@@ -23792,7 +25175,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/trust/baseBranch/defaultBranchSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err184 = { instancePath: instancePath + "/trust/baseBranch/ref", schemaPath: "#/properties/trust/properties/baseBranch/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err184];
                 } else {
@@ -23801,21 +25184,20 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data84.trusted !== void 0) {
-              let data88 = data84.trusted;
-              if (!(data88 === "default-branch" || data88 === "trusted-branches" || data88 === "no")) {
-                const err185 = { instancePath: instancePath + "/trust/baseBranch/trusted", schemaPath: "#/properties/trust/properties/baseBranch/properties/trusted/enum", keyword: "enum", params: { allowedValues: schema44.properties.trust.properties.baseBranch.properties.trusted.enum }, message: "must be equal to one of the allowed values" };
-                if (vErrors === null) {
-                  vErrors = [err185];
-                } else {
-                  vErrors.push(err185);
+            if (data88.defaultBranch !== void 0) {
+              let data90 = data88.defaultBranch;
+              if (typeof data90 === "string") {
+                if (func2(data90) < 1) {
+                  const err185 = { instancePath: instancePath + "/trust/baseBranch/defaultBranch", schemaPath: "#/properties/trust/properties/baseBranch/properties/defaultBranch/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err185];
+                  } else {
+                    vErrors.push(err185);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data84.glob !== void 0) {
-              if (typeof data84.glob !== "string") {
-                const err186 = { instancePath: instancePath + "/trust/baseBranch/glob", schemaPath: "#/properties/trust/properties/baseBranch/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              } else {
+                const err186 = { instancePath: instancePath + "/trust/baseBranch/defaultBranch", schemaPath: "#/properties/trust/properties/baseBranch/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err186];
                 } else {
@@ -23824,67 +25206,76 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data88.defaultBranchSha !== void 0) {
+              let data91 = data88.defaultBranchSha;
+              if (typeof data91 === "string") {
+                if (!pattern9.test(data91)) {
+                  const err187 = { instancePath: instancePath + "/trust/baseBranch/defaultBranchSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err187];
+                  } else {
+                    vErrors.push(err187);
+                  }
+                  errors++;
+                }
+              } else {
+                const err188 = { instancePath: instancePath + "/trust/baseBranch/defaultBranchSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err188];
+                } else {
+                  vErrors.push(err188);
+                }
+                errors++;
+              }
+            }
+            if (data88.trusted !== void 0) {
+              let data92 = data88.trusted;
+              if (!(data92 === "default-branch" || data92 === "trusted-branches" || data92 === "no")) {
+                const err189 = { instancePath: instancePath + "/trust/baseBranch/trusted", schemaPath: "#/properties/trust/properties/baseBranch/properties/trusted/enum", keyword: "enum", params: { allowedValues: schema45.properties.trust.properties.baseBranch.properties.trusted.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err189];
+                } else {
+                  vErrors.push(err189);
+                }
+                errors++;
+              }
+            }
+            if (data88.glob !== void 0) {
+              if (typeof data88.glob !== "string") {
+                const err190 = { instancePath: instancePath + "/trust/baseBranch/glob", schemaPath: "#/properties/trust/properties/baseBranch/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err190];
+                } else {
+                  vErrors.push(err190);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err187 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err191 = { instancePath: instancePath + "/trust/baseBranch", schemaPath: "#/properties/trust/properties/baseBranch/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err187];
+              vErrors = [err191];
             } else {
-              vErrors.push(err187);
+              vErrors.push(err191);
             }
             errors++;
           }
         }
       } else {
-        const err188 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err192 = { instancePath: instancePath + "/trust", schemaPath: "#/properties/trust/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err188];
+          vErrors = [err192];
         } else {
-          vErrors.push(err188);
+          vErrors.push(err192);
         }
         errors++;
       }
     }
     if (data.reportArtifacts !== void 0) {
-      let data90 = data.reportArtifacts;
-      if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
-        if (data90.repository === void 0) {
-          const err189 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
-          if (vErrors === null) {
-            vErrors = [err189];
-          } else {
-            vErrors.push(err189);
-          }
-          errors++;
-        }
-        if (data90.runId === void 0) {
-          const err190 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "runId" }, message: "must have required property 'runId'" };
-          if (vErrors === null) {
-            vErrors = [err190];
-          } else {
-            vErrors.push(err190);
-          }
-          errors++;
-        }
-        if (data90.otherRun === void 0) {
-          const err191 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "otherRun" }, message: "must have required property 'otherRun'" };
-          if (vErrors === null) {
-            vErrors = [err191];
-          } else {
-            vErrors.push(err191);
-          }
-          errors++;
-        }
-        if (data90.patterns === void 0) {
-          const err192 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "patterns" }, message: "must have required property 'patterns'" };
-          if (vErrors === null) {
-            vErrors = [err192];
-          } else {
-            vErrors.push(err192);
-          }
-          errors++;
-        }
-        if (data90.min === void 0) {
-          const err193 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "min" }, message: "must have required property 'min'" };
+      let data94 = data.reportArtifacts;
+      if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+        if (data94.repository === void 0) {
+          const err193 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
           if (vErrors === null) {
             vErrors = [err193];
           } else {
@@ -23892,8 +25283,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data90.artifacts === void 0) {
-          const err194 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "artifacts" }, message: "must have required property 'artifacts'" };
+        if (data94.runId === void 0) {
+          const err194 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "runId" }, message: "must have required property 'runId'" };
           if (vErrors === null) {
             vErrors = [err194];
           } else {
@@ -23901,54 +25292,45 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key14 in data90) {
+        if (data94.otherRun === void 0) {
+          const err195 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "otherRun" }, message: "must have required property 'otherRun'" };
+          if (vErrors === null) {
+            vErrors = [err195];
+          } else {
+            vErrors.push(err195);
+          }
+          errors++;
+        }
+        if (data94.patterns === void 0) {
+          const err196 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "patterns" }, message: "must have required property 'patterns'" };
+          if (vErrors === null) {
+            vErrors = [err196];
+          } else {
+            vErrors.push(err196);
+          }
+          errors++;
+        }
+        if (data94.min === void 0) {
+          const err197 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "min" }, message: "must have required property 'min'" };
+          if (vErrors === null) {
+            vErrors = [err197];
+          } else {
+            vErrors.push(err197);
+          }
+          errors++;
+        }
+        if (data94.artifacts === void 0) {
+          const err198 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/required", keyword: "required", params: { missingProperty: "artifacts" }, message: "must have required property 'artifacts'" };
+          if (vErrors === null) {
+            vErrors = [err198];
+          } else {
+            vErrors.push(err198);
+          }
+          errors++;
+        }
+        for (const key14 in data94) {
           if (!(key14 === "repository" || key14 === "runId" || key14 === "otherRun" || key14 === "runHeadSha" || key14 === "patterns" || key14 === "min" || key14 === "artifacts")) {
-            const err195 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err195];
-            } else {
-              vErrors.push(err195);
-            }
-            errors++;
-          }
-        }
-        if (data90.repository !== void 0) {
-          if (typeof data90.repository !== "string") {
-            const err196 = { instancePath: instancePath + "/reportArtifacts/repository", schemaPath: "#/$defs/reportArtifacts/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err196];
-            } else {
-              vErrors.push(err196);
-            }
-            errors++;
-          }
-        }
-        if (data90.runId !== void 0) {
-          let data92 = data90.runId;
-          if (!(typeof data92 == "number" && (!(data92 % 1) && !isNaN(data92)) && isFinite(data92)) && data92 !== null) {
-            const err197 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema68.properties.runId.type }, message: "must be integer,null" };
-            if (vErrors === null) {
-              vErrors = [err197];
-            } else {
-              vErrors.push(err197);
-            }
-            errors++;
-          }
-          if (typeof data92 == "number" && isFinite(data92)) {
-            if (data92 < 1 || isNaN(data92)) {
-              const err198 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-              if (vErrors === null) {
-                vErrors = [err198];
-              } else {
-                vErrors.push(err198);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data90.otherRun !== void 0) {
-          if (typeof data90.otherRun !== "boolean") {
-            const err199 = { instancePath: instancePath + "/reportArtifacts/otherRun", schemaPath: "#/$defs/reportArtifacts/properties/otherRun/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            const err199 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err199];
             } else {
@@ -23957,20 +25339,21 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data90.runHeadSha !== void 0) {
-          let data94 = data90.runHeadSha;
-          if (typeof data94 === "string") {
-            if (!pattern25.test(data94)) {
-              const err200 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
-              if (vErrors === null) {
-                vErrors = [err200];
-              } else {
-                vErrors.push(err200);
-              }
-              errors++;
+        if (data94.repository !== void 0) {
+          if (typeof data94.repository !== "string") {
+            const err200 = { instancePath: instancePath + "/reportArtifacts/repository", schemaPath: "#/$defs/reportArtifacts/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err200];
+            } else {
+              vErrors.push(err200);
             }
-          } else {
-            const err201 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            errors++;
+          }
+        }
+        if (data94.runId !== void 0) {
+          let data96 = data94.runId;
+          if (!(typeof data96 == "number" && (!(data96 % 1) && !isNaN(data96)) && isFinite(data96)) && data96 !== null) {
+            const err201 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema70.properties.runId.type }, message: "must be integer,null" };
             if (vErrors === null) {
               vErrors = [err201];
             } else {
@@ -23978,24 +25361,21 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data90.patterns !== void 0) {
-          let data95 = data90.patterns;
-          if (Array.isArray(data95)) {
-            const len10 = data95.length;
-            for (let i10 = 0; i10 < len10; i10++) {
-              if (typeof data95[i10] !== "string") {
-                const err202 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i10, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err202];
-                } else {
-                  vErrors.push(err202);
-                }
-                errors++;
+          if (typeof data96 == "number" && isFinite(data96)) {
+            if (data96 < 1 || isNaN(data96)) {
+              const err202 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err202];
+              } else {
+                vErrors.push(err202);
               }
+              errors++;
             }
-          } else {
-            const err203 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+          }
+        }
+        if (data94.otherRun !== void 0) {
+          if (typeof data94.otherRun !== "boolean") {
+            const err203 = { instancePath: instancePath + "/reportArtifacts/otherRun", schemaPath: "#/$defs/reportArtifacts/properties/otherRun/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
             if (vErrors === null) {
               vErrors = [err203];
             } else {
@@ -24004,74 +25384,85 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data90.min !== void 0) {
-          let data97 = data90.min;
-          if (!(typeof data97 == "number" && (!(data97 % 1) && !isNaN(data97)) && isFinite(data97))) {
-            const err204 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (data94.runHeadSha !== void 0) {
+          let data98 = data94.runHeadSha;
+          if (typeof data98 === "string") {
+            if (!pattern26.test(data98)) {
+              const err204 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
+              if (vErrors === null) {
+                vErrors = [err204];
+              } else {
+                vErrors.push(err204);
+              }
+              errors++;
+            }
+          } else {
+            const err205 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err204];
+              vErrors = [err205];
             } else {
-              vErrors.push(err204);
+              vErrors.push(err205);
             }
             errors++;
           }
-          if (typeof data97 == "number" && isFinite(data97)) {
-            if (data97 < 1 || isNaN(data97)) {
-              const err205 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+        }
+        if (data94.patterns !== void 0) {
+          let data99 = data94.patterns;
+          if (Array.isArray(data99)) {
+            const len11 = data99.length;
+            for (let i11 = 0; i11 < len11; i11++) {
+              if (typeof data99[i11] !== "string") {
+                const err206 = { instancePath: instancePath + "/reportArtifacts/patterns/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/patterns/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err206];
+                } else {
+                  vErrors.push(err206);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err207 = { instancePath: instancePath + "/reportArtifacts/patterns", schemaPath: "#/$defs/reportArtifacts/properties/patterns/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err207];
+            } else {
+              vErrors.push(err207);
+            }
+            errors++;
+          }
+        }
+        if (data94.min !== void 0) {
+          let data101 = data94.min;
+          if (!(typeof data101 == "number" && (!(data101 % 1) && !isNaN(data101)) && isFinite(data101))) {
+            const err208 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err208];
+            } else {
+              vErrors.push(err208);
+            }
+            errors++;
+          }
+          if (typeof data101 == "number" && isFinite(data101)) {
+            if (data101 < 1 || isNaN(data101)) {
+              const err209 = { instancePath: instancePath + "/reportArtifacts/min", schemaPath: "#/$defs/reportArtifacts/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
               if (vErrors === null) {
-                vErrors = [err205];
+                vErrors = [err209];
               } else {
-                vErrors.push(err205);
+                vErrors.push(err209);
               }
               errors++;
             }
           }
         }
-        if (data90.artifacts !== void 0) {
-          let data98 = data90.artifacts;
-          if (Array.isArray(data98)) {
-            const len11 = data98.length;
-            for (let i11 = 0; i11 < len11; i11++) {
-              let data99 = data98[i11];
-              if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
-                if (data99.id === void 0) {
-                  const err206 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
-                  if (vErrors === null) {
-                    vErrors = [err206];
-                  } else {
-                    vErrors.push(err206);
-                  }
-                  errors++;
-                }
-                if (data99.name === void 0) {
-                  const err207 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                  if (vErrors === null) {
-                    vErrors = [err207];
-                  } else {
-                    vErrors.push(err207);
-                  }
-                  errors++;
-                }
-                if (data99.size === void 0) {
-                  const err208 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
-                  if (vErrors === null) {
-                    vErrors = [err208];
-                  } else {
-                    vErrors.push(err208);
-                  }
-                  errors++;
-                }
-                if (data99.digest === void 0) {
-                  const err209 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
-                  if (vErrors === null) {
-                    vErrors = [err209];
-                  } else {
-                    vErrors.push(err209);
-                  }
-                  errors++;
-                }
-                if (data99.downloadedSha256 === void 0) {
-                  const err210 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
+        if (data94.artifacts !== void 0) {
+          let data102 = data94.artifacts;
+          if (Array.isArray(data102)) {
+            const len12 = data102.length;
+            for (let i12 = 0; i12 < len12; i12++) {
+              let data103 = data102[i12];
+              if (data103 && typeof data103 == "object" && !Array.isArray(data103)) {
+                if (data103.id === void 0) {
+                  const err210 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
                   if (vErrors === null) {
                     vErrors = [err210];
                   } else {
@@ -24079,8 +25470,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data99.path === void 0) {
-                  const err211 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                if (data103.name === void 0) {
+                  const err211 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                   if (vErrors === null) {
                     vErrors = [err211];
                   } else {
@@ -24088,8 +25479,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data99.files === void 0) {
-                  const err212 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                if (data103.size === void 0) {
+                  const err212 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
                   if (vErrors === null) {
                     vErrors = [err212];
                   } else {
@@ -24097,54 +25488,45 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key15 in data99) {
-                  if (!(key15 === "id" || key15 === "name" || key15 === "size" || key15 === "digest" || key15 === "downloadedSha256" || key15 === "path" || key15 === "files")) {
-                    const err213 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err213];
-                    } else {
-                      vErrors.push(err213);
-                    }
-                    errors++;
-                  }
-                }
-                if (data99.id !== void 0) {
-                  let data100 = data99.id;
-                  if (!(typeof data100 == "number" && (!(data100 % 1) && !isNaN(data100)) && isFinite(data100))) {
-                    const err214 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                    if (vErrors === null) {
-                      vErrors = [err214];
-                    } else {
-                      vErrors.push(err214);
-                    }
-                    errors++;
-                  }
-                  if (typeof data100 == "number" && isFinite(data100)) {
-                    if (data100 < 1 || isNaN(data100)) {
-                      const err215 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-                      if (vErrors === null) {
-                        vErrors = [err215];
-                      } else {
-                        vErrors.push(err215);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data99.name !== void 0) {
-                  let data101 = data99.name;
-                  if (typeof data101 === "string") {
-                    if (func2(data101) < 1) {
-                      const err216 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err216];
-                      } else {
-                        vErrors.push(err216);
-                      }
-                      errors++;
-                    }
+                if (data103.digest === void 0) {
+                  const err213 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'" };
+                  if (vErrors === null) {
+                    vErrors = [err213];
                   } else {
-                    const err217 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    vErrors.push(err213);
+                  }
+                  errors++;
+                }
+                if (data103.downloadedSha256 === void 0) {
+                  const err214 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "downloadedSha256" }, message: "must have required property 'downloadedSha256'" };
+                  if (vErrors === null) {
+                    vErrors = [err214];
+                  } else {
+                    vErrors.push(err214);
+                  }
+                  errors++;
+                }
+                if (data103.path === void 0) {
+                  const err215 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                  if (vErrors === null) {
+                    vErrors = [err215];
+                  } else {
+                    vErrors.push(err215);
+                  }
+                  errors++;
+                }
+                if (data103.files === void 0) {
+                  const err216 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+                  if (vErrors === null) {
+                    vErrors = [err216];
+                  } else {
+                    vErrors.push(err216);
+                  }
+                  errors++;
+                }
+                for (const key15 in data103) {
+                  if (!(key15 === "id" || key15 === "name" || key15 === "size" || key15 === "digest" || key15 === "downloadedSha256" || key15 === "path" || key15 === "files")) {
+                    const err217 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err217];
                     } else {
@@ -24153,10 +25535,10 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data99.size !== void 0) {
-                  let data102 = data99.size;
-                  if (!(typeof data102 == "number" && (!(data102 % 1) && !isNaN(data102)) && isFinite(data102))) {
-                    const err218 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (data103.id !== void 0) {
+                  let data104 = data103.id;
+                  if (!(typeof data104 == "number" && (!(data104 % 1) && !isNaN(data104)) && isFinite(data104))) {
+                    const err218 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err218];
                     } else {
@@ -24164,9 +25546,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data102 == "number" && isFinite(data102)) {
-                    if (data102 < 0 || isNaN(data102)) {
-                      const err219 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (typeof data104 == "number" && isFinite(data104)) {
+                    if (data104 < 1 || isNaN(data104)) {
+                      const err219 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/id", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                       if (vErrors === null) {
                         vErrors = [err219];
                       } else {
@@ -24176,39 +25558,32 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-                if (data99.digest !== void 0) {
-                  let data103 = data99.digest;
-                  const _errs237 = errors;
-                  let valid54 = false;
-                  let passing3 = null;
-                  const _errs238 = errors;
-                  if (data103 !== null) {
-                    const err220 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
-                    if (vErrors === null) {
-                      vErrors = [err220];
-                    } else {
-                      vErrors.push(err220);
-                    }
-                    errors++;
-                  }
-                  var _valid3 = _errs238 === errors;
-                  if (_valid3) {
-                    valid54 = true;
-                    passing3 = 0;
-                  }
-                  const _errs240 = errors;
-                  if (typeof data103 === "string") {
-                    if (!pattern26.test(data103)) {
-                      const err221 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
+                if (data103.name !== void 0) {
+                  let data105 = data103.name;
+                  if (typeof data105 === "string") {
+                    if (func2(data105) < 1) {
+                      const err220 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err221];
+                        vErrors = [err220];
                       } else {
-                        vErrors.push(err221);
+                        vErrors.push(err220);
                       }
                       errors++;
                     }
                   } else {
-                    const err222 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err221 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/name", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err221];
+                    } else {
+                      vErrors.push(err221);
+                    }
+                    errors++;
+                  }
+                }
+                if (data103.size !== void 0) {
+                  let data106 = data103.size;
+                  if (!(typeof data106 == "number" && (!(data106 % 1) && !isNaN(data106)) && isFinite(data106))) {
+                    const err222 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                     if (vErrors === null) {
                       vErrors = [err222];
                     } else {
@@ -24216,60 +25591,51 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid3 = _errs240 === errors;
-                  if (_valid3 && valid54) {
-                    valid54 = false;
-                    passing3 = [passing3, 1];
-                  } else {
-                    if (_valid3) {
-                      valid54 = true;
-                      passing3 = 1;
-                    }
-                  }
-                  if (!valid54) {
-                    const err223 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf" };
-                    if (vErrors === null) {
-                      vErrors = [err223];
-                    } else {
-                      vErrors.push(err223);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs237;
-                    if (vErrors !== null) {
-                      if (_errs237) {
-                        vErrors.length = _errs237;
+                  if (typeof data106 == "number" && isFinite(data106)) {
+                    if (data106 < 0 || isNaN(data106)) {
+                      const err223 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/size", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                      if (vErrors === null) {
+                        vErrors = [err223];
                       } else {
-                        vErrors = null;
+                        vErrors.push(err223);
                       }
+                      errors++;
                     }
                   }
                 }
-                if (data99.downloadedSha256 !== void 0) {
-                  let data104 = data99.downloadedSha256;
-                  if (typeof data104 === "string") {
-                    if (!pattern22.test(data104)) {
-                      const err224 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                if (data103.digest !== void 0) {
+                  let data107 = data103.digest;
+                  const _errs245 = errors;
+                  let valid57 = false;
+                  let passing3 = null;
+                  const _errs246 = errors;
+                  if (data107 !== null) {
+                    const err224 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+                    if (vErrors === null) {
+                      vErrors = [err224];
+                    } else {
+                      vErrors.push(err224);
+                    }
+                    errors++;
+                  }
+                  var _valid3 = _errs246 === errors;
+                  if (_valid3) {
+                    valid57 = true;
+                    passing3 = 0;
+                  }
+                  const _errs248 = errors;
+                  if (typeof data107 === "string") {
+                    if (!pattern27.test(data107)) {
+                      const err225 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
                       if (vErrors === null) {
-                        vErrors = [err224];
+                        vErrors = [err225];
                       } else {
-                        vErrors.push(err224);
+                        vErrors.push(err225);
                       }
                       errors++;
                     }
                   } else {
-                    const err225 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err225];
-                    } else {
-                      vErrors.push(err225);
-                    }
-                    errors++;
-                  }
-                }
-                if (data99.path !== void 0) {
-                  if (typeof data99.path !== "string") {
-                    const err226 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err226 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err226];
                     } else {
@@ -24277,21 +25643,40 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                }
-                if (data99.files !== void 0) {
-                  let data106 = data99.files;
-                  if (!(typeof data106 == "number" && (!(data106 % 1) && !isNaN(data106)) && isFinite(data106))) {
-                    const err227 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                  var _valid3 = _errs248 === errors;
+                  if (_valid3 && valid57) {
+                    valid57 = false;
+                    passing3 = [passing3, 1];
+                  } else {
+                    if (_valid3) {
+                      valid57 = true;
+                      passing3 = 1;
+                    }
+                  }
+                  if (!valid57) {
+                    const err227 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf" };
                     if (vErrors === null) {
                       vErrors = [err227];
                     } else {
                       vErrors.push(err227);
                     }
                     errors++;
+                  } else {
+                    errors = _errs245;
+                    if (vErrors !== null) {
+                      if (_errs245) {
+                        vErrors.length = _errs245;
+                      } else {
+                        vErrors = null;
+                      }
+                    }
                   }
-                  if (typeof data106 == "number" && isFinite(data106)) {
-                    if (data106 < 0 || isNaN(data106)) {
-                      const err228 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                }
+                if (data103.downloadedSha256 !== void 0) {
+                  let data108 = data103.downloadedSha256;
+                  if (typeof data108 === "string") {
+                    if (!pattern23.test(data108)) {
+                      const err228 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
                       if (vErrors === null) {
                         vErrors = [err228];
                       } else {
@@ -24299,79 +25684,85 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
+                  } else {
+                    const err229 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err229];
+                    } else {
+                      vErrors.push(err229);
+                    }
+                    errors++;
+                  }
+                }
+                if (data103.path !== void 0) {
+                  if (typeof data103.path !== "string") {
+                    const err230 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/path", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err230];
+                    } else {
+                      vErrors.push(err230);
+                    }
+                    errors++;
+                  }
+                }
+                if (data103.files !== void 0) {
+                  let data110 = data103.files;
+                  if (!(typeof data110 == "number" && (!(data110 % 1) && !isNaN(data110)) && isFinite(data110))) {
+                    const err231 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    if (vErrors === null) {
+                      vErrors = [err231];
+                    } else {
+                      vErrors.push(err231);
+                    }
+                    errors++;
+                  }
+                  if (typeof data110 == "number" && isFinite(data110)) {
+                    if (data110 < 0 || isNaN(data110)) {
+                      const err232 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12 + "/files", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/files/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                      if (vErrors === null) {
+                        vErrors = [err232];
+                      } else {
+                        vErrors.push(err232);
+                      }
+                      errors++;
+                    }
                   }
                 }
               } else {
-                const err229 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i11, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err233 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i12, schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err229];
+                  vErrors = [err233];
                 } else {
-                  vErrors.push(err229);
+                  vErrors.push(err233);
                 }
                 errors++;
               }
             }
           } else {
-            const err230 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err234 = { instancePath: instancePath + "/reportArtifacts/artifacts", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err230];
+              vErrors = [err234];
             } else {
-              vErrors.push(err230);
+              vErrors.push(err234);
             }
             errors++;
           }
         }
       } else {
-        const err231 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err235 = { instancePath: instancePath + "/reportArtifacts", schemaPath: "#/$defs/reportArtifacts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err231];
+          vErrors = [err235];
         } else {
-          vErrors.push(err231);
+          vErrors.push(err235);
         }
         errors++;
       }
     }
     if (data.reportsRun !== void 0) {
-      let data107 = data.reportsRun;
-      if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
-        if (data107.workflow === void 0) {
-          const err232 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'" };
-          if (vErrors === null) {
-            vErrors = [err232];
-          } else {
-            vErrors.push(err232);
-          }
-          errors++;
-        }
-        if (data107.id === void 0) {
-          const err233 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
-          if (vErrors === null) {
-            vErrors = [err233];
-          } else {
-            vErrors.push(err233);
-          }
-          errors++;
-        }
-        if (data107.attempt === void 0) {
-          const err234 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "attempt" }, message: "must have required property 'attempt'" };
-          if (vErrors === null) {
-            vErrors = [err234];
-          } else {
-            vErrors.push(err234);
-          }
-          errors++;
-        }
-        if (data107.headSha === void 0) {
-          const err235 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "headSha" }, message: "must have required property 'headSha'" };
-          if (vErrors === null) {
-            vErrors = [err235];
-          } else {
-            vErrors.push(err235);
-          }
-          errors++;
-        }
-        if (data107.event === void 0) {
-          const err236 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "event" }, message: "must have required property 'event'" };
+      let data111 = data.reportsRun;
+      if (data111 && typeof data111 == "object" && !Array.isArray(data111)) {
+        if (data111.workflow === void 0) {
+          const err236 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'" };
           if (vErrors === null) {
             vErrors = [err236];
           } else {
@@ -24379,8 +25770,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data107.status === void 0) {
-          const err237 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+        if (data111.id === void 0) {
+          const err237 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" };
           if (vErrors === null) {
             vErrors = [err237];
           } else {
@@ -24388,8 +25779,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data107.conclusion === void 0) {
-          const err238 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "conclusion" }, message: "must have required property 'conclusion'" };
+        if (data111.attempt === void 0) {
+          const err238 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "attempt" }, message: "must have required property 'attempt'" };
           if (vErrors === null) {
             vErrors = [err238];
           } else {
@@ -24397,8 +25788,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data107.why === void 0) {
-          const err239 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "why" }, message: "must have required property 'why'" };
+        if (data111.headSha === void 0) {
+          const err239 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "headSha" }, message: "must have required property 'headSha'" };
           if (vErrors === null) {
             vErrors = [err239];
           } else {
@@ -24406,88 +25797,79 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key16 in data107) {
-          if (!func1.call(schema44.properties.reportsRun.properties, key16)) {
-            const err240 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+        if (data111.event === void 0) {
+          const err240 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "event" }, message: "must have required property 'event'" };
+          if (vErrors === null) {
+            vErrors = [err240];
+          } else {
+            vErrors.push(err240);
+          }
+          errors++;
+        }
+        if (data111.status === void 0) {
+          const err241 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
+          if (vErrors === null) {
+            vErrors = [err241];
+          } else {
+            vErrors.push(err241);
+          }
+          errors++;
+        }
+        if (data111.conclusion === void 0) {
+          const err242 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "conclusion" }, message: "must have required property 'conclusion'" };
+          if (vErrors === null) {
+            vErrors = [err242];
+          } else {
+            vErrors.push(err242);
+          }
+          errors++;
+        }
+        if (data111.why === void 0) {
+          const err243 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/required", keyword: "required", params: { missingProperty: "why" }, message: "must have required property 'why'" };
+          if (vErrors === null) {
+            vErrors = [err243];
+          } else {
+            vErrors.push(err243);
+          }
+          errors++;
+        }
+        for (const key16 in data111) {
+          if (!func1.call(schema45.properties.reportsRun.properties, key16)) {
+            const err244 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err240];
+              vErrors = [err244];
             } else {
-              vErrors.push(err240);
+              vErrors.push(err244);
             }
             errors++;
           }
         }
-        if (data107.workflow !== void 0) {
-          let data108 = data107.workflow;
-          if (typeof data108 === "string") {
-            if (func2(data108) < 1) {
-              const err241 = { instancePath: instancePath + "/reportsRun/workflow", schemaPath: "#/properties/reportsRun/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+        if (data111.workflow !== void 0) {
+          let data112 = data111.workflow;
+          if (typeof data112 === "string") {
+            if (func2(data112) < 1) {
+              const err245 = { instancePath: instancePath + "/reportsRun/workflow", schemaPath: "#/properties/reportsRun/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err241];
+                vErrors = [err245];
               } else {
-                vErrors.push(err241);
+                vErrors.push(err245);
               }
               errors++;
             }
           } else {
-            const err242 = { instancePath: instancePath + "/reportsRun/workflow", schemaPath: "#/properties/reportsRun/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err246 = { instancePath: instancePath + "/reportsRun/workflow", schemaPath: "#/properties/reportsRun/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err242];
+              vErrors = [err246];
             } else {
-              vErrors.push(err242);
+              vErrors.push(err246);
             }
             errors++;
           }
         }
-        if (data107.id !== void 0) {
-          let data109 = data107.id;
-          if (!(typeof data109 == "number" && (!(data109 % 1) && !isNaN(data109)) && isFinite(data109))) {
-            const err243 = { instancePath: instancePath + "/reportsRun/id", schemaPath: "#/properties/reportsRun/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err243];
-            } else {
-              vErrors.push(err243);
-            }
-            errors++;
-          }
-          if (typeof data109 == "number" && isFinite(data109)) {
-            if (data109 < 1 || isNaN(data109)) {
-              const err244 = { instancePath: instancePath + "/reportsRun/id", schemaPath: "#/properties/reportsRun/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-              if (vErrors === null) {
-                vErrors = [err244];
-              } else {
-                vErrors.push(err244);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data107.attempt !== void 0) {
-          let data110 = data107.attempt;
-          if (!(typeof data110 == "number" && (!(data110 % 1) && !isNaN(data110)) && isFinite(data110))) {
-            const err245 = { instancePath: instancePath + "/reportsRun/attempt", schemaPath: "#/properties/reportsRun/properties/attempt/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err245];
-            } else {
-              vErrors.push(err245);
-            }
-            errors++;
-          }
-          if (typeof data110 == "number" && isFinite(data110)) {
-            if (data110 < 1 || isNaN(data110)) {
-              const err246 = { instancePath: instancePath + "/reportsRun/attempt", schemaPath: "#/properties/reportsRun/properties/attempt/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-              if (vErrors === null) {
-                vErrors = [err246];
-              } else {
-                vErrors.push(err246);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data107.path !== void 0) {
-          if (typeof data107.path !== "string") {
-            const err247 = { instancePath: instancePath + "/reportsRun/path", schemaPath: "#/properties/reportsRun/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data111.id !== void 0) {
+          let data113 = data111.id;
+          if (!(typeof data113 == "number" && (!(data113 % 1) && !isNaN(data113)) && isFinite(data113))) {
+            const err247 = { instancePath: instancePath + "/reportsRun/id", schemaPath: "#/properties/reportsRun/properties/id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err247];
             } else {
@@ -24495,12 +25877,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data107.headSha !== void 0) {
-          let data112 = data107.headSha;
-          if (typeof data112 === "string") {
-            if (!pattern9.test(data112)) {
-              const err248 = { instancePath: instancePath + "/reportsRun/headSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+          if (typeof data113 == "number" && isFinite(data113)) {
+            if (data113 < 1 || isNaN(data113)) {
+              const err248 = { instancePath: instancePath + "/reportsRun/id", schemaPath: "#/properties/reportsRun/properties/id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
               if (vErrors === null) {
                 vErrors = [err248];
               } else {
@@ -24508,8 +25887,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-          } else {
-            const err249 = { instancePath: instancePath + "/reportsRun/headSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          }
+        }
+        if (data111.attempt !== void 0) {
+          let data114 = data111.attempt;
+          if (!(typeof data114 == "number" && (!(data114 % 1) && !isNaN(data114)) && isFinite(data114))) {
+            const err249 = { instancePath: instancePath + "/reportsRun/attempt", schemaPath: "#/properties/reportsRun/properties/attempt/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err249];
             } else {
@@ -24517,21 +25900,21 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data107.event !== void 0) {
-          if (typeof data107.event !== "string") {
-            const err250 = { instancePath: instancePath + "/reportsRun/event", schemaPath: "#/properties/reportsRun/properties/event/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err250];
-            } else {
-              vErrors.push(err250);
+          if (typeof data114 == "number" && isFinite(data114)) {
+            if (data114 < 1 || isNaN(data114)) {
+              const err250 = { instancePath: instancePath + "/reportsRun/attempt", schemaPath: "#/properties/reportsRun/properties/attempt/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err250];
+              } else {
+                vErrors.push(err250);
+              }
+              errors++;
             }
-            errors++;
           }
         }
-        if (data107.status !== void 0) {
-          if (typeof data107.status !== "string") {
-            const err251 = { instancePath: instancePath + "/reportsRun/status", schemaPath: "#/properties/reportsRun/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data111.path !== void 0) {
+          if (typeof data111.path !== "string") {
+            const err251 = { instancePath: instancePath + "/reportsRun/path", schemaPath: "#/properties/reportsRun/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err251];
             } else {
@@ -24540,21 +25923,20 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data107.conclusion !== void 0) {
-          let data115 = data107.conclusion;
-          if (typeof data115 !== "string" && data115 !== null) {
-            const err252 = { instancePath: instancePath + "/reportsRun/conclusion", schemaPath: "#/properties/reportsRun/properties/conclusion/type", keyword: "type", params: { type: schema44.properties.reportsRun.properties.conclusion.type }, message: "must be string,null" };
-            if (vErrors === null) {
-              vErrors = [err252];
-            } else {
-              vErrors.push(err252);
+        if (data111.headSha !== void 0) {
+          let data116 = data111.headSha;
+          if (typeof data116 === "string") {
+            if (!pattern9.test(data116)) {
+              const err252 = { instancePath: instancePath + "/reportsRun/headSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+              if (vErrors === null) {
+                vErrors = [err252];
+              } else {
+                vErrors.push(err252);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data107.url !== void 0) {
-          if (typeof data107.url !== "string") {
-            const err253 = { instancePath: instancePath + "/reportsRun/url", schemaPath: "#/properties/reportsRun/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          } else {
+            const err253 = { instancePath: instancePath + "/reportsRun/headSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err253];
             } else {
@@ -24563,10 +25945,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data107.why !== void 0) {
-          let data117 = data107.why;
-          if (!(data117 === "triggering run" || data117 === "latest run for the head")) {
-            const err254 = { instancePath: instancePath + "/reportsRun/why", schemaPath: "#/properties/reportsRun/properties/why/enum", keyword: "enum", params: { allowedValues: schema44.properties.reportsRun.properties.why.enum }, message: "must be equal to one of the allowed values" };
+        if (data111.event !== void 0) {
+          if (typeof data111.event !== "string") {
+            const err254 = { instancePath: instancePath + "/reportsRun/event", schemaPath: "#/properties/reportsRun/properties/event/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err254];
             } else {
@@ -24575,23 +25956,21 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err255 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err255];
-        } else {
-          vErrors.push(err255);
+        if (data111.status !== void 0) {
+          if (typeof data111.status !== "string") {
+            const err255 = { instancePath: instancePath + "/reportsRun/status", schemaPath: "#/properties/reportsRun/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err255];
+            } else {
+              vErrors.push(err255);
+            }
+            errors++;
+          }
         }
-        errors++;
-      }
-    }
-    if (data.problems !== void 0) {
-      let data118 = data.problems;
-      if (Array.isArray(data118)) {
-        const len12 = data118.length;
-        for (let i12 = 0; i12 < len12; i12++) {
-          if (typeof data118[i12] !== "string") {
-            const err256 = { instancePath: instancePath + "/problems/" + i12, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (data111.conclusion !== void 0) {
+          let data119 = data111.conclusion;
+          if (typeof data119 !== "string" && data119 !== null) {
+            const err256 = { instancePath: instancePath + "/reportsRun/conclusion", schemaPath: "#/properties/reportsRun/properties/conclusion/type", keyword: "type", params: { type: schema45.properties.reportsRun.properties.conclusion.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err256];
             } else {
@@ -24600,22 +25979,740 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data111.url !== void 0) {
+          if (typeof data111.url !== "string") {
+            const err257 = { instancePath: instancePath + "/reportsRun/url", schemaPath: "#/properties/reportsRun/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err257];
+            } else {
+              vErrors.push(err257);
+            }
+            errors++;
+          }
+        }
+        if (data111.why !== void 0) {
+          let data121 = data111.why;
+          if (!(data121 === "triggering run" || data121 === "latest run for the head")) {
+            const err258 = { instancePath: instancePath + "/reportsRun/why", schemaPath: "#/properties/reportsRun/properties/why/enum", keyword: "enum", params: { allowedValues: schema45.properties.reportsRun.properties.why.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err258];
+            } else {
+              vErrors.push(err258);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err257 = { instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err259 = { instancePath: instancePath + "/reportsRun", schemaPath: "#/properties/reportsRun/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err257];
+          vErrors = [err259];
         } else {
-          vErrors.push(err257);
+          vErrors.push(err259);
+        }
+        errors++;
+      }
+    }
+    if (data.rangeStart !== void 0) {
+      if (!validate44(data.rangeStart, { instancePath: instancePath + "/rangeStart", parentData: data, parentDataProperty: "rangeStart", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.evaluatedCommit !== void 0) {
+      let data123 = data.evaluatedCommit;
+      if (data123 && typeof data123 == "object" && !Array.isArray(data123)) {
+        if (data123.sha === void 0) {
+          const err260 = { instancePath: instancePath + "/evaluatedCommit", schemaPath: "#/properties/evaluatedCommit/required", keyword: "required", params: { missingProperty: "sha" }, message: "must have required property 'sha'" };
+          if (vErrors === null) {
+            vErrors = [err260];
+          } else {
+            vErrors.push(err260);
+          }
+          errors++;
+        }
+        if (data123.committer === void 0) {
+          const err261 = { instancePath: instancePath + "/evaluatedCommit", schemaPath: "#/properties/evaluatedCommit/required", keyword: "required", params: { missingProperty: "committer" }, message: "must have required property 'committer'" };
+          if (vErrors === null) {
+            vErrors = [err261];
+          } else {
+            vErrors.push(err261);
+          }
+          errors++;
+        }
+        if (data123.verified === void 0) {
+          const err262 = { instancePath: instancePath + "/evaluatedCommit", schemaPath: "#/properties/evaluatedCommit/required", keyword: "required", params: { missingProperty: "verified" }, message: "must have required property 'verified'" };
+          if (vErrors === null) {
+            vErrors = [err262];
+          } else {
+            vErrors.push(err262);
+          }
+          errors++;
+        }
+        if (data123.parents === void 0) {
+          const err263 = { instancePath: instancePath + "/evaluatedCommit", schemaPath: "#/properties/evaluatedCommit/required", keyword: "required", params: { missingProperty: "parents" }, message: "must have required property 'parents'" };
+          if (vErrors === null) {
+            vErrors = [err263];
+          } else {
+            vErrors.push(err263);
+          }
+          errors++;
+        }
+        for (const key17 in data123) {
+          if (!(key17 === "sha" || key17 === "committer" || key17 === "verified" || key17 === "parents")) {
+            const err264 = { instancePath: instancePath + "/evaluatedCommit", schemaPath: "#/properties/evaluatedCommit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err264];
+            } else {
+              vErrors.push(err264);
+            }
+            errors++;
+          }
+        }
+        if (data123.sha !== void 0) {
+          let data124 = data123.sha;
+          if (typeof data124 === "string") {
+            if (!pattern9.test(data124)) {
+              const err265 = { instancePath: instancePath + "/evaluatedCommit/sha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+              if (vErrors === null) {
+                vErrors = [err265];
+              } else {
+                vErrors.push(err265);
+              }
+              errors++;
+            }
+          } else {
+            const err266 = { instancePath: instancePath + "/evaluatedCommit/sha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err266];
+            } else {
+              vErrors.push(err266);
+            }
+            errors++;
+          }
+        }
+        if (data123.committer !== void 0) {
+          if (!validate31(data123.committer, { instancePath: instancePath + "/evaluatedCommit/committer", parentData: data123, parentDataProperty: "committer", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data123.verified !== void 0) {
+          if (typeof data123.verified !== "boolean") {
+            const err267 = { instancePath: instancePath + "/evaluatedCommit/verified", schemaPath: "#/properties/evaluatedCommit/properties/verified/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (vErrors === null) {
+              vErrors = [err267];
+            } else {
+              vErrors.push(err267);
+            }
+            errors++;
+          }
+        }
+        if (data123.parents !== void 0) {
+          let data127 = data123.parents;
+          if (Array.isArray(data127)) {
+            const len13 = data127.length;
+            for (let i13 = 0; i13 < len13; i13++) {
+              let data128 = data127[i13];
+              if (typeof data128 === "string") {
+                if (!pattern9.test(data128)) {
+                  const err268 = { instancePath: instancePath + "/evaluatedCommit/parents/" + i13, schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err268];
+                  } else {
+                    vErrors.push(err268);
+                  }
+                  errors++;
+                }
+              } else {
+                const err269 = { instancePath: instancePath + "/evaluatedCommit/parents/" + i13, schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err269];
+                } else {
+                  vErrors.push(err269);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err270 = { instancePath: instancePath + "/evaluatedCommit/parents", schemaPath: "#/properties/evaluatedCommit/properties/parents/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err270];
+            } else {
+              vErrors.push(err270);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err271 = { instancePath: instancePath + "/evaluatedCommit", schemaPath: "#/properties/evaluatedCommit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err271];
+        } else {
+          vErrors.push(err271);
+        }
+        errors++;
+      }
+    }
+    if (data.merges !== void 0) {
+      let data129 = data.merges;
+      if (Array.isArray(data129)) {
+        const len14 = data129.length;
+        for (let i14 = 0; i14 < len14; i14++) {
+          let data130 = data129[i14];
+          if (data130 && typeof data130 == "object" && !Array.isArray(data130)) {
+            if (data130.pullRequest === void 0) {
+              const err272 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "pullRequest" }, message: "must have required property 'pullRequest'" };
+              if (vErrors === null) {
+                vErrors = [err272];
+              } else {
+                vErrors.push(err272);
+              }
+              errors++;
+            }
+            if (data130.onto === void 0) {
+              const err273 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "onto" }, message: "must have required property 'onto'" };
+              if (vErrors === null) {
+                vErrors = [err273];
+              } else {
+                vErrors.push(err273);
+              }
+              errors++;
+            }
+            if (data130.mergeCommit === void 0) {
+              const err274 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "mergeCommit" }, message: "must have required property 'mergeCommit'" };
+              if (vErrors === null) {
+                vErrors = [err274];
+              } else {
+                vErrors.push(err274);
+              }
+              errors++;
+            }
+            if (data130.headSha === void 0) {
+              const err275 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "headSha" }, message: "must have required property 'headSha'" };
+              if (vErrors === null) {
+                vErrors = [err275];
+              } else {
+                vErrors.push(err275);
+              }
+              errors++;
+            }
+            if (data130.merged === void 0) {
+              const err276 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "merged" }, message: "must have required property 'merged'" };
+              if (vErrors === null) {
+                vErrors = [err276];
+              } else {
+                vErrors.push(err276);
+              }
+              errors++;
+            }
+            if (data130.approved === void 0) {
+              const err277 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "approved" }, message: "must have required property 'approved'" };
+              if (vErrors === null) {
+                vErrors = [err277];
+              } else {
+                vErrors.push(err277);
+              }
+              errors++;
+            }
+            if (data130.baseChanged === void 0) {
+              const err278 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "baseChanged" }, message: "must have required property 'baseChanged'" };
+              if (vErrors === null) {
+                vErrors = [err278];
+              } else {
+                vErrors.push(err278);
+              }
+              errors++;
+            }
+            if (data130.complete === void 0) {
+              const err279 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/required", keyword: "required", params: { missingProperty: "complete" }, message: "must have required property 'complete'" };
+              if (vErrors === null) {
+                vErrors = [err279];
+              } else {
+                vErrors.push(err279);
+              }
+              errors++;
+            }
+            for (const key18 in data130) {
+              if (!(key18 === "pullRequest" || key18 === "onto" || key18 === "mergeCommit" || key18 === "headSha" || key18 === "merged" || key18 === "approved" || key18 === "baseChanged" || key18 === "complete")) {
+                const err280 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err280];
+                } else {
+                  vErrors.push(err280);
+                }
+                errors++;
+              }
+            }
+            if (data130.pullRequest !== void 0) {
+              let data131 = data130.pullRequest;
+              if (!(typeof data131 == "number" && (!(data131 % 1) && !isNaN(data131)) && isFinite(data131))) {
+                const err281 = { instancePath: instancePath + "/merges/" + i14 + "/pullRequest", schemaPath: "#/properties/merges/items/properties/pullRequest/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err281];
+                } else {
+                  vErrors.push(err281);
+                }
+                errors++;
+              }
+              if (typeof data131 == "number" && isFinite(data131)) {
+                if (data131 < 1 || isNaN(data131)) {
+                  const err282 = { instancePath: instancePath + "/merges/" + i14 + "/pullRequest", schemaPath: "#/properties/merges/items/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err282];
+                  } else {
+                    vErrors.push(err282);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data130.onto !== void 0) {
+              let data132 = data130.onto;
+              if (typeof data132 === "string") {
+                if (!pattern9.test(data132)) {
+                  const err283 = { instancePath: instancePath + "/merges/" + i14 + "/onto", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err283];
+                  } else {
+                    vErrors.push(err283);
+                  }
+                  errors++;
+                }
+              } else {
+                const err284 = { instancePath: instancePath + "/merges/" + i14 + "/onto", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err284];
+                } else {
+                  vErrors.push(err284);
+                }
+                errors++;
+              }
+            }
+            if (data130.mergeCommit !== void 0) {
+              let data133 = data130.mergeCommit;
+              if (typeof data133 === "string") {
+                if (!pattern9.test(data133)) {
+                  const err285 = { instancePath: instancePath + "/merges/" + i14 + "/mergeCommit", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err285];
+                  } else {
+                    vErrors.push(err285);
+                  }
+                  errors++;
+                }
+              } else {
+                const err286 = { instancePath: instancePath + "/merges/" + i14 + "/mergeCommit", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err286];
+                } else {
+                  vErrors.push(err286);
+                }
+                errors++;
+              }
+            }
+            if (data130.headSha !== void 0) {
+              let data134 = data130.headSha;
+              if (typeof data134 === "string") {
+                if (!pattern9.test(data134)) {
+                  const err287 = { instancePath: instancePath + "/merges/" + i14 + "/headSha", schemaPath: "#/$defs/sha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{7,64}$" }, message: 'must match pattern "^[0-9a-f]{7,64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err287];
+                  } else {
+                    vErrors.push(err287);
+                  }
+                  errors++;
+                }
+              } else {
+                const err288 = { instancePath: instancePath + "/merges/" + i14 + "/headSha", schemaPath: "#/$defs/sha/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err288];
+                } else {
+                  vErrors.push(err288);
+                }
+                errors++;
+              }
+            }
+            if (data130.merged !== void 0) {
+              let data135 = data130.merged;
+              if (Array.isArray(data135)) {
+                const len15 = data135.length;
+                for (let i15 = 0; i15 < len15; i15++) {
+                  let data136 = data135[i15];
+                  if (data136 && typeof data136 == "object" && !Array.isArray(data136)) {
+                    if (data136.path === void 0) {
+                      const err289 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15, schemaPath: "#/$defs/fileBlob/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                      if (vErrors === null) {
+                        vErrors = [err289];
+                      } else {
+                        vErrors.push(err289);
+                      }
+                      errors++;
+                    }
+                    if (data136.blob === void 0) {
+                      const err290 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15, schemaPath: "#/$defs/fileBlob/required", keyword: "required", params: { missingProperty: "blob" }, message: "must have required property 'blob'" };
+                      if (vErrors === null) {
+                        vErrors = [err290];
+                      } else {
+                        vErrors.push(err290);
+                      }
+                      errors++;
+                    }
+                    for (const key19 in data136) {
+                      if (!(key19 === "path" || key19 === "blob")) {
+                        const err291 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15, schemaPath: "#/$defs/fileBlob/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err291];
+                        } else {
+                          vErrors.push(err291);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data136.path !== void 0) {
+                      let data137 = data136.path;
+                      if (typeof data137 === "string") {
+                        if (func2(data137) < 1) {
+                          const err292 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15 + "/path", schemaPath: "#/$defs/fileBlob/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err292];
+                          } else {
+                            vErrors.push(err292);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err293 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15 + "/path", schemaPath: "#/$defs/fileBlob/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err293];
+                        } else {
+                          vErrors.push(err293);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data136.blob !== void 0) {
+                      let data138 = data136.blob;
+                      const _errs319 = errors;
+                      let valid75 = false;
+                      let passing4 = null;
+                      const _errs320 = errors;
+                      if (data138 !== null) {
+                        const err294 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+                        if (vErrors === null) {
+                          vErrors = [err294];
+                        } else {
+                          vErrors.push(err294);
+                        }
+                        errors++;
+                      }
+                      var _valid4 = _errs320 === errors;
+                      if (_valid4) {
+                        valid75 = true;
+                        passing4 = 0;
+                      }
+                      const _errs322 = errors;
+                      if (typeof data138 === "string") {
+                        if (!pattern39.test(data138)) {
+                          const err295 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40,64}$" }, message: 'must match pattern "^[0-9a-f]{40,64}$"' };
+                          if (vErrors === null) {
+                            vErrors = [err295];
+                          } else {
+                            vErrors.push(err295);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err296 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err296];
+                        } else {
+                          vErrors.push(err296);
+                        }
+                        errors++;
+                      }
+                      var _valid4 = _errs322 === errors;
+                      if (_valid4 && valid75) {
+                        valid75 = false;
+                        passing4 = [passing4, 1];
+                      } else {
+                        if (_valid4) {
+                          valid75 = true;
+                          passing4 = 1;
+                        }
+                      }
+                      if (!valid75) {
+                        const err297 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf", keyword: "oneOf", params: { passingSchemas: passing4 }, message: "must match exactly one schema in oneOf" };
+                        if (vErrors === null) {
+                          vErrors = [err297];
+                        } else {
+                          vErrors.push(err297);
+                        }
+                        errors++;
+                      } else {
+                        errors = _errs319;
+                        if (vErrors !== null) {
+                          if (_errs319) {
+                            vErrors.length = _errs319;
+                          } else {
+                            vErrors = null;
+                          }
+                        }
+                      }
+                    }
+                  } else {
+                    const err298 = { instancePath: instancePath + "/merges/" + i14 + "/merged/" + i15, schemaPath: "#/$defs/fileBlob/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err298];
+                    } else {
+                      vErrors.push(err298);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err299 = { instancePath: instancePath + "/merges/" + i14 + "/merged", schemaPath: "#/properties/merges/items/properties/merged/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err299];
+                } else {
+                  vErrors.push(err299);
+                }
+                errors++;
+              }
+            }
+            if (data130.approved !== void 0) {
+              let data139 = data130.approved;
+              if (Array.isArray(data139)) {
+                const len16 = data139.length;
+                for (let i16 = 0; i16 < len16; i16++) {
+                  let data140 = data139[i16];
+                  if (data140 && typeof data140 == "object" && !Array.isArray(data140)) {
+                    if (data140.path === void 0) {
+                      const err300 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16, schemaPath: "#/$defs/fileBlob/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+                      if (vErrors === null) {
+                        vErrors = [err300];
+                      } else {
+                        vErrors.push(err300);
+                      }
+                      errors++;
+                    }
+                    if (data140.blob === void 0) {
+                      const err301 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16, schemaPath: "#/$defs/fileBlob/required", keyword: "required", params: { missingProperty: "blob" }, message: "must have required property 'blob'" };
+                      if (vErrors === null) {
+                        vErrors = [err301];
+                      } else {
+                        vErrors.push(err301);
+                      }
+                      errors++;
+                    }
+                    for (const key20 in data140) {
+                      if (!(key20 === "path" || key20 === "blob")) {
+                        const err302 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16, schemaPath: "#/$defs/fileBlob/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err302];
+                        } else {
+                          vErrors.push(err302);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data140.path !== void 0) {
+                      let data141 = data140.path;
+                      if (typeof data141 === "string") {
+                        if (func2(data141) < 1) {
+                          const err303 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16 + "/path", schemaPath: "#/$defs/fileBlob/properties/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err303];
+                          } else {
+                            vErrors.push(err303);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err304 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16 + "/path", schemaPath: "#/$defs/fileBlob/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err304];
+                        } else {
+                          vErrors.push(err304);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data140.blob !== void 0) {
+                      let data142 = data140.blob;
+                      const _errs333 = errors;
+                      let valid80 = false;
+                      let passing5 = null;
+                      const _errs334 = errors;
+                      if (data142 !== null) {
+                        const err305 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf/0/type", keyword: "type", params: { type: "null" }, message: "must be null" };
+                        if (vErrors === null) {
+                          vErrors = [err305];
+                        } else {
+                          vErrors.push(err305);
+                        }
+                        errors++;
+                      }
+                      var _valid5 = _errs334 === errors;
+                      if (_valid5) {
+                        valid80 = true;
+                        passing5 = 0;
+                      }
+                      const _errs336 = errors;
+                      if (typeof data142 === "string") {
+                        if (!pattern39.test(data142)) {
+                          const err306 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40,64}$" }, message: 'must match pattern "^[0-9a-f]{40,64}$"' };
+                          if (vErrors === null) {
+                            vErrors = [err306];
+                          } else {
+                            vErrors.push(err306);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err307 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err307];
+                        } else {
+                          vErrors.push(err307);
+                        }
+                        errors++;
+                      }
+                      var _valid5 = _errs336 === errors;
+                      if (_valid5 && valid80) {
+                        valid80 = false;
+                        passing5 = [passing5, 1];
+                      } else {
+                        if (_valid5) {
+                          valid80 = true;
+                          passing5 = 1;
+                        }
+                      }
+                      if (!valid80) {
+                        const err308 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16 + "/blob", schemaPath: "#/$defs/fileBlob/properties/blob/oneOf", keyword: "oneOf", params: { passingSchemas: passing5 }, message: "must match exactly one schema in oneOf" };
+                        if (vErrors === null) {
+                          vErrors = [err308];
+                        } else {
+                          vErrors.push(err308);
+                        }
+                        errors++;
+                      } else {
+                        errors = _errs333;
+                        if (vErrors !== null) {
+                          if (_errs333) {
+                            vErrors.length = _errs333;
+                          } else {
+                            vErrors = null;
+                          }
+                        }
+                      }
+                    }
+                  } else {
+                    const err309 = { instancePath: instancePath + "/merges/" + i14 + "/approved/" + i16, schemaPath: "#/$defs/fileBlob/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err309];
+                    } else {
+                      vErrors.push(err309);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err310 = { instancePath: instancePath + "/merges/" + i14 + "/approved", schemaPath: "#/properties/merges/items/properties/approved/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err310];
+                } else {
+                  vErrors.push(err310);
+                }
+                errors++;
+              }
+            }
+            if (data130.baseChanged !== void 0) {
+              let data143 = data130.baseChanged;
+              if (Array.isArray(data143)) {
+                const len17 = data143.length;
+                for (let i17 = 0; i17 < len17; i17++) {
+                  if (typeof data143[i17] !== "string") {
+                    const err311 = { instancePath: instancePath + "/merges/" + i14 + "/baseChanged/" + i17, schemaPath: "#/properties/merges/items/properties/baseChanged/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err311];
+                    } else {
+                      vErrors.push(err311);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err312 = { instancePath: instancePath + "/merges/" + i14 + "/baseChanged", schemaPath: "#/properties/merges/items/properties/baseChanged/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err312];
+                } else {
+                  vErrors.push(err312);
+                }
+                errors++;
+              }
+            }
+            if (data130.complete !== void 0) {
+              if (typeof data130.complete !== "boolean") {
+                const err313 = { instancePath: instancePath + "/merges/" + i14 + "/complete", schemaPath: "#/properties/merges/items/properties/complete/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err313];
+                } else {
+                  vErrors.push(err313);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err314 = { instancePath: instancePath + "/merges/" + i14, schemaPath: "#/properties/merges/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err314];
+            } else {
+              vErrors.push(err314);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err315 = { instancePath: instancePath + "/merges", schemaPath: "#/properties/merges/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err315];
+        } else {
+          vErrors.push(err315);
+        }
+        errors++;
+      }
+    }
+    if (data.problems !== void 0) {
+      let data146 = data.problems;
+      if (Array.isArray(data146)) {
+        const len18 = data146.length;
+        for (let i18 = 0; i18 < len18; i18++) {
+          if (typeof data146[i18] !== "string") {
+            const err316 = { instancePath: instancePath + "/problems/" + i18, schemaPath: "#/properties/problems/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err316];
+            } else {
+              vErrors.push(err316);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err317 = { instancePath: instancePath + "/problems", schemaPath: "#/properties/problems/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err317];
+        } else {
+          vErrors.push(err317);
         }
         errors++;
       }
     }
   } else {
-    const err258 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err318 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err258];
+      vErrors = [err318];
     } else {
-      vErrors.push(err258);
+      vErrors.push(err318);
     }
     errors++;
   }
@@ -24623,15 +26720,15 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var validateManifest = validate43;
-var schema70 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "const": 1 }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "description": "Every file of the bundle but manifest.json itself and the signature, sorted by path, each with its sha256 and size: the inputs (inputs/, change.json) and the rendered files (decision.json, summary.md, controls.csv, failures.csv, report.html, oscal/assessment-results.json; bundles made before failures.csv existed do not have it).", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
-var schema89 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
-var pattern30 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var validateManifest = validate47;
+var schema82 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "enum": [1, 2], "description": "2 since decision.json carries the mode and SOX-GATE-INTEGRITY is a row of every run; verify re-renders each version as it was made" }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "description": "Every file of the bundle but manifest.json itself and the signature, sorted by path, each with its sha256 and size: the inputs (inputs/, change.json) and the rendered files (decision.json, summary.md, controls.csv, failures.csv, report.html, oscal/assessment-results.json; bundles made before failures.csv existed do not have it).", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
+var schema101 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
+var pattern42 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate43.evaluated;
+  const evaluated0 = validate47.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -24766,7 +26863,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema70.properties, key0)) {
+      if (!func1.call(schema82.properties, key0)) {
         const err14 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err14];
@@ -24777,8 +26874,9 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.manifestVersion !== void 0) {
-      if (1 !== data.manifestVersion) {
-        const err15 = { instancePath: instancePath + "/manifestVersion", schemaPath: "#/properties/manifestVersion/const", keyword: "const", params: { allowedValue: 1 }, message: "must be equal to constant" };
+      let data0 = data.manifestVersion;
+      if (!(data0 === 1 || data0 === 2)) {
+        const err15 = { instancePath: instancePath + "/manifestVersion", schemaPath: "#/properties/manifestVersion/enum", keyword: "enum", params: { allowedValues: schema82.properties.manifestVersion.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -24936,7 +27034,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key2 in data4) {
-          if (!func1.call(schema70.properties.run.properties, key2)) {
+          if (!func1.call(schema82.properties.run.properties, key2)) {
             const err31 = { instancePath: instancePath + "/run", schemaPath: "#/properties/run/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err31];
@@ -24949,7 +27047,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.repository !== void 0) {
           let data5 = data4.repository;
           if (typeof data5 !== "string" && data5 !== null) {
-            const err32 = { instancePath: instancePath + "/run/repository", schemaPath: "#/properties/run/properties/repository/type", keyword: "type", params: { type: schema70.properties.run.properties.repository.type }, message: "must be string,null" };
+            const err32 = { instancePath: instancePath + "/run/repository", schemaPath: "#/properties/run/properties/repository/type", keyword: "type", params: { type: schema82.properties.run.properties.repository.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -24961,7 +27059,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.sha !== void 0) {
           let data6 = data4.sha;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err33 = { instancePath: instancePath + "/run/sha", schemaPath: "#/properties/run/properties/sha/type", keyword: "type", params: { type: schema70.properties.run.properties.sha.type }, message: "must be string,null" };
+            const err33 = { instancePath: instancePath + "/run/sha", schemaPath: "#/properties/run/properties/sha/type", keyword: "type", params: { type: schema82.properties.run.properties.sha.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -24973,7 +27071,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.ref !== void 0) {
           let data7 = data4.ref;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err34 = { instancePath: instancePath + "/run/ref", schemaPath: "#/properties/run/properties/ref/type", keyword: "type", params: { type: schema70.properties.run.properties.ref.type }, message: "must be string,null" };
+            const err34 = { instancePath: instancePath + "/run/ref", schemaPath: "#/properties/run/properties/ref/type", keyword: "type", params: { type: schema82.properties.run.properties.ref.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -24985,7 +27083,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.workflow !== void 0) {
           let data8 = data4.workflow;
           if (typeof data8 !== "string" && data8 !== null) {
-            const err35 = { instancePath: instancePath + "/run/workflow", schemaPath: "#/properties/run/properties/workflow/type", keyword: "type", params: { type: schema70.properties.run.properties.workflow.type }, message: "must be string,null" };
+            const err35 = { instancePath: instancePath + "/run/workflow", schemaPath: "#/properties/run/properties/workflow/type", keyword: "type", params: { type: schema82.properties.run.properties.workflow.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -24997,7 +27095,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.runId !== void 0) {
           let data9 = data4.runId;
           if (typeof data9 !== "string" && data9 !== null) {
-            const err36 = { instancePath: instancePath + "/run/runId", schemaPath: "#/properties/run/properties/runId/type", keyword: "type", params: { type: schema70.properties.run.properties.runId.type }, message: "must be string,null" };
+            const err36 = { instancePath: instancePath + "/run/runId", schemaPath: "#/properties/run/properties/runId/type", keyword: "type", params: { type: schema82.properties.run.properties.runId.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -25009,7 +27107,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.runAttempt !== void 0) {
           let data10 = data4.runAttempt;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err37 = { instancePath: instancePath + "/run/runAttempt", schemaPath: "#/properties/run/properties/runAttempt/type", keyword: "type", params: { type: schema70.properties.run.properties.runAttempt.type }, message: "must be string,null" };
+            const err37 = { instancePath: instancePath + "/run/runAttempt", schemaPath: "#/properties/run/properties/runAttempt/type", keyword: "type", params: { type: schema82.properties.run.properties.runAttempt.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -25021,7 +27119,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.actor !== void 0) {
           let data11 = data4.actor;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err38 = { instancePath: instancePath + "/run/actor", schemaPath: "#/properties/run/properties/actor/type", keyword: "type", params: { type: schema70.properties.run.properties.actor.type }, message: "must be string,null" };
+            const err38 = { instancePath: instancePath + "/run/actor", schemaPath: "#/properties/run/properties/actor/type", keyword: "type", params: { type: schema82.properties.run.properties.actor.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -25033,7 +27131,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.event !== void 0) {
           let data12 = data4.event;
           if (typeof data12 !== "string" && data12 !== null) {
-            const err39 = { instancePath: instancePath + "/run/event", schemaPath: "#/properties/run/properties/event/type", keyword: "type", params: { type: schema70.properties.run.properties.event.type }, message: "must be string,null" };
+            const err39 = { instancePath: instancePath + "/run/event", schemaPath: "#/properties/run/properties/event/type", keyword: "type", params: { type: schema82.properties.run.properties.event.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -25045,7 +27143,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data4.serverUrl !== void 0) {
           let data13 = data4.serverUrl;
           if (typeof data13 !== "string" && data13 !== null) {
-            const err40 = { instancePath: instancePath + "/run/serverUrl", schemaPath: "#/properties/run/properties/serverUrl/type", keyword: "type", params: { type: schema70.properties.run.properties.serverUrl.type }, message: "must be string,null" };
+            const err40 = { instancePath: instancePath + "/run/serverUrl", schemaPath: "#/properties/run/properties/serverUrl/type", keyword: "type", params: { type: schema82.properties.run.properties.serverUrl.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err40];
             } else {
@@ -25067,7 +27165,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mode !== void 0) {
       let data14 = data.mode;
       if (!(data14 === "enforce" || data14 === "report-only")) {
-        const err42 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema70.properties.mode.enum }, message: "must be equal to one of the allowed values" };
+        const err42 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema82.properties.mode.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -25101,7 +27199,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.decision !== void 0) {
       let data16 = data.decision;
       if (!(data16 === "allow" || data16 === "block")) {
-        const err45 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema70.properties.decision.enum }, message: "must be equal to one of the allowed values" };
+        const err45 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema82.properties.decision.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err45];
         } else {
@@ -25326,7 +27424,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data22.sha256 !== void 0) {
           let data24 = data22.sha256;
           if (typeof data24 === "string") {
-            if (!pattern22.test(data24)) {
+            if (!pattern23.test(data24)) {
               const err66 = { instancePath: instancePath + "/controlMap/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
               if (vErrors === null) {
                 vErrors = [err66];
@@ -25371,7 +27469,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data22.bundlePath !== void 0) {
           let data26 = data22.bundlePath;
           if (typeof data26 === "string") {
-            if (!pattern30.test(data26)) {
+            if (!pattern42.test(data26)) {
               const err70 = { instancePath: instancePath + "/controlMap/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err70];
@@ -25483,7 +27581,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data27.sha256 !== void 0) {
           let data29 = data27.sha256;
           if (typeof data29 === "string") {
-            if (!pattern22.test(data29)) {
+            if (!pattern23.test(data29)) {
               const err80 = { instancePath: instancePath + "/trustedControlMap/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
               if (vErrors === null) {
                 vErrors = [err80];
@@ -25528,7 +27626,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data27.bundlePath !== void 0) {
           let data31 = data27.bundlePath;
           if (typeof data31 === "string") {
-            if (!pattern30.test(data31)) {
+            if (!pattern42.test(data31)) {
               const err84 = { instancePath: instancePath + "/trustedControlMap/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err84];
@@ -25588,7 +27686,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.judgedBy !== void 0) {
       let data32 = data.judgedBy;
       if (!(data32 === "trusted" || data32 === "proposed")) {
-        const err88 = { instancePath: instancePath + "/judgedBy", schemaPath: "#/properties/judgedBy/enum", keyword: "enum", params: { allowedValues: schema70.properties.judgedBy.enum }, message: "must be equal to one of the allowed values" };
+        const err88 = { instancePath: instancePath + "/judgedBy", schemaPath: "#/properties/judgedBy/enum", keyword: "enum", params: { allowedValues: schema82.properties.judgedBy.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err88];
         } else {
@@ -25715,7 +27813,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             for (const key6 in data35) {
-              if (!func1.call(schema70.properties.reports.items.properties, key6)) {
+              if (!func1.call(schema82.properties.reports.items.properties, key6)) {
                 const err101 = { instancePath: instancePath + "/reports/" + i0, schemaPath: "#/properties/reports/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err101];
@@ -25739,7 +27837,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data35.sha256 !== void 0) {
               let data37 = data35.sha256;
               if (typeof data37 === "string") {
-                if (!pattern22.test(data37)) {
+                if (!pattern23.test(data37)) {
                   const err103 = { instancePath: instancePath + "/reports/" + i0 + "/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
                   if (vErrors === null) {
                     vErrors = [err103];
@@ -26016,7 +28114,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data35.bundlePath !== void 0) {
               let data51 = data35.bundlePath;
               if (typeof data51 === "string") {
-                if (!pattern30.test(data51)) {
+                if (!pattern42.test(data51)) {
                   const err127 = { instancePath: instancePath + "/reports/" + i0 + "/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
                   if (vErrors === null) {
                     vErrors = [err127];
@@ -26137,7 +28235,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data52.runId !== void 0) {
           let data54 = data52.runId;
           if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54)) && data54 !== null) {
-            const err139 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema89.properties.runId.type }, message: "must be integer,null" };
+            const err139 = { instancePath: instancePath + "/reportArtifacts/runId", schemaPath: "#/$defs/reportArtifacts/properties/runId/type", keyword: "type", params: { type: schema101.properties.runId.type }, message: "must be integer,null" };
             if (vErrors === null) {
               vErrors = [err139];
             } else {
@@ -26171,7 +28269,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data52.runHeadSha !== void 0) {
           let data56 = data52.runHeadSha;
           if (typeof data56 === "string") {
-            if (!pattern25.test(data56)) {
+            if (!pattern26.test(data56)) {
               const err142 = { instancePath: instancePath + "/reportArtifacts/runHeadSha", schemaPath: "#/$defs/reportArtifacts/properties/runHeadSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' };
               if (vErrors === null) {
                 vErrors = [err142];
@@ -26409,7 +28507,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   const _errs163 = errors;
                   if (typeof data65 === "string") {
-                    if (!pattern26.test(data65)) {
+                    if (!pattern27.test(data65)) {
                       const err163 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/digest", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/digest/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^sha256:[0-9a-fA-F]{64}$" }, message: 'must match pattern "^sha256:[0-9a-fA-F]{64}$"' };
                       if (vErrors === null) {
                         vErrors = [err163];
@@ -26459,7 +28557,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data61.downloadedSha256 !== void 0) {
                   let data66 = data61.downloadedSha256;
                   if (typeof data66 === "string") {
-                    if (!pattern22.test(data66)) {
+                    if (!pattern23.test(data66)) {
                       const err166 = { instancePath: instancePath + "/reportArtifacts/artifacts/" + i4 + "/downloadedSha256", schemaPath: "#/$defs/reportArtifacts/properties/artifacts/items/properties/downloadedSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
                       if (vErrors === null) {
                         vErrors = [err166];
@@ -26587,7 +28685,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (data69.bundlePath !== void 0) {
           let data70 = data69.bundlePath;
           if (typeof data70 === "string") {
-            if (!pattern30.test(data70)) {
+            if (!pattern42.test(data70)) {
               const err177 = { instancePath: instancePath + "/change/bundlePath", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
               if (vErrors === null) {
                 vErrors = [err177];
@@ -26712,7 +28810,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data72.status !== void 0) {
               let data74 = data72.status;
               if (!(data74 === "pass" || data74 === "fail" || data74 === "waived")) {
-                const err187 = { instancePath: instancePath + "/controls/" + i5 + "/status", schemaPath: "#/properties/controls/items/properties/status/enum", keyword: "enum", params: { allowedValues: schema70.properties.controls.items.properties.status.enum }, message: "must be equal to one of the allowed values" };
+                const err187 = { instancePath: instancePath + "/controls/" + i5 + "/status", schemaPath: "#/properties/controls/items/properties/status/enum", keyword: "enum", params: { allowedValues: schema82.properties.controls.items.properties.status.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -27420,7 +29518,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data99.path !== void 0) {
               let data100 = data99.path;
               if (typeof data100 === "string") {
-                if (!pattern30.test(data100)) {
+                if (!pattern42.test(data100)) {
                   const err252 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
                   if (vErrors === null) {
                     vErrors = [err252];
@@ -27442,7 +29540,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (data99.sha256 !== void 0) {
               let data101 = data99.sha256;
               if (typeof data101 === "string") {
-                if (!pattern22.test(data101)) {
+                if (!pattern23.test(data101)) {
                   const err254 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
                   if (vErrors === null) {
                     vErrors = [err254];
@@ -27513,10 +29611,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate43.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-validate43.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate47.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 
 // src/schemas.ts
 function describeSchemaError(e) {
@@ -34409,6 +36507,7 @@ function build(raw, file, source, positions) {
     controlOwners: (raw["control-owners"] ?? []).map((l) => l.toLowerCase()),
     protectedPaths: raw["protected-paths"] ?? [],
     trustedBranches: raw["trusted-branches"] ?? [],
+    deployers: (raw.deployers ?? []).map((l) => l.toLowerCase()),
     maxWaiverDays: raw["max-waiver-days"] ?? 30,
     reports: raw.reports ?? [],
     committedReports: raw["committed-reports"] ?? "refuse",
@@ -34474,6 +36573,9 @@ function semanticProblems(map, positions) {
   for (const [i, glob] of map.trustedBranches.entries()) {
     const problem = selectorProblem({ kind: "file", pattern: glob, line: 0, col: 0 });
     if (problem) problems.push({ file, ...positions.of(["trusted-branches", i]), message: `trusted-branches: ${problem.replace("file glob", "glob")}` });
+  }
+  for (const [i, login] of map.deployers.entries()) {
+    if (login === "github-actions[bot]") problems.push({ file, ...positions.of(["deployers", i]), message: "deployers: github-actions[bot] writes for every workflow on every branch (any GITHUB_TOKEN), so it cannot vouch for a deployment; a deployment from Actions counts through its run on the default branch instead" });
   }
   if (firstById.has(INTEGRITY_CONTROL_ID)) {
     const c = firstById.get(INTEGRITY_CONTROL_ID);
@@ -34842,8 +36944,8 @@ var PatternIndex = class {
   add(entry, literal, whole) {
     this.size++;
     if (whole) {
-      const list = this.exact.get(literal);
-      if (list) list.push(entry.control);
+      const list2 = this.exact.get(literal);
+      if (list2) list2.push(entry.control);
       else this.exact.set(literal, [entry.control]);
       return;
     }
@@ -34945,8 +37047,8 @@ var ControlIndex = class {
     this.out = out;
     const hit = this.hit;
     for (const tag of tc.tags) {
-      const list = this.byTag.get(tag);
-      if (list) for (const c of list) hit(c);
+      const list2 = this.byTag.get(tag);
+      if (list2) for (const c of list2) hit(c);
     }
     if (this.nameExact.size > 0) {
       for (const c of this.nameExact.get(tc.name) ?? []) hit(c);
@@ -34972,8 +37074,8 @@ function addGlob(index, control, glob, starCrossesSlash) {
   index.add({ control, test: (s) => re.test(s) }, literal, whole);
 }
 function pushTo(map, key, value) {
-  const list = map.get(key);
-  if (list) list.push(value);
+  const list2 = map.get(key);
+  if (list2) list2.push(value);
   else map.set(key, [value]);
 }
 function memoMatch(memo, index, s) {
@@ -35447,16 +37549,16 @@ function evaluateTestsControl(control, tests) {
     });
   }
   if (counts.skipped > 0) {
-    const list = nameList(tests.skipped, counts.skipped);
+    const list2 = nameList(tests.skipped, counts.skipped);
     reasons.push(
-      control.allowSkipped ? { code: "tests-skipped-allowed", effect: "info", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped (allow-skipped): ${list}` } : { code: "tests-skipped", effect: "fail", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped and allow-skipped is false: ${list}` }
+      control.allowSkipped ? { code: "tests-skipped-allowed", effect: "info", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped (allow-skipped): ${list2}` } : { code: "tests-skipped", effect: "fail", message: `${counts.skipped} matched test${counts.skipped === 1 ? " was" : "s were"} skipped and allow-skipped is false: ${list2}` }
     );
   }
   if (counts.flaky > 0) {
-    const list = nameList(tests.flakyTests.slice(0, NAMED_LIMIT).map((t) => t.name), counts.flaky);
+    const list2 = nameList(tests.flakyTests.slice(0, NAMED_LIMIT).map((t) => t.name), counts.flaky);
     const flaky = tests.flakyTests;
     reasons.push(
-      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: fail): ${list}`, tests: flaky } : { code: "tests-flaky-allowed", effect: "info", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: pass): ${list}`, tests: flaky }
+      control.flaky === "fail" ? { code: "tests-flaky", effect: "fail", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: fail): ${list2}`, tests: flaky } : { code: "tests-flaky-allowed", effect: "info", message: `${counts.flaky} matched test${counts.flaky === 1 ? "" : "s"} passed only on a re-run (flaky: pass): ${list2}`, tests: flaky }
     );
   }
   const explained = reasons.some((r) => r.effect === "fail");
@@ -35506,7 +37608,7 @@ function summarizeRange(change) {
     start: range.start,
     startSha: range.startSha,
     source: range.source,
-    ...range.deployment ? { environment: range.deployment.environment } : {},
+    ...range.deployment || change.rangeStart?.environment ? { environment: range.deployment?.environment ?? change.rangeStart?.environment } : {},
     sha: change.sha,
     commits: range.commits.length,
     complete: range.complete,
@@ -35568,7 +37670,7 @@ function waiverProblems(w, control, ctx) {
 var Evaluation = class {
   constructor(input) {
     this.input = input;
-    this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change });
+    this.trust = input.trust ?? decideTrust({ trusted: input.map, proposed: input.map, change: input.change, rowOnPlainRun: false });
     if (this.trust.judging !== input.map) throw new Error("the evaluation must use the map that trust decided judges the change");
     this.mapper = new CaseMapper(input.map.controls, this.totals);
     this.touchedIn = new Uint32Array(input.map.controls.length);
@@ -35608,8 +37710,8 @@ var Evaluation = class {
       tests: crashes.slice(0, 3).map((c) => ({ name: `${reportPath} (crash)`, report: reportPath, line: c.line ?? 1, message: maskText(c.what) }))
     };
     for (const c of this.touchedNow) {
-      const list = this.crashReasons.get(c);
-      if (list) list.push(reason);
+      const list2 = this.crashReasons.get(c);
+      if (list2) list2.push(reason);
       else this.crashReasons.set(c, [reason]);
     }
   }
@@ -38853,7 +40955,7 @@ async function verifyBundle(dir, options = {}) {
     const { result, map, change } = redone;
     const decisionFindings = result.decision === manifest.decision ? [] : [`re-performed decision ${result.decision.toUpperCase()} differs from the recorded ${manifest.decision.toUpperCase()}`];
     level("re-performance", decisionFindings, `decision ${result.decision.toUpperCase()} at ${manifest.evaluatedAt} re-performed from inputs/ and ${change ? "change.json" : "no change record"}`);
-    level("rendered files", await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === "failures.csv") ? "failures.csv, " : ""}report.html and OSCAL equal their re-rendering byte for byte${manifest.tool.version === TOOL_VERSION ? "" : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`);
+    level("rendered files", await compareRendered(dir, manifest, map, result, change), `decision.json, summary.md, controls.csv, ${manifest.files.some((f) => f.path === "failures.csv") ? "failures.csv, " : ""}report.html and OSCAL equal their re-rendering byte for byte${manifest.manifestVersion === 1 ? ", as a version 1 bundle renders them" : ""}${manifest.tool.version === TOOL_VERSION ? "" : ` (made by ${manifest.tool.version}, re-rendered by ${TOOL_VERSION})`}`);
     const records = await checkRecords(dir, manifest, result);
     level("manifest records", records.findings, records.checked);
     const run2 = checkRunAgainstChange(manifest, change);
@@ -38888,7 +40990,7 @@ async function reperform(dir, manifest) {
     const trustedRecord = manifest.trustedControlMap;
     const trusted = trustedRecord ? loadControlMap(await readFile4(at(trustedRecord.bundlePath), "utf8"), trustedRecord.path) : void 0;
     const change = manifest.change ? loadChangeRecord(await readFile4(at(manifest.change.bundlePath), "utf8"), manifest.change.bundlePath) : void 0;
-    const trust = decideJudge(proposed, trusted, change);
+    const trust = decideJudge(proposed, trusted, change, { rowOnPlainRun: manifest.manifestVersion !== 1, changeFile: manifest.change?.bundlePath });
     const map = trust.judging;
     const evaluation = new Evaluation({ map, now: new Date(manifest.evaluatedAt), change, trust });
     const reports = [];
@@ -38911,11 +41013,14 @@ async function compareRendered(dir, manifest, map, result, change) {
     change,
     run: manifest.run,
     toolVersion: manifest.tool.version,
-    controlMapSha256: manifest.controlMap.sha256,
+    // The judging map's, as the writer hashed it: the trusted map's whenever it judged.
+    controlMapSha256: mapSha256(map),
     // In the writer's key order: manifest.json's keys are sorted, report.html lists them as counted.
     redactions: { ...emptyCounts(), ...manifest.redactions },
     mode: manifest.mode,
-    reportFiles: manifest.reports.map((r) => r.bundlePath)
+    reportFiles: manifest.reports.map((r) => r.bundlePath),
+    manifestVersion: manifest.manifestVersion,
+    kept: { controlMap: manifest.controlMap, trustedControlMap: manifest.trustedControlMap ?? null, change: manifest.files.find((f) => f.path === manifest.change?.bundlePath) ?? null }
   });
   const findings = [];
   const listed = new Set(manifest.files.map((f) => f.path));
@@ -39507,21 +41612,22 @@ function failureLine(f) {
   const kind = f.kind === "flaky" ? " (flaky: passed on a re-run)" : "";
   return [`${MARK2[f.kind]} ${t.name}${kind}`, t.message, where].filter(Boolean).join(" \u2014 ");
 }
-function renderText(map, result) {
+function renderText(map, result, mode = "enforce") {
   const lines2 = [`sox-gate ${map.system}: ${headline(result)}`];
+  if (mode === "report-only") lines2.push(`  ${reportOnlyWords(result)}`);
   const banner = emergencyBanner(result);
   if (banner) lines2.push(`  !!! ${banner}`);
   const idWidth = result.controls.reduce((w, c) => Math.max(w, c.id.length), 0);
+  const trust = trustLine(result);
   for (const c of result.controls) {
     lines2.push(`  ${statusLabel(c.status).padEnd(6)} ${c.id.padEnd(idWidth)}  ${c.title}  [${testsCell(c)}]`);
-    if (c.status === "pass") continue;
+    if (c.status === "pass" && !(c.id === INTEGRITY_CONTROL_ID && !trust)) continue;
     for (const r of mainReasons(c)) lines2.push(`         - ${r}`);
     const failures = controlFailures(c);
     for (const f of failures.slice(0, TEXT_FAILURES)) lines2.push(`           ${failureLine(f)}`);
     if (failures.length > TEXT_FAILURES) lines2.push(`           \u2026 and ${failures.length - TEXT_FAILURES} more (${FULL_LIST} and --format json list all ${failures.length})`);
   }
   lines2.push(totalsLine(result));
-  const trust = trustLine(result);
   if (trust) lines2.push(trust);
   const range = rangeLines(result);
   if (range) lines2.push(range.head, ...range.items.map((i) => `  ${i}`));
@@ -39545,7 +41651,7 @@ var COMMANDS = {
       { name: "controls", value: "FILE", meaning: "the control map (the one the change proposes)", default: ".github/sox-controls.yml" },
       { name: "base-controls", value: "FILE", meaning: "the trusted control map (the one at the change's base, or a policy repository's): it judges whenever the change touches a protected path without a control owner's approval", default: "the --controls map is trusted" },
       { name: "reports", value: "GLOB", meaning: "report files to read, a glob (quote it); give it again for more", default: "the map's `reports:`" },
-      { name: "change", value: "FILE", meaning: "a change record (change.json of an evidence bundle, or one written by hand) for approval controls and waivers", default: "none: approval controls fail" },
+      { name: "change", value: "FILE", meaning: "a change record (change.json of an evidence bundle, or one written by hand: docs/change-record.md) for approval controls and waivers", default: "none: approval controls fail" },
       { name: "evidence", value: "DIR", meaning: "write the sealed evidence bundle to DIR", default: "no bundle" },
       { name: "format", value: "text|json", meaning: "text for a person, json for a program (the same object as decision.json)", default: "text" },
       { name: "mode", value: "enforce|report-only", meaning: "report-only exits 0 on a block (the decision is still block), unless SOX-GATE-INTEGRITY failed", default: "enforce" },
@@ -39577,7 +41683,7 @@ var COMMANDS = {
 var USAGE = `usage:
 ${Object.values(COMMANDS).map((c) => `  ${c.synopsis}`).join("\n")}
   sox-gate help [COMMAND]      what each option means, and its default
-  sox-gate --version
+  sox-gate --version           (also -v, -V)
 
 exit codes: 0 allow / valid / intact, 1 block / tampered, 2 configuration or usage error`;
 function commandHelp(name) {
@@ -39615,7 +41721,7 @@ function parseCliArgs(argv) {
     if (t.kind === "option-terminator") afterDashes = true;
     else if (t.kind === "positional") positionals.push(t.value);
     else if (afterDashes) positionals.push(t.rawName);
-    else if (t.name === "version" || t.rawName === "-V") flags.add("version");
+    else if (t.name === "version" || t.rawName === "-V" || t.rawName === "-v") flags.add("version");
     else if (t.name === "help" || t.rawName === "-h") flags.add("help");
     else if (!(t.name in OPTION_TYPES)) problems.push(`unknown option ${t.rawName}`);
     else if (OPTION_TYPES[t.name] === "boolean") {
@@ -39627,17 +41733,20 @@ function parseCliArgs(argv) {
   }
   const debug = flags.has("debug");
   const [first, ...rest] = positionals;
-  if (flags.has("version") && first === void 0) return { command: "version", debug };
   if (first === void 0 || first === "help") {
+    for (const name of [...values.keys(), ...flags]) if (!["version", "help", "debug"].includes(name)) problems.push(`--${name} is an option of ${commandsWith(name).join(" and ")}: give the command first, as in sox-gate ${commandsWith(name)[0] ?? "check"} --${name} \u2026`);
+    if (problems.length > 0) throw new UsageError(problems);
+    if (flags.has("version") && first === void 0) return { command: "version", debug };
     const topic = first === "help" ? rest[0] : void 0;
     if (topic !== void 0 && !(topic in COMMANDS)) throw new UsageError([`no help on "${topic}": the commands are ${Object.keys(COMMANDS).join(", ")}`]);
     return { command: "help", topic, debug };
   }
   if (!(first in COMMANDS)) throw new UsageError([`unknown command "${first}": the commands are ${Object.keys(COMMANDS).join(", ")}`, ...problems]);
   const command = first;
-  if (flags.has("help")) return { command: "help", topic: command, debug };
+  if (flags.has("help") && problems.length === 0) return { command: "help", topic: command, debug };
   const allowed = new Set(COMMANDS[command].options.map((o) => o.name));
-  for (const name of [...values.keys(), ...flags]) if (name !== "version" && !allowed.has(name)) problems.push(`--${name} does not apply to "${command}"`);
+  if (flags.has("version")) problems.push(`--version goes alone, without a command: sox-gate --version`);
+  for (const name of [...values.keys(), ...flags]) if (name !== "version" && name !== "help" && !allowed.has(name)) problems.push(`--${name} does not apply to "${command}"`);
   for (const [name, given] of values) if (given.length > 1 && name !== "reports") problems.push(`--${name} is given ${given.length} times: give it once`);
   const one = (name) => values.get(name)?.[0];
   const fail = () => {
@@ -39668,6 +41777,9 @@ function parseCliArgs(argv) {
   const now = nowText === void 0 ? void 0 : parseNow(problems, nowText);
   if (problems.length > 0) fail();
   return { command: "check", controls, baseControls: one("base-controls"), reports: values.get("reports") ?? [], change: one("change"), evidence: one("evidence"), format, mode, now, debug };
+}
+function commandsWith(option) {
+  return Object.entries(COMMANDS).filter(([, c]) => c.options.some((o) => o.name === option)).map(([name]) => name);
 }
 function oneOf(problems, flag, value, options) {
   if (options.includes(value)) return value;
@@ -39860,6 +41972,7 @@ function parseEntry(body) {
   if (o.decision !== "allow" && o.decision !== "block") return "decision is neither allow nor block";
   if (typeof o.sha !== "string" || typeof run2 !== "object" || run2 === null || typeof run2.id !== "string" || typeof run2.attempt !== "string") return "sha or run is missing";
   if (o.environment !== void 0 && (typeof o.environment !== "string" || o.environment === "")) return "environment is not a name";
+  if (o.judged !== void 0 && o.judged !== "deployment" && o.judged !== "pull-request") return "judged is neither deployment nor pull-request";
   return o;
 }
 async function entriesFor(store, bundleKeyPrefix) {
@@ -40095,7 +42208,7 @@ async function runCli(argv, io) {
         const proposed = await loadMap(args.controls, io.cwd);
         const trusted = args.baseControls === void 0 ? void 0 : await loadControlMapFile(args.baseControls, io.cwd);
         const change = args.change === void 0 ? void 0 : await loadChangeRecordFile(args.change, io.cwd);
-        const trust = decideJudge(proposed, trusted, change);
+        const trust = decideJudge(proposed, trusted, change, { changeFile: args.change });
         const map = trust.judging;
         const spool = args.evidence === void 0 ? void 0 : await MaskedSpool.create();
         const { result, evidence } = await (async () => {
@@ -40104,19 +42217,15 @@ async function runCli(argv, io) {
           return { result: result2, evidence: await writeBundle({ dir: path12.resolve(io.cwd, args.evidence), sources, copies, map, proposed, trusted: trusted ?? null, result: result2, change, mode: args.mode, run: runMetadata(io.env) }) };
         })().finally(() => spool?.dispose());
         const evidenceInfo = evidence ? { dir: args.evidence, manifestSha256: evidence.manifestSha256, files: evidence.files } : void 0;
-        if (args.format === "json") io.stdout(JSON.stringify({ ...decisionObject(map, result), ...evidenceInfo ? { evidence: evidenceInfo } : {} }, null, 2) + "\n");
-        else io.stdout(renderText(map, result) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})
+        if (args.format === "json") io.stdout(JSON.stringify({ ...decisionObject(map, result, args.mode), ...evidenceInfo ? { evidence: evidenceInfo } : {} }, null, 2) + "\n");
+        else io.stdout(renderText(map, result, args.mode) + (evidenceInfo ? `evidence: ${evidenceInfo.dir} (${evidenceInfo.files} files, manifest sha256 ${evidenceInfo.manifestSha256})
 ` : ""));
         return result.decision === "allow" || args.mode === "report-only" && !integrityFailed(result) ? 0 : 1;
       }
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = e.command ? `usage: ${COMMANDS[e.command].synopsis}
-(sox-gate help ${e.command}: what each option means, and its default)` : USAGE;
-      io.stderr(`${e.problems.map((p) => `sox-gate: ${p}`).join("\n")}
-${usage}
-`);
+      io.stderr(usageErrorLines(e));
       return 2;
     }
     if (e instanceof ConfigError) {
@@ -40129,6 +42238,11 @@ ${usage}
     if (debug) io.stderr((e.stack ?? "") + "\n");
     return 2;
   }
+}
+function usageErrorLines(e) {
+  const lines2 = e.problems.map((p) => `sox-gate: ${p}`);
+  lines2[lines2.length - 1] += ` (see sox-gate help${e.command ? ` ${e.command}` : ""})`;
+  return lines2.join("\n") + "\n";
 }
 async function loadMap(file, cwd) {
   if (file === DEFAULT_CONTROLS && !existsSync2(path12.resolve(cwd, file))) {
