@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Witness } from '@sigstore/sign'
 import { cjsExports } from '../lazy-import.js'
+import { BundleDir, CREATE_FLAGS } from './bundle-dir.js'
 import type { GateResult } from '../engine/result.js'
 import { ATTESTATION_FILE, TEST_RESULT_PREDICATE } from './signature.js'
 
@@ -95,7 +96,15 @@ export async function attestBundle(dir: string, statement: Record<string, unknow
   const json = bundleToJSON(bundle)
   const text = JSON.stringify(json, null, 2) + '\n'
   const file = path.join(dir, ATTESTATION_FILE)
-  await writeFile(file, text)
+  // Created new, never through a link (the bundle's own rule, bundle-dir.ts): evidence-dir is checked again first.
+  const folder = await BundleDir.open(dir, path.dirname(dir))
+  try {
+    await writeFile((await folder.file(ATTESTATION_FILE)) as string, text, { flag: CREATE_FLAGS }).catch((e) => {
+      throw folder.problem(e, ATTESTATION_FILE, 'cannot write the signature')
+    })
+  } finally {
+    folder.close()
+  }
   const attestationId = await store(json)
   return { file, bytes: Buffer.byteLength(text), attestationId }
 }
