@@ -22,6 +22,7 @@ import { publishCheckRun } from '../github/check-run.js'
 import { createClient, type GitHubClient } from '../github/client.js'
 import { renderCheckRun } from '../render/check-run.js'
 import { renderMarkdown } from '../render/markdown.js'
+import { mdCode } from '../render/md-escape.js'
 import { renderText } from '../render/text.js'
 import { headline, mainReasons } from '../render/words.js'
 import { attestEvidence } from './attestation.js'
@@ -105,7 +106,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       }
       core.setFailed(`sox-gate could not evaluate the change (configuration error):\n${e.message}`)
       await core.summary
-        .addRaw(['## ⛔ SOX compliance gate — configuration error', '', 'Nothing could be evaluated, so the gate blocks. Fix these and run again:', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``), ''].join('\n'))
+        .addRaw(['## ⛔ SOX compliance gate — configuration error', '', 'Nothing could be evaluated, so the gate blocks. Fix these and run again:', '', ...e.problems.map((p) => `- \`${mdCode(formatProblem(p))}\``), ''].join('\n'))
         .write()
         .catch(() => undefined)
       if (settings) await publishConfigError(client, settings, e)
@@ -236,7 +237,7 @@ async function publishCheck(client: GitHubClient | undefined, settings: ActionSe
 async function publishConfigError(client: GitHubClient | undefined, settings: ActionSettings, e: ConfigError): Promise<void> {
   const run = settings.run
   if (!client || !run) return
-  const summary = ['sox-gate could not evaluate the change: nothing was proven, so the gate blocks.', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``)].join('\n')
+  const summary = ['sox-gate could not evaluate the change: nothing was proven, so the gate blocks.', '', ...e.problems.map((p) => `- \`${mdCode(formatProblem(p))}\``)].join('\n')
   const published = await publishCheckRun(
     client,
     { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: runUrl(settings) },
