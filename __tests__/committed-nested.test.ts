@@ -59,9 +59,7 @@ describe('a report committed to a repository checked out below the workspace is 
 
   test('a repository nested in the workspace repository (not tracked by it): its committed report is refused', () => {
     const ws = workspace({ '.github/sox-controls.yml': MAP('vendor/svc/out/*.xml'), '.gitignore': 'vendor/\nev/\n' })
-    git(ws, 'init', '-q')
-    git(ws, 'add', '.')
-    git(ws, 'commit', '-qm', 'outer')
+    repo(ws, {})
     repo(path.join(ws, 'vendor/svc'), { 'out/r.xml': REPORT })
     const r = check(ws)
     expect(r.code).toBe(2)
@@ -70,9 +68,7 @@ describe('a report committed to a repository checked out below the workspace is 
 
   test('a report in a plain subfolder (no repository) of a workspace that is one: the workspace repository is asked', () => {
     const ws = workspace({ '.github/sox-controls.yml': MAP('sub/reports/*.xml'), 'sub/reports/old.xml': REPORT })
-    git(ws, 'init', '-q')
-    git(ws, 'add', '.')
-    git(ws, 'commit', '-qm', 'committed by mistake')
+    repo(ws, {})
     writeFileSync(path.join(ws, 'sub/reports/new.xml'), REPORT)
     const r = check(ws)
     expect(r.code).toBe(2)
@@ -91,9 +87,7 @@ describe('a report committed to a repository checked out below the workspace is 
 
   test('GIT_DIR in the environment (pointing at the outer repository) does not hide the nested repository', () => {
     const ws = workspace({ '.github/sox-controls.yml': MAP('app/reports/*.xml'), '.gitignore': 'app/\nev/\n' })
-    git(ws, 'init', '-q')
-    git(ws, 'add', '.')
-    git(ws, 'commit', '-qm', 'outer')
+    repo(ws, {})
     repo(path.join(ws, 'app'), { 'reports/r.xml': REPORT })
     const r = check(ws, { GIT_DIR: path.join(ws, '.git'), GIT_WORK_TREE: ws })
     expect(r.code).toBe(2)

@@ -25,6 +25,8 @@ controls:
 `
 const REPORT = '<testsuite name="posting"><testcase name="balances [CM-01]"/></testsuite>\n'
 const NOW = '2026-11-22T12:00:00Z'
+/** A report of 200 KB: more than the 64 KB file systems below hold. */
+const BIG = `<testsuite name="posting"><testcase name="balances [CM-01]"><system-out>${'x'.repeat(200_000)}</system-out></testcase></testsuite>\n`
 const gate = (files: Record<string, string> = {}): string => workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': REPORT, ...files })
 
 /** One line on stderr, exit 2, no stack, no "internal error", and quick (no retry loop). */
@@ -138,16 +140,14 @@ describeMounts(`on a private tmpfs (unshare -m${MOUNTS ? '' : ': not permitted h
 
   test('evidence-dir on a full disk: the file that did not fit is named', () => {
     // 200 KB of report on a 64 KB file system: the report's copy cannot be written.
-    const big = `<testsuite name="posting"><testcase name="balances [CM-01]"><system-out>${'x'.repeat(200_000)}</system-out></testcase></testsuite>\n`
-    const dir = gate({ 'reports/r.xml': big })
+    const dir = gate({ 'reports/r.xml': BIG })
     mkdirSync(path.join(dir, 'small'))
     const r = cliUnder(['-m'], 'mount -t tmpfs -o size=64k tmpfs small &&', ['check', '--now', NOW, '--evidence', 'small/ev'], dir)
     expectOneLine(r, "small/ev/inputs/reports/001-r.xml: cannot write the evidence bundle's file: no space left on the device")
   })
 
   test('a full temporary disk while a report is spooled: one line, not an internal error', () => {
-    const big = `<testsuite name="posting"><testcase name="balances [CM-01]"><system-out>${'x'.repeat(200_000)}</system-out></testcase></testsuite>\n`
-    const dir = gate({ 'reports/r.xml': big })
+    const dir = gate({ 'reports/r.xml': BIG })
     mkdirSync(path.join(dir, 'tmp'))
     const r = cliUnder(['-m'], 'mount -t tmpfs -o size=64k tmpfs tmp &&', ['check', '--now', NOW, '--evidence', 'ev'], dir, { TMPDIR: path.join(dir, 'tmp') })
     expect(r.code).toBe(2)
