@@ -162,3 +162,26 @@ describe('the action refuses the same links (exit 2, one line naming the link, n
     for (const bytes of zipped.values()) expect(bytes.toString('utf8')).not.toContain('ghs_notforthe_artifact')
   })
 })
+
+describe('where folders cannot be held open (macOS, Windows): the same links refused by checked paths', () => {
+  const platform = Object.getOwnPropertyDescriptor(process, 'platform') as PropertyDescriptor
+  beforeAll(() => Object.defineProperty(process, 'platform', { value: 'darwin' }))
+  afterAll(() => Object.defineProperty(process, 'platform', platform))
+
+  test('a link above, at, or in evidence-dir is refused; a clean folder is made and written', async () => {
+    const { BundleDir } = await import('../src/evidence/bundle-dir.js')
+    const target = outside()
+    const ws = workspace({ 'keep.txt': 'x' })
+    symlinkSync(target, path.join(ws, 'out'))
+    await expect(BundleDir.open(path.join(ws, 'out/ev'), ws)).rejects.toThrow(`out ${LINK_WORDS} (to ${target})`)
+    mkdirSync(path.join(ws, 'ev'))
+    symlinkSync(target, path.join(ws, 'ev/oscal'))
+    const dir = await BundleDir.open(path.join(ws, 'ev'), ws)
+    await expect(dir.file('oscal/assessment-results.json')).rejects.toThrow(`ev/oscal ${LINK_WORDS} (to ${target})`)
+    const at = (await dir.file('inputs/reports/001-r.xml')) as string
+    expect(at).toBe(path.join(ws, 'ev/inputs/reports/001-r.xml'))
+    writeFileSync(at, 'ok', { flag: 'wx' })
+    dir.close()
+    expect(readdirSync(target)).toEqual([])
+  })
+})

@@ -63,6 +63,12 @@ export class BundleDir {
       }),
       path.relative(start, target)
     )
+    // Folders are held only where /proc/self/fd reaches through them (Linux); Windows cannot even open one.
+    if (process.platform !== 'linux') {
+      const bundle = new BundleDir(target, shown(target), false)
+      bundle.held.set('', target)
+      return bundle
+    }
     let fd: number
     try {
       fd = openSync(target, OPEN_FOLDER)
