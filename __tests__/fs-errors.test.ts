@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runActionInPullRequest } from './helpers/gate-run.js'
 import { NODE, ROOT } from './helpers/corpus.js'
@@ -85,6 +85,12 @@ describe('paths that fail for anyone, root included (CLI)', () => {
 
   test('TMPDIR where no folder can be made (the spool of masked copies): one line naming it', () => {
     expectOneLine(timedCli(['check', '--now', NOW, '--evidence', 'ev'], gate(), { TMPDIR: '/proc' }), '/proc cannot make a temporary folder for the masked copies of the reports (set TMPDIR to a writable folder): no such file')
+  })
+
+  test('a control map that is a loop of links (ELOOP): one line naming it', () => {
+    const dir = gate()
+    symlinkSync('loop.yml', path.join(dir, 'loop.yml'))
+    expectOneLine(timedCli(['check', '--controls', 'loop.yml'], dir), 'loop.yml cannot read the control map: is a symbolic link (or a loop of them)')
   })
 
   test('a control map that is a folder (EISDIR), a change record below a file (ENOTDIR)', () => {
