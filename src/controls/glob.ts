@@ -25,12 +25,30 @@ export interface GlobMatcher {
  * `[abc]` never matches the text "[abc]", and `.`/`..` path segments are text like any other.
  */
 export function compileGlob(glob: string, options: { slashes: boolean }): GlobMatcher {
+  // The map loader checks each glob and the mapping compiles it again: compiled once.
+  const key = `${options.slashes ? '/' : '*'}${glob}`
+  let matcher = compiled.get(key)
+  if (matcher === undefined) {
+    matcher = build(glob, options.slashes)
+    compiled.set(key, matcher)
+  }
+  return matcher
+}
+
+const compiled = new Map<string, GlobMatcher>()
+
+function build(glob: string, slashes: boolean): GlobMatcher {
   const negated = glob.startsWith('!') && !glob.startsWith('!(')
   const cs = Array.from(negated ? glob.slice(1) : glob)
-  const source = new GlobTranslator(cs, options.slashes).translate()
-  const parts = options.slashes ? undefined : starParts(cs)
-  const re = RE2JS.compile(`^(?:${source})$`, RE2JS.DOTALL)
-  const test = parts ? (text: string) => starMatch(parts, text) : (text: string) => re.test(text)
+  // Translated even when no regular expression is needed: that is where a bad glob is refused.
+  const source = new GlobTranslator(cs, slashes).translate()
+  const parts = slashes ? undefined : starParts(cs)
+  let test: (text: string) => boolean
+  if (parts) test = (text) => starMatch(parts, text)
+  else {
+    const re = RE2JS.compile(`^(?:${source})$`, RE2JS.DOTALL)
+    test = (text) => re.test(text)
+  }
   // As picomatch: no glob matches the empty text (an empty suite name is not "any suite"); a negated one does.
   return negated ? { test: (text) => text === '' || !test(text) } : { test: (text) => text !== '' && test(text) }
 }
