@@ -80,10 +80,10 @@ describe('evidence upload to the Actions results service', () => {
     expect(r.outputs.decision).toBe('block')
   })
 
-  test('a bundle that cannot be written (evidence-dir holds a file of the user where the bundle writes one) fails the step', async () => {
+  test('a bundle that cannot be written (evidence-dir holds a file of the user where the bundle writes one) fails the step as a configuration error', async () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': PASSING, 'out/keep.txt': 'mine', 'out/report.html': 'mine' })
     const r = await runActionInPullRequest(dir, { 'evidence-dir': 'out', 'upload-evidence': 'false' })
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.outputs.decision).toBe('block')
     expect(r.outputs['evidence-sha256']).toBeUndefined()
     expect(r.stdout).toContain('could not write the evidence bundle to out: report.html already exists and is not a file of an earlier sox-gate bundle: not overwritten')

@@ -12,7 +12,8 @@ import { discoverReports, type ReportFile } from './discover.js'
 import { trackedAtHead } from './git-tracked.js'
 import type { MaskedCopy, MaskedSpool } from './evidence/spool.js'
 import { maskText } from './reports/mask.js'
-import { describeFsError, readAndFold } from './read-report-file.js'
+import { describeFsError } from './fs-errors.js'
+import { readAndFold } from './read-report-file.js'
 import { ReportPool, workerCount, WorkerStopped } from './workers/pool.js'
 import { ReadProgress } from './progress.js'
 
@@ -112,14 +113,15 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
 
 /**
  * A report that git tracks at the evaluated commit was not produced by this run: its passes
- * prove nothing about the change (SPEC §11). Refused, naming each, unless the map allows it.
+ * prove nothing about the change (SPEC §11). Refused, naming each, unless the map allows it —
+ * whichever repository holds it: the workspace's, or one checked out into a folder of it.
  */
 async function refuseCommitted(files: readonly ReportFile[], cwd: string): Promise<void> {
   const realRoot = await realpath(cwd)
-  const asReal = (f: ReportFile): string => path.relative(realRoot, f.source).split(path.sep).join('/')
-  const tracked = await trackedAtHead(cwd, [...new Set(files.flatMap((f) => [f.path, asReal(f)]))])
-  if (!tracked) return
-  const committed = files.filter((f) => tracked.has(f.path) || tracked.has(asReal(f)))
+  // Both the path as found (it may pass through a link) and the real file: either committed is refused.
+  const seen = (f: ReportFile): string[] => [path.resolve(realRoot, f.path), f.source]
+  const tracked = await trackedAtHead(realRoot, [...new Set(files.flatMap(seen))])
+  const committed = files.filter((f) => seen(f).some((p) => tracked.has(p)))
   if (committed.length === 0) return
   throw new ConfigError(
     committed.map((f) => ({

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises'
 import type { ReportFile } from './discover.js'
 import type { ReportResult } from './engine/result.js'
 import { ConfigError } from './errors.js'
+import { describeFsError, fsProblem } from './fs-errors.js'
 import { maskReportChunks } from './evidence/mask-stream.js'
 import type { Evaluation } from './engine/evaluate.js'
 import { SpoolWriter, type MaskedCopy } from './evidence/spool.js'
@@ -31,10 +32,25 @@ export async function readReportFile(report: ReportFile, sink: CaseSink, spooled
   // 64 KB pieces: each decoded piece stays a young, short-lived string (V8 keeps strings over
   // 128 KB in its large-object space, freed only by a full collection).
   async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of createReadStream(full, { highWaterMark: REPORT_CHUNK })) {
-      hash.update(chunk as Buffer)
-      onBytes?.((chunk as Buffer).length)
-      yield chunk as Buffer
+    const stream = createReadStream(full, { highWaterMark: REPORT_CHUNK })
+    const chunks = stream[Symbol.asyncIterator]()
+    try {
+      for (;;) {
+        let next: IteratorResult<Buffer>
+        try {
+          next = (await chunks.next()) as IteratorResult<Buffer>
+        } catch (e) {
+          // EACCES, EISDIR, EIO…: the runner's disk or the user's path, said in one line naming the report.
+          throw fsProblem(e, file, 'cannot read the report')
+        }
+        if (next.done) return
+        hash.update(next.value)
+        onBytes?.(next.value.length)
+        yield next.value
+      }
+    } finally {
+      // A reader that stops early (a refused report) closes the file.
+      stream.destroy()
     }
   }
   // The reader sees the text masked exactly as the evidence bundle keeps it (SPEC §7), so
@@ -62,12 +78,4 @@ export async function readAndFold(file: ReportFile, evaluation: Evaluation, spoo
     // Closes the spool file when the read failed (a second finish after success does nothing).
     spooled?.finish()
   }
-}
-
-export function describeFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException
-  if (err.code === 'ENOENT') return 'no such file'
-  if (err.code === 'EISDIR') return 'is a directory'
-  if (err.code === 'EACCES') return 'permission denied'
-  return err.message
 }

@@ -11,12 +11,22 @@ export interface ActionRun {
   summary: string
 }
 
+export interface RunOptions {
+  /** A command the action runs under (`['unshare', '-U']`: as an unprivileged user, for file-permission tests). */
+  wrap?: string[]
+  /** Called with the workspace once the runner's files are in it, just before the action starts. */
+  beforeRun?: (workspaceDir: string) => void
+  /** Where the runner's output and summary files go (default: the workspace). */
+  runnerDir?: string
+}
+
 /**
  * Runs the bundled action the way the Actions runner does: `node dist/index.js` with every input
  * as INPUT_<NAME> (upper-cased, spaces to `_`, dashes kept) and the runner's file commands (kept
  * in `runnerDir`, the workspace unless told: a runner keeps them outside it).
  */
-export async function runAction(workspaceDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, runnerDir = workspaceDir): Promise<ActionRun> {
+export async function runAction(workspaceDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, options: RunOptions = {}): Promise<ActionRun> {
+  const runnerDir = options.runnerDir ?? workspaceDir
   const outputFile = path.join(runnerDir, '.runner-output')
   const summaryFile = path.join(runnerDir, '.runner-summary')
   writeFileSync(outputFile, '')
@@ -24,7 +34,9 @@ export async function runAction(workspaceDir: string, inputs: Record<string, str
   const inputEnv: Record<string, string> = {}
   for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   // Asynchronous, so that servers the test runs in this process (fake GitHub) can answer.
-  const child = spawn(NODE, [path.join(ROOT, 'dist/index.js')], {
+  options.beforeRun?.(workspaceDir)
+  const wrap = options.wrap ?? []
+  const child = spawn(wrap[0] ?? NODE, [...wrap.slice(1), ...(wrap.length ? [NODE] : []), path.join(ROOT, 'dist/index.js')], {
     cwd: workspaceDir,
     timeout: 60_000,
     env: {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { runAction, type ActionRun } from './action.js'
+import { runAction, type ActionRun, type RunOptions } from './action.js'
 import { BASE_SHA, ghCommit, ghFile, ghPull, ghReview, startFakeGitHub, WEB_FLOW, type FakeGitHub, type Scenario } from './fake-github.js'
 import { runCli, workspace } from './run.js'
 
@@ -94,7 +94,7 @@ const PR_MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
  * carol, touching no protected path, with the workspace's control map also served at the base.
  * For tests about something else than who approved (reports, evidence, masking, upload).
  */
-export async function runActionInPullRequest(dir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun & { server: FakeGitHub }> {
+export async function runActionInPullRequest(dir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, options: RunOptions = {}): Promise<ActionRun & { server: FakeGitHub }> {
   const mapPath = inputs['control-map'] ?? '.github/sox-controls.yml'
   const mapFile = path.join(dir, mapPath)
   const repository = env.GITHUB_REPOSITORY ?? 'acme/ledger'
@@ -114,7 +114,7 @@ export async function runActionInPullRequest(dir: string, inputs: Record<string,
       GITHUB_RUN_ID: '4242',
       GITHUB_RUN_ATTEMPT: '1',
       ...env
-    })
+    }, options)
     return { ...r, server }
   } finally {
     await server.close()

@@ -128,7 +128,7 @@ async function gate(rt: JobRuntime, call: StepCall): Promise<StepOutcome> {
   const runtime = await runtimeVariables(rt)
   const runnerDir = path.join(rt.temp, `_runner_file_commands_${call.id}`)
   mkdirSync(runnerDir, { recursive: true })
-  const r = await runAction(rt.workspace, inputs, { ...call.env, ...runtime, RUNNER_TEMP: rt.temp }, runnerDir)
+  const r = await runAction(rt.workspace, inputs, { ...call.env, ...runtime, RUNNER_TEMP: rt.temp }, { runnerDir })
   annotations.push(...commandAnnotations(r.stdout))
   return { ok: r.code === 0, code: r.code, outputs: r.outputs, stdout: r.stdout, stderr: r.stderr, summary: r.summary, annotations, ...(r.code === 0 ? {} : { error: `the gate exited ${r.code}` }) }
 }

@@ -62,7 +62,7 @@ export async function attestEvidence(settings: ActionSettings, dir: string, mani
       } catch (e) {
         throw new Error(`storing it in ${run.owner}/${run.repo}'s attestations failed (needs \`permissions: attestations: write\`): ${describeApiError(e)}`, { cause: e })
       }
-    })
+    }, settings.workspace)
     core.info(`Attested the evidence bundle (${attested.bytes} bytes, ${Date.now() - started} ms): attestation.sigstore.json`)
     if (attested.attestationId === undefined) return refuse('GitHub stored the attestation but returned no id')
     const url = `${repositoryUrl}/attestations/${attested.attestationId}`

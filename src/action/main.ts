@@ -22,6 +22,7 @@ import { appToken } from '../github/app-identity.js'
 import { createClient, type GitHubClient } from '../github/client.js'
 import { findReportsRun } from '../github/reports-run.js'
 import { renderMarkdown } from '../render/markdown.js'
+import { mdCode } from '../render/md-escape.js'
 import { renderText } from '../render/text.js'
 import { headline, mainReasons } from '../render/words.js'
 import { attestEvidence } from './attestation.js'
@@ -97,6 +98,8 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
         // Evidence that was not kept is a control deviation: no evidence, no deployment.
         core.setOutput('decision', 'block')
         core.setFailed(`SOX compliance gate: ${evidence.problem} — no evidence, no deployment (evidence-required: true)`)
+        // A bundle refused for what is in evidence-dir (a link, a file of the user's) or for the disk is a configuration error.
+        if (evidence.config) process.exitCode = 2
         return
       }
       core.warning(`SOX compliance gate: ${evidence.problem} (evidence-required: false, so the step goes on)`)
@@ -115,7 +118,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       }
       core.setFailed(`sox-gate could not evaluate the change (configuration error):\n${e.message}`)
       await core.summary
-        .addRaw(['## ⛔ SOX compliance gate — configuration error', '', 'Nothing could be evaluated, so the gate blocks. Fix these and run again:', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``), ''].join('\n'))
+        .addRaw(['## ⛔ SOX compliance gate — configuration error', '', 'Nothing could be evaluated, so the gate blocks. Fix these and run again:', '', ...e.problems.map((p) => `- \`${mdCode(formatProblem(p))}\``), ''].join('\n'))
         .write()
         .catch(() => undefined)
       if (settings) await publishConfigError(checks, settings, e)
@@ -194,14 +197,14 @@ async function readWorkspaceMap(file: string, workspace: string): Promise<string
  * Writes the sealed bundle and, when asked, uploads it. Never throws: a failure is returned as
  * `problem`, and no output claims evidence that does not exist.
  */
-async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, sources: readonly string[], copies: GateRun['copies'], client: GitHubClient | undefined): Promise<{ note?: string; problem?: string; dir?: string; manifestSha256?: string }> {
+async function keepEvidence(settings: ActionSettings, judged: Judged, result: GateResult, sources: readonly string[], copies: GateRun['copies'], client: GitHubClient | undefined): Promise<{ note?: string; problem?: string; config?: boolean; dir?: string; manifestSha256?: string }> {
   const dir = path.resolve(settings.workspace, settings.evidenceDir)
   let written
   try {
     const { map, proposed, trusted, change } = judged
-    written = await writeBundle({ dir, sources, copies, map, proposed, trusted, result, change, mode: settings.mode, run: runMetadata(process.env) })
+    written = await writeBundle({ dir, workspace: settings.workspace, sources, copies, map, proposed, trusted, result, change, mode: settings.mode, run: runMetadata(process.env) })
   } catch (e) {
-    return { problem: `could not write the evidence bundle to ${settings.evidenceDir}: ${e instanceof ConfigError ? e.problems.map((p) => p.message).join('; ') : (e as Error).message}` }
+    return { problem: `could not write the evidence bundle to ${settings.evidenceDir}: ${e instanceof ConfigError ? e.problems.map((p) => p.message).join('; ') : (e as Error).message}`, config: e instanceof ConfigError }
   }
   core.setOutput('evidence-dir', dir)
   core.setOutput('evidence-sha256', written.manifestSha256)

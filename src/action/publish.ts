@@ -8,6 +8,7 @@ import { publishCheckRun } from '../github/check-run.js'
 import type { GitHubClient } from '../github/client.js'
 import type { CheckIdentity } from '../render/check-identity.js'
 import { identityLine } from '../render/check-identity.js'
+import { mdCode } from '../render/md-escape.js'
 import { renderCheckRun, type CheckRunContent } from '../render/check-run.js'
 import type { ActionSettings } from './settings.js'
 
@@ -57,7 +58,7 @@ export async function publishConfigError(target: CheckTarget, settings: ActionSe
     blockContent(settings, target.poster, {
       conclusion: 'failure',
       title: 'BLOCK: configuration error',
-      lines: ['sox-gate could not evaluate the change: nothing was proven, so the gate blocks.', '', ...e.problems.map((p) => `- \`${formatProblem(p)}\``)],
+      lines: ['sox-gate could not evaluate the change: nothing was proven, so the gate blocks.', '', ...e.problems.map((p) => `- \`${mdCode(formatProblem(p))}\``)],
       annotations: e.problems.filter((p) => p.file !== '' && p.line !== undefined).slice(0, 50).map((p) => ({ path: p.file, start_line: p.line as number, end_line: p.line as number, annotation_level: 'failure' as const, title: 'sox-gate configuration error', message: p.message }))
     })
   )

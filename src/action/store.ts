@@ -55,7 +55,7 @@ export async function storeEvidence(x: StoreRequest, objects: ObjectStore = new 
   }
 }
 
-type Kept = { note?: string; problem?: string; dir?: string; manifestSha256?: string }
+type Kept = { note?: string; problem?: string; config?: boolean; dir?: string; manifestSha256?: string }
 
 /** After the bundle is kept (written, maybe uploaded): the store's copy, its note and problem joined to the rest. */
 export async function alsoStore(settings: ActionSettings, decided: { decision: 'allow' | 'block'; change: ChangeRecord }, now: Date, kept: Kept): Promise<Kept> {

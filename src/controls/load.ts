@@ -1,7 +1,7 @@
-import picomatch from 'picomatch'
 import { ConfigError, type InputProblem } from '../errors.js'
 import { INTEGRITY_CONTROL_ID } from './protected.js'
 import type { ApprovalRule, Control, ControlMap, Selector, SelectorKind, Waiver } from './model.js'
+import { compileGlob } from './glob.js'
 import { compileSelectorRegex } from './regex.js'
 import { parseWithPositions, schemaProblems, type YamlPositions } from './positions.js'
 import { validateControlMap } from '../schemas.js'
@@ -159,7 +159,7 @@ function semanticProblems(map: ControlMap, positions: YamlPositions): InputProbl
 export function selectorProblem(s: Selector): string | undefined {
   try {
     if (s.kind === 'regex') compileSelectorRegex(s.pattern)
-    else if (s.kind !== 'tag') picomatch.makeRe(s.pattern, { strictBrackets: true })
+    else if (s.kind !== 'tag') compileGlob(s.pattern, { slashes: s.kind === 'file' })
     return undefined
   } catch (e) {
     const what = s.kind === 'regex' ? 'regex' : `${s.kind} glob`

@@ -1,7 +1,7 @@
-import picomatch from 'picomatch'
 import type { Control } from '../controls/model.js'
 import { compileSelectorRegex } from '../controls/regex.js'
 import { detach, fullName, type TestCase } from '../reports/model.js'
+import { compileGlob } from '../controls/glob.js'
 import { LiteralIndex } from './literal-index.js'
 import { globRequiredLiteral, regexRequirements } from './required-literals.js'
 import { globLiteralPrefix, PatternIndex, type PatternEntry } from './pattern-index.js'
@@ -16,6 +16,7 @@ const MEMO_LIMIT = 50_000
  * Selector meanings (documented in the README):
  *  - tag:   a tag of the case (property `control`/`controls`, `[ID]` or `@ID` in its name), exact.
  *  - name:  glob on the test's own name or on its full name (suite › classname › name); `*` matches any text.
+ *           Globs are matched in linear time (glob.ts, RE2), as regexes are.
  *  - regex: searched in the test's own name or its full name.
  *  - suite: glob on the suite name or the classname; `*` matches any text.
  *  - file:  glob on the source file, `/`-separated; `*` stays within a folder, `**` crosses folders.
@@ -66,8 +67,8 @@ export class ControlIndex {
             const { literal, whole } = globLiteralPrefix(s.pattern)
             if (whole) pushTo(this.nameExact, literal, index)
             else {
-              const re = picomatch.makeRe(s.pattern, { dot: true, bash: true })
-              this.namePatterns.add({ control: index, test: (x) => re.test(x) }, globRequiredLiteral(s.pattern))
+              const glob = compileGlob(s.pattern, { slashes: false })
+              this.namePatterns.add({ control: index, test: (x) => glob.test(x) }, globRequiredLiteral(s.pattern))
             }
             break
           }
@@ -114,9 +115,10 @@ export class ControlIndex {
 
 function addGlob(index: PatternIndex, control: number, glob: string, starCrossesSlash: boolean): void {
   const { literal, whole } = globLiteralPrefix(glob)
-  // bash mode: a single `*` matches any text, `/` included — test names are not paths.
-  const re = picomatch.makeRe(glob, { dot: true, bash: starCrossesSlash })
-  index.add({ control, test: (s) => re.test(s) }, literal, whole)
+  // In a suite glob a single `*` matches any text, `/` included — suite names are not paths.
+  // Matched in linear time (RE2): the change writes the names (issue 22).
+  const compiled = compileGlob(glob, { slashes: !starCrossesSlash })
+  index.add({ control, test: (s) => compiled.test(s) }, literal, whole)
 }
 
 function pushTo(map: Map<string, number[]>, key: string, value: number): void {

@@ -10,9 +10,20 @@ export function globRequiredLiteral(glob: string): string {
     const ch = glob[i] as string
     if (ch === '\\' && i + 1 < glob.length) {
       runs.text += glob[++i]
-    } else if (ch === '[' || ch === '{' || (ch === '(' && i > 0 && '@!+*?'.includes(glob[i - 1] as string))) {
+    } else if (ch === '[') {
+      runs.end()
+      i = skipClass(glob, i, true)
+    } else if (ch === '{' || ch === '(') {
+      // A bare `(a|b)` is a group too, as after an extglob's `@!+*?`.
       runs.end()
       i = skipGroup(glob, i)
+    } else if (ch === '*' && glob[i + 1] === '*' && glob[i + 2] === '/') {
+      // `**/` may match no folder at all: its `/` is not required.
+      runs.end()
+      i += 2
+    } else if (ch === '/' && glob.slice(i) === '/**') {
+      // `a/**` matches `a` itself.
+      break
     } else if ('*?+@!()'.includes(ch)) {
       runs.end()
     } else {
@@ -203,10 +214,10 @@ function skipGroup(s: string, start: number): number {
   return s.length - 1
 }
 
-/** A class `[...]`: a `]` right after `[` or `[^` is a member, as are `[:alpha:]` and escapes. */
-function skipClass(s: string, start: number): number {
+/** A class `[...]`: a `]` right after `[` or `[^` (a glob's `[!` too) is a member, as are `[:alpha:]` and escapes. */
+function skipClass(s: string, start: number, glob = false): number {
   let i = start + 1
-  if (s[i] === '^') i++
+  if (s[i] === '^' || (glob && s[i] === '!')) i++
   if (s[i] === ']') i++
   for (; i < s.length; i++) {
     const ch = s[i]

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Witness } from '@sigstore/sign'
 import { cjsExports } from '../lazy-import.js'
+import { BundleDir, CREATE_FLAGS } from './bundle-dir.js'
 import type { GateResult } from '../engine/result.js'
 import { ATTESTATION_FILE, TEST_RESULT_PREDICATE } from './signature.js'
 
@@ -72,11 +73,12 @@ export interface Attested {
 
 /**
  * Signs the statement (keyless: the job's OIDC token buys a Fulcio certificate; Rekor or a TSA
- * witnesses it), writes attestation.sigstore.json into the bundle directory, and hands the
+ * witnesses it), writes attestation.sigstore.json into the bundle directory (`workspace`: where
+ * the change's files end, for the check that no folder on the way is a link), and hands the
  * bundle to `store` (GitHub's attestations API). Throws on any failure: the caller decides
  * whether that is an evidence failure (`attest: true`) or a warning (`auto`).
  */
-export async function attestBundle(dir: string, statement: Record<string, unknown>, endpoints: SigstoreEndpoints, store: (bundle: unknown) => Promise<number | undefined>): Promise<Attested> {
+export async function attestBundle(dir: string, statement: Record<string, unknown>, endpoints: SigstoreEndpoints, store: (bundle: unknown) => Promise<number | undefined>, workspace = path.dirname(dir)): Promise<Attested> {
   // Loaded only when a bundle is signed: most runs never need them.
   const [{ bundleToJSON }, { CIContextProvider, DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness }] = await Promise.all([
     import('@sigstore/bundle').then((m) => cjsExports(m, 'bundleToJSON')),
@@ -95,7 +97,16 @@ export async function attestBundle(dir: string, statement: Record<string, unknow
   const json = bundleToJSON(bundle)
   const text = JSON.stringify(json, null, 2) + '\n'
   const file = path.join(dir, ATTESTATION_FILE)
-  await writeFile(file, text)
+  // Created new, never through a link (the bundle's own rule, bundle-dir.ts): evidence-dir and the
+  // folders above it in the workspace are checked again first.
+  const folder = await BundleDir.open(dir, workspace)
+  try {
+    await writeFile((await folder.file(ATTESTATION_FILE)) as string, text, { flag: CREATE_FLAGS }).catch((e) => {
+      throw folder.problem(e, ATTESTATION_FILE, 'cannot write the signature')
+    })
+  } finally {
+    folder.close()
+  }
   const attestationId = await store(json)
   return { file, bytes: Buffer.byteLength(text), attestationId }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, writeFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { open, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -12,7 +12,8 @@ import { decodeChunks, REPORT_CHUNK } from '../reports/decode.js'
 import { addCounts, emptyCounts, type RedactionCounts } from '../reports/mask.js'
 import { MANIFEST_VERSION, type Manifest, type ManifestFile } from './manifest.js'
 import { maskReportChunks } from './mask-stream.js'
-import { prepareEvidenceDir } from './prepare-dir.js'
+import { BundleDir, CREATE_FLAGS } from './bundle-dir.js'
+import { prepareEvidenceDir, SIGNATURE } from './prepare-dir.js'
 import { placeCopy, type MaskedCopy } from './spool.js'
 import { RENDERED_FILES, renderBundleFiles } from './render-files.js'
 import type { RunMetadata } from './run-metadata.js'
@@ -22,6 +23,11 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js'
 export interface BundleInputs {
   /** Where the bundle goes (created; an earlier bundle's own files there are replaced, nothing else). */
   dir: string
+  /**
+   * The workspace: every folder between it and `dir` must be a real folder, never a link the change
+   * committed (bundle-dir.ts). Default: the current directory, where both shells run.
+   */
+  workspace?: string
   /** The file each report was read from (result.reports' order): their shown paths may be masked. */
   sources: readonly string[]
   /** The masked text the gate spooled while reading each report (same order): copied, not re-read. */
@@ -55,14 +61,22 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   const reportPaths = x.result.reports.map((r, i) => `inputs/reports/${String(i + 1).padStart(3, '0')}-${path.basename(r.path).replace(/[^A-Za-z0-9._-]/g, '_')}`)
   const renderedNames = [...RENDERED_FILES, 'manifest.json']
   const inputs = ['inputs/control-map.yml', ...(x.trusted ? ['inputs/trusted-control-map.yml'] : []), ...reportPaths, ...(x.change ? ['change.json'] : [])]
-  await prepareEvidenceDir(x.dir, [...inputs, ...renderedNames])
+  const dir = await BundleDir.open(x.dir, x.workspace ?? process.cwd())
+  try {
+    // The signature is planned too: the action writes it later, and never over a file already there.
+    await prepareEvidenceDir(dir, [...inputs, ...renderedNames, SIGNATURE])
+    return await writeInto(dir, x, reportPaths)
+  } finally {
+    dir.close()
+  }
+}
+
+async function writeInto(dir: BundleDir, x: BundleInputs, reportPaths: readonly string[]): Promise<BundleWritten> {
   const files: ManifestFile[] = []
   const put = async (rel: string, content: string): Promise<void> => {
-    const full = path.join(x.dir, ...rel.split('/'))
-    await mkdir(path.dirname(full), { recursive: true })
     // Encoded once for the file, its hash and its size (report.html can be tens of megabytes).
     const bytes = Buffer.from(content, 'utf8')
-    await writeFile(full, bytes, { flag: 'wx' }).catch(refuseOverwrite(x.dir, rel))
+    await writeFile((await dir.file(rel)) as string, bytes, { flag: CREATE_FLAGS }).catch(refuseOverwrite(dir, rel))
     files.push({ path: rel, sha256: sha256(bytes), size: bytes.length })
   }
 
@@ -73,7 +87,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
   for (const [i, r] of x.result.reports.entries()) {
     const rel = reportPaths[i] as string
     const copy = x.copies?.[i]
-    files.push(copy ? await placeSpooled(copy, x.dir, rel, redactions) : await copyMasked(x.sources[i] as string, x.dir, rel, redactions))
+    files.push(copy ? await placeSpooled(copy, dir, rel, redactions) : await copyMasked(x.sources[i] as string, dir, rel, redactions))
     reports.push({ ...r, bundlePath: rel })
   }
   if (x.change) await put('change.json', stableJson(x.change))
@@ -106,7 +120,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
     redactions,
     files
   }
-  const written = await writeManifest(path.join(x.dir, 'manifest.json'), manifest).catch(refuseOverwrite(x.dir, 'manifest.json'))
+  const written = await writeManifest((await dir.file('manifest.json')) as string, manifest).catch(refuseOverwrite(dir, 'manifest.json'))
   return { dir: x.dir, manifestSha256: written.sha256, files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, written.size) }
 }
 
@@ -117,7 +131,7 @@ export async function writeBundle(x: BundleInputs): Promise<BundleWritten> {
 async function writeManifest(full: string, manifest: Manifest): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256')
   let size = 0
-  const handle = await open(full, 'wx')
+  const handle = await open(full, CREATE_FLAGS)
   try {
     for (const piece of stableJsonPieces(manifest)) {
       const bytes = Buffer.from(piece, 'utf8')
@@ -132,9 +146,7 @@ async function writeManifest(full: string, manifest: Manifest): Promise<{ sha256
 }
 
 /** The report masked exactly as the gate read it, streamed to the bundle; returns its entry for files[]. */
-async function copyMasked(source: string, dir: string, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
-  const full = path.join(dir, ...rel.split('/'))
-  await mkdir(path.dirname(full), { recursive: true })
+async function copyMasked(source: string, dir: BundleDir, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
   const hash = createHash('sha256')
   let size = 0
   async function* encoded(): AsyncGenerator<Buffer> {
@@ -145,21 +157,29 @@ async function copyMasked(source: string, dir: string, rel: string, redactions: 
       yield bytes
     }
   }
-  await pipeline(Readable.from(encoded()), createWriteStream(full, { flags: 'wx' })).catch(refuseOverwrite(dir, rel))
+  try {
+    const handle = await open((await dir.file(rel)) as string, CREATE_FLAGS)
+    await pipeline(Readable.from(encoded()), handle.createWriteStream())
+  } catch (e) {
+    refuseOverwrite(dir, rel)(e as NodeJS.ErrnoException)
+  }
   return { path: rel, sha256: hash.digest('hex'), size }
 }
 
 /** The report's masked text as the gate read it (one decode, one mask per report); its entry for files[]. */
-async function placeSpooled(copy: MaskedCopy, dir: string, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
-  await placeCopy(copy, path.join(dir, ...rel.split('/'))).catch(refuseOverwrite(dir, rel))
+async function placeSpooled(copy: MaskedCopy, dir: BundleDir, rel: string, redactions: RedactionCounts): Promise<ManifestFile> {
+  await placeCopy(copy, (await dir.file(rel)) as string).catch(refuseOverwrite(dir, rel))
   addCounts(redactions, copy.redactions)
   return { path: rel, sha256: copy.sha256, size: copy.size }
 }
 
-/** Bundle files are created, never written over: a file already there is the user's, not ours. */
-function refuseOverwrite(dir: string, rel: string): (e: NodeJS.ErrnoException) => never {
+/**
+ * Bundle files are created, never written over: a file already there is the user's, not ours. Any
+ * other file-system problem (a full disk, a read-only one) is one line naming the file.
+ */
+function refuseOverwrite(dir: BundleDir, rel: string): (e: NodeJS.ErrnoException) => never {
   return (e) => {
-    if (e.code === 'EEXIST') throw ConfigError.at(dir, `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)`)
-    throw e
+    if (e.code === 'EEXIST') throw ConfigError.at(dir.dir, `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)`)
+    throw dir.problem(e, rel, 'cannot write the evidence bundle\'s file')
   }
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { lstat, mkdir, readFile, realpath, rmdir, unlink } from 'node:fs/promises'
-import path from 'node:path'
+import { lstat, open, readFile, unlink } from 'node:fs/promises'
 import { ConfigError } from '../errors.js'
+import { READ_FLAGS, type BundleDir } from './bundle-dir.js'
 import { TOOL_NAME } from './version.js'
 
 /** The signature of an earlier manifest: part of that bundle although files[] cannot list it. */
-const SIGNATURE = 'attestation.sigstore.json'
+export const SIGNATURE = 'attestation.sigstore.json'
 
 /**
  * Makes `dir` ready for a new bundle by deleting exactly the files an earlier bundle wrote there:
@@ -14,53 +13,68 @@ const SIGNATURE = 'attestation.sigstore.json'
  * recorded) and its signature. Nothing else is ever deleted and nothing is removed recursively,
  * so `evidence-dir: .` leaves the workspace as it was. A listed file that was changed since is
  * not deleted but refused, naming it. Then no file the new bundle will write (`planned`) may
- * exist: a file of the user's is never overwritten either.
+ * exist: a file of the user's is never overwritten either. Every path is reached through
+ * `dir`'s real folders: a symbolic link on the way is refused, naming it (bundle-dir.ts).
  */
-export async function prepareEvidenceDir(dir: string, planned: readonly string[]): Promise<void> {
-  await mkdir(dir, { recursive: true })
+export async function prepareEvidenceDir(dir: BundleDir, planned: readonly string[]): Promise<void> {
   await removeEarlierBundle(dir)
   const taken: string[] = []
-  for (const rel of planned) if (await lstat(path.join(dir, ...rel.split('/'))).then(() => true, () => false)) taken.push(rel)
+  for (const rel of planned) {
+    const at = await dir.file(rel, false)
+    if (at === undefined) continue
+    const st = await lstat(at).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined
+      throw dir.problem(e, rel, 'cannot look at it')
+    })
+    if (st?.isSymbolicLink()) throw new ConfigError([{ file: '', message: `${dir.shown(rel)} is a symbolic link: the evidence bundle is never written through a link, which could lead outside evidence-dir (remove the link, or choose another evidence-dir)` }])
+    if (st) taken.push(rel)
+  }
   if (taken.length > 0) {
-    throw new ConfigError(taken.map((rel) => ({ file: dir, message: `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)` })))
+    throw new ConfigError(taken.map((rel) => ({ file: dir.dir, message: `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)` })))
   }
 }
 
-async function removeEarlierBundle(dir: string): Promise<void> {
-  const manifestPath = path.join(dir, 'manifest.json')
-  const text = await readFile(manifestPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
+async function removeEarlierBundle(dir: BundleDir): Promise<void> {
+  const manifestPath = (await dir.file('manifest.json')) as string
+  const shownManifest = dir.shown('manifest.json')
+  const text = await readFile(manifestPath, { encoding: 'utf8', flag: READ_FLAGS }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return undefined
-    throw ConfigError.at(manifestPath, `cannot read the earlier bundle's manifest: ${e.message}`)
+    if (e.code === 'ELOOP') throw ConfigError.at(shownManifest, 'is a symbolic link: it is not read, replaced or followed (remove it, or choose another evidence-dir)')
+    throw ConfigError.at(shownManifest, `cannot read the earlier bundle's manifest: ${(e as Error).message}`)
   })
   if (text === undefined) return
   const listed = earlierFiles(text)
-  if (!listed) throw ConfigError.at(manifestPath, 'exists but is not a sox-gate manifest: it is not replaced (choose another evidence-dir, or remove it)')
+  if (!listed) throw ConfigError.at(shownManifest, 'exists but is not a sox-gate manifest: it is not replaced (choose another evidence-dir, or remove it)')
   const problems: string[] = []
   const doomed: string[] = []
-  const realDir = await realpath(dir)
   for (const f of listed) {
-    const full = inside(dir, f.path)
-    if (!full || !(await parentInside(realDir, full))) {
+    if (!isBundlePath(f.path)) {
       problems.push(`the earlier manifest lists "${f.path}", which is not a path inside the evidence directory`)
       continue
     }
-    const now = await fileHash(full)
+    // Its folders are checked on the way (a link among them is refused); a missing one holds nothing to delete.
+    const full = await dir.file(f.path, false)
+    if (full === undefined) continue
+    const now = await fileHash(full).catch((e) => {
+      throw dir.problem(e, f.path, "cannot read the earlier bundle's file")
+    })
     if (now === 'absent') continue
     if (now !== f.sha256) problems.push(`${f.path} was changed since the earlier bundle wrote it: not deleted`)
-    else doomed.push(full)
+    else doomed.push(f.path)
   }
-  if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: dir, message })))
+  if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: dir.dir, message })))
   const parents = new Set<string>()
-  for (const full of [...doomed, path.join(dir, SIGNATURE), manifestPath]) {
+  for (const rel of [...doomed, SIGNATURE, 'manifest.json']) {
+    // unlink never follows the link it is given: at worst a link of ours is removed, never its target.
+    const full = await dir.file(rel, false)
+    if (full === undefined) continue
     await unlink(full).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e
+      if (e.code !== 'ENOENT') throw dir.problem(e, rel, 'cannot delete the earlier bundle\'s file')
     })
-    for (let p = path.dirname(full); p.length > dir.length && p.startsWith(dir + path.sep); p = path.dirname(p)) parents.add(p)
+    for (let p = rel.lastIndexOf('/'); p > 0; p = rel.lastIndexOf('/', p - 1)) parents.add(rel.slice(0, p))
   }
   // Folders the earlier bundle made (inputs/reports, oscal) go only when nothing else is in them.
-  for (const p of [...parents].sort((a, b) => b.length - a.length)) {
-    await rmdir(p).catch(() => undefined)
-  }
+  for (const p of [...parents].sort((a, b) => b.length - a.length)) await dir.removeIfEmpty(p)
 }
 
 /** files[] of an earlier sox-gate manifest, or undefined when the text is not one. */
@@ -76,17 +90,10 @@ function earlierFiles(text: string): { path: string; sha256: string }[] | undefi
   }
 }
 
-/** The full path of a bundle-relative `/` path, or undefined when it would leave `dir`. */
-function inside(dir: string, rel: string): string | undefined {
+/** True for a bundle-relative `/` path that stays inside the bundle. */
+function isBundlePath(rel: string): boolean {
   const parts = rel.split('/')
-  if (rel === '' || parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0'))) return undefined
-  return path.join(dir, ...parts)
-}
-
-/** True when the folder holding `full` is, symlinks resolved, `realDir` or below it (or does not exist). */
-async function parentInside(realDir: string, full: string): Promise<boolean> {
-  const parent = await realpath(path.dirname(full)).catch(() => undefined)
-  return parent === undefined || parent === realDir || parent.startsWith(realDir + path.sep)
+  return rel !== '' && !parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0'))
 }
 
 /** sha256 of a regular file; 'absent' when there is none; 'other' for a symlink, folder or the like. */
@@ -98,6 +105,7 @@ async function fileHash(full: string): Promise<string> {
     return 'absent'
   }
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer)
+  const handle = await open(full, READ_FLAGS)
+  for await (const chunk of handle.createReadStream()) hash.update(chunk as Buffer)
   return hash.digest('hex')
 }

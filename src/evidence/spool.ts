@@ -1,9 +1,12 @@
 import { createHash, type Hash } from 'node:crypto'
 import { closeSync, constants, openSync, writeSync } from 'node:fs'
-import { copyFile, link, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, link, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { fsProblem } from '../fs-errors.js'
 import { addCounts, emptyCounts, type RedactionCounts } from '../reports/mask.js'
+
+const SPOOL_WORDS = 'cannot keep the masked copy of a report for the evidence bundle in the temporary folder (TMPDIR)'
 
 /** A report's masked text as the gate read it, kept for the evidence bundle. */
 export interface MaskedCopy {
@@ -26,7 +29,12 @@ export class MaskedSpool {
   private constructor(readonly dir: string) {}
 
   static async create(): Promise<MaskedSpool> {
-    return new MaskedSpool(await mkdtemp(path.join(os.tmpdir(), 'sox-gate-spool-')))
+    const prefix = path.join(os.tmpdir(), 'sox-gate-spool-')
+    try {
+      return new MaskedSpool(await mkdtemp(prefix))
+    } catch (e) {
+      throw fsProblem(e, os.tmpdir(), 'cannot make a temporary folder for the masked copies of the reports (set TMPDIR to a writable folder)')
+    }
   }
 
   /** The spool file of the report at `index` (a worker thread opens its own SpoolWriter on it). */
@@ -50,7 +58,11 @@ export class SpoolWriter {
   readonly counts: RedactionCounts = emptyCounts()
 
   constructor(readonly file: string) {
-    this.fd = openSync(file, 'wx')
+    try {
+      this.fd = openSync(file, 'wx')
+    } catch (e) {
+      throw fsProblem(e, file, SPOOL_WORDS)
+    }
   }
 
   /** Passes `chunks` through unchanged, writing each one's UTF-8 bytes to the spool as it goes. */
@@ -59,7 +71,12 @@ export class SpoolWriter {
       for await (const text of chunks) {
         // The same encoding, chunk by chunk, that the bundle's own copy has always used.
         const bytes = Buffer.from(text, 'utf8')
-        for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at)
+        try {
+          for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at)
+        } catch (e) {
+          // A full temporary disk (ENOSPC) is the runner's problem: one line naming where, not an internal error.
+          throw fsProblem(e, this.file, SPOOL_WORDS)
+        }
         this.hash.update(bytes)
         this.size += bytes.length
         yield text
@@ -87,11 +104,11 @@ export class SpoolWriter {
 }
 
 /**
- * Puts a spooled copy at `full` without ever writing over a file: a hard link where the spool and
- * the bundle share a file system, a copy otherwise. Throws EEXIST when `full` exists.
+ * Puts a spooled copy at `full` (its folder exists) without ever writing over a file or through a
+ * link: a hard link where the spool and the bundle share a file system, a copy otherwise (created
+ * O_EXCL). Throws EEXIST when anything, a link included, is at `full`.
  */
 export async function placeCopy(copy: MaskedCopy, full: string): Promise<void> {
-  await mkdir(path.dirname(full), { recursive: true })
   try {
     await link(copy.file, full)
   } catch (e) {

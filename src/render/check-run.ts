@@ -4,6 +4,7 @@ import { integrityFailed } from '../engine/judge.js'
 import { allFailures, FULL_LIST, kindWords, type FailureRow } from './failures.js'
 import { identityLine, type CheckIdentity } from './check-identity.js'
 import { renderMarkdown } from './markdown.js'
+import { mdText } from './md-escape.js'
 import { headline, mainReasons } from './words.js'
 
 /** GitHub's limits for a check run's output (characters) and our cap on failing-test annotations per run. */
@@ -52,7 +53,8 @@ export function renderCheckRun(map: ControlMap, result: GateResult, options: { m
   const annotations: CheckAnnotation[] = []
   const details: string[] = []
   for (const c of result.controls) {
-    details.push(`### ${c.id} — ${c.status.toUpperCase()}`, ...c.reasons.map((r) => `- ${r.effect === 'fail' ? '❌' : r.effect === 'pass' ? '✅' : 'ℹ️'} ${r.message}`), '')
+    // A reason quotes test names and messages: rendered as text, never as Markdown (md-escape.ts).
+    details.push(`### ${mdText(c.id)} — ${c.status.toUpperCase()}`, ...c.reasons.map((r) => `- ${r.effect === 'fail' ? '❌' : r.effect === 'pass' ? '✅' : 'ℹ️'} ${mdText(r.message)}`), '')
     if (c.status !== 'fail') continue
     annotations.push({
       path: map.file,

@@ -1,6 +1,7 @@
 import type { ControlMap } from '../controls/model.js'
 import type { ControlResult, GateResult } from '../engine/result.js'
 import { controlFailures, FULL_LIST, reportPlace, sourcePlace, type FailureRow } from './failures.js'
+import { mdCode, mdText } from './md-escape.js'
 import { emergencyBanner, headline, mainReasons, statusLabel, testsCell, rangeLines, totalsLine, trustLine } from './words.js'
 
 const ICON: Record<ControlResult['status'], string> = { pass: '✅', fail: '❌', waived: '⚠️' }
@@ -15,14 +16,14 @@ export function renderMarkdown(map: ControlMap, result: GateResult, limit = SUMM
     '',
     `**${headline(result)}**`,
     '',
-    ...(emergencyBanner(result) ? [`> [!WARNING]`, `> **${emergencyBanner(result) as string}.**`, ''] : []),
+    ...(emergencyBanner(result) ? [`> [!WARNING]`, `> **${mdText(emergencyBanner(result) as string)}.**`, ''] : []),
     '| Control | Status | Tests | Reason |',
     '|---|---|---|---|'
   ]
   const trust = trustLine(result)
   const range = rangeLines(result)
   const rangePart = range ? ['', escapeCell(range.head), '', ...range.items.map((i) => `- ${escapeCell(i)}`)] : []
-  const foot = ['', totalsLine(result), ...(trust ? ['', escapeCell(trust)] : []), ...rangePart, '', `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`]
+  const foot = ['', totalsLine(result), ...(trust ? ['', escapeCell(trust)] : []), ...rangePart, '', `Evaluated at ${result.evaluatedAt} against \`${mdCode(map.file)}\`.`]
   const rows: string[] = []
   const bytes = (s: string): number => Buffer.byteLength(s, 'utf8') + 1
   // Room kept for the pointer lines, so the total stays under `limit` whatever is cut.
@@ -55,7 +56,7 @@ function failuresSection(controls: readonly ControlResult[], room: number): stri
   let shown = 0
   // A prefix of the full list: the first item that does not fit ends it.
   fill: for (const { c, failures } of perControl) {
-    const heading = ['', `**${escapeText(c.id)}** ${escapeText(c.title)}: ${failures.length} failing test${failures.length === 1 ? '' : 's'}${c.status === 'waived' ? ` (waived: ${escapeText(c.waiver ?? '')})` : ''}`, '']
+    const heading = ['', `**${mdText(c.id)}** ${mdText(c.title)}: ${failures.length} failing test${failures.length === 1 ? '' : 's'}${c.status === 'waived' ? ` (waived: ${mdText(c.waiver ?? '')})` : ''}`, '']
     const headingBytes = Buffer.byteLength(heading.join('\n'), 'utf8') + 1
     for (const [i, f] of failures.entries()) {
       const item = failureItem(f)
@@ -76,20 +77,10 @@ function failureItem(f: FailureRow): string {
   const t = f.test
   const source = sourcePlace(t)
   const report = reportPlace(t)
-  const where = source ? `\`${codeText(source)}\`${report ? ` (report \`${codeText(report)}\`)` : ''}` : report ? `report \`${codeText(report)}\`` : ''
+  const where = source ? `\`${mdCode(source)}\`${report ? ` (report \`${mdCode(report)}\`)` : ''}` : report ? `report \`${mdCode(report)}\`` : ''
   const mark = f.kind === 'flaky' ? '⚠️' : '❌'
   const kind = f.kind === 'flaky' ? ' (flaky: passed on a re-run)' : ''
-  return `- ${mark} \`${codeText(t.name)}\`${kind}${t.message ? ` — ${escapeText(t.message)}` : ''}${where ? ` — ${where}` : ''}`
-}
-
-/** Text outside a table cell: Markdown's own characters escaped, so a message cannot format or link. */
-function escapeText(s: string): string {
-  return s.replace(/[\\`*_[\]{}<>#|~!]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`)).replace(/\r?\n/g, ' ')
-}
-
-/** Text inside a code span: a backtick would close it, and a line break would end the item. */
-function codeText(s: string): string {
-  return s.replace(/`/g, "'").replace(/\r?\n/g, ' ')
+  return `- ${mark} \`${mdCode(t.name)}\`${kind}${t.message ? ` — ${mdText(t.message)}` : ''}${where ? ` — ${where}` : ''}`
 }
 
 /** Failing controls first, so a long table still opens on what blocks the change. */
@@ -98,6 +89,7 @@ export function failingFirst(controls: readonly ControlResult[]): ControlResult[
   return [...controls].sort((a, b) => order[a.status] - order[b.status])
 }
 
+/** Text in a table cell (or anywhere): rendered as itself, a `|` never ends the cell (md-escape.ts). */
 export function escapeCell(s: string): string {
-  return s.replace(/[\\|]/g, (c) => `\\${c}`).replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ')
+  return mdText(s)
 }

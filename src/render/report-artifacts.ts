@@ -1,6 +1,7 @@
 import type { ReportArtifact, ReportArtifacts } from '../change/model.js'
 import type { ReportResult } from '../engine/result.js'
 import { escapeCell } from './markdown.js'
+import { mdCode } from './md-escape.js'
 
 /** What one artifact's reports came to: summed over the reports read from its folder. */
 export interface ArtifactOutcome {
@@ -40,7 +41,7 @@ export function renderArtifactsMarkdown(record: ReportArtifacts, outcomes: reado
     '',
     '| Artifact | Id | Size | Digest (sha256, as uploaded) | Reports | Tests | Result |',
     '|---|---|---|---|---|---|---|',
-    ...outcomes.map((o) => `| \`${code(o.artifact.name)}\` | ${o.artifact.id} | ${o.artifact.size} B | ${o.artifact.digest ? `\`${o.artifact.digest}\`` : `none recorded (downloaded: \`sha256:${o.artifact.downloadedSha256}\`)`} | ${o.reports} | ${o.cases} | ${bad(o) ? '❌' : '✅'} ${escapeCell(verdict(o))} |`),
+    ...outcomes.map((o) => `| \`${code(o.artifact.name)}\` | ${o.artifact.id} | ${o.artifact.size} B | ${o.artifact.digest ? `\`${code(o.artifact.digest)}\`` : `none recorded (downloaded: \`sha256:${o.artifact.downloadedSha256}\`)`} | ${o.reports} | ${o.cases} | ${bad(o) ? '❌' : '✅'} ${escapeCell(verdict(o))} |`),
     ''
   ].join('\n')
 }
@@ -54,7 +55,7 @@ function verdict(o: ArtifactOutcome): string {
   return `${o.reports} report${o.reports === 1 ? '' : 's'}, ${o.cases} test${o.cases === 1 ? '' : 's'}: ${parts.join(', ')}`
 }
 
-/** Text inside a code span: a backtick would close it. */
+/** Text inside a code span in a table cell. */
 function code(s: string): string {
-  return escapeCell(s).replace(/`/g, "'")
+  return mdCode(s, true)
 }

@@ -98,7 +98,8 @@ export class BatchWriter {
     this.lines[i] = tc.line
     this.fileIds[i] = tc.file === undefined ? -1 : intern(this.files, tc.file)
     this.setIds[i] = intern(this.sets, controls.join(','))
-    if (tc.status === 'failed' || tc.status === 'error') {
+    // What the test table keeps of a case (test-table.ts): a failing one's, and a flaky one's (it is listed with why it failed).
+    if (tc.status === 'failed' || tc.status === 'error' || (tc.status === 'passed' && tc.rerunFailed)) {
       const failure: CaseBatch['failures'][number] = { at: i }
       if (tc.fileLine !== undefined) failure.fileLine = tc.fileLine
       if (tc.message !== undefined) failure.message = tc.message

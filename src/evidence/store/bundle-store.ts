@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { bundleFiles } from '../bundle-files.js'
 import type { ObjectStore } from './object-store.js'
 import { inPool } from './pool.js'
 
@@ -17,8 +18,8 @@ export interface StoredBundle {
 const PARALLEL = 8
 
 /**
- * Copies every file of the bundle directory (the manifest, the files it lists, and any file
- * beside them such as the Sigstore bundle) to `prefix`, each object locked in COMPLIANCE mode
+ * Copies every file of the bundle (the manifest, the files it lists, and the Sigstore bundle
+ * when there is one; never other files of evidence-dir: bundle-files.ts) to `prefix`, each object locked in COMPLIANCE mode
  * until `lockUntil` and sent with its sha256, which S3 checks against the bytes it received.
  * Then reads every object's retention back: the request asking for a lock proves nothing, only
  * what the store says it holds does. Never overwrites: a key that exists is a problem.
@@ -64,13 +65,4 @@ export async function lockProblem(store: ObjectStore, key: string, until: Date):
   } catch (e) {
     return `its retention cannot be read back: ${(e as Error).message}`
   }
-}
-
-/** Every file under dir, relative, `/`-separated, sorted; anything but files and folders is refused. */
-async function bundleFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  const rel = (e: { parentPath: string; name: string }): string => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')
-  const odd = entries.filter((e) => !e.isFile() && !e.isDirectory())
-  if (odd.length > 0) throw new Error(`the bundle holds what is not a regular file: ${odd.map(rel).join(', ')}`)
-  return entries.filter((e) => e.isFile()).map(rel).sort()
 }

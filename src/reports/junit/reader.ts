@@ -3,7 +3,8 @@ import { emitCase, TextCapture } from '../case-frame.js'
 import { emptyStats, recordCrash, type CaseSink, type ReportReader, type ReportStats, type TestProperty } from '../model.js'
 import { extractTags, isTagProperty } from '../tags.js'
 import { firstLine, rootElementName, seconds, streamXml } from '../xml.js'
-import { attemptsOf, finalStatus, isForeignOutcome, unknownOutcomeWords, type CaseOutcome } from './status.js'
+import { attemptsOf, finalStatus, isForeignOutcome, skippedWithReruns, unknownOutcomeWords, type CaseOutcome } from './status.js'
+import { CountCheck } from './counts.js'
 
 const ROOTS = new Set(['testsuites', 'testsuite', 'testrun'])
 
@@ -15,6 +16,8 @@ interface SuiteFrame {
   declaredTests: number
   cases: number
   isLeaf: boolean
+  /** Its `failures`/`errors` against the failing results read inside it (counts.ts). */
+  counts: CountCheck
 }
 
 interface CaseFrame {
@@ -23,6 +26,10 @@ interface CaseFrame {
   outcome: CaseOutcome
   properties: TestProperty[]
   message?: string
+  /** The first failed attempt's message (a flaky case is listed with why it failed). */
+  attemptMessage?: string
+  /** Failing result elements inside it (`<failure>`, `<error>`, re-runs, flaky attempts, unknown outcomes). */
+  failing: number
 }
 
 /** What the text being captured is for. */
@@ -33,8 +40,10 @@ type CaptureTarget = { kind: 'message' } | { kind: 'property'; name: string } | 
  * are looked at; everything else (system-out, stack traces, attachments) streams past without
  * being kept. DTDs are refused outright, so no external or custom entity is ever resolved.
  * A suite's own `<error>`/`<failure>` (a failing BeforeAll, a crashed fork) is a crash of the
- * report (SPEC §12). The `failures`/`errors` counts a suite declares are not trusted either way:
- * Surefire counts every re-run in them, and hand-written reports get them wrong.
+ * report (SPEC §12). The `failures`/`errors` a suite (or `<testsuites>`) declares are not trusted
+ * to decide anything, but one that declares more failing results than its cases hold — a failing
+ * case removed, a report cut to the passes — contradicts them: a crash, "counts disagree"
+ * (counts.ts says exactly when, and why `tests` and `skipped` are not compared).
  */
 export const junitReader: ReportReader = {
   format: 'junit',
@@ -60,6 +69,8 @@ class JunitState {
   private propertiesOwner: 'root' | 'suite' | 'case' | null = null
   /** A suite-level `<error>`/`<failure>` (no testcase around it) becomes a synthetic failed case. */
   private suiteProblem: { line: number; status: 'error' | 'failed'; element: string; message?: string } | null = null
+  /** The `<testsuites>` (or `<testrun>`) root's own counts, when the root is not a suite. */
+  private rootCounts: CountCheck | null = null
 
   constructor(
     private readonly reportPath: string,
@@ -74,7 +85,10 @@ class JunitState {
     const name = tag.name
     const attrs = tag.attributes
     this.depth++
-    if (this.depth === 1 && name !== 'testsuite') return
+    if (this.depth === 1 && name !== 'testsuite') {
+      this.rootCounts = new CountCheck(`<${name}>${attrs.name ? ` "${attrs.name}"` : ''}`, attrs, line)
+      return
+    }
     const c = this.current
     if (c) {
       this.openInCase(c, name, attrs)
@@ -90,7 +104,8 @@ class JunitState {
           tags: parent ? [...parent.tags] : [...this.rootTags],
           declaredTests: Number(attrs.tests) || 0,
           cases: 0,
-          isLeaf: true
+          isLeaf: true,
+          counts: new CountCheck(`suite "${attrs.name ?? ''}"`, attrs, line)
         })
         return
       }
@@ -99,7 +114,8 @@ class JunitState {
           line,
           attrs,
           outcome: { error: false, failure: false, skipped: false, flaky: [], reruns: [], status: attrs.status ?? '', result: attrs.result ?? '' },
-          properties: []
+          properties: [],
+          failing: 0
         }
         return
       case 'properties':
@@ -125,6 +141,7 @@ class JunitState {
         if (name === 'failure') o.failure = true
         else if (name === 'error') o.error = true
         else o.skipped = true
+        if (name !== 'skipped') c.failing++
         if (c.message === undefined) {
           c.message = firstLine(attrs.message)
           if (c.message === undefined) this.startCapture({ kind: 'message' })
@@ -133,10 +150,14 @@ class JunitState {
       case 'flakyFailure':
       case 'flakyError':
         o.flaky.push(name === 'flakyError' ? 'error' : 'failed')
+        c.failing++
+        c.attemptMessage ??= firstLine(attrs.message)
         return
       case 'rerunFailure':
       case 'rerunError':
         o.reruns.push(name === 'rerunError' ? 'error' : 'failed')
+        c.failing++
+        c.attemptMessage ??= firstLine(attrs.message)
         return
       case 'properties':
         this.propertiesOwner = 'case'
@@ -149,6 +170,7 @@ class JunitState {
       default:
         if (isForeignOutcome(name)) {
           o.error = true
+          c.failing++
           c.message ??= `unknown outcome element <${name}>: read as an error`
         }
     }
@@ -187,6 +209,9 @@ class JunitState {
         if (suite.isLeaf && suite.cases === 0 && suite.declaredTests > 0) {
           this.stats.notes.push(`suite "${suite.name}" declares ${suite.declaredTests} tests but lists none`)
         }
+        this.checkCounts(suite.counts)
+        // What a suite read, its parent (or the root) read too: summed on the way up, never per case per ancestor.
+        ;(this.suites[this.suites.length - 1]?.counts ?? this.rootCounts)?.add(suite.counts.failing)
         return
       }
       case 'properties':
@@ -196,8 +221,13 @@ class JunitState {
         if (this.suiteProblem && name === this.suiteProblem.element) {
           this.emitSuiteProblem(this.suiteProblem)
           this.suiteProblem = null
-        }
+        } else if (this.depth === 0 && this.rootCounts) this.checkCounts(this.rootCounts)
     }
+  }
+
+  private checkCounts(counts: CountCheck): void {
+    const disagreement = counts.disagreement()
+    if (disagreement) recordCrash(this.stats, disagreement, counts.line)
   }
 
   private endCapture(c: CaseFrame | null): void {
@@ -214,6 +244,8 @@ class JunitState {
     const suite = this.suites[this.suites.length - 1]
     const status = finalStatus(c.outcome)
     if (suite) suite.cases++
+    // A failing status from an attribute alone (status="failed", no element) is a failing result too.
+    ;(suite?.counts ?? this.rootCounts)?.add(Math.max(c.failing, status === 'failed' || status === 'error' ? 1 : 0))
     const fileLine = Number(c.attrs.line ?? c.attrs.lineno)
     emitCase(this.reportPath, this.stats, this.sink, {
       line: c.line,
@@ -227,7 +259,9 @@ class JunitState {
       properties: c.properties,
       tags: suite?.tags ?? this.rootTags,
       attempts: attemptsOf(c.outcome, status),
-      message: c.message ?? unknownOutcomeWords(c.outcome)
+      message: skippedWithReruns(c.outcome)
+        ? `skipped${c.message ? ` ("${c.message}")` : ''}, but it records re-run failures${c.attemptMessage ? ` ("${c.attemptMessage}")` : ''}: read as failed`
+        : (c.message ?? unknownOutcomeWords(c.outcome) ?? (status === 'passed' ? c.attemptMessage : undefined))
     })
   }
 
@@ -235,6 +269,7 @@ class JunitState {
     const suite = this.suites[this.suites.length - 1]
     const where = suite ? `suite "${suite.name}"` : 'the report'
     recordCrash(this.stats, `${where} has its own <${p.element}>${p.message ? ` "${p.message}"` : ''}`, p.line)
+    ;(suite?.counts ?? this.rootCounts)?.add(1)
     if (!suite) return
     suite.cases++
     emitCase(this.reportPath, this.stats, this.sink, { line: p.line, suite: suite.name, classname: '', name: '(suite)', file: suite.file || undefined, status: p.status, tags: suite.tags, message: p.message })

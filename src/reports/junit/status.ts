@@ -59,11 +59,18 @@ export function attributeStatus(word: string): TestStatus | undefined {
  */
 export function finalStatus(o: CaseOutcome): TestStatus {
   let status: TestStatus = o.error ? 'error' : o.failure ? 'failed' : o.skipped ? 'skipped' : 'passed'
+  // Re-run failures say the test ran and failed: it cannot have been skipped (issue 22).
+  if (status === 'skipped' && o.reruns.length > 0) status = 'failed'
   for (const word of [o.status, o.result]) {
     const s = attributeStatus(word)
     if (s) status = worse(status, s)
   }
   return status
+}
+
+/** A case whose elements say skipped but which records re-run failures (read as failed). */
+export function skippedWithReruns(o: CaseOutcome): boolean {
+  return o.skipped && !o.failure && !o.error && o.reruns.length > 0
 }
 
 /** Why the outcome attributes say error when they name a word we do not know, for the case's message. */
@@ -72,9 +79,14 @@ export function unknownOutcomeWords(o: CaseOutcome): string | undefined {
   return unknown.length ? `unknown outcome ${unknown.map((k) => `${k}="${o[k]}"`).join(' ')}: read as an error` : undefined
 }
 
-/** Every attempt in order, the final one last. */
+/**
+ * Every attempt in order, the final one last. Re-run failures (`rerunFailure`, `rerunError`) are
+ * kept whatever else the case holds: Surefire writes them after a `<failure>`, and a case that has
+ * them with no `<failure>` (a hand-edited report, a writer that drops the first failure) is not a
+ * clean pass but a flaky one — `flaky: fail` fails its control, `flaky: pass` flags it (issue 22).
+ */
 export function attemptsOf(o: CaseOutcome, status: TestStatus): TestStatus[] {
-  if (status === 'passed') return [...o.flaky, status]
+  if (status === 'passed') return [...o.flaky, ...o.reruns, status]
   if (status === 'failed' || status === 'error') return [...o.flaky, status, ...o.reruns]
   return [status]
 }
