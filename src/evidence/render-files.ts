@@ -1,5 +1,5 @@
 import { decisionObject } from '../render/decision-json.js'
-import { renderMarkdown } from '../render/markdown.js'
+import { escapesOf, renderMarkdown } from '../render/markdown.js'
 import { renderCsv, renderFailuresCsv } from './csv.js'
 import { renderHtml, type HtmlInputs } from './html.js'
 import { renderOscal } from './oscal.js'
@@ -24,7 +24,7 @@ export const ADDED_LATER: readonly string[] = ['failures.csv']
 export function* renderBundleFiles(x: RenderInputs): Generator<[(typeof RENDERED_FILES)[number], string]> {
   const seed = `${x.controlMapSha256}:${x.result.evaluatedAt}:${x.run.runId ?? ''}`
   yield ['decision.json', stableJson(decisionObject(x.map, x.result, x.manifestVersion === 1 ? undefined : x.mode))]
-  yield ['summary.md', renderMarkdown(x.map, x.result)]
+  yield ['summary.md', renderMarkdown(x.map, x.result, undefined, escapesOf(x.manifestVersion))]
   yield ['controls.csv', renderCsv(x.map, x.result)]
   yield ['failures.csv', renderFailuresCsv(x.result)]
   yield ['report.html', renderHtml(x)]
