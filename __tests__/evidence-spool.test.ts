@@ -67,7 +67,7 @@ describe('the bundle keeps the text the gate read, spooled during the one read (
   <testcase name="notifies [REDACTED-EMAIL]"><failure message="SSN [REDACTED-SSN] leaked"/></testcase>
 </testsuite>
 `)
-    expect(manifest.redactions).toEqual({ card: 1, ssn: 1, iban: 0, email: 1, secret: 0 })
+    expect(manifest.redactions).toEqual({ card: 1, ssn: 1, iban: 0, email: 1, secret: 0, secretKinds: {} })
     const entry = manifest.files.find((f) => f.path === manifest.reports[0]?.bundlePath)
     expect(entry).toEqual({ path: 'inputs/reports/001-pay.xml', sha256: sha256(kept), size: kept.length })
     // The spool is the run's own temporary folder, gone when the run ends.

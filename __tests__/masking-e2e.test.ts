@@ -63,7 +63,7 @@ describe('masking reaches every surface', () => {
     expect(files.length).toBe(9)
     for (const f of files) expectNoSecret(path.relative(dir, f), readFileSync(f, 'utf8'))
     const manifest = JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8'))
-    expect(manifest.redactions).toEqual({ card: 2, ssn: 1, iban: 1, email: 1, secret: 4 })
+    expect(manifest.redactions).toEqual({ card: 2, ssn: 1, iban: 1, email: 1, secret: 4, secretKinds: { 'github-token': 1, 'aws-access-key-id': 1, 'bearer-token': 1, 'private-key': 1 } })
     // The raw report is hashed before masking: the hash proves what was read.
     expect(manifest.reports[0].sha256).toBe(createHash('sha256').update(REPORT).digest('hex'))
     // The masked copy still reads, and re-performs to the same result.
@@ -102,7 +102,7 @@ describe('masking the kept copy of a JSON report', () => {
     const parsed = JSON.parse(kept)
     expect(parsed.results.summary.start).toBe(1700000000004)
     expect(parsed.results.tests[0].message).toBe('refund to [REDACTED-CARD-1111] failed\nfor [REDACTED-EMAIL]')
-    expect(JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8')).redactions).toEqual({ card: 1, ssn: 0, iban: 0, email: 1, secret: 0 })
+    expect(JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8')).redactions).toEqual({ card: 1, ssn: 0, iban: 0, email: 1, secret: 0, secretKinds: {} })
     expect(runCli(['verify', 'ev'], dir).code).toBe(0)
   })
 })

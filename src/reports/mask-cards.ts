@@ -1,17 +1,28 @@
-import { charClass, runEnd, type Span } from './mask-chars.js'
+import { runEnd, type Span } from './mask-chars.js'
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
-const isBlank = (c: number): boolean => c === 32 || c === 9
-/** Stretches that could hold a card: a digit, then 12 or more digits and separators. */
-const DIGIT_STRETCH = /\d[\d \t\r\n.-]{12}/g
-const DIGIT_OR_SEP = charClass('0-9 \t\r\n.-')
+/** A digit: ASCII, or full-width (U+FF10–FF19, as East Asian input methods write them). */
+export const isCardDigit = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)
+/** Blanks that group digits: space, tab, and the no-break, figure, thin and narrow no-break spaces. */
+export const isCardBlank = (c: number): boolean => c === 32 || c === 9 || c === 0xa0 || c === 0x2007 || c === 0x2009 || c === 0x202f
+const isDigit = isCardDigit
+const isBlank = isCardBlank
+/** What a card is written with, one look per character: its digits and its separators. */
+const DIGIT = 2
+const SEPARATOR = 1
+const CARD_CHARS = new Uint8Array(65536)
+for (let c = 0; c < 65536; c++) CARD_CHARS[c] = isDigit(c) ? DIGIT : isBlank(c) || c === 10 || c === 13 || c === 45 || c === 46 ? SEPARATOR : 0
+const DIGIT_OR_SEP = (c: number): boolean => CARD_CHARS[c] !== 0
+/** The shortest stretch that can hold a card: a digit and 12 more digits or separators. */
+const STRETCH = 13
+const WIDE = /[\u2007\u2009\u202F\uFF10-\uFF19]/
 /** Groups looked back over: a card of groups of 3+ digits has at most 6. */
 const RING = 8
 const SEP_DOT = 46
 
 /**
  * Card numbers: 13–19 digits passing Luhn, unbroken or in groups of 3+ digits joined by one `-`,
- * one `.`, or blanks with at most one line break (a number wrapped inside an attribute). A digit
+ * one `.`, or blanks with at most one line break (a number wrapped inside an attribute). Digits
+ * may be full-width and blanks no-break or thin spaces; the last four are kept in ASCII. A digit
  * run longer than 19 is an identifier, never a card; no card starts with 0. Every window of
  * groups that could be a card is checked and every one that passes is masked, so a number next
  * to a card cannot shift it out of view. A window never begins or ends at a `.`, so a decimal
@@ -22,11 +33,14 @@ export function cards(text: string): Span[] {
   const starts = new Int32Array(RING)
   const ends = new Int32Array(RING)
   const seps = new Int32Array(RING)
-  DIGIT_STRETCH.lastIndex = 0
-  for (let m = DIGIT_STRETCH.exec(text); m; m = DIGIT_STRETCH.exec(text)) {
-    const stop = runEnd(text, m.index + m[0].length, DIGIT_OR_SEP)
-    DIGIT_STRETCH.lastIndex = stop
-    let i = m.index
+  // Each group's digits in ASCII, converted once as it arrives (full-width digits are rare).
+  const groups: string[] = new Array<string>(RING).fill('')
+  // A Latin-1 string cannot hold full-width digits: that test costs nothing.
+  const wide = WIDE.test(text)
+  for (let from = nextStretch(text, 0); from >= 0; ) {
+    const stop = runEnd(text, from + STRETCH, DIGIT_OR_SEP)
+    let i = from
+    from = nextStretch(text, stop)
     while (i < stop) {
       if (!isDigit(text.charCodeAt(i))) {
         i++
@@ -41,10 +55,11 @@ export function cards(text: string): Span[] {
         starts[n % RING] = start
         ends[n % RING] = i
         seps[n % RING] = sep
+        groups[n % RING] = wide ? asciiDigits(text, start, i) : text.slice(start, i)
         n++
         const next = separatorEnd(text, i, stop)
         const after = next > i && next < stop && isDigit(text.charCodeAt(next)) ? text.charCodeAt(i) : 0
-        windowsEndingAt(text, n - 1, after === 45 || after === SEP_DOT ? after : after ? 32 : 0, starts, ends, seps, out)
+        windowsEndingAt(text, n - 1, after === 45 || after === SEP_DOT ? after : after ? 32 : 0, { starts, ends, seps, groups }, out)
         if (!after) break
         sep = after === 45 || after === SEP_DOT ? after : 32
         i = next
@@ -52,6 +67,32 @@ export function cards(text: string): Span[] {
     }
   }
   return out
+}
+
+/**
+ * The first digit at or after `from` followed by 12 more digits or separators, or -1. Windows of
+ * 13 are looked at from their end, so text with short runs of them costs a fraction of a look
+ * per character; a run long enough is scanned once, and only its first digit can start one.
+ */
+function nextStretch(text: string, from: number): number {
+  const n = text.length
+  let i = from
+  while (i + STRETCH <= n) {
+    let j = i + STRETCH - 1
+    while (j >= i && CARD_CHARS[text.charCodeAt(j)] !== 0) j--
+    if (j >= i) {
+      i = j + 1
+      continue
+    }
+    let first = -1
+    let p = i
+    for (let c = CARD_CHARS[text.charCodeAt(p)]; p < n && c !== 0; c = CARD_CHARS[text.charCodeAt(++p)]) {
+      if (first < 0 && c === DIGIT) first = p
+      if (first >= 0 && p - first >= STRETCH - 1) return first
+    }
+    i = p + 1
+  }
+  return -1
 }
 
 /** Just past the separator at `i` (one `-` or `.`, or blanks with at most one line break); `i` when none. */
@@ -71,7 +112,14 @@ function separatorEnd(text: string, i: number, stop: number): number {
 }
 
 /** Checks every window of groups ending at group `b` (`next`: the separator after it, 0 at the run's end). */
-function windowsEndingAt(text: string, b: number, next: number, starts: Int32Array, ends: Int32Array, seps: Int32Array, out: Span[]): void {
+interface Groups {
+  starts: Int32Array
+  ends: Int32Array
+  seps: Int32Array
+  groups: string[]
+}
+
+function windowsEndingAt(text: string, b: number, next: number, { starts, ends, seps, groups }: Groups, out: Span[]): void {
   if (next === SEP_DOT) return
   const lenB = (ends[b % RING] as number) - (starts[b % RING] as number)
   let total = 0
@@ -81,9 +129,10 @@ function windowsEndingAt(text: string, b: number, next: number, starts: Int32Arr
     total += len
     if (total > 19) return
     if (a < b && (len < 3 || lenB < 3)) return
-    if (total < 13 || seps[k] === SEP_DOT || text.charCodeAt(starts[k] as number) === 48) continue
+    const first = text.charCodeAt(starts[k] as number)
+    if (total < 13 || seps[k] === SEP_DOT || first === 48 || first === 0xff10) continue
     let digits = ''
-    for (let g = a; g <= b; g++) digits += text.slice(starts[g % RING], ends[g % RING])
+    for (let g = a; g <= b; g++) digits += groups[g % RING] as string
     if (!luhn(digits)) continue
     // Windows that overlap are one masked stretch, keeping the last four of its end.
     let start = starts[k] as number
@@ -93,6 +142,16 @@ function windowsEndingAt(text: string, b: number, next: number, starts: Int32Arr
     }
     out.push({ start, end: ends[b % RING] as number, kind: 'card', last4: digits.slice(-4) })
   }
+}
+
+/** text[from, to), all digits, in ASCII. */
+function asciiDigits(text: string, from: number, to: number): string {
+  let out = ''
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    out += String.fromCharCode(c >= 0xff10 ? c - 0xff10 + 48 : c)
+  }
+  return out
 }
 
 export function luhn(digits: string): boolean {

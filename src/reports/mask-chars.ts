@@ -1,15 +1,22 @@
 /** What the masking detectors share: the span they report, and character classes scanned without a regex. */
+import type { SecretKind } from './mask-kinds.js'
 
 export type RedactionKind = 'card' | 'ssn' | 'iban' | 'email' | 'secret'
 
-/** A stretch of the text to replace: [start, end). */
-export interface Span {
-  start: number
-  end: number
-  kind: RedactionKind
-  /** For a card: the last four digits, which are kept. */
-  last4?: string
-}
+/** A stretch of the text to replace: [start, end). A secret always says which kind it is. */
+export type Span =
+  | {
+      start: number
+      end: number
+      kind: Exclude<RedactionKind, 'secret'>
+      /** For a card: the last four digits, which are kept. */
+      last4?: string
+      secret?: undefined
+    }
+  | { start: number; end: number; kind: 'secret'; secret: SecretKind; last4?: undefined }
+
+/** A span of a secret of the given kind. */
+export const secretSpan = (start: number, end: number, secret: SecretKind): Span => ({ start, end, kind: 'secret', secret })
 
 export interface Scan {
   spans: Span[]
