@@ -137,7 +137,8 @@ describeCorpus('on the corpus files where masking finds something, the bundle co
     const source = path.join(CORPUS, rel)
     const previous = await previousCopy(source)
     // Each of these has something masked, or the comparison would prove little.
-    expect(Object.values(previous.counts).reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
+    const { card, ssn, iban, email, secret } = previous.counts
+    expect(card + ssn + iban + email + secret).toBeGreaterThan(0)
     const { manifest, kept } = bundleFor(path.basename(rel), readFileSync(source))
     expect(kept.equals(previous.bytes)).toBe(true)
     expect(manifest.redactions).toEqual(previous.counts)

@@ -14,7 +14,6 @@ for (let c = 0; c < 65536; c++) CARD_CHARS[c] = isDigit(c) ? DIGIT : isBlank(c) 
 const DIGIT_OR_SEP = (c: number): boolean => CARD_CHARS[c] !== 0
 /** The shortest stretch that can hold a card: a digit and 12 more digits or separators. */
 const STRETCH = 13
-const WIDE = /[\u2007\u2009\u202F\uFF10-\uFF19]/
 /** Groups looked back over: a card of groups of 3+ digits has at most 6. */
 const RING = 8
 const SEP_DOT = 46
@@ -33,10 +32,9 @@ export function cards(text: string): Span[] {
   const starts = new Int32Array(RING)
   const ends = new Int32Array(RING)
   const seps = new Int32Array(RING)
-  // Each group's digits in ASCII, converted once as it arrives (full-width digits are rare).
-  const groups: string[] = new Array<string>(RING).fill('')
-  // A Latin-1 string cannot hold full-width digits: that test costs nothing.
-  const wide = WIDE.test(text)
+  // Each group's Luhn sums, as it arrives: with its last digit in an even place, and in an odd one.
+  const even = new Int32Array(RING)
+  const odd = new Int32Array(RING)
   for (let from = nextStretch(text, 0); from >= 0; ) {
     const stop = runEnd(text, from + STRETCH, DIGIT_OR_SEP)
     let i = from
@@ -55,11 +53,11 @@ export function cards(text: string): Span[] {
         starts[n % RING] = start
         ends[n % RING] = i
         seps[n % RING] = sep
-        groups[n % RING] = wide ? asciiDigits(text, start, i) : text.slice(start, i)
+        luhnSums(text, start, i, even, odd, n % RING)
         n++
         const next = separatorEnd(text, i, stop)
         const after = next > i && next < stop && isDigit(text.charCodeAt(next)) ? text.charCodeAt(i) : 0
-        windowsEndingAt(text, n - 1, after === 45 || after === SEP_DOT ? after : after ? 32 : 0, { starts, ends, seps, groups }, out)
+        windowsEndingAt(text, n - 1, after === 45 || after === SEP_DOT ? after : after ? 32 : 0, { starts, ends, seps, even, odd }, out)
         if (!after) break
         sep = after === 45 || after === SEP_DOT ? after : 32
         i = next
@@ -111,45 +109,68 @@ function separatorEnd(text: string, i: number, stop: number): number {
   return j
 }
 
-/** Checks every window of groups ending at group `b` (`next`: the separator after it, 0 at the run's end). */
 interface Groups {
   starts: Int32Array
   ends: Int32Array
   seps: Int32Array
-  groups: string[]
+  even: Int32Array
+  odd: Int32Array
 }
 
-function windowsEndingAt(text: string, b: number, next: number, { starts, ends, seps, groups }: Groups, out: Span[]): void {
+/** Checks every window of groups ending at group `b` (`next`: the separator after it, 0 at the run's end). */
+function windowsEndingAt(text: string, b: number, next: number, { starts, ends, seps, even, odd }: Groups, out: Span[]): void {
   if (next === SEP_DOT) return
   const lenB = (ends[b % RING] as number) - (starts[b % RING] as number)
   let total = 0
+  let sum = 0
   for (let a = b; a >= 0 && a > b - RING + 1; a--) {
     const k = a % RING
     const len = (ends[k] as number) - (starts[k] as number)
+    // The digits to the right of this group decide which of its sums counts.
+    sum += total % 2 === 0 ? (even[k] as number) : (odd[k] as number)
     total += len
     if (total > 19) return
     if (a < b && (len < 3 || lenB < 3)) return
     const first = text.charCodeAt(starts[k] as number)
     if (total < 13 || seps[k] === SEP_DOT || first === 48 || first === 0xff10) continue
-    let digits = ''
-    for (let g = a; g <= b; g++) digits += groups[g % RING] as string
-    if (!luhn(digits)) continue
+    if (sum % 10 !== 0) continue
     // Windows that overlap are one masked stretch, keeping the last four of its end.
     let start = starts[k] as number
     for (let last = out[out.length - 1]; last && last.end > start; last = out[out.length - 1]) {
       start = Math.min(start, last.start)
       out.pop()
     }
-    out.push({ start, end: ends[b % RING] as number, kind: 'card', last4: digits.slice(-4) })
+    out.push({ start, end: ends[b % RING] as number, kind: 'card', last4: lastFour(text, ends[b % RING] as number) })
   }
 }
 
-/** text[from, to), all digits, in ASCII. */
-function asciiDigits(text: string, from: number, to: number): string {
+const digitValue = (c: number): number => (c >= 0xff10 ? c - 0xff10 : c - 48)
+
+/** The Luhn sums of text[from, to) (all digits) with its last digit in an even place (not doubled), and in an odd one. */
+function luhnSums(text: string, from: number, to: number, even: Int32Array, odd: Int32Array, k: number): void {
+  let e = 0
+  let o = 0
+  for (let i = to - 1, place = 0; i >= from; i--, place++) {
+    const d = digitValue(text.charCodeAt(i))
+    const doubled = d * 2 > 9 ? d * 2 - 9 : d * 2
+    if (place % 2 === 0) {
+      e += d
+      o += doubled
+    } else {
+      e += doubled
+      o += d
+    }
+  }
+  even[k] = e
+  odd[k] = o
+}
+
+/** The last four digits before `end`, in ASCII, over the separators between groups. */
+function lastFour(text: string, end: number): string {
   let out = ''
-  for (let i = from; i < to; i++) {
+  for (let i = end - 1; i >= 0 && out.length < 4; i--) {
     const c = text.charCodeAt(i)
-    out += String.fromCharCode(c >= 0xff10 ? c - 0xff10 + 48 : c)
+    if (isDigit(c)) out = String.fromCharCode(digitValue(c) + 48) + out
   }
   return out
 }
