@@ -44,6 +44,7 @@ describe('more inputs of each kind', () => {
     ['a MongoDB SRV URI', 'mongodb+srv://app:p%40ss%3Aword@cluster0.ab1cd.mongodb.net/test?retryWrites=true', 'mongodb+srv://app:[REDACTED-SECRET-URL-PASSWORD]@cluster0.ab1cd.mongodb.net/test?retryWrites=true'],
     ['a JDBC MySQL URL', 'jdbc:mysql://root:toor-toor@db:3306/app', 'jdbc:mysql://root:[REDACTED-SECRET-URL-PASSWORD]@db:3306/app'],
     ['a password with a colon in it', 'redis://user:pa:ss@cache:6379', 'redis://user:[REDACTED-SECRET-URL-PASSWORD]@cache:6379'],
+    ['a password with an @ written unencoded (the last @ ends it)', 'postgres://app:p@ss@10.0.0.5/ledger', 'postgres://app:[REDACTED-SECRET-URL-PASSWORD]@10.0.0.5/ledger'],
     ['a Redis URL with no user', 'redis://:s3cret@cache:6379/0', 'redis://:[REDACTED-SECRET-URL-PASSWORD]@cache:6379/0'],
     ['a token as the user of a URL', 'https://' + cycle(HEX, 40) + '@github.com/acme/x.git', 'https://[REDACTED-SECRET-URL-TOKEN]@github.com/acme/x.git'],
     ['a Slack user token', 'xoxp-' + '1234567890-1234567890-1234567890123-' + cycle(HEX, 32), '[REDACTED-SECRET-SLACK-TOKEN]'],
@@ -51,6 +52,7 @@ describe('more inputs of each kind', () => {
     ['a Slack workflow webhook', 'https://hooks.slack.com/workflows/T01234567/A01234567/123456789012345678/' + cycle(ALNUM, 24), 'https://hooks.slack.com/workflows/[REDACTED-SECRET-SLACK-WEBHOOK]'],
     ['a Shopify custom app token', 'shpca_' + cycle(HEX, 32), '[REDACTED-SECRET-SHOPIFY-TOKEN]'],
     ['a Stripe restricted key', 'STRIPE_KEY=rk_live_' + cycle(ALNUM, 99), 'STRIPE_KEY=[REDACTED-SECRET-STRIPE-KEY]'],
+    ['a Stripe key URL-encoded in quotes (after a digit)', 'body=%22sk_live_' + cycle(ALNUM, 24) + '%22', 'body=%22[REDACTED-SECRET-STRIPE-KEY]%22'],
     ['a Stripe test key', "Stripe('sk_test_" + cycle(ALNUM, 24) + "')", "Stripe('[REDACTED-SECRET-STRIPE-KEY]')"],
     ['a GitHub OAuth token', 'gho_' + cycle(ALNUM, 36), '[REDACTED-SECRET-GITHUB-TOKEN]'],
     ['a fine-grained GitHub token', 'github_pat_11ABCDEFG0' + cycle(ALNUM + '_', 72), '[REDACTED-SECRET-GITHUB-TOKEN]'],
@@ -121,6 +123,9 @@ describe('card numbers in other digits and blanks, IBANs in lower case', () => {
     ['figure spaces', 'pan 3782\u2007822463\u200710005 ok', 'pan [REDACTED-CARD-0005] ok'],
     ['full-width digits', 'カード \uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11 です', 'カード [REDACTED-CARD-1111] です'],
     ['full-width digits in groups with ideographic-width blanks', '\uff15\uff15\uff10\uff10\u00a0\uff10\uff10\uff10\uff10\u00a0\uff10\uff10\uff10\uff10\u00a0\uff10\uff10\uff10\uff14', '[REDACTED-CARD-0004]'],
+    ['en dashes from a word processor', 'pan 4111\u20131111\u20131111\u20131111 ok', 'pan [REDACTED-CARD-1111] ok'],
+    ['full-width digits and hyphens', '\uff14\uff11\uff11\uff11\uff0d\uff11\uff11\uff11\uff11\uff0d\uff11\uff11\uff11\uff11\uff0d\uff11\uff11\uff11\uff11', '[REDACTED-CARD-1111]'],
+    ['ideographic spaces', 'カード番号\u3000\uff14\uff11\uff11\uff11\u3000\uff11\uff11\uff11\uff11\u3000\uff11\uff11\uff11\uff11\u3000\uff11\uff11\uff11\uff11', 'カード番号\u3000[REDACTED-CARD-1111]'],
     ['an IBAN in lower case with spaces', 'to de89 3704 0044 0532 0130 00 today', 'to [REDACTED-IBAN] today'],
     ['an IBAN in lower case, compact', 'iban=gb29nwbk60161331926819;', 'iban=[REDACTED-IBAN];'],
     ['an IBAN in mixed case', 'Fr14 2004 1010 0505 0001 3M02 606', '[REDACTED-IBAN]'],
@@ -145,6 +150,7 @@ describe('masking stays linear: 10 MB of near-misses of each new pattern', () =>
     ['SendGrid and Vault near-misses', fill('SG.' + cycle(ALNUM, 21) + '.hvs.')],
     ['webhook paths without the host', fill('/' + cycle(ALNUM, 20))],
     ['URL userinfo with no host', fill('a://u:p@ ')],
+    ['an @ after an @ in a userinfo, without end', 'a://u:p' + fill('@x')],
     ['one long userinfo', 'postgres://' + fill('a:')],
     ['@ after @', fill('@')],
     ['Basic with no credentials', fill('Basic QUFB')],
@@ -156,6 +162,8 @@ describe('masking stays linear: 10 MB of near-misses of each new pattern', () =>
     ['account names', fill('account_id: 12 ')],
     ['IBAN-like groups', fill('de89 3704 ')],
     ['full-width digits', fill('\uff14\uff11\uff11\uff11\u00a0')],
+    ['digits between dashes of every kind', fill('4111\u2013\uff0d')],
+    ['digit-led runs (every digit a place a prefix may start)', fill('0a1b2c3d4e5f6' + 'sk')],
     ['narrow no-break spaces between digits', fill('4\u202f')]
   ])('%s', (_what, text) => {
     // CPU time, not wall time: the machine is shared, and a quadratic pass would take minutes.

@@ -1,4 +1,4 @@
-import { isCardBlank, isCardDigit } from '../reports/mask-cards.js'
+import { isCardBlank, isCardDash, isCardDigit } from '../reports/mask-cards.js'
 import { scan, type Span } from '../reports/mask-scan.js'
 import { addCounts, emptyCounts, mask, maskPiece, type Masked, type RedactionCounts } from '../reports/mask.js'
 
@@ -162,7 +162,7 @@ function holdDigits(text: string, cut: number): number {
   while (i > 0 && cut - i < DIGIT_HOLD) {
     const c = text.charCodeAt(i - 1)
     if (isCardDigit(c)) digit = true
-    else if (!(isCardBlank(c) || c === 10 || c === 13 || c === 45 || c === 46)) break
+    else if (!(isCardBlank(c) || isCardDash(c) || c === 10 || c === 13 || c === 46)) break
     i--
   }
   return digit ? i : cut

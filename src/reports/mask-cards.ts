@@ -2,15 +2,17 @@ import { runEnd, type Span } from './mask-chars.js'
 
 /** A digit: ASCII, or full-width (U+FF10–FF19, as East Asian input methods write them). */
 export const isCardDigit = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)
-/** Blanks that group digits: space, tab, and the no-break, figure, thin and narrow no-break spaces. */
-export const isCardBlank = (c: number): boolean => c === 32 || c === 9 || c === 0xa0 || c === 0x2007 || c === 0x2009 || c === 0x202f
+/** Blanks that group digits: space, tab, the no-break, figure, thin and narrow no-break spaces, and the ideographic space. */
+export const isCardBlank = (c: number): boolean => c === 32 || c === 9 || c === 0xa0 || c === 0x2007 || c === 0x2009 || c === 0x202f || c === 0x3000
+/** Dashes: `-`, the hyphens and dashes a word processor writes (U+2010–2013), and the full-width hyphen-minus. */
+export const isCardDash = (c: number): boolean => c === 45 || (c >= 0x2010 && c <= 0x2013) || c === 0xff0d
 const isDigit = isCardDigit
 const isBlank = isCardBlank
 /** What a card is written with, one look per character: its digits and its separators. */
 const DIGIT = 2
 const SEPARATOR = 1
 const CARD_CHARS = new Uint8Array(65536)
-for (let c = 0; c < 65536; c++) CARD_CHARS[c] = isDigit(c) ? DIGIT : isBlank(c) || c === 10 || c === 13 || c === 45 || c === 46 ? SEPARATOR : 0
+for (let c = 0; c < 65536; c++) CARD_CHARS[c] = isDigit(c) ? DIGIT : isBlank(c) || isCardDash(c) || c === 10 || c === 13 || c === 46 ? SEPARATOR : 0
 const DIGIT_OR_SEP = (c: number): boolean => CARD_CHARS[c] !== 0
 /** The shortest stretch that can hold a card: a digit and 12 more digits or separators. */
 const STRETCH = 13
@@ -21,7 +23,8 @@ const SEP_DOT = 46
 /**
  * Card numbers: 13–19 digits passing Luhn, unbroken or in groups of 3+ digits joined by one `-`,
  * one `.`, or blanks with at most one line break (a number wrapped inside an attribute). Digits
- * may be full-width and blanks no-break or thin spaces; the last four are kept in ASCII. A digit
+ * may be full-width, blanks no-break, thin or ideographic spaces and dashes any hyphen or dash;
+ * the last four are kept in ASCII. A digit
  * run longer than 19 is an identifier, never a card; no card starts with 0. Every window of
  * groups that could be a card is checked and every one that passes is masked, so a number next
  * to a card cannot shift it out of view. A window never begins or ends at a `.`, so a decimal
@@ -56,10 +59,10 @@ export function cards(text: string): Span[] {
         luhnSums(text, start, i, even, odd, n % RING)
         n++
         const next = separatorEnd(text, i, stop)
-        const after = next > i && next < stop && isDigit(text.charCodeAt(next)) ? text.charCodeAt(i) : 0
-        windowsEndingAt(text, n - 1, after === 45 || after === SEP_DOT ? after : after ? 32 : 0, { starts, ends, seps, even, odd }, out)
+        const after = next > i && next < stop && isDigit(text.charCodeAt(next)) ? separatorKind(text.charCodeAt(i)) : 0
+        windowsEndingAt(text, n - 1, after, { starts, ends, seps, even, odd }, out)
         if (!after) break
-        sep = after === 45 || after === SEP_DOT ? after : 32
+        sep = after
         i = next
       }
     }
@@ -93,10 +96,13 @@ function nextStretch(text: string, from: number): number {
   return -1
 }
 
+/** A separator as windows tell them apart: a dash (45), a dot (46) or blanks (32). */
+const separatorKind = (c: number): number => (isCardDash(c) ? 45 : c === SEP_DOT ? SEP_DOT : 32)
+
 /** Just past the separator at `i` (one `-` or `.`, or blanks with at most one line break); `i` when none. */
 function separatorEnd(text: string, i: number, stop: number): number {
   const c = text.charCodeAt(i)
-  if (c === 45 || c === SEP_DOT) return i + 1
+  if (isCardDash(c) || c === SEP_DOT) return i + 1
   let j = i
   let breaks = 0
   while (j < stop && j - i <= 64) {

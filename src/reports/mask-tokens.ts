@@ -4,8 +4,8 @@
  * in code in one pass. A token is at least 20 characters of [A-Za-z0-9_-] in a row, so only such
  * runs are looked at, and they are found by looking at the 20th character first (ordinary text,
  * whose words are shorter, costs a fraction of a look per character). Inside a run a token may
- * start at the run's start or just after a `_` or `-` (`--token-ghp_…`), never after a letter
- * or digit, as secretlint's rules have it.
+ * start at the run's start or just after a `_`, `-` or digit (`--token-ghp_…`, `%22sk_live_…`),
+ * never after a letter, as secretlint's rules have it.
  */
 import { charClass, runEnd, secretSpan, type Span } from './mask-chars.js'
 import type { SecretKind } from './mask-kinds.js'
@@ -32,6 +32,9 @@ interface Rule {
   /** The body may end in `=` padding (base64). */
   padded?: boolean
 }
+
+/** AWS access key ids' prefixes (secretlint-rule-aws, after git-secrets), and those masked before. */
+const AWS_PREFIXES = new Set(['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'AKCA', 'ASCA', 'ABCA', 'ACIA'])
 
 const rule = (kind: SecretKind, body: (c: number) => boolean, min: number, prefixes: string[], padded = false): Rule[] => prefixes.map((prefix) => ({ prefix, body, min, kind, padded }))
 
@@ -71,18 +74,20 @@ for (const list of RULES.values()) list.sort((a, b) => b.prefix.length - a.prefi
 const DOT = 46
 const SLASH = 47
 /**
- * Every UTF-16 code unit's class, one look each: not a token character, a token character, one
- * a prefix starts with, or a `_`/`-` (after which a prefix may start).
+ * Every UTF-16 code unit's class, one look each: not a token character, a letter no prefix
+ * starts with, one a prefix starts with, or a `_`, `-` or digit (after which a prefix may start).
  */
 const OTHER = 0
 const PLAIN = 1
 const FIRST = 2
 const JOIN = 3
 const CLASS = new Uint8Array(65536)
-for (let c = 0; c < 128; c++) if (TOKEN(c)) CLASS[c] = PLAIN
+for (let c = 0; c < 128; c++) if (TOKEN(c)) CLASS[c] = DIGITS(c) || c === 95 || c === 45 ? JOIN : PLAIN
 for (const c of [...RULES.keys(), 'A']) CLASS[c.charCodeAt(0)] = FIRST
-CLASS[95] = JOIN
-CLASS[45] = JOIN
+/** The first two characters of every prefix: most places a prefix may start are ruled out by them. */
+const PAIRS = new Uint8Array(1 << 14)
+const pair = (a: number, b: number): number => ((a & 127) << 7) | (b & 127)
+for (const prefix of [...[...RULES.values()].flat().map((r) => r.prefix), ...AWS_PREFIXES, 'A3']) PAIRS[pair(prefix.charCodeAt(0), prefix.charCodeAt(1))] = 1
 
 /** Returned when nothing is found, so the common case allocates nothing. */
 const NONE: Span[] = []
@@ -114,7 +119,7 @@ export function prefixedTokens(text: string): Span[] {
     for (; p < n; p++) {
       const c = CLASS[text.charCodeAt(p)]
       if (c === OTHER) break
-      if (candidate && c === FIRST) {
+      if (candidate && c === FIRST && PAIRS[pair(text.charCodeAt(p), text.charCodeAt(p + 1))] === 1) {
         const found = tokenAt(text, p)
         if (found) {
           out = out === NONE ? [found] : (out.push(found), out)
@@ -163,7 +168,6 @@ function awsKeyId(text: string, at: number): Span | undefined {
   const end = runEnd(text, at + 4, UPPER_ALNUM)
   return end - at === 20 && !WORD(text.charCodeAt(end)) ? secretSpan(at, end, 'aws-access-key-id') : undefined
 }
-const AWS_PREFIXES = new Set(['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'AKCA', 'ASCA', 'ABCA', 'ACIA'])
 
 /** OpenAI's older keys: `sk-` and alphanumerics around `T3BlbkFJ` (base64 of "OpenAI"). */
 function legacyOpenAi(text: string, at: number): Span | undefined {

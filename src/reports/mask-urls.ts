@@ -13,6 +13,8 @@ const USERINFO = charClass("A-Za-z0-9._~%!$&()*+,;=:-")
 const SCHEME = charClass('A-Za-z0-9+.-')
 const HOST_START = charClass('A-Za-z0-9[')
 const TOKEN = charClass('A-Za-z0-9_-')
+/** How far a userinfo with `@` in it is followed: bounded, so `a://u:p@x@x@…` stays linear. */
+const LONGEST_USERINFO = 512
 /** A variable standing for the password (`$PGPASSWORD`, `${DB_PASS}`), not a password. */
 const VARIABLE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/
 
@@ -26,13 +28,21 @@ export interface UrlFinds {
 export function urlCredentials(text: string): UrlFinds {
   const spans: Span[] = []
   const ats = new Set<number>()
+  // The URL before, while an `@` right after its userinfo may still extend it.
+  let last: { start: number; at: number; span: Span | undefined } | undefined
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
-    const start = userinfoStart(text, at)
-    if (start === at || text.charCodeAt(start - 1) !== 47 || text.charCodeAt(start - 2) !== 47 || text.charCodeAt(start - 3) !== 58) continue
-    if (!hasScheme(text, start - 3) || !HOST_START(text.charCodeAt(at + 1))) continue
+    let start = userinfoStart(text, at)
+    // `postgres://u:p@ss@host`: an `@` written unencoded in the password. As URL parsers do,
+    // the last `@` ends the userinfo, so the whole password is masked.
+    const extends_ = last !== undefined && start === last.at + 1 && at - last.start <= LONGEST_USERINFO && HOST_START(text.charCodeAt(at + 1))
+    if (extends_ && last) {
+      start = last.start
+      if (last.span) spans.pop()
+    } else if (start === at || text.charCodeAt(start - 1) !== 47 || text.charCodeAt(start - 2) !== 47 || text.charCodeAt(start - 3) !== 58 || !hasScheme(text, start - 3) || !HOST_START(text.charCodeAt(at + 1))) continue
     ats.add(at)
     const span = credentials(text, start, at)
     if (span) spans.push(span)
+    last = { start, at, span }
   }
   return { spans, ats }
 }
