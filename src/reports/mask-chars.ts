@@ -38,6 +38,16 @@ export function charClass(chars: string): (c: number) => boolean {
   }
   return (c) => c < 128 && table[c] === 1
 }
+/** The classes the secret detectors share. */
+export const ALNUM = charClass('A-Za-z0-9')
+export const WORD = charClass('A-Za-z0-9_')
+export const LETTERS = charClass('A-Za-z')
+export const DIGITS = charClass('0-9')
+/** A token's characters (and base64url's). */
+export const TOKEN = charClass('A-Za-z0-9_-')
+/** Base64 without its padding. */
+export const BASE64 = charClass('A-Za-z0-9+/')
+
 /** End of the run of `cls` characters starting at `i`. */
 export function runEnd(text: string, i: number, cls: (c: number) => boolean): number {
   while (i < text.length && cls(text.charCodeAt(i))) i++

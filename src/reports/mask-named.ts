@@ -4,7 +4,7 @@
  * finds every place one may start; each is then checked in code over a bounded stretch or one
  * run of its characters, so no text is scanned twice.
  */
-import { charClass, runEnd, secretSpan, type Span } from './mask-chars.js'
+import { ALNUM, BASE64, charClass, LETTERS, runEnd, secretSpan, TOKEN as BASE64URL, WORD, type Span } from './mask-chars.js'
 
 /**
  * Where one may start. Kept short: this pass runs over every character of every report.
@@ -17,11 +17,6 @@ const TRIGGER = /eyJ|[Bb]earer[ \t]|[Bb]asic[ \t]|BASIC[ \t]|[Ss]ecret_?[Aa]cces
  */
 const ACCOUNT_TRIGGER = /[Aa]ccount(?:_?[Ii][Dd])?["']?[ \t]{0,5}(?::|=>|=)|ACCOUNT(?:_?ID)?["']?[ \t]{0,5}(?::|=>|=)/g
 
-const WORD = charClass('A-Za-z0-9_')
-const ALNUM = charClass('A-Za-z0-9')
-const LETTERS = charClass('A-Za-z')
-const BASE64URL = charClass('A-Za-z0-9_-')
-const BASE64 = charClass('A-Za-z0-9+/')
 const BEARER = charClass('A-Za-z0-9._~+/-')
 /** A SAS signature, URL-encoded base64 (`%2B`, `%2F`, `%3D`) or plain. */
 const SIGNATURE = charClass('A-Za-z0-9%+/=_-')

@@ -7,19 +7,13 @@
  * start at the run's start or just after a `_`, `-` or digit (`--token-ghp_…`, `%22sk_live_…`),
  * never after a letter, as secretlint's rules have it.
  */
-import { charClass, runEnd, secretSpan, type Span } from './mask-chars.js'
+import { ALNUM, BASE64, charClass, DIGITS, LETTERS, runEnd, secretSpan, TOKEN, WORD, type Span } from './mask-chars.js'
 import type { SecretKind } from './mask-kinds.js'
 
 /** The shortest token (an AWS access key id) has 20 characters. */
 const MIN_RUN = 20
-const TOKEN = charClass('A-Za-z0-9_-')
-const ALNUM = charClass('A-Za-z0-9')
-const WORD = charClass('A-Za-z0-9_')
 const UPPER_ALNUM = charClass('A-Z0-9')
-const LETTERS = charClass('A-Za-z')
 const HEX = charClass('0-9A-Fa-f')
-const DIGITS = charClass('0-9')
-const BASE64 = charClass('A-Za-z0-9+/')
 const SLACK = charClass('A-Za-z0-9-')
 const PATH = charClass('A-Za-z0-9/')
 

@@ -6,13 +6,12 @@
  * token characters and no password), the user is masked. Any scheme counts: `redis://:pw@h` and
  * `amqp://u:pw@h` leak the same way.
  */
-import { charClass, secretSpan, type Span } from './mask-chars.js'
+import { charClass, secretSpan, TOKEN, type Span } from './mask-chars.js'
 
 /** RFC 3986 userinfo (unreserved, pct-encoded, sub-delims and `:`), but the quote that may delimit the URL. */
 const USERINFO = charClass("A-Za-z0-9._~%!$&()*+,;=:-")
 const SCHEME = charClass('A-Za-z0-9+.-')
 const HOST_START = charClass('A-Za-z0-9[')
-const TOKEN = charClass('A-Za-z0-9_-')
 /** How far a userinfo with `@` in it is followed: bounded, so `a://u:p@x@x@…` stays linear. */
 const LONGEST_USERINFO = 512
 /** A variable standing for the password (`$PGPASSWORD`, `${DB_PASS}`), not a password. */
