@@ -23,6 +23,11 @@ describe('every kind of secretlint’s recommended preset, and the forms issue 2
     expect(m.text.slice(m.text.indexOf('[REDACTED'))).not.toMatch(/^[^\]]*[<>&"']/)
   })
 
+  test('a short text (a test name, looked at once for every word first) is masked as a long one is', () => {
+    const pad = ' ' + 'lorem ipsum '.repeat(30)
+    for (const f of SECRET_FIXTURES) expect({ kind: f.kind, short: f.line.length <= 256 && maskText(f.line) === f.masked, long: maskText(f.line + pad) === f.masked + pad }).toEqual({ kind: f.kind, short: f.line.length <= 256, long: true })
+  })
+
   test('docs/masking.md names every kind', () => {
     const doc = readFileSync(path.join(ROOT, 'docs/masking.md'), 'utf8')
     for (const kind of SECRET_KINDS) expect({ kind, documented: doc.includes(`\`${kind}\``) }).toEqual({ kind, documented: true })
