@@ -10,7 +10,7 @@ import { validIban } from './mask-iban.js'
 import { keyBlocks } from './mask-keys.js'
 import { namedSecrets } from './mask-named.js'
 import { prefixedTokens } from './mask-tokens.js'
-import { urlCredentials } from './mask-urls.js'
+import { slackWebhooks, urlCredentials } from './mask-urls.js'
 
 export type { RedactionKind, Scan, Span } from './mask-chars.js'
 export { luhn } from './mask-cards.js'
@@ -28,11 +28,13 @@ export function scan(text: string, final = true): Scan {
   // A short text (a test name) is looked at once for every word the detectors below start
   // from: one call instead of three, which is most of what a short text costs.
   const words = text.length > SHORT || SHORT_HINT.test(text)
-  const blocks: Scan = words && KEY_HINT.test(text) ? keyBlocks(text, final) : { spans: [] }
+  const hinted = words && BLOCK_HINT.test(text)
+  const blocks: Scan = hinted ? keyBlocks(text, final) : { spans: [] }
   let found: Span[] = blocks.spans
   const add = (spans: Span[]): void => {
     if (spans.length > 0) found = found.length > 0 ? found.concat(spans) : spans
   }
+  if (hinted) add(slackWebhooks(text))
   if (text.length >= 20) add(prefixedTokens(text))
   if (words) {
     add(namedSecrets(text))
@@ -67,14 +69,15 @@ export function scan(text: string, final = true): Scan {
   return openFrom === undefined ? { spans } : { spans, openFrom }
 }
 
-const KEY_HINT = /-----BEGIN|PuTTY-User-Key-File-/
+/** Private-key blocks and Slack webhooks: one regex of literals costs hardly more than one literal. */
+const BLOCK_HINT = /-----BEGIN|PuTTY-User-Key-File-|hooks\.slack\.com\//
 const IBAN_HINT = /[A-Za-z]{2}\d{2}/
 const SHORT = 256
 /**
- * Every place KEY_HINT, namedSecrets, an e-mail and a URL's credentials start from (IBAN_HINT
+ * Every place BLOCK_HINT, namedSecrets, an e-mail and a URL's credentials start from (IBAN_HINT
  * stays apart: in one regex with these it costs more than the two).
  */
-const SHORT_HINT = /-----BEGIN|PuTTY-User-Key-File-|@|eyJ|[Bb]earer[ \t]|[Bb]asic[ \t]|BASIC[ \t]|[Ss]ecret_?[Aa]ccess|SECRET_?ACCESS|[Kk]ey=|KEY=|sig=|_auth|ccount(?:_?[Ii][Dd])?["']?[ \t]{0,5}(?::|=>|=)|CCOUNT(?:_?ID)?["']?[ \t]{0,5}(?::|=>|=)/
+const SHORT_HINT = /-----BEGIN|PuTTY-User-Key-File-|hooks\.slack\.com\/|@|eyJ|[Bb]earer[ \t]|[Bb]asic[ \t]|BASIC[ \t]|[Ss]ecret_?[Aa]ccess|SECRET_?ACCESS|[Kk]ey=|KEY=|sig=|_auth|ccount(?:_?[Ii][Dd])?["']?[ \t]{0,5}(?::|=>|=)|CCOUNT(?:_?ID)?["']?[ \t]{0,5}(?::|=>|=)/
 const SSN_HINT = /\d{3}[- ]?\d{2}[- ]?\d{4}/
 
 /** How many digits the text holds (full-width ones too), counting no further than `enough`. */

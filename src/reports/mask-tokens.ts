@@ -15,7 +15,6 @@ const MIN_RUN = 20
 const UPPER_ALNUM = charClass('A-Z0-9')
 const HEX = charClass('0-9A-Fa-f')
 const SLACK = charClass('A-Za-z0-9-')
-const PATH = charClass('A-Za-z0-9/')
 
 interface Rule {
   prefix: string
@@ -66,7 +65,6 @@ for (const r of [
 for (const list of RULES.values()) list.sort((a, b) => b.prefix.length - a.prefix.length)
 
 const DOT = 46
-const SLASH = 47
 /**
  * Every UTF-16 code unit's class, one look each: not a token character, a letter no prefix
  * starts with, one a prefix starts with, or a `_`, `-` or digit (after which a prefix may start).
@@ -102,8 +100,8 @@ export function prefixedTokens(text: string): Span[] {
     // only where one may start (the run's start, or after a `_` or `-`) with a character one starts with.
     const before = i > 0 ? text.charCodeAt(i - 1) : 0
     let p = i
-    if (before === DOT || before === SLASH) {
-      const found = before === DOT ? afterDot(text, i) : afterSlash(text, i)
+    if (before === DOT) {
+      const found = afterDot(text, i)
       if (found) {
         out = out === NONE ? [found] : (out.push(found), out)
         p = found.end
@@ -196,18 +194,4 @@ function afterDot(text: string, at: number): Span | undefined {
   const p = text.slice(at - 4, at)
   if ((p === 'hvs.' || p === 'hvb.' || p === 'hvr.') && !LETTERS(text.charCodeAt(at - 5))) return secretSpan(at - 4, end, 'vault-token')
   return undefined
-}
-
-/**
- * Slack incoming-webhook URLs (`https://hooks.slack.com/services/T…/B…/<secret>`, and the
- * `workflows/` and `triggers/` kinds): found from their last part, a run of 20 or more, by
- * looking back over the path (at most 200 characters) for the host. The ids and the secret after
- * the kind are masked; the host and the kind stay.
- */
-function afterSlash(text: string, at: number): Span | undefined {
-  let start = at
-  while (start > 0 && at - start < 200 && PATH(text.charCodeAt(start - 1))) start--
-  if (!text.startsWith('com/', start) || !text.startsWith('hooks.slack.', start - 12)) return undefined
-  const kind = text.indexOf('/', start + 4)
-  return kind >= 0 && kind < at ? secretSpan(kind + 1, runEnd(text, at, TOKEN), 'slack-webhook') : undefined
 }

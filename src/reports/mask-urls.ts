@@ -6,7 +6,7 @@
  * token characters and no password), the user is masked. Any scheme counts: `redis://:pw@h` and
  * `amqp://u:pw@h` leak the same way.
  */
-import { charClass, secretSpan, TOKEN, type Span } from './mask-chars.js'
+import { charClass, LETTERS, runEnd, secretSpan, TOKEN, type Span } from './mask-chars.js'
 
 /** RFC 3986 userinfo (unreserved, pct-encoded, sub-delims and `:`), but the quote that may delimit the URL. */
 const USERINFO = charClass("A-Za-z0-9._~%!$&()*+,;=:-")
@@ -82,4 +82,23 @@ function credentials(text: string, start: number, at: number): Span | undefined 
   if (password.toLowerCase() === 'x-oauth-basic') return colon > start && text.charCodeAt(start) !== 91 ? secretSpan(start, colon, 'url-token') : undefined
   if (password === '' || password.startsWith('[REDACTED-') || VARIABLE.test(password) || /^\*+$/.test(password)) return undefined
   return secretSpan(colon + 1, at, 'url-password')
+}
+
+const WEBHOOK_HOST = 'hooks.slack.com/'
+const WEBHOOK_PATH = charClass('A-Za-z0-9/_-')
+
+/**
+ * Slack webhook URLs (secretlint-rule-slack): `https://hooks.slack.com/services/T…/B…/<secret>`,
+ * and the `workflows/` and `triggers/` kinds. The ids and the secret after the kind are masked;
+ * the host and the kind stay.
+ */
+export function slackWebhooks(text: string): Span[] {
+  const spans: Span[] = []
+  for (let at = text.indexOf(WEBHOOK_HOST); at >= 0; at = text.indexOf(WEBHOOK_HOST, at + 1)) {
+    const kind = runEnd(text, at + WEBHOOK_HOST.length, LETTERS)
+    if (kind === at + WEBHOOK_HOST.length || text.charCodeAt(kind) !== 47) continue
+    const end = runEnd(text, kind + 1, WEBHOOK_PATH)
+    if (end - kind - 1 >= 8) spans.push(secretSpan(kind + 1, end, 'slack-webhook'))
+  }
+  return spans
 }
