@@ -217,11 +217,11 @@ describe('what a message may hold', () => {
     const dir = workspace({ '.github/sox-controls.yml': MAP.replace('reports/*.xml', 'reports/*.json'), 'reports/r.json': ctrf })
     const r = await runActionInPullRequest(dir, { 'upload-evidence': 'false' })
     expect(r.outputs.decision).toBe('block')
-    const masked = '=HYPERLINK("x") token [REDACTED-SECRET] from [REDACTED-EMAIL]'
+    const masked = '=HYPERLINK("x") token [REDACTED-SECRET-GITHUB-TOKEN] from [REDACTED-EMAIL]'
     const cut = `${'y'.repeat(499)}…`
 
     const rows = csvRows(read(dir, 'sox-evidence/failures.csv'))
-    expect(rows[0]).toBe(`CM-01,secret [CM-01],src/s.ts,9,"'=HYPERLINK(""x"") token [REDACTED-SECRET] from [REDACTED-EMAIL]",reports/r.json,${lineOf(ctrf, 'secret [CM-01]')},failed`)
+    expect(rows[0]).toBe(`CM-01,secret [CM-01],src/s.ts,9,"'=HYPERLINK(""x"") token [REDACTED-SECRET-GITHUB-TOKEN] from [REDACTED-EMAIL]",reports/r.json,${lineOf(ctrf, 'secret [CM-01]')},failed`)
     expect(rows[1]).toBe(`CM-01,long [CM-01],src/l.ts,3,${cut},reports/r.json,${lineOf(ctrf, 'long [CM-01]')},failed`)
     const annotations = annotationsOf(r)
     expect(annotations.find((a) => a.path === 'src/s.ts')?.message).toBe(masked)
@@ -232,8 +232,8 @@ describe('what a message may hold', () => {
     for (const [where, content] of Object.entries(surfaces)) {
       expect({ where, token: content.includes(token.slice(4)), email: content.includes('bob@acme.example'), second: content.includes('second line') }).toEqual({ where, token: false, email: false, second: false })
     }
-    expect(read(dir, 'sox-evidence/report.html')).toContain(`<td class="message">=HYPERLINK(&quot;x&quot;) token [REDACTED-SECRET] from [REDACTED-EMAIL]</td>`)
-    expect(read(dir, 'sox-evidence/summary.md')).toContain(`— =HYPERLINK("x") token \\[REDACTED-SECRET\\] from \\[REDACTED-EMAIL\\] — \`src/s.ts:9\``)
+    expect(read(dir, 'sox-evidence/report.html')).toContain(`<td class="message">=HYPERLINK(&quot;x&quot;) token [REDACTED-SECRET-GITHUB-TOKEN] from [REDACTED-EMAIL]</td>`)
+    expect(read(dir, 'sox-evidence/summary.md')).toContain(`— =HYPERLINK("x") token \\[REDACTED-SECRET-GITHUB-TOKEN\\] from \\[REDACTED-EMAIL\\] — \`src/s.ts:9\``)
     expect(runCli(['verify', 'sox-evidence'], dir).code).toBe(0)
   })
 

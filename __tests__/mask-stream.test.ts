@@ -29,14 +29,14 @@ token ghp_&#65;${'Z9'.repeat(17)}Z and 123 45 6789</system-out>
   <testcase name="pays [REDACTED-CARD-1111]
  ok"/>
   <system-out>mail [REDACTED-EMAIL]
-[REDACTED-SECRET]
+[REDACTED-SECRET-PRIVATE-KEY]
 
 
 
-token [REDACTED-SECRET] and [REDACTED-SSN]</system-out>
+token [REDACTED-SECRET-GITHUB-TOKEN] and [REDACTED-SSN]</system-out>
 </testsuite>
 `)
-    expect(r.counts).toEqual({ card: 1, ssn: 1, iban: 0, email: 1, secret: 2 })
+    expect(r.counts).toEqual({ card: 1, ssn: 1, iban: 0, email: 1, secret: 2, secretKinds: { 'private-key': 1, 'github-token': 1 } })
   })
 
   test('one JSON line of 3 MiB (Jest writes its report so): strings across every cut are masked, the copy parses', async () => {
@@ -62,16 +62,16 @@ token [REDACTED-SECRET] and [REDACTED-SSN]</system-out>
     const xml = `<testsuite>${cases.join('')}</testsuite>`
     expect(xml.length).toBeGreaterThan(4 << 20)
     const r = await streamed(xml, 256 << 10)
-    expect(r.counts).toEqual({ card: 50_000, ssn: 0, iban: 0, email: 50_000, secret: 0 })
+    expect(r.counts).toEqual({ card: 50_000, ssn: 0, iban: 0, email: 50_000, secret: 0, secretKinds: {} })
     expect(/4111-|jane@/.test(r.text)).toBe(false)
     expect(r.text.length).toBe(xml.length - 50_000 * ('4111-1111-1111-1111'.length - '[REDACTED-CARD-1111]'.length + 'jane@bank.example'.length - '[REDACTED-EMAIL]'.length))
   })
 
   test('an open key block is held until its end arrives, and one that never ends is masked as far as it goes', async () => {
     const r = await streamed('a\n-----BEGIN EC PRIVATE KEY-----\n' + 'QUJD\n'.repeat(1000) + '-----END EC PRIVATE KEY-----\nb\n', 5, 'text')
-    expect(r.text).toBe('a\n[REDACTED-SECRET]' + '\n'.repeat(1001) + '\nb\n')
+    expect(r.text).toBe('a\n[REDACTED-SECRET-PRIVATE-KEY]' + '\n'.repeat(1001) + '\nb\n')
     const open = await streamed('ok 1 - x\n-----BEGIN EC PRIVATE KEY-----\nQUJD\nQUJD\n', 4, 'text')
-    expect(open.text).toBe('ok 1 - x\n[REDACTED-SECRET]\n\n\n')
+    expect(open.text).toBe('ok 1 - x\n[REDACTED-SECRET-PRIVATE-KEY]\n\n\n')
   })
 })
 

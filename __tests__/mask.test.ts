@@ -9,12 +9,12 @@ describe('masking sensitive data (SPEC §7)', () => {
     ['IBAN, spaced', 'to DE89 3704 0044 0532 0130 00 today', 'to [REDACTED-IBAN] today', 'iban'],
     ['IBAN, compact', 'GB29NWBK60161331926819', '[REDACTED-IBAN]', 'iban'],
     ['e-mail', 'sent to jane.doe+ledger@bank.example.com', 'sent to [REDACTED-EMAIL]', 'email'],
-    ['GitHub token', 'token ghp_' + 'a'.repeat(36) + ' leaked', 'token [REDACTED-SECRET] leaked', 'secret'],
-    ['fine-grained token', 'github_pat_' + 'B'.repeat(30), '[REDACTED-SECRET]', 'secret'],
-    ['AWS key id', 'key AKIAIOSFODNN7EXAMPLE.', 'key [REDACTED-SECRET].', 'secret'],
-    ['bearer token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', 'Authorization: [REDACTED-SECRET]', 'secret'],
+    ['GitHub token', 'token ghp_' + 'a'.repeat(36) + ' leaked', 'token [REDACTED-SECRET-GITHUB-TOKEN] leaked', 'secret'],
+    ['fine-grained token', 'github_pat_' + 'B'.repeat(30), '[REDACTED-SECRET-GITHUB-TOKEN]', 'secret'],
+    ['AWS key id', 'key AKIAIOSFODNN7EXAMPLE.', 'key [REDACTED-SECRET-AWS-ACCESS-KEY-ID].', 'secret'],
+    ['bearer token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', 'Authorization: [REDACTED-SECRET-BEARER-TOKEN]', 'secret'],
     // The key's line breaks stay, so every line after it keeps its number.
-    ['private key block', 'x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----\ny', 'x\n[REDACTED-SECRET]\n\n\n\ny', 'secret']
+    ['private key block', 'x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----\ny', 'x\n[REDACTED-SECRET-PRIVATE-KEY]\n\n\n\ny', 'secret']
   ])('%s', (_what, input, expected, kind) => {
     const m = mask(input)
     expect(m.text).toBe(expected)
@@ -35,7 +35,7 @@ describe('masking sensitive data (SPEC §7)', () => {
     const once = maskText(raw)
     expect(maskText(once)).toBe(once)
     expect(once).not.toMatch(/[<>&"']/)
-    expect(mask(raw).counts).toEqual({ card: 1, ssn: 1, iban: 1, email: 1, secret: 1 })
+    expect(mask(raw).counts).toEqual({ card: 1, ssn: 1, iban: 1, email: 1, secret: 1, secretKinds: { 'aws-access-key-id': 1 } })
   })
 
   test('text with nothing to mask is returned as the same string', () => {
@@ -55,16 +55,16 @@ describe('what issue 11 found unmasked', () => {
     ['a card wrapped onto the next line', 'pan 4111\n      1111 1111 1111 end', 'pan [REDACTED-CARD-1111]\n end', 'card'],
     ['an SSN with spaces', 'ssn 123 45 6789.', 'ssn [REDACTED-SSN].', 'ssn'],
     ['an SSN without separators', 'ssn=123456789;', 'ssn=[REDACTED-SSN];', 'ssn'],
-    ['an AWS secret access key, named', 'aws_secret_access_key = ' + 'a'.repeat(40), 'aws_secret_access_key = [REDACTED-SECRET]', 'secret'],
-    ['an AWS secret access key, alone', `secret ${AWS_SECRET} here`, 'secret [REDACTED-SECRET] here', 'secret'],
-    ['a JWT', `token=${JWT}&x=1`, 'token=[REDACTED-SECRET]&x=1', 'secret'],
-    ['a Slack bot token', 'SLACK_TOKEN=xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'SLACK_TOKEN=[REDACTED-SECRET]', 'secret'],
-    ['a PGP private key block', 'k:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\nlQOYBF0\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\nafter', 'k:\n[REDACTED-SECRET]\n\n\n\n\n\nafter', 'secret'],
-    ['an OpenSSH key flattened with \\n', 'KEY="-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXk\\n-----END OPENSSH PRIVATE KEY-----"', 'KEY="[REDACTED-SECRET]"', 'secret'],
+    ['an AWS secret access key, named', 'aws_secret_access_key = ' + 'a'.repeat(40), 'aws_secret_access_key = [REDACTED-SECRET-AWS-SECRET-ACCESS-KEY]', 'secret'],
+    ['an AWS secret access key, alone', `secret ${AWS_SECRET} here`, 'secret [REDACTED-SECRET-AWS-SECRET-ACCESS-KEY] here', 'secret'],
+    ['a JWT', `token=${JWT}&x=1`, 'token=[REDACTED-SECRET-JWT]&x=1', 'secret'],
+    ['a Slack bot token', 'SLACK_TOKEN=xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'SLACK_TOKEN=[REDACTED-SECRET-SLACK-TOKEN]', 'secret'],
+    ['a PGP private key block', 'k:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\nlQOYBF0\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\nafter', 'k:\n[REDACTED-SECRET-PRIVATE-KEY]\n\n\n\n\n\nafter', 'secret'],
+    ['an OpenSSH key flattened with \\n', 'KEY="-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXk\\n-----END OPENSSH PRIVATE KEY-----"', 'KEY="[REDACTED-SECRET-PRIVATE-KEY]"', 'secret'],
     [
       'a PuTTY private key',
       'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me@host\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1\nNTE5AAAAIO\nPrivate-Lines: 1\nAAAAIGkQ2\nPrivate-MAC: 8d2b6e\nok 2 - next',
-      '[REDACTED-SECRET]\n\n\n\n\n\n\n\n\nok 2 - next',
+      '[REDACTED-SECRET-PRIVATE-KEY]\n\n\n\n\n\n\n\n\nok 2 - next',
       'secret'
     ]
   ])('%s', (_what, input, expected, kind) => {
@@ -75,7 +75,7 @@ describe('what issue 11 found unmasked', () => {
   })
 
   test('an unterminated key block ends at the first line that is not a key line (a TAP result stays)', () => {
-    expect(maskText('-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\nnot ok 2 - rejects')).toBe('[REDACTED-SECRET]\n\n\nnot ok 2 - rejects')
+    expect(maskText('-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\nnot ok 2 - rejects')).toBe('[REDACTED-SECRET-PRIVATE-KEY]\n\n\nnot ok 2 - rejects')
   })
 
   test('the false-positive rules: what stays readable', () => {

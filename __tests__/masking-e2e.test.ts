@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { runActionInPullRequest } from './helpers/gate-run.js'
 import { runCli, workspace } from './helpers/run.js'
+import { SECRET_FIXTURES } from './helpers/secret-fixtures.js'
 
 const SECRETS = {
   card: '4111 1111 1111 1111',
@@ -63,7 +64,7 @@ describe('masking reaches every surface', () => {
     expect(files.length).toBe(9)
     for (const f of files) expectNoSecret(path.relative(dir, f), readFileSync(f, 'utf8'))
     const manifest = JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8'))
-    expect(manifest.redactions).toEqual({ card: 2, ssn: 1, iban: 1, email: 1, secret: 4 })
+    expect(manifest.redactions).toEqual({ card: 2, ssn: 1, iban: 1, email: 1, secret: 4, secretKinds: { 'github-token': 1, 'aws-access-key-id': 1, 'bearer-token': 1, 'private-key': 1 } })
     // The raw report is hashed before masking: the hash proves what was read.
     expect(manifest.reports[0].sha256).toBe(createHash('sha256').update(REPORT).digest('hex'))
     // The masked copy still reads, and re-performs to the same result.
@@ -102,7 +103,76 @@ describe('masking the kept copy of a JSON report', () => {
     const parsed = JSON.parse(kept)
     expect(parsed.results.summary.start).toBe(1700000000004)
     expect(parsed.results.tests[0].message).toBe('refund to [REDACTED-CARD-1111] failed\nfor [REDACTED-EMAIL]')
-    expect(JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8')).redactions).toEqual({ card: 1, ssn: 0, iban: 0, email: 1, secret: 0 })
+    expect(JSON.parse(readFileSync(path.join(dir, 'ev/manifest.json'), 'utf8')).redactions).toEqual({ card: 1, ssn: 0, iban: 0, email: 1, secret: 0, secretKinds: {} })
     expect(runCli(['verify', 'ev'], dir).code).toBe(0)
+  })
+})
+
+describe('every kind of secret is masked on every surface (issue 22)', () => {
+  // One failing test per kind, its own control, with the fixture line as its name, its message
+  // and its output: every surface that names a failing test (all of them) shows each masked.
+  const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  const id = (i: number): string => `SEC-${String(i + 1).padStart(2, '0')}`
+  const report = `<?xml version="1.0"?>
+<testsuite name="secrets">
+${SECRET_FIXTURES.map((f, i) => `  <testcase classname="leaks" name="${xml(`${f.line} [${id(i)}]`)}"><failure message="${xml(f.line)}">${xml(f.line)}</failure><system-out>${xml(f.line)}</system-out></testcase>`).join('\n')}
+</testsuite>
+`
+  const map = `version: 1
+system: payments
+reports: ["reports/*.xml"]
+controls:
+${SECRET_FIXTURES.map((f, i) => `  - { id: ${id(i)}, title: "No ${f.kind} in the clear", tests: [{ tag: ${id(i)} }] }`).join('\n')}
+`
+  const mark = (kind: string): string => `[REDACTED-SECRET-${kind.toUpperCase()}]`
+  /** Every fixture's value absent and its mark present (as the surface writes it: `escape` for HTML, JSON or Markdown). */
+  function expectEveryKindMasked(where: string, text: string, escape: (s: string) => string = (s) => s): void {
+    const leaked = SECRET_FIXTURES.filter((f) => text.includes(f.secret) || text.includes(escape(f.secret))).map((f) => f.kind)
+    const unmarked = SECRET_FIXTURES.filter((f) => !text.includes(escape(mark(f.kind)))).map((f) => f.kind)
+    expect({ where, leaked, unmarked }).toEqual({ where, leaked: [], unmarked: [] })
+  }
+  const markdown = (s: string): string => s.replace(/([[\]])/g, '\\$1')
+
+  test('CLI: text, JSON, and each file of the bundle; the manifest counts each kind; the bundle verifies', () => {
+    const dir = workspace({ '.github/sox-controls.yml': map, 'reports/r.xml': report })
+    const text = runCli(['check', '--now', '2026-11-22T12:00:00Z'], dir)
+    expect(text.code).toBe(1)
+    expectEveryKindMasked('CLI text output', text.stdout + text.stderr)
+    const json = runCli(['check', '--now', '2026-11-22T12:00:00Z', '--format', 'json', '--evidence', 'ev'], dir)
+    expect(json.code).toBe(1)
+    expectEveryKindMasked('CLI JSON output', json.stdout)
+    const ev = (rel: string): string => readFileSync(path.join(dir, 'ev', rel), 'utf8')
+    expectEveryKindMasked('decision.json', ev('decision.json'))
+    expectEveryKindMasked('summary.md', ev('summary.md'), markdown)
+    expectEveryKindMasked('report.html', ev('report.html'))
+    expectEveryKindMasked('controls.csv', ev('controls.csv'))
+    expectEveryKindMasked('failures.csv', ev('failures.csv'))
+    expectEveryKindMasked('OSCAL', ev('oscal/assessment-results.json'))
+    expectEveryKindMasked('the kept report', ev('inputs/reports/001-r.xml'))
+    for (const f of allFiles(path.join(dir, 'ev'))) {
+      const content = readFileSync(f, 'utf8')
+      const leaked = SECRET_FIXTURES.filter((x) => content.includes(x.secret)).map((x) => x.kind)
+      expect({ file: path.relative(dir, f), leaked }).toEqual({ file: path.relative(dir, f), leaked: [] })
+    }
+    // Each value four times in the report (the name, the message, the failure's text, the output), each its own kind.
+    const manifest = JSON.parse(ev('manifest.json'))
+    expect(manifest.redactions).toEqual({ card: 0, ssn: 0, iban: 0, email: 0, secret: 4 * SECRET_FIXTURES.length, secretKinds: Object.fromEntries(SECRET_FIXTURES.map((f) => [f.kind, 4])) })
+    const verified = runCli(['verify', 'ev'], dir)
+    expect(verified.stdout).toContain('intact')
+    expect(verified.code).toBe(0)
+  })
+
+  test('the action: its log, the job summary and the check run', async () => {
+    const dir = workspace({ '.github/sox-controls.yml': map, 'reports/r.xml': report })
+    const r = await runActionInPullRequest(dir, { 'upload-evidence': 'false' })
+    expect(r.outputs.decision).toBe('block')
+    expectEveryKindMasked('the action log', r.stdout + r.stderr)
+    expectEveryKindMasked('the job summary', r.summary, markdown)
+    expect(r.server.checkRuns).toHaveLength(1)
+    expectEveryKindMasked('the check run', JSON.stringify(r.server.checkRuns[0]?.body), (s) => JSON.stringify(markdown(s)).slice(1, -1))
+    for (const f of allFiles(path.join(dir, 'sox-evidence'))) {
+      const content = readFileSync(f, 'utf8')
+      expect({ file: path.relative(dir, f), leaked: SECRET_FIXTURES.filter((x) => content.includes(x.secret)).map((x) => x.kind) }).toEqual({ file: path.relative(dir, f), leaked: [] })
+    }
   })
 })

@@ -63,7 +63,7 @@ Private-MAC: 0123abcd
 `
 // Counted by hand: cards in the name, the wrapped property, the dotted message and the reference;
 // SSNs spaced and compact; seven secrets (named and bare AWS keys, JWT, Slack, GitHub, PGP, PuTTY).
-const REDACTIONS = { card: 4, ssn: 2, iban: 0, email: 0, secret: 7 }
+const REDACTIONS = { card: 4, ssn: 2, iban: 0, email: 0, secret: 7, secretKinds: { 'aws-secret-access-key': 2, jwt: 1, 'slack-token': 1, 'github-token': 1, 'private-key': 2 } }
 const REPORT_NAME = 'reports/r-4111111111111111.xml'
 const MAP = `version: 1
 system: payments
@@ -115,7 +115,7 @@ describe('every value issue 11 found is masked on every surface', () => {
     const kept = readFileSync(path.join(dir, 'ev/inputs/reports/001-r-_REDACTED-CARD-1111_.xml'), 'utf8')
     expect(kept.split('\n').length).toBe(REPORT.split('\n').length)
     expect(kept).toContain('<property name="pan" value="[REDACTED-CARD-0004]\n"/>')
-    expect(kept).toContain('token [REDACTED-SECRET]\n')
+    expect(kept).toContain('token [REDACTED-SECRET-GITHUB-TOKEN]\n')
     const verified = runCli(['verify', 'ev'], dir)
     expect(verified.stdout).toContain('intact')
     expect(verified.code).toBe(0)
@@ -156,7 +156,7 @@ describe('every value issue 11 found is masked on every surface', () => {
     expectBundleClean(path.join(dir, 'ev'))
     const kept = JSON.parse(readFileSync(path.join(dir, 'ev/inputs/reports/001-ctrf.json'), 'utf8'))
     expect(kept.results.summary.start).toBe(1700000000004)
-    expect(kept.results.tests[0].message).toBe('card [REDACTED-CARD-1111] and [REDACTED-SECRET]')
+    expect(kept.results.tests[0].message).toBe('card [REDACTED-CARD-1111] and [REDACTED-SECRET-JWT]')
     expect(runCli(['verify', 'ev'], dir).code).toBe(0)
   })
 })

@@ -165,3 +165,62 @@ describe('verify, level by level (SPEC §11 "What verify proves")', () => {
     expect(missing.stderr).toMatch(/^sox-gate: verify: no such trusted root "nope.json"/)
   })
 })
+
+describe('verify recounts the kinds of secret from the marks the kept reports hold (issue 22)', () => {
+  const GH = 'ghp_' + 'A1b2C3d4E5'.repeat(3) + 'f6G7h8'
+  const STRIPE = 'sk_live_' + 'Z9y8X7w6V5'.repeat(3)
+  // A failing test named with a GitHub token, its output a Stripe key and the token again.
+  const REPORT = `<testsuite name="s"><testcase name="deploys with ${GH} [CM-01]"><failure message="rejected"/><system-out>key ${STRIPE} token ${GH}</system-out></testcase></testsuite>\n`
+  const MAP = `version: 1
+system: payments
+reports: ["reports/*.xml"]
+controls:
+  - { id: CM-01, title: Deploys are authorised, tests: [{ tag: CM-01 }] }
+`
+  function made(): Made {
+    const dir = workspace({ '.github/sox-controls.yml': MAP, 'reports/r.xml': REPORT })
+    expect(runCli(['check', '--now', NOW, '--evidence', 'ev'], dir).code).toBe(1)
+    const ev = path.join(dir, 'ev')
+    return { dir, ev, sha: sha256(readFileSync(path.join(ev, 'manifest.json'))) }
+  }
+
+  test('the manifest records each kind; verify agrees with it', () => {
+    const m = made()
+    expect(JSON.parse(read(m.ev, 'manifest.json')).redactions).toEqual({ card: 0, ssn: 0, iban: 0, email: 0, secret: 3, secretKinds: { 'github-token': 2, 'stripe-key': 1 } })
+    expect(read(m.ev, 'inputs/reports/001-r.xml')).toContain('key [REDACTED-SECRET-STRIPE-KEY] token [REDACTED-SECRET-GITHUB-TOKEN]')
+    const r = verify(m)
+    expect(r.stdout).toMatch(/^manifest records: ok /m)
+    expect(r.code).toBe(0)
+  })
+
+  test.each<[string, (x: Json) => void, RegExp]>([
+    ['a kind recounted', (x) => (x.redactions.secretKinds['github-token'] = 1), /^manifest redactions.secretKinds.github-token: recorded 1, the kept reports hold 2 \[REDACTED-SECRET-GITHUB-TOKEN\] marks$/m],
+    ['a kind renamed', (x) => (x.redactions.secretKinds = { 'github-token': 2, 'aws-access-key-id': 1 }), /^manifest redactions.secretKinds.stripe-key: recorded 0, the kept reports hold 1 \[REDACTED-SECRET-STRIPE-KEY\] mark$/m],
+    ['the kinds dropped', (x) => delete x.redactions.secretKinds, /^manifest redactions.secretKinds: not recorded, but the kept reports hold 3 \[REDACTED-SECRET-<KIND>\] marks$/m]
+  ])('%s in manifest.json is caught', (_what, edit, finding) => {
+    const m = made()
+    editManifest(m.ev, edit)
+    const r = verify(m)
+    expect(r.stdout).toMatch(finding)
+    expect(r.code).toBe(1)
+  })
+
+  test('a bundle made before secrets had kinds (`[REDACTED-SECRET]` marks, no secretKinds) still verifies', () => {
+    const m = made()
+    // What the earlier version wrote: the same bundle with kind-less marks and no secretKinds.
+    for (const rel of ['inputs/reports/001-r.xml', 'decision.json', 'summary.md', 'controls.csv', 'failures.csv', 'report.html', 'oscal/assessment-results.json']) {
+      const file = path.join(m.ev, rel)
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/\[REDACTED-SECRET-[A-Z0-9-]+\]/g, '[REDACTED-SECRET]').replace(/\\\[REDACTED-SECRET-[A-Z0-9-]+\\\]/g, '\\[REDACTED-SECRET\\]'))
+    }
+    editManifest(m.ev, (x) => {
+      delete x.redactions.secretKinds
+      for (const c of x.controls) c.matchedTests = c.matchedTests.map((t: string) => t.replace(/\[REDACTED-SECRET-[A-Z0-9-]+\]/g, '[REDACTED-SECRET]'))
+    })
+    recomputeFiles(m.ev)
+    expect(read(m.ev, 'inputs/reports/001-r.xml')).toContain('key [REDACTED-SECRET] token [REDACTED-SECRET]')
+    const r = verify(m)
+    expect(r.stdout).toMatch(/^manifest records: ok /m)
+    expect(r.stdout).toMatch(/^intact: /m)
+    expect(r.code).toBe(0)
+  })
+})

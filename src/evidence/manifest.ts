@@ -41,8 +41,11 @@ export interface Manifest {
   change: { bundlePath: string } | null
   controls: { id: string; status: ControlStatus; waiver?: string; emergency?: boolean; tests: TestCounts; matchedTests: string[] }[]
   totals: Totals
-  /** How many values were masked in the reports kept, per kind — never the values. */
-  redactions: RedactionCounts
+  /**
+   * How many values were masked in the reports kept, per kind — never the values. `secretKinds`
+   * (which secrets the `secret` count was) is absent from bundles made before it existed.
+   */
+  redactions: Omit<RedactionCounts, 'secretKinds'> & { secretKinds?: RedactionCounts['secretKinds'] }
   /** Every file of the bundle but manifest.json itself, sorted by path. */
   files: ManifestFile[]
 }

@@ -1,5 +1,6 @@
+import { isCardBlank, isCardDash, isCardDigit } from '../reports/mask-cards.js'
 import { scan, type Span } from '../reports/mask-scan.js'
-import { addCounts, mask, maskPiece, type Masked, type RedactionCounts } from '../reports/mask.js'
+import { addCounts, emptyCounts, mask, maskPiece, type Masked, type RedactionCounts } from '../reports/mask.js'
 
 /** A line longer than this is cut at a safe place (before a tag, outside a JSON string, at a blank). */
 const LINE_LIMIT = 1 << 20
@@ -160,8 +161,8 @@ function holdDigits(text: string, cut: number): number {
   let digit = false
   while (i > 0 && cut - i < DIGIT_HOLD) {
     const c = text.charCodeAt(i - 1)
-    if (c >= 48 && c <= 57) digit = true
-    else if (!(c === 32 || c === 9 || c === 10 || c === 13 || c === 45 || c === 46)) break
+    if (isCardDigit(c)) digit = true
+    else if (!(isCardBlank(c) || isCardDash(c) || c === 10 || c === 13 || c === 46)) break
     i--
   }
   return digit ? i : cut
@@ -194,7 +195,7 @@ function maskJsonText(text: string): Masked {
       const literal = text.slice(i, end)
       const masked = closed ? maskJsonString(literal) : mask(literal)
       if (masked.counts) {
-        counts ??= { card: 0, ssn: 0, iban: 0, email: 0, secret: 0 }
+        counts ??= emptyCounts()
         addCounts(counts, masked.counts)
         out.push(text.slice(from, i), masked.text)
         from = end

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import type { ChangeRecord } from '../change/model.js'
 import type { GateResult } from '../engine/result.js'
-import { emptyCounts, type RedactionCounts, type RedactionKind } from '../reports/mask.js'
+import { addCounts, emptyCounts, REDACTION_KINDS, type RedactionCounts, type RedactionKind, type SecretKindCounts } from '../reports/mask.js'
 import type { Manifest } from './manifest.js'
 import { stableJson } from './stable-json.js'
 
@@ -57,24 +57,44 @@ export async function checkRecords(dir: string, manifest: Manifest, result: Gate
       for (const key of ['format', 'cases', 'passed', 'failed', 'errors', 'skipped', 'notes'] as const) differ(`report ${r.path} ${key}`, r[key], redone[key])
     }
     const kept = await scanKept(at(r.bundlePath))
-    for (const k of Object.keys(marks) as RedactionKind[]) marks[k] += kept.marks[k]
+    addCounts(marks, kept.marks)
     // A copy with no mask and no replaced byte is the raw file, up to the byte-order mark the
     // reader drops: its hash must be the recorded raw hash in one of those encodings.
-    if (Object.values(kept.marks).every((n) => n === 0) && !kept.replacement) {
+    if (REDACTION_KINDS.every((k) => kept.marks[k] === 0) && !kept.replacement) {
       const match = kept.candidates.find((c) => c.sha256 === r.sha256 && c.size === r.size)
       if (match) verbatim++
       else findings.push(`manifest report ${r.path} sha256/size: recorded ${r.sha256.slice(0, 12)}…/${r.size}, but its kept copy is unmasked and hashes to ${kept.candidates[0]?.sha256.slice(0, 12)}…/${kept.candidates[0]?.size}`)
     }
   }
-  for (const k of Object.keys(marks) as RedactionKind[]) {
+  for (const k of REDACTION_KINDS) {
     if (marks[k] !== manifest.redactions[k]) findings.push(`manifest redactions.${k}: recorded ${manifest.redactions[k]}, the kept reports hold ${marks[k]} [REDACTED-${k.toUpperCase()}…] mark${marks[k] === 1 ? '' : 's'}`)
   }
+  findings.push(...checkSecretKinds(manifest.redactions.secretKinds, marks.secretKinds))
   const masked = manifest.reports.length - verbatim
   const checked = `control map sha256 and size, decision, counts, totals, every control's status, waiver, test counts and matched tests, every report's format and counts, redactions, and the raw sha256 of ${verbatim} of ${manifest.reports.length} reports${masked ? ` (${masked} kept masked: their raw sha256 is bound only by the expected hash or the signature)` : ''}`
   return { findings, checked }
 }
 
-const MARK = /\[REDACTED-(SECRET|EMAIL|IBAN|SSN|CARD)(?:-\d{4})?\]/g
+/**
+ * `redactions.secretKinds` against the kinds the kept reports' marks name. A bundle made before
+ * secrets had kinds records none and its marks name none (`[REDACTED-SECRET]`): nothing to check.
+ */
+function checkSecretKinds(recorded: SecretKindCounts | undefined, found: SecretKindCounts): string[] {
+  const named = Object.values(found).reduce((a, n) => a + n, 0)
+  if (recorded === undefined) return named === 0 ? [] : [`manifest redactions.secretKinds: not recorded, but the kept reports hold ${named} [REDACTED-SECRET-<KIND>] mark${named === 1 ? '' : 's'}`]
+  const findings: string[] = []
+  for (const k of [...new Set([...Object.keys(recorded), ...Object.keys(found)])].sort() as (keyof SecretKindCounts)[]) {
+    const [r, f] = [recorded[k] ?? 0, found[k] ?? 0]
+    if (r !== f) findings.push(`manifest redactions.secretKinds.${k}: recorded ${r}, the kept reports hold ${f} [REDACTED-SECRET-${k.toUpperCase()}] mark${f === 1 ? '' : 's'}`)
+  }
+  return findings
+}
+
+/** A mark: a card's last four, a secret's kind (none in bundles made before kinds), or nothing. */
+const MARK = /\[REDACTED-(SECRET|EMAIL|IBAN|SSN|CARD)(?:-(\d{4}|[0-9A-Z]+(?:-[0-9A-Z]+)*))?\]/g
+
+/** Longer than any mark, so a mark cut in two by a chunk is still counted once. */
+const MARK_MAX = 80
 
 interface KeptScan {
   marks: RedactionCounts
@@ -101,8 +121,16 @@ async function scanKept(file: string): Promise<KeptScan> {
     if (s.includes('\uFFFD')) replacement = true
     // Marks are short; keep a little of the previous chunk so one cut in two is still counted once.
     const window = tail + s
-    for (const m of window.matchAll(MARK)) if ((m.index ?? 0) + m[0].length > tail.length) marks[(m[1] as string).toLowerCase() as RedactionKind]++
-    tail = window.slice(-40)
+    for (const m of window.matchAll(MARK)) {
+      if ((m.index ?? 0) + m[0].length <= tail.length) continue
+      const kind = (m[1] as string).toLowerCase() as RedactionKind
+      marks[kind]++
+      if (kind === 'secret' && m[2] !== undefined) {
+        const secret = m[2].toLowerCase() as keyof SecretKindCounts
+        marks.secretKinds[secret] = (marks.secretKinds[secret] ?? 0) + 1
+      }
+    }
+    tail = window.slice(-MARK_MAX)
     for (const b of boms) {
       const bytes = b.encode(s)
       b.hash.update(bytes)

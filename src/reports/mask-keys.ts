@@ -1,4 +1,4 @@
-import { charClass, runEnd, type Scan, type Span } from './mask-chars.js'
+import { charClass, runEnd, secretSpan, type Scan, type Span } from './mask-chars.js'
 
 const KEY_START = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----|PuTTY-User-Key-File-\d{1,3}:/g
 const KEY_END = /-----END [A-Z0-9 ]{0,60}-----/y
@@ -56,7 +56,7 @@ export function keyBlocks(text: string, final: boolean): Scan {
         else break
       }
       if (inline) {
-        spans.push({ start: m.index, end: i, kind: 'secret' })
+        spans.push(secretSpan(m.index, i, 'private-key'))
         KEY_START.lastIndex = i
         continue
       }
@@ -84,7 +84,7 @@ export function keyBlocks(text: string, final: boolean): Scan {
     }
     // Still open at the end of what has arrived so far: the next text may continue it.
     if (!closed && !final && end >= lineStartOfLast(text)) return { spans, openFrom: m.index }
-    spans.push({ start: m.index, end, kind: 'secret' })
+    spans.push(secretSpan(m.index, end, 'private-key'))
     KEY_START.lastIndex = Math.max(end, m.index + 1)
   }
   return { spans }

@@ -1,19 +1,36 @@
 /**
  * Masking of sensitive data in report text (SPEC §7): card numbers (13–19 digits passing Luhn,
- * last four kept), US SSNs, IBANs (checksum verified), e-mail addresses, and secrets (GitHub,
- * AWS and Slack tokens, AWS secret access keys, JWTs, bearer tokens, PEM, OpenSSH, PGP and
- * PuTTY private keys). What counts as each is decided in mask-scan.ts, in linear time.
+ * last four kept), US SSNs, IBANs (checksum verified), e-mail addresses, and secrets of the kinds
+ * in mask-kinds.ts (secretlint's recommended preset and more). What counts as each is decided in
+ * mask-scan.ts, in linear time.
  *
  * Replacements use only letters, digits, `[`, `]` and `-` (plus the line breaks of what they
  * replace, so line numbers stay true), so masked text stays valid inside XML or JSON, and masking
- * masked text changes nothing (idempotent).
+ * masked text changes nothing (idempotent). A secret's mark names its kind:
+ * `[REDACTED-SECRET-GITHUB-TOKEN]`.
  */
+import { secretMark, type SecretKindCounts } from './mask-kinds.js'
 import { scan, type RedactionKind, type Span } from './mask-scan.js'
 
 export { luhn, validIban, type RedactionKind } from './mask-scan.js'
-export type RedactionCounts = Record<RedactionKind, number>
+export type { SecretKind, SecretKindCounts } from './mask-kinds.js'
 
-export const emptyCounts = (): RedactionCounts => ({ card: 0, ssn: 0, iban: 0, email: 0, secret: 0 })
+/**
+ * Redactions per kind; `secret` is the sum of `secretKinds`. An interface, not a record: the five
+ * counts are what SPEC §7 names, `secretKinds` says which secrets they were.
+ */
+export interface RedactionCounts {
+  card: number
+  ssn: number
+  iban: number
+  email: number
+  secret: number
+  secretKinds: SecretKindCounts
+}
+
+export const REDACTION_KINDS: readonly RedactionKind[] = ['card', 'ssn', 'iban', 'email', 'secret']
+
+export const emptyCounts = (): RedactionCounts => ({ card: 0, ssn: 0, iban: 0, email: 0, secret: 0, secretKinds: {} })
 
 export interface Masked {
   text: string
@@ -33,7 +50,12 @@ export function maskText(text: string): string {
 
 export function addCounts(into: RedactionCounts, from: RedactionCounts | undefined): void {
   if (!from) return
-  for (const k of Object.keys(into) as RedactionKind[]) into[k] += from[k]
+  for (const k of REDACTION_KINDS) into[k] += from[k]
+  addSecretKinds(into.secretKinds, from.secretKinds)
+}
+
+export function addSecretKinds(into: SecretKindCounts, from: SecretKindCounts): void {
+  for (const [k, n] of Object.entries(from) as [keyof SecretKindCounts, number][]) into[k] = (into[k] ?? 0) + n
 }
 
 /**
@@ -72,6 +94,7 @@ export function applySpans(text: string, spans: readonly Span[]): Masked {
   for (const s of spans) {
     parts.push(text.slice(at, s.start), replacement(s), lineBreaks(text, s.start, s.end))
     counts[s.kind]++
+    if (s.secret) counts.secretKinds[s.secret] = (counts.secretKinds[s.secret] ?? 0) + 1
     at = s.end
   }
   parts.push(text.slice(at))
@@ -80,13 +103,18 @@ export function applySpans(text: string, spans: readonly Span[]): Masked {
 
 function replacement(s: Span): string {
   if (s.kind === 'card') return `[REDACTED-CARD-${s.last4 ?? ''}]`
+  if (s.secret) return secretMark(s.secret)
   return `[REDACTED-${s.kind.toUpperCase()}]`
 }
 
+/**
+ * The line breaks in text[from, to). Looked for within the span only: `indexOf` from the span
+ * would run on to the next line break, past every later span of a long line (quadratic).
+ */
 function lineBreaks(text: string, from: number, to: number): string {
   let n = 0
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++
-  return '\n'.repeat(n)
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++
+  return n === 0 ? '' : '\n'.repeat(n)
 }
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
