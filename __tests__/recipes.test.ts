@@ -109,7 +109,7 @@ describe("the README's workflows: a pull request's life, judged again at every s
   }, 120_000)
 
   test('least privilege: only the gate job can write checks; no job holds id-token; the deploy job runs in production only', async () => {
-    const workflows = workflowsOf('README.md')
+    const workflows = { ...workflowsOf('README.md'), ...workflowsOf('docs/github.md') }
     for (const text of Object.values(workflows)) {
       expect(text).toMatch(/^permissions: \{\}$/m)
       expect(text).not.toContain('id-token')
@@ -230,5 +230,26 @@ jobs:
     expect(summaryOf(rerun)).toContain(`its head is now ${current.slice(0, 7)}, not ${old.slice(0, 7)}`)
     expect(verdictOn(s, old, app.id)).toBe('failure')
     expect(verdictOn(s, current, app.id)).toBe('success')
+  }, 240_000)
+})
+
+describe('the matrix recipe (docs/github.md): one artifact per leg, every leg read', () => {
+  function matrixSet(): Record<string, string> {
+    const ci = docBlocks('docs/github.md').find((b) => b.lang === 'yaml' && b.text.startsWith('# .github/workflows/ci.yml: a matrix'))?.text as string
+    // The README's gate, with the two inputs the recipe's text says to give it.
+    const gate = workflowsOf('README.md')['sox-gate.yml']?.replace('report-artifacts: test-reports\n', 'report-artifacts: test-reports-*\n          report-artifacts-min: 3\n') as string
+    expect(gate).toContain('report-artifacts-min: 3')
+    return { 'ci.yml': ci, 'sox-gate.yml': gate }
+  }
+
+  test('three legs upload (jest-junit told where to write: the upload finds its reports); the gate reads all three and allows an approved pull request', async () => {
+    const s = (sim = await startSimulation({ branches: { main: FILES }, workflows: matrixSet(), tests: { '*': CASES }, environments: { production: { branches: ['main'] } } }))
+    const opened = await s.openPullRequest({ head: 'feature/m', by: 'alice', files: { 'src/posting.ts': 'export const post = 2\n' } })
+    const legs = opened.run('CI').legs('test')
+    expect(legs.map((l) => l.result)).toEqual(['success', 'success', 'success'])
+    const approved = await s.review(opened.number, { by: 'carol' })
+    const gate = approved.gate('sox-gate.yml')
+    expect(gate.decision).toBe('allow')
+    expect(gate.summary).toContain('3 artifacts of workflow run')
   }, 240_000)
 })
