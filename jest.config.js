@@ -7,5 +7,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
-  testTimeout: 30000
+  testTimeout: 30000,
+  // The default reporter, and a list of the suites skipped for something missing on this machine.
+  reporters: ['default', '<rootDir>/__tests__/helpers/skip-reporter.mjs']
 }

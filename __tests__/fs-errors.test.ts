@@ -1,3 +1,4 @@
+import { describeWhen } from './helpers/prerequisites.js'
 import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -50,8 +51,8 @@ function cliUnder(unshare: string[], shell: string, args: string[], cwd: string,
 const canUnshare = (args: string[]): boolean => spawnSync('unshare', [...args, 'true']).status === 0
 const USERS = canUnshare(['-U'])
 const MOUNTS = canUnshare(['-m']) && spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt']).status === 0
-const describeUsers = USERS ? describe : describe.skip
-const describeMounts = MOUNTS ? describe : describe.skip
+const describeUsers = describeWhen(USERS ? undefined : 'unshare -U is refused here (no unprivileged user namespaces)')
+const describeMounts = describeWhen(MOUNTS ? undefined : 'unshare -m with a tmpfs mount is refused here (no private mount namespaces)')
 
 /** Opens a workspace to the unprivileged user of `unshare -U` (it maps to nobody, who is not the owner). */
 function openToAll(dir: string): void {

@@ -1,3 +1,4 @@
+import { describeWhen } from './helpers/prerequisites.js'
 import { ghCommit, ghPull, ghReview, BASE_SHA, type GitPerson, type Scenario } from './helpers/fake-github.js'
 import { startFakeResults } from './helpers/fake-results.js'
 import { API_HOST, proxyUnavailable, RESULTS_HOST, startForwardProxy, type ForwardProxy } from './helpers/forward-proxy.js'
@@ -22,7 +23,7 @@ const approved = (): Scenario => ({ pulls: { 42: { pr: ghPull(42, 'alice', HEAD,
 
 const unavailable = await proxyUnavailable()
 if (unavailable) console.warn(`proxy tests skipped: ${unavailable}`)
-const maybe = unavailable ? describe.skip : describe
+const maybe = describeWhen(unavailable)
 
 maybe('behind a forward proxy', () => {
   let proxy: ForwardProxy

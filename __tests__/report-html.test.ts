@@ -1,16 +1,14 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ROOT } from './helpers/corpus.js'
+import { CHROMIUM, describeWhen, NO_CHROMIUM } from './helpers/prerequisites.js'
 import { runCli, workspace } from './helpers/run.js'
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
-/** Named so a skipped run says why in the test list. */
-const describeBrowser = CHROMIUM ? describe : describe.skip
-// Said where it is seen: a skipped suite's name does not show in jest's summary.
-if (!CHROMIUM) console.warn('report.html browser tests skipped: chromium is not installed (apt-get install chromium; .ci/run installs it)')
+/** Named so a skipped run says why (helpers/skip-reporter.mjs lists it at the end). */
+const describeBrowser = describeWhen(NO_CHROMIUM)
 
 function chromium(args: string[]): { stdout: string; stderr: string; status: number | null } {
   const profile = mkdtempSync(path.join(tmpdir(), 'sox-chromium-'))

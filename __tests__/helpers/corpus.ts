@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { describeWhen } from './prerequisites.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /**
@@ -12,7 +13,7 @@ export const NODE = process.env.SOX_GATE_TEST_NODE || process.execPath
 export const CORPUS = path.resolve(ROOT, '../shared/corpus')
 export const HAS_CORPUS = existsSync(CORPUS)
 /** `describe` that skips, with its name saying why, when ../shared is not there. */
-export const describeCorpus = HAS_CORPUS ? describe : describe.skip
+export const describeCorpus = describeWhen(HAS_CORPUS ? undefined : '../shared/corpus is absent (the shared corpus of real reports, beside the checkout)')
 export const FIXTURES = path.join(ROOT, '__fixtures__')
 
 /**
