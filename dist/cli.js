@@ -614,7 +614,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -622,7 +622,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -831,7 +831,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -848,9 +848,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
           continue;
         }
         combinable = false;
@@ -877,8 +877,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -942,13 +942,13 @@ var require_parse = __commonJS({
         consume(token2.value);
       };
       const negate = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -1002,21 +1002,21 @@ var require_parse = __commonJS({
         extglobs.push(token2);
       };
       const extglobClose = (token2) => {
-        const literal = input.slice(token2.startIndex, state.index + 1);
+        const literal2 = input.slice(token2.startIndex, state.index + 1);
         const body = input.slice(token2.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token2.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open4 = tokens[token2.tokensIndex];
+          open4.type = "text";
+          open4.value = literal2;
+          open4.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token2.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token2.output + open3.output;
+          state.output = token2.output + open4.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1236,15 +1236,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open4);
+          push(open4);
           continue;
         }
         if (value === "}") {
@@ -1574,7 +1574,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1632,11 +1632,11 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
+    var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch4(input, options, returnState));
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -1652,16 +1652,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState2 ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1687,7 +1687,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1704,24 +1704,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix);
+          match = picomatch2.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch4.isMatch = (str2, patterns, options) => picomatch4(patterns, options)(str2);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input, options) => scan2(input, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options) => scan2(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1732,13 +1732,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch4.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1749,9 +1749,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input, options);
       }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch4.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1760,8 +1760,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants2;
-    module.exports = picomatch4;
+    picomatch2.constants = constants3;
+    module.exports = picomatch2;
   }
 });
 
@@ -1771,14 +1771,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch4(glob, options, returnState = false) {
+    function picomatch2(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
   }
 });
 
@@ -2350,8 +2350,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -2459,13 +2459,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -3025,9 +3025,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal ? "|\n" : ">\n";
+        return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -3076,7 +3076,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal) {
+      if (!literal2) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -3592,8 +3592,8 @@ var require_Pair = __commonJS({
         return new _Pair(key, value);
       }
       toJSON(_, ctx) {
-        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+        const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair2, this);
       }
       toString(ctx, onComment, onChompKeep) {
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
@@ -3818,14 +3818,14 @@ var require_YAMLMap = __commonJS({
        * @param overwrite - If not set `true`, using a key that is already in the
        *   collection will throw. Otherwise, overwrites the previous value.
        */
-      add(pair, overwrite) {
+      add(pair2, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
-          _pair = pair;
-        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+        if (identity.isPair(pair2))
+          _pair = pair2;
+        else if (!pair2 || typeof pair2 !== "object" || !("key" in pair2)) {
+          _pair = new Pair.Pair(pair2, pair2?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair.Pair(pair2.key, pair2.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
@@ -4416,16 +4416,16 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
-              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
-${pair.key.commentBefore}` : item.commentBefore;
+              pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
+${pair2.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn = pair.value ?? pair.key;
+              const cn = pair2.value ?? pair2.key;
               cn.comment = cn.comment ? `${item.comment}
 ${cn.comment}` : item.comment;
             }
-            item = pair;
+            item = pair2;
           }
           seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
@@ -4506,13 +4506,13 @@ var require_omap = __commonJS({
         const map = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map);
-        for (const pair of this.items) {
+        for (const pair2 of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+          if (identity.isPair(pair2)) {
+            key = toJS.toJS(pair2.key, "", ctx);
+            value = toJS.toJS(pair2.value, key, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key = toJS.toJS(pair2, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
@@ -4728,24 +4728,24 @@ var require_set = __commonJS({
         this.tag = _YAMLSet.tag;
       }
       add(key) {
-        let pair;
+        let pair2;
         if (identity.isPair(key))
-          pair = key;
+          pair2 = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair2 = new Pair.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair2 = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair2.key);
         if (!prev)
-          this.items.push(pair);
+          this.items.push(pair2);
       }
       /**
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        const pair2 = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -5418,8 +5418,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -5496,12 +5496,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error.message += `:
 
 ${lineStr}
@@ -5720,7 +5720,7 @@ var require_util_map_includes = __commonJS({
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items.some((pair2) => isEqual(pair2.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -5806,10 +5806,10 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map.items.push(pair);
+            pair2.srcToken = collItem;
+          map.items.push(pair2);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -5819,10 +5819,10 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair2 = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map.items.push(pair);
+            pair2.srcToken = collItem;
+          map.items.push(pair2);
         }
       }
       if (commentEnd && commentEnd < offset)
@@ -6073,18 +6073,18 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
+            pair2.srcToken = collItem;
           if (isMap2) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map.items.push(pair);
+            map.items.push(pair2);
           } else {
             const map = new YAMLMap.YAMLMap(ctx.schema);
             map.flow = true;
-            map.items.push(pair);
+            map.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
             map.range = [keyNode.range[0], endRange[1], endRange[2]];
             coll.items.push(map);
@@ -11499,9 +11499,9 @@ var require_is_glob = __commonJS({
           }
         }
         if (str2[index] === "\\") {
-          var open3 = str2[index + 1];
+          var open4 = str2[index + 1];
           index += 2;
-          var close = chars[open3];
+          var close = chars[open4];
           if (close) {
             var n = str2.indexOf(close, index);
             if (n !== -1) {
@@ -11527,9 +11527,9 @@ var require_is_glob = __commonJS({
           return true;
         }
         if (str2[index] === "\\") {
-          var open3 = str2[index + 1];
+          var open4 = str2[index + 1];
           index += 2;
-          var close = chars[open3];
+          var close = chars[open4];
           if (close) {
             var n = str2.indexOf(close, index);
             if (n !== -1) {
@@ -11819,7 +11819,7 @@ var require_to_regex_range = __commonJS({
       let zipped = zip(start, stop);
       let digits = zipped.length;
       let pattern = "";
-      let count = 0;
+      let count2 = 0;
       for (let i = 0; i < digits; i++) {
         let [startDigit, stopDigit] = zipped[i];
         if (startDigit === stopDigit) {
@@ -11827,13 +11827,13 @@ var require_to_regex_range = __commonJS({
         } else if (startDigit !== "0" || stopDigit !== "9") {
           pattern += toCharacterClass(startDigit, stopDigit, options);
         } else {
-          count++;
+          count2++;
         }
       }
-      if (count) {
+      if (count2) {
         pattern += options.shorthand === true ? "\\d" : "[0-9]";
       }
-      return { pattern, count: [count], digits };
+      return { pattern, count: [count2], digits };
     }
     function splitToPatterns(min, max, tok, options) {
       let ranges = splitToRanges(min, max);
@@ -12493,7 +12493,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open3 = value;
+          const open4 = value;
           let next;
           if (options.keepQuotes !== true) {
             value = "";
@@ -12503,7 +12503,7 @@ var require_parse2 = __commonJS({
               value += next + advance();
               continue;
             }
-            if (next === open3) {
+            if (next === open4) {
               if (options.keepQuotes === true) value += next;
               break;
             }
@@ -12546,8 +12546,8 @@ var require_parse2 = __commonJS({
         if (value === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
-            const open3 = block.nodes.shift();
-            block.nodes = [open3, { type: "text", value: stringify(block) }];
+            const open4 = block.nodes.shift();
+            block.nodes = [open4, { type: "text", value: stringify(block) }];
           }
           push({ type: "comma", value });
           block.commas++;
@@ -13268,7 +13268,7 @@ var require_scan2 = __commonJS({
 var require_parse3 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants3();
+    var constants3 = require_constants3();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -13276,7 +13276,7 @@ var require_parse3 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -13482,7 +13482,7 @@ var require_parse3 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -13515,8 +13515,8 @@ var require_parse3 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants2.globChars(win32);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(win32);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -13580,13 +13580,13 @@ var require_parse3 = __commonJS({
         consume(token2.value);
       };
       const negate = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -13640,21 +13640,21 @@ var require_parse3 = __commonJS({
         extglobs.push(token2);
       };
       const extglobClose = (token2) => {
-        const literal = input.slice(token2.startIndex, state.index + 1);
+        const literal2 = input.slice(token2.startIndex, state.index + 1);
         const body = input.slice(token2.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token2.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open4 = tokens[token2.tokensIndex];
+          open4.type = "text";
+          open4.value = literal2;
+          open4.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token2.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token2.output + open3.output;
+          state.output = token2.output + open4.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -13874,15 +13874,15 @@ var require_parse3 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open4);
+          push(open4);
           continue;
         }
         if (value === "}") {
@@ -14215,7 +14215,7 @@ var require_parse3 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(win32);
+      } = constants3.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -14274,11 +14274,11 @@ var require_picomatch3 = __commonJS({
     var scan2 = require_scan2();
     var parse = require_parse3();
     var utils = require_utils3();
-    var constants2 = require_constants3();
+    var constants3 = require_constants3();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
+    var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch4(input, options, returnState));
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -14294,16 +14294,16 @@ var require_picomatch3 = __commonJS({
       }
       const opts = options || {};
       const posix = utils.isWindows(options);
-      const regex = isState2 ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -14329,7 +14329,7 @@ var require_picomatch3 = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -14346,24 +14346,24 @@ var require_picomatch3 = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix);
+          match = picomatch2.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+    picomatch2.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
       return regex.test(path13.basename(input));
     };
-    picomatch4.isMatch = (str2, patterns, options) => picomatch4(patterns, options)(str2);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input, options) => scan2(input, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options) => scan2(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -14374,13 +14374,13 @@ var require_picomatch3 = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch4.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -14391,9 +14391,9 @@ var require_picomatch3 = __commonJS({
       if (!parsed.output) {
         parsed = parse(input, options);
       }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch4.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -14402,8 +14402,8 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants2;
-    module.exports = picomatch4;
+    picomatch2.constants = constants3;
+    module.exports = picomatch2;
   }
 });
 
@@ -14421,7 +14421,7 @@ var require_micromatch = __commonJS({
     "use strict";
     var util = __require("util");
     var braces = require_braces();
-    var picomatch4 = require_picomatch4();
+    var picomatch2 = require_picomatch4();
     var utils = require_utils3();
     var isEmptyString = (v) => v === "" || v === "./";
     var hasBraces = (v) => {
@@ -14442,7 +14442,7 @@ var require_micromatch = __commonJS({
         }
       };
       for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch4(String(patterns[i]), { ...options, onResult }, true);
+        let isMatch = picomatch2(String(patterns[i]), { ...options, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
         for (let item of list2) {
@@ -14470,8 +14470,8 @@ var require_micromatch = __commonJS({
       return matches2;
     };
     micromatch.match = micromatch;
-    micromatch.matcher = (pattern, options) => picomatch4(pattern, options);
-    micromatch.isMatch = (str2, patterns, options) => picomatch4(patterns, options)(str2);
+    micromatch.matcher = (pattern, options) => picomatch2(pattern, options);
+    micromatch.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     micromatch.any = micromatch.isMatch;
     micromatch.not = (list2, patterns, options = {}) => {
       patterns = [].concat(patterns).map(String);
@@ -14518,7 +14518,7 @@ var require_micromatch = __commonJS({
     micromatch.some = (list2, patterns, options) => {
       let items = [].concat(list2);
       for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch4(String(pattern), options);
+        let isMatch = picomatch2(String(pattern), options);
         if (items.some((item) => isMatch(item))) {
           return true;
         }
@@ -14528,7 +14528,7 @@ var require_micromatch = __commonJS({
     micromatch.every = (list2, patterns, options) => {
       let items = [].concat(list2);
       for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch4(String(pattern), options);
+        let isMatch = picomatch2(String(pattern), options);
         if (!items.every((item) => isMatch(item))) {
           return false;
         }
@@ -14539,23 +14539,23 @@ var require_micromatch = __commonJS({
       if (typeof str2 !== "string") {
         throw new TypeError(`Expected a string: "${util.inspect(str2)}"`);
       }
-      return [].concat(patterns).every((p) => picomatch4(p, options)(str2));
+      return [].concat(patterns).every((p) => picomatch2(p, options)(str2));
     };
     micromatch.capture = (glob, input, options) => {
       let posix = utils.isWindows(options);
-      let regex = picomatch4.makeRe(String(glob), { ...options, capture: true });
+      let regex = picomatch2.makeRe(String(glob), { ...options, capture: true });
       let match = regex.exec(posix ? utils.toPosixSlashes(input) : input);
       if (match) {
         return match.slice(1).map((v) => v === void 0 ? "" : v);
       }
     };
-    micromatch.makeRe = (...args) => picomatch4.makeRe(...args);
-    micromatch.scan = (...args) => picomatch4.scan(...args);
+    micromatch.makeRe = (...args) => picomatch2.makeRe(...args);
+    micromatch.scan = (...args) => picomatch2.scan(...args);
     micromatch.parse = (patterns, options) => {
       let res = [];
       for (let pattern of [].concat(patterns || [])) {
         for (let str2 of braces(String(pattern), options)) {
-          res.push(picomatch4.parse(str2, options));
+          res.push(picomatch2.parse(str2, options));
         }
       }
       return res;
@@ -15026,28 +15026,28 @@ var require_async = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
     function read(path13, settings, callback) {
-      settings.fs.lstat(path13, (lstatError, lstat2) => {
+      settings.fs.lstat(path13, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
         }
-        if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat2);
+        if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
+          callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path13, (statError, stat4) => {
+        settings.fs.stat(path13, (statError, stat5) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
               return;
             }
-            callSuccessCallback(callback, lstat2);
+            callSuccessCallback(callback, lstat3);
             return;
           }
           if (settings.markSymbolicLink) {
-            stat4.isSymbolicLink = () => true;
+            stat5.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat4);
+          callSuccessCallback(callback, stat5);
         });
       });
     }
@@ -15068,19 +15068,19 @@ var require_sync = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
     function read(path13, settings) {
-      const lstat2 = settings.fs.lstatSync(path13);
-      if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat2;
+      const lstat3 = settings.fs.lstatSync(path13);
+      if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
+        return lstat3;
       }
       try {
-        const stat4 = settings.fs.statSync(path13);
+        const stat5 = settings.fs.statSync(path13);
         if (settings.markSymbolicLink) {
-          stat4.isSymbolicLink = () => true;
+          stat5.isSymbolicLink = () => true;
         }
-        return stat4;
+        return stat5;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat2;
+          return lstat3;
         }
         throw error;
       }
@@ -15144,14 +15144,14 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path13, optionsOrSettingsOrCallback, callback) {
+    function stat5(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
       async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports.stat = stat4;
+    exports.stat = stat5;
     function statSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path13, settings);
@@ -17053,8 +17053,8 @@ function protectedGlobs(map, mapPath) {
   return [...ALWAYS_PROTECTED, normalisePath(mapPath), ...map.protectedPaths];
 }
 function protectedMatcher(globs) {
-  const compiled = globs.map((g) => ({ glob: g, test: (0, import_picomatch.default)(g, { dot: true, nocase: false }) }));
-  return (file) => compiled.find((c) => c.test(normalisePath(file)))?.glob;
+  const compiled2 = globs.map((g) => ({ glob: g, test: (0, import_picomatch.default)(g, { dot: true, nocase: false }) }));
+  return (file) => compiled2.find((c) => c.test(normalisePath(file)))?.glob;
 }
 function normalisePath(p) {
   return p.replaceAll("\\", "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "");
@@ -17259,23 +17259,23 @@ function mergeReasons(change) {
   for (const m of mergesToCheck(change)) {
     if (m.products.every((p) => p.byGitHub === true)) continue;
     const made = madeBy(m);
-    const fail = (detail) => ({ code: "merge-outside-github", effect: "fail", message: `${made}: ${MADE_OUTSIDE_GITHUB} (${detail})`, people: committers(m.products) });
+    const fail2 = (detail) => ({ code: "merge-outside-github", effect: "fail", message: `${made}: ${MADE_OUTSIDE_GITHUB} (${detail})`, people: committers(m.products) });
     if (m.products.some((p) => p.byGitHub === void 0)) {
-      reasons.push(fail("who committed it was not read"));
+      reasons.push(fail2("who committed it was not read"));
       continue;
     }
     const stretch = mergeStretch(m);
     if ("problem" in stretch) {
-      reasons.push(fail(stretch.problem));
+      reasons.push(fail2(stretch.problem));
       continue;
     }
     const content = change.merges?.find((c) => c.pullRequest === m.number && c.onto === stretch.onto && c.mergeCommit === stretch.mergeCommit && c.headSha === m.headSha);
     if (!content) {
-      reasons.push(fail(`its content was not compared with the approved head ${short(m.headSha)}`));
+      reasons.push(fail2(`its content was not compared with the approved head ${short(m.headSha)}`));
       continue;
     }
     const verdict = mergeContentVerdict(content);
-    if (!verdict.equal) reasons.push(fail(verdict.why));
+    if (!verdict.equal) reasons.push(fail2(verdict.why));
     else {
       reasons.push({
         code: "merge-content-equal",
@@ -17324,30 +17324,30 @@ function reviewedBeforeBaseChange(review, pr) {
 // src/engine/approval-control.ts
 var short3 = (sha) => sha ? sha.slice(0, 7) : "no commit";
 function evaluateApprovalControl(control, change, within = "change") {
-  const rule = control.approval;
-  const fail = (code18, message, people) => ({
+  const rule2 = control.approval;
+  const fail2 = (code18, message, people) => ({
     pass: false,
     reasons: [{ code: code18, effect: "fail", message, line: control.line, ...people ? { people } : {} }]
   });
-  if (!change) return fail("no-change-record", "no change record: who wrote and who approved the change is unknown (the action reads it from GitHub; the CLI takes --change FILE)");
+  if (!change) return fail2("no-change-record", "no change record: who wrote and who approved the change is unknown (the action reads it from GitHub; the CLI takes --change FILE)");
   if (change.problems.length > 0) {
     return { pass: false, reasons: change.problems.map((p) => ({ code: "change-unreadable", effect: "fail", message: `the change could not be read: ${p}`, line: control.line })) };
   }
   const pr = change.pullRequest;
-  if (!pr) return fail("no-pull-request", `direct push, no review: no pull request brought ${short3(change.sha)}`);
+  if (!pr) return fail2("no-pull-request", `direct push, no review: no pull request brought ${short3(change.sha)}`);
   const moved = headMovedOn(change);
-  if (moved) return fail("head-moved-on", moved);
+  if (moved) return fail2("head-moved-on", moved);
   const wrong = notTheApprovedCommit(change);
-  if (wrong) return fail("not-approved-commit", wrong);
+  if (wrong) return fail2("not-approved-commit", wrong);
   const unreviewed = [...unreviewedInRange(change, control), ...within === "change" ? shippedReasons(change) : []];
   if (unreviewed.some((r) => r.effect === "fail")) return { pass: false, reasons: unreviewed.map((r) => ({ ...r, line: control.line })) };
   if (!change.commitsComplete) {
-    return fail("commits-incomplete", `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`);
+    return fail2("commits-incomplete", `pull request #${pr.number} has more commits than GitHub lists (250): its authors cannot all be known`);
   }
   const reasons = [];
-  const authors = resolveAuthors(change, rule.authors);
+  const authors = resolveAuthors(change, rule2.authors);
   const authorByLogin = new Map(authors.filter((a) => a.login).map((a) => [a.login, a]));
-  if (!rule.allowUnlinkedAuthors) {
+  if (!rule2.allowUnlinkedAuthors) {
     for (const a of authors.filter((x) => x.unlinked)) {
       reasons.push({
         code: "unlinked-author",
@@ -17357,40 +17357,40 @@ function evaluateApprovalControl(control, change, within = "change") {
       });
     }
   }
-  const allowed = new Set(rule.allowedApprovers.map((l) => l.toLowerCase()));
+  const allowed = new Set(rule2.allowedApprovers.map((l) => l.toLowerCase()));
   const qualifying = [];
   for (const review of latestOpinions(change.reviews)) {
     const who = review.user.login;
     const whoKey = who.toLowerCase();
     if (review.state === "CHANGES_REQUESTED") {
-      if (rule.blockOnChangesRequested) reasons.push({ code: "changes-requested", effect: "fail", message: `${who} requested changes on ${short3(review.commitId)} and has not approved since`, people: [who] });
+      if (rule2.blockOnChangesRequested) reasons.push({ code: "changes-requested", effect: "fail", message: `${who} requested changes on ${short3(review.commitId)} and has not approved since`, people: [who] });
       continue;
     }
     if (review.state === "DISMISSED") {
       reasons.push({ code: "review-dismissed", effect: "info", message: `${who}'s review was dismissed: it does not count`, people: [who] });
       continue;
     }
-    const why = disqualification(review, rule, pr.headSha, authorByLogin.get(whoKey), allowed) ?? withoutWriteAccess(review, change) ?? beforeBaseChange(review, pr);
+    const why = disqualification(review, rule2, pr.headSha, authorByLogin.get(whoKey), allowed) ?? withoutWriteAccess(review, change) ?? beforeBaseChange(review, pr);
     if (why) reasons.push({ code: why.code, effect: "info", message: why.message, people: [who] });
     else qualifying.push(who);
   }
   const independent = `${qualifying.length} independent approval${qualifying.length === 1 ? "" : "s"}${qualifying.length ? ` (${qualifying.join(", ")})` : ""}`;
-  if (qualifying.length >= rule.minApprovals) {
+  if (qualifying.length >= rule2.minApprovals) {
     reasons.unshift({
       code: "approved",
       effect: "pass",
-      message: `pull request #${pr.number} has ${independent} on ${rule.fresh ? `head ${short3(pr.headSha)}` : "the change"}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
+      message: `pull request #${pr.number} has ${independent} on ${rule2.fresh ? `head ${short3(pr.headSha)}` : "the change"}; min-approvals is ${rule2.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
       people: qualifying
     });
   } else {
     reasons.unshift({
       code: "too-few-approvals",
       effect: "fail",
-      message: `pull request #${pr.number} has ${independent}; min-approvals is ${rule.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
+      message: `pull request #${pr.number} has ${independent}; min-approvals is ${rule2.minApprovals}; authors: ${authors.map((a) => a.label).join(", ")}`,
       people: qualifying
     });
   }
-  if (rule.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule));
+  if (rule2.deploymentApproval) reasons.push(deploymentReason(change, authorByLogin, rule2));
   reasons.push(...unreviewed);
   const alone = within === "change" ? withoutRange(change) : void 0;
   if (alone) reasons.push({ code: "no-range-start", effect: "info", message: alone });
@@ -17405,15 +17405,15 @@ function latestOpinions(reviews) {
   }
   return [...latest.values()];
 }
-function disqualification(review, rule, headSha, author, allowed) {
+function disqualification(review, rule2, headSha, author, allowed) {
   const who = review.user.login;
   if (author) return { code: "approval-by-author", message: `${who} approved but is an author of the change (${author.roles.join(", ")})` };
-  if (review.user.type === "Bot" && !rule.botsCanApprove) return { code: "approval-by-bot", message: `${who} approved but is a bot account` };
-  if (rule.fresh && review.commitId !== headSha) return { code: "approval-stale", message: `${who}'s approval is on ${short3(review.commitId)}, head is ${short3(headSha)}: stale` };
+  if (review.user.type === "Bot" && !rule2.botsCanApprove) return { code: "approval-by-bot", message: `${who} approved but is a bot account` };
+  if (rule2.fresh && review.commitId !== headSha) return { code: "approval-stale", message: `${who}'s approval is on ${short3(review.commitId)}, head is ${short3(headSha)}: stale` };
   if (allowed.size > 0 && !allowed.has(who.toLowerCase())) return { code: "approver-not-allowed", message: `${who} approved but is not in allowed-approvers` };
   return void 0;
 }
-function deploymentReason(change, authorByLogin, rule) {
+function deploymentReason(change, authorByLogin, rule2) {
   const deployment = change.deployment;
   if (!deployment) return { code: "deployment-approvals-unread", effect: "fail", message: "deployment-approval is required but the run's deployment approvals were not read" };
   const env = deployment.environment;
@@ -17423,7 +17423,7 @@ function deploymentReason(change, authorByLogin, rule) {
     if (a.state !== "approved") continue;
     if (env && !a.environments.some((e) => e.toLowerCase() === env.toLowerCase())) rejected.push(`${who} approved ${a.environments.join(", ") || "no environment"}, not ${env}`);
     else if (authorByLogin.has(who.toLowerCase())) rejected.push(`${who} approved the deployment but is an author of the change`);
-    else if (a.user.type === "Bot" && !rule.botsCanApprove) rejected.push(`${who} approved the deployment but is a bot account`);
+    else if (a.user.type === "Bot" && !rule2.botsCanApprove) rejected.push(`${who} approved the deployment but is a bot account`);
     else return { code: "deployment-approved", effect: "pass", message: `deployment${env ? ` to ${env}` : ""} approved by ${who}, who is not an author`, people: [who] };
   }
   return {
@@ -17668,8 +17668,8 @@ function integrityFailed(result) {
 
 // src/evidence/bundle.ts
 import { createHash as createHash5 } from "node:crypto";
-import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
-import { mkdir as mkdir3, open, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { open as open2, writeFile } from "node:fs/promises";
 import path3 from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -17702,7 +17702,62 @@ function decoderFor(first) {
   return { write: (c) => sd.write(c), end: () => sd.end() };
 }
 
+// src/reports/mask-kinds.ts
+var SECRET_KINDS = [
+  // secretlint-rule-aws
+  "aws-access-key-id",
+  "aws-secret-access-key",
+  "aws-account-id",
+  // secretlint-rule-gcp finds service-account key files, whose key is a private-key block;
+  // issue 22 adds GCP API keys.
+  "gcp-api-key",
+  // secretlint-rule-privatekey (PEM, OpenSSH, PGP), and PuTTY
+  "private-key",
+  // secretlint-rule-npm (npm_ tokens, .npmrc _authToken); its x-oauth-basic URL is a url-token
+  "npm-token",
+  // secretlint-rule-basicauth and secretlint-rule-database-connection-string: scheme://user:pass@host
+  "url-password",
+  // a token written as the user of a URL (https://TOKEN:x-oauth-basic@github.com, https://TOKEN@host)
+  "url-token",
+  // secretlint-rule-slack
+  "slack-token",
+  "slack-webhook",
+  // secretlint-rule-sendgrid, -shopify, -stripe, -github, -gitlab, -grafana
+  "sendgrid-api-key",
+  "shopify-token",
+  "stripe-key",
+  "github-token",
+  "gitlab-token",
+  "grafana-token",
+  // secretlint-rule-openai, -anthropic, -groq, -huggingface, -linear, -notion, -1password
+  "openai-api-key",
+  "anthropic-api-key",
+  "groq-api-key",
+  "huggingface-token",
+  "linear-api-key",
+  "notion-token",
+  "1password-token",
+  // secretlint-rule-hashicorp-vault, -vercel, -databricks, -docker, -figma, -cloudflare, -tailscale
+  "vault-token",
+  "vercel-token",
+  "databricks-token",
+  "docker-hub-token",
+  "figma-token",
+  "cloudflare-token",
+  "tailscale-key",
+  // issue 22: Azure storage and Service Bus connection strings, SAS signatures, Basic credentials
+  "azure-account-key",
+  "azure-sas-signature",
+  "basic-auth",
+  // masked before issue 22
+  "bearer-token",
+  "jwt"
+];
+var KNOWN = new Set(SECRET_KINDS);
+var secretMark = (kind) => `[REDACTED-SECRET-${kind.toUpperCase()}]`;
+
 // src/reports/mask-chars.ts
+var secretSpan = (start, end, secret) => ({ start, end, kind: "secret", secret });
 function charClass(chars) {
   const table = new Uint8Array(128);
   for (const range of chars.match(/.-.|./gs) ?? []) {
@@ -17712,16 +17767,30 @@ function charClass(chars) {
   }
   return (c) => c < 128 && table[c] === 1;
 }
+var ALNUM = charClass("A-Za-z0-9");
+var WORD = charClass("A-Za-z0-9_");
+var LETTERS = charClass("A-Za-z");
+var DIGITS = charClass("0-9");
+var TOKEN = charClass("A-Za-z0-9_-");
+var BASE64 = charClass("A-Za-z0-9+/");
 function runEnd(text, i, cls) {
   while (i < text.length && cls(text.charCodeAt(i))) i++;
   return i;
 }
 
 // src/reports/mask-cards.ts
-var isDigit = (c) => c >= 48 && c <= 57;
-var isBlank = (c) => c === 32 || c === 9;
-var DIGIT_STRETCH = /\d[\d \t\r\n.-]{12}/g;
-var DIGIT_OR_SEP = charClass("0-9 	\r\n.-");
+var isCardDigit = (c) => c >= 48 && c <= 57 || c >= 65296 && c <= 65305;
+var isCardBlank = (c) => c === 32 || c === 9 || c === 160 || c === 8199 || c === 8201 || c === 8239 || c === 12288;
+var isCardDash = (c) => c === 45 || c >= 8208 && c <= 8211 || c === 65293;
+var isDigit = isCardDigit;
+var isBlank = isCardBlank;
+var DIGIT = 2;
+var SEPARATOR = 1;
+var CARD_CHARS = new Uint8Array(65536);
+for (const c of [9, 10, 13, 32, 45, 46, 160, 8199, 8201, 8239, 12288, 8208, 8209, 8210, 8211, 65293]) CARD_CHARS[c] = SEPARATOR;
+for (let d = 0; d < 10; d++) CARD_CHARS[48 + d] = CARD_CHARS[65296 + d] = DIGIT;
+var DIGIT_OR_SEP = (c) => CARD_CHARS[c] !== 0;
+var STRETCH = 13;
 var RING = 8;
 var SEP_DOT = 46;
 function cards(text) {
@@ -17729,11 +17798,12 @@ function cards(text) {
   const starts = new Int32Array(RING);
   const ends = new Int32Array(RING);
   const seps = new Int32Array(RING);
-  DIGIT_STRETCH.lastIndex = 0;
-  for (let m = DIGIT_STRETCH.exec(text); m; m = DIGIT_STRETCH.exec(text)) {
-    const stop = runEnd(text, m.index + m[0].length, DIGIT_OR_SEP);
-    DIGIT_STRETCH.lastIndex = stop;
-    let i = m.index;
+  const even = new Int32Array(RING);
+  const odd = new Int32Array(RING);
+  for (let from = nextStretch(text, 0); from >= 0; ) {
+    const stop = runEnd(text, from + STRETCH, DIGIT_OR_SEP);
+    let i = from;
+    from = nextStretch(text, stop);
     while (i < stop) {
       if (!isDigit(text.charCodeAt(i))) {
         i++;
@@ -17747,21 +17817,43 @@ function cards(text) {
         starts[n % RING] = start;
         ends[n % RING] = i;
         seps[n % RING] = sep;
+        luhnSums(text, start, i, even, odd, n % RING);
         n++;
         const next = separatorEnd(text, i, stop);
-        const after = next > i && next < stop && isDigit(text.charCodeAt(next)) ? text.charCodeAt(i) : 0;
-        windowsEndingAt(text, n - 1, after === 45 || after === SEP_DOT ? after : after ? 32 : 0, starts, ends, seps, out);
+        const after = next > i && next < stop && isDigit(text.charCodeAt(next)) ? separatorKind(text.charCodeAt(i)) : 0;
+        windowsEndingAt(text, n - 1, after, { starts, ends, seps, even, odd }, out);
         if (!after) break;
-        sep = after === 45 || after === SEP_DOT ? after : 32;
+        sep = after;
         i = next;
       }
     }
   }
   return out;
 }
+function nextStretch(text, from) {
+  const n = text.length;
+  let i = from;
+  while (i + STRETCH <= n) {
+    let j = i + STRETCH - 1;
+    while (j >= i && CARD_CHARS[text.charCodeAt(j)] !== 0) j--;
+    if (j >= i) {
+      i = j + 1;
+      continue;
+    }
+    let first = -1;
+    let p = i;
+    for (let c = CARD_CHARS[text.charCodeAt(p)]; p < n && c !== 0; c = CARD_CHARS[text.charCodeAt(++p)]) {
+      if (first < 0 && c === DIGIT) first = p;
+      if (first >= 0 && p - first >= STRETCH - 1) return first;
+    }
+    i = p + 1;
+  }
+  return -1;
+}
+var separatorKind = (c) => isCardDash(c) ? 45 : c === SEP_DOT ? SEP_DOT : 32;
 function separatorEnd(text, i, stop) {
   const c = text.charCodeAt(i);
-  if (c === 45 || c === SEP_DOT) return i + 1;
+  if (isCardDash(c) || c === SEP_DOT) return i + 1;
   let j = i;
   let breaks = 0;
   while (j < stop && j - i <= 64) {
@@ -17773,47 +17865,167 @@ function separatorEnd(text, i, stop) {
   }
   return j;
 }
-function windowsEndingAt(text, b, next, starts, ends, seps, out) {
+function windowsEndingAt(text, b, next, { starts, ends, seps, even, odd }, out) {
   if (next === SEP_DOT) return;
   const lenB = ends[b % RING] - starts[b % RING];
   let total = 0;
+  let sum = 0;
   for (let a = b; a >= 0 && a > b - RING + 1; a--) {
     const k = a % RING;
     const len = ends[k] - starts[k];
+    sum += total % 2 === 0 ? even[k] : odd[k];
     total += len;
     if (total > 19) return;
     if (a < b && (len < 3 || lenB < 3)) return;
-    if (total < 13 || seps[k] === SEP_DOT || text.charCodeAt(starts[k]) === 48) continue;
-    let digits = "";
-    for (let g = a; g <= b; g++) digits += text.slice(starts[g % RING], ends[g % RING]);
-    if (!luhn(digits)) continue;
+    const first = text.charCodeAt(starts[k]);
+    if (total < 13 || seps[k] === SEP_DOT || first === 48 || first === 65296) continue;
+    if (sum % 10 !== 0) continue;
     let start = starts[k];
     for (let last = out[out.length - 1]; last && last.end > start; last = out[out.length - 1]) {
       start = Math.min(start, last.start);
       out.pop();
     }
-    out.push({ start, end: ends[b % RING], kind: "card", last4: digits.slice(-4) });
+    out.push({ start, end: ends[b % RING], kind: "card", last4: lastFour(text, ends[b % RING]) });
   }
 }
-function luhn(digits) {
-  if (digits.length < 13 || digits.length > 19) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
+var digitValue = (c) => c >= 65296 ? c - 65296 : c - 48;
+function luhnSums(text, from, to, even, odd, k) {
+  let e = 0;
+  let o = 0;
+  for (let i = to - 1, place = 0; i >= from; i--, place++) {
+    const d = digitValue(text.charCodeAt(i));
+    const doubled = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    if (place % 2 === 0) {
+      e += d;
+      o += doubled;
+    } else {
+      e += doubled;
+      o += d;
     }
-    sum += d;
   }
-  return sum % 10 === 0;
+  even[k] = e;
+  odd[k] = o;
+}
+function lastFour(text, end) {
+  let out = "";
+  for (let i = end - 1; i >= 0 && out.length < 4; i--) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) out = String.fromCharCode(digitValue(c) + 48) + out;
+  }
+  return out;
+}
+
+// src/reports/mask-iban.ts
+var LENGTHS = {
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BI: 27,
+  BR: 29,
+  BY: 28,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DJ: 27,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FK: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HN: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IQ: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LC: 32,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  LY: 25,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MN: 20,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NI: 28,
+  NL: 18,
+  NO: 15,
+  OM: 23,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  RU: 33,
+  SA: 24,
+  SC: 31,
+  SD: 18,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  SO: 23,
+  ST: 25,
+  SV: 28,
+  TL: 23,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VA: 22,
+  VG: 24,
+  XK: 20,
+  YE: 30
+};
+function validIban(text) {
+  const compact = text.replace(/[ \u00A0]/g, "");
+  const iban = compact.toUpperCase();
+  if (iban.length < 15 || iban.length > 34) return false;
+  if (iban !== compact && LENGTHS[iban.slice(0, 2)] !== iban.length) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const value = ch >= "A" && ch <= "Z" ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
+  }
+  return remainder === 1;
 }
 
 // src/reports/mask-keys.ts
 var KEY_START = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----|PuTTY-User-Key-File-\d{1,3}:/g;
 var KEY_END = /-----END [A-Z0-9 ]{0,60}-----/y;
 var PUTTY_LAST = /[ \t]*Private-MAC:/y;
-var BASE64 = charClass("A-Za-z0-9+/=");
+var BASE642 = charClass("A-Za-z0-9+/=");
 var HEADER_NAME = charClass("A-Za-z0-9-");
 function skipFlatSeparators(text, i) {
   for (; ; ) {
@@ -17826,7 +18038,7 @@ function skipFlatSeparators(text, i) {
 function isKeyLine(text, from, to) {
   while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
   while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9 || text.charCodeAt(to - 1) === 13)) to--;
-  if (from === to || runEnd(text, from, BASE64) >= to) return true;
+  if (from === to || runEnd(text, from, BASE642) >= to) return true;
   const c = text.charCodeAt(from);
   if (!(c >= 65 && c <= 90 || c >= 97 && c <= 122)) return false;
   const colon = runEnd(text, from, HEADER_NAME);
@@ -17851,11 +18063,11 @@ function keyBlocks(text, final) {
         KEY_END.lastIndex = j;
         inline = KEY_END.test(text);
         if (inline) i = KEY_END.lastIndex;
-        else if (runEnd(text, j, BASE64) > j) i = runEnd(text, j, BASE64);
+        else if (runEnd(text, j, BASE642) > j) i = runEnd(text, j, BASE642);
         else break;
       }
       if (inline) {
-        spans.push({ start: m.index, end: i, kind: "secret" });
+        spans.push(secretSpan(m.index, i, "private-key"));
         KEY_START.lastIndex = i;
         continue;
       }
@@ -17882,7 +18094,7 @@ function keyBlocks(text, final) {
       end = stop;
     }
     if (!closed && !final && end >= lineStartOfLast(text)) return { spans, openFrom: m.index };
-    spans.push({ start: m.index, end, kind: "secret" });
+    spans.push(secretSpan(m.index, end, "private-key"));
     KEY_START.lastIndex = Math.max(end, m.index + 1);
   }
   return { spans };
@@ -17895,21 +18107,354 @@ function lineStartOfLast(text) {
   return text.lastIndexOf("\n") + 1;
 }
 
+// src/reports/mask-named.ts
+var TRIGGER = /eyJ|[Bb]earer[ \t]|[Bb]asic[ \t]|BASIC[ \t]|[Ss]ecret_?[Aa]ccess|SECRET_?ACCESS|[Kk]ey=|KEY=|sig=|_auth/g;
+var ACCOUNT_TRIGGER = /[Aa]ccount(?:_?[Ii][Dd])?["']?[ \t]{0,5}(?::|=>|=)|ACCOUNT(?:_?ID)?["']?[ \t]{0,5}(?::|=>|=)/g;
+var BEARER = charClass("A-Za-z0-9._~+/-");
+var SIGNATURE = charClass("A-Za-z0-9%+/=_-");
+var NPMRC_VALUE = (c) => c > 32 && c !== 34 && c !== 39 && c !== 60 && c !== 62 && c !== 38 && c !== 127;
+var AWS_NAMED = /secret_?access_?key["']?[ \t]{0,5}(?::|=>|=)[ \t]{0,5}["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/iy;
+var AWS_ACCOUNT = /account_?(?:id)?["']?[ \t]{0,5}(?::|=>|=)[ \t]{0,5}["']?(\d{4}-?\d{4}-?\d{4})(?![\d-])/iy;
+function namedSecrets(text) {
+  const out = [];
+  TRIGGER.lastIndex = 0;
+  for (let m = TRIGGER.exec(text); m; m = TRIGGER.exec(text)) {
+    const span = namedAt(text, m.index);
+    if (!span) continue;
+    out.push(span);
+    if (span.end > TRIGGER.lastIndex) TRIGGER.lastIndex = span.end;
+  }
+  ACCOUNT_TRIGGER.lastIndex = 0;
+  for (let m = ACCOUNT_TRIGGER.exec(text); m; m = ACCOUNT_TRIGGER.exec(text)) {
+    const span = awsAccount(text, m.index);
+    if (!span) continue;
+    out.push(span);
+    ACCOUNT_TRIGGER.lastIndex = span.end;
+  }
+  return out;
+}
+function namedAt(text, at) {
+  const prev = at > 0 ? text.charCodeAt(at - 1) : 32;
+  switch (text[at]) {
+    case "e":
+      return TOKEN(prev) ? void 0 : jwt(text, at);
+    case "B":
+    case "b":
+      if (WORD(prev)) return void 0;
+      return text[at + 1] === "e" || text[at + 1] === "E" ? bearer(text, at) : basic(text, at);
+    case "K":
+    case "k":
+      return azureKey(text, at);
+    case "s":
+      if (text.startsWith("sig=", at)) return ALNUM(prev) ? void 0 : sasSignature(text, at + 4);
+      return awsSecret(text, at, prev);
+    case "_":
+      return npmrc(text, at);
+    default:
+      return awsSecret(text, at, prev);
+  }
+}
+function jwt(text, at) {
+  const header = runEnd(text, at + 3, TOKEN);
+  if (header - at - 3 < 4 || text[header] !== "." || !text.startsWith("eyJ", header + 1)) return void 0;
+  const payload = runEnd(text, header + 4, TOKEN);
+  if (payload - header - 4 < 4 || text[payload] !== ".") return void 0;
+  return secretSpan(at, runEnd(text, payload + 1, TOKEN), "jwt");
+}
+function bearer(text, at) {
+  const j = skipBlanks(text, at + 6);
+  const end = runEnd(text, j, BEARER);
+  if (end - j < 16) return void 0;
+  let pad = end;
+  while (text[pad] === "=") pad++;
+  return secretSpan(at, pad, "bearer-token");
+}
+function basic(text, at) {
+  const j = skipBlanks(text, at + 5);
+  const end = runEnd(text, j, BASE64);
+  if (end - j < 4) return void 0;
+  let pad = end;
+  while (pad - end < 2 && text[pad] === "=") pad++;
+  if (WORD(text.charCodeAt(pad)) || !isCredentials(Buffer.from(text.slice(j, pad), "base64"))) return void 0;
+  return secretSpan(j, pad, "basic-auth");
+}
+function isCredentials(bytes) {
+  let colon = false;
+  for (const b of bytes) {
+    if (b < 32 || b === 127) return false;
+    if (b === 58) colon = true;
+  }
+  return colon;
+}
+function skipBlanks(text, i) {
+  const from = i;
+  while (i < text.length && i - from < 64 && (text[i] === " " || text[i] === "	")) i++;
+  return i;
+}
+function azureKey(text, at) {
+  let name = at;
+  while (name > 0 && at - name < 16 && LETTERS(text.charCodeAt(name - 1))) name--;
+  const word = text.slice(name, at + 3).toLowerCase();
+  if (word !== "accountkey" && word !== "sharedaccesskey") return void 0;
+  const value = at + 4;
+  let end = runEnd(text, value, BASE64);
+  if (end - value < 20) return void 0;
+  while (end - value < 4096 && text[end] === "=") end++;
+  return secretSpan(value, end, "azure-account-key");
+}
+function sasSignature(text, value) {
+  const end = runEnd(text, value, SIGNATURE);
+  return end - value >= 16 ? secretSpan(value, end, "azure-sas-signature") : void 0;
+}
+function npmrc(text, at) {
+  const eq = text.startsWith("_authToken=", at) ? at + 11 : text.startsWith("_auth=", at) ? at + 6 : -1;
+  if (eq < 0 || text[eq] === "$") return void 0;
+  const end = runEnd(text, eq, NPMRC_VALUE);
+  return end > eq ? secretSpan(eq, end, "npm-token") : void 0;
+}
+function awsSecret(text, at, prev) {
+  if (ALNUM(prev)) return void 0;
+  AWS_NAMED.lastIndex = at;
+  return AWS_NAMED.test(text) ? secretSpan(AWS_NAMED.lastIndex - 40, AWS_NAMED.lastIndex, "aws-secret-access-key") : void 0;
+}
+function awsAccount(text, at) {
+  AWS_ACCOUNT.lastIndex = at;
+  const m = AWS_ACCOUNT.exec(text);
+  if (!m) return void 0;
+  const value = m[1];
+  return secretSpan(AWS_ACCOUNT.lastIndex - value.length, AWS_ACCOUNT.lastIndex, "aws-account-id");
+}
+
+// src/reports/mask-tokens.ts
+var MIN_RUN = 20;
+var UPPER_ALNUM = charClass("A-Z0-9");
+var HEX = charClass("0-9A-Fa-f");
+var SLACK = charClass("A-Za-z0-9-");
+var AWS_PREFIXES = /* @__PURE__ */ new Set(["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AKCA", "ASCA", "ABCA", "ACIA"]);
+var rule = (kind, body, min, prefixes, padded = false) => prefixes.map((prefix) => ({ prefix, body, min, kind, padded }));
+var RULES = /* @__PURE__ */ new Map();
+for (const r of [
+  ...rule("github-token", ALNUM, 36, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
+  ...rule("github-token", WORD, 22, ["github_pat_"]),
+  // GitLab's token prefixes (docs.gitlab.com, "Token prefixes"); secretlint's rule has glpat-.
+  ...rule("gitlab-token", TOKEN, 20, ["glpat-", "gloas-", "gldt-", "glrt-", "glcbt-", "glptt-", "glft-", "glimt-", "glagent-", "glsoat-", "glffct-"]),
+  ...rule("grafana-token", BASE64, 32, ["glc_"], true),
+  ...rule("grafana-token", WORD, 32, ["glsa_"]),
+  ...rule("groq-api-key", ALNUM, 40, ["gsk_"]),
+  ...rule("gcp-api-key", TOKEN, 30, ["AIza"]),
+  ...rule("stripe-key", ALNUM, 20, ["sk_live_", "sk_test_", "rk_live_", "rk_test_"]),
+  ...rule("anthropic-api-key", TOKEN, 40, ["sk-ant-"]),
+  ...rule("openai-api-key", TOKEN, 40, ["sk-proj-", "sk-svcacct-", "sk-admin-"]),
+  ...rule("shopify-token", ALNUM, 32, ["shpat_", "shpca_", "shppa_", "shpss_"]),
+  ...rule("npm-token", ALNUM, 36, ["npm_"]),
+  ...rule("notion-token", ALNUM, 40, ["ntn_"]),
+  ...rule("slack-token", SLACK, 10, ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe-", "xapp-"]),
+  ...rule("huggingface-token", LETTERS, 30, ["hf_"]),
+  ...rule("linear-api-key", WORD, 32, ["lin_api_"]),
+  ...rule("1password-token", BASE64, 60, ["ops_eyJ"], true),
+  ...rule("vercel-token", ALNUM, 20, ["vcp_", "vci_", "vca_", "vcr_", "vck_"]),
+  ...rule("docker-hub-token", TOKEN, 20, ["dckr_pat_"]),
+  ...rule("databricks-token", HEX, 32, ["dapi"]),
+  ...rule("figma-token", TOKEN, 40, ["figd_"]),
+  ...rule("cloudflare-token", ALNUM, 40, ["cfk_", "cfut_", "cfat_"]),
+  ...rule("tailscale-key", TOKEN, 20, ["tskey-"])
+]) {
+  const first = r.prefix[0];
+  RULES.set(first, [...RULES.get(first) ?? [], r]);
+}
+for (const list2 of RULES.values()) list2.sort((a, b) => b.prefix.length - a.prefix.length);
+var DOT = 46;
+var OTHER = 0;
+var PLAIN = 1;
+var FIRST = 2;
+var JOIN = 3;
+var CLASS = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) if (TOKEN(c)) CLASS[c] = DIGITS(c) || c === 95 || c === 45 ? JOIN : PLAIN;
+for (const c of [...RULES.keys(), "A"]) CLASS[c.charCodeAt(0)] = FIRST;
+var PAIRS = new Uint8Array(1 << 14);
+var pair = (a, b) => (a & 127) << 7 | b & 127;
+for (const prefix of [...[...RULES.values()].flat().map((r) => r.prefix), ...AWS_PREFIXES, "A3"]) PAIRS[pair(prefix.charCodeAt(0), prefix.charCodeAt(1))] = 1;
+var NONE = [];
+function prefixedTokens(text) {
+  let out = NONE;
+  const n = text.length;
+  let i = 0;
+  while (i + MIN_RUN <= n) {
+    let j = i + MIN_RUN - 1;
+    while (j >= i && CLASS[text.charCodeAt(j)] !== OTHER) j--;
+    if (j >= i) {
+      i = j + 1;
+      continue;
+    }
+    const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+    let p = i;
+    if (before === DOT) {
+      const found = afterDot(text, i);
+      if (found) {
+        out = out === NONE ? [found] : (out.push(found), out);
+        p = found.end;
+      }
+    }
+    let candidate = p === i;
+    for (; p < n; p++) {
+      const c = CLASS[text.charCodeAt(p)];
+      if (c === OTHER) break;
+      if (candidate && c === FIRST && PAIRS[pair(text.charCodeAt(p), text.charCodeAt(p + 1))] === 1) {
+        const found = tokenAt(text, p);
+        if (found) {
+          out = out === NONE ? [found] : (out.push(found), out);
+          p = found.end - 1;
+          candidate = false;
+          continue;
+        }
+      }
+      candidate = c === JOIN;
+    }
+    i = p;
+  }
+  return out;
+}
+function tokenAt(text, at) {
+  const c = text[at];
+  if (c === "A") return awsKeyId(text, at) ?? byRules(text, at, c);
+  if (c === "s" && text.startsWith("sk-", at) && !text.startsWith("sk-ant-", at)) return byRules(text, at, c) ?? legacyOpenAi(text, at);
+  if (c === "g" && text.startsWith("ghs_", at)) return byRules(text, at, c) ?? githubAppJwt(text, at);
+  return byRules(text, at, c);
+}
+function byRules(text, at, first) {
+  const rules = RULES.get(first);
+  if (!rules) return void 0;
+  for (const r of rules) {
+    if (!text.startsWith(r.prefix, at)) continue;
+    const body = at + r.prefix.length;
+    let end = runEnd(text, body, r.body);
+    if (end - body < r.min) return void 0;
+    if (r.padded) while (end < text.length && text.charCodeAt(end) === 61 && end - body < 4096) end++;
+    return secretSpan(at, end, r.kind);
+  }
+  return void 0;
+}
+function awsKeyId(text, at) {
+  const p = text.slice(at, at + 4);
+  if (!AWS_PREFIXES.has(p) && !(p.startsWith("A3T") && UPPER_ALNUM(p.charCodeAt(3)))) return void 0;
+  const end = runEnd(text, at + 4, UPPER_ALNUM);
+  return end - at === 20 && !WORD(text.charCodeAt(end)) ? secretSpan(at, end, "aws-access-key-id") : void 0;
+}
+function legacyOpenAi(text, at) {
+  const end = runEnd(text, at + 3, ALNUM);
+  if (end - at < 40) return void 0;
+  return text.slice(at + 3, end).includes("T3BlbkFJ") ? secretSpan(at, end, "openai-api-key") : void 0;
+}
+function githubAppJwt(text, at) {
+  const id = runEnd(text, at + 4, DIGITS);
+  if (id === at + 4 || text.charCodeAt(id) !== 95) return void 0;
+  let end = runEnd(text, id + 1, TOKEN);
+  for (let part = 0; part < 2; part++) {
+    if (end === id + 1 || text.charCodeAt(end) !== DOT || !TOKEN(text.charCodeAt(end + 1))) return void 0;
+    end = runEnd(text, end + 1, TOKEN);
+  }
+  return secretSpan(at, end, "github-token");
+}
+function afterDot(text, at) {
+  const end = runEnd(text, at, TOKEN);
+  if (text.startsWith("SG.", at - 3) && !LETTERS(text.charCodeAt(at - 4))) {
+    if (text.charCodeAt(end) !== DOT) return void 0;
+    const last = runEnd(text, end + 1, TOKEN);
+    return last - end - 1 >= 20 ? secretSpan(at - 3, last, "sendgrid-api-key") : void 0;
+  }
+  const p = text.slice(at - 4, at);
+  if ((p === "hvs." || p === "hvb." || p === "hvr.") && !LETTERS(text.charCodeAt(at - 5))) return secretSpan(at - 4, end, "vault-token");
+  return void 0;
+}
+
+// src/reports/mask-urls.ts
+var USERINFO = charClass("A-Za-z0-9._~%!$&()*+,;=:-");
+var SCHEME = charClass("A-Za-z0-9+.-");
+var HOST_START = charClass("A-Za-z0-9[");
+var LONGEST_USERINFO = 512;
+var VARIABLE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/;
+function urlCredentials(text) {
+  const spans = [];
+  const ats = /* @__PURE__ */ new Set();
+  let last;
+  for (let at = text.indexOf("@"); at >= 0; at = text.indexOf("@", at + 1)) {
+    let start = userinfoStart(text, at);
+    const extends_ = last !== void 0 && start === last.at + 1 && at - last.start <= LONGEST_USERINFO && HOST_START(text.charCodeAt(at + 1));
+    if (extends_ && last) {
+      start = last.start;
+      if (last.span) spans.pop();
+    } else if (start === at || text.charCodeAt(start - 1) !== 47 || text.charCodeAt(start - 2) !== 47 || text.charCodeAt(start - 3) !== 58 || !hasScheme(text, start - 3) || !HOST_START(text.charCodeAt(at + 1))) continue;
+    ats.add(at);
+    const span = credentials(text, start, at);
+    if (span) spans.push(span);
+    last = { start, at, span };
+  }
+  return { spans, ats };
+}
+function userinfoStart(text, at) {
+  let start = at;
+  for (; ; ) {
+    while (start > 0 && USERINFO(text.charCodeAt(start - 1))) start--;
+    if (text.charCodeAt(start - 1) !== 93) return start;
+    const open4 = text.lastIndexOf("[", start - 1);
+    if (open4 < 0 || start - open4 > 64 || !text.startsWith("[REDACTED-", open4)) return start;
+    start = open4;
+  }
+}
+function hasScheme(text, colon) {
+  let s = colon;
+  while (s > 0 && colon - s < 32 && SCHEME(text.charCodeAt(s - 1))) s--;
+  const c = text.charCodeAt(s);
+  return s < colon && (c >= 65 && c <= 90 || c >= 97 && c <= 122);
+}
+function credentials(text, start, at) {
+  let colon = start;
+  while (colon < at && text.charCodeAt(colon) !== 58) colon++;
+  if (colon === at) {
+    let i = start;
+    while (i < at && TOKEN(text.charCodeAt(i))) i++;
+    return i === at && at - start >= 20 ? secretSpan(start, at, "url-token") : void 0;
+  }
+  const password = text.slice(colon + 1, at);
+  if (password.toLowerCase() === "x-oauth-basic") return colon > start && text.charCodeAt(start) !== 91 ? secretSpan(start, colon, "url-token") : void 0;
+  if (password === "" || password.startsWith("[REDACTED-") || VARIABLE.test(password) || /^\*+$/.test(password)) return void 0;
+  return secretSpan(colon + 1, at, "url-password");
+}
+var WEBHOOK_HOST = "hooks.slack.com/";
+var WEBHOOK_PATH = charClass("A-Za-z0-9/_-");
+function slackWebhooks(text) {
+  const spans = [];
+  for (let at = text.indexOf(WEBHOOK_HOST); at >= 0; at = text.indexOf(WEBHOOK_HOST, at + 1)) {
+    const kind = runEnd(text, at + WEBHOOK_HOST.length, LETTERS);
+    if (kind === at + WEBHOOK_HOST.length || text.charCodeAt(kind) !== 47) continue;
+    const end = runEnd(text, kind + 1, WEBHOOK_PATH);
+    if (end - kind - 1 >= 8) spans.push(secretSpan(kind + 1, end, "slack-webhook"));
+  }
+  return spans;
+}
+
 // src/reports/mask-scan.ts
 var ORDER = { secret: 0, email: 1, iban: 2, ssn: 3, card: 4 };
 function scan(text, final = true) {
   if (text.length < 6) return { spans: [] };
-  const quick = QUICK.test(text);
-  const blocks = quick ? keyBlocks(text, final) : { spans: [] };
+  const words = text.length > SHORT || SHORT_HINT.test(text);
+  const hinted = words && BLOCK_HINT.test(text);
+  const blocks = hinted ? keyBlocks(text, final) : { spans: [] };
   let found = blocks.spans;
   const add = (spans2) => {
     if (spans2.length > 0) found = found.length > 0 ? found.concat(spans2) : spans2;
   };
-  if (quick) {
-    add(tokenSecrets(text));
-    if (text.indexOf("@") >= 0) add(emails(text));
-    if (IBAN_HINT.test(text)) add(ibans(text));
+  if (hinted) add(slackWebhooks(text));
+  if (text.length >= 20) add(prefixedTokens(text));
+  if (words) {
+    add(namedSecrets(text));
+    if (text.indexOf("@") >= 0) {
+      const urls = urlCredentials(text);
+      add(urls.spans);
+      add(emails(text, urls.ats));
+    }
   }
+  if (IBAN_HINT.test(text)) add(ibans(text));
   if (text.length >= 40) add(bareAwsSecrets(text));
   if (SSN_HINT.test(text)) add(ssns(text));
   if (countDigits(text, 13) >= 13) add(cards(text));
@@ -17932,82 +18477,22 @@ function scan(text, final = true) {
   }
   return openFrom === void 0 ? { spans } : { spans, openFrom };
 }
-var IBAN_HINT = /[A-Z]{2}\d{2}/;
+var BLOCK_HINT = /-----BEGIN|PuTTY-User-Key-File-|hooks\.slack\.com\//;
+var IBAN_HINT = /[A-Za-z]{2}\d{2}/;
+var SHORT = 256;
+var SHORT_HINT = /-----BEGIN|PuTTY-User-Key-File-|hooks\.slack\.com\/|@|eyJ|[Bb]earer[ \t]|[Bb]asic[ \t]|BASIC[ \t]|[Ss]ecret_?[Aa]ccess|SECRET_?ACCESS|[Kk]ey=|KEY=|sig=|_auth|ccount(?:_?[Ii][Dd])?["']?[ \t]{0,5}(?::|=>|=)|CCOUNT(?:_?ID)?["']?[ \t]{0,5}(?::|=>|=)/;
 var SSN_HINT = /\d{3}[- ]?\d{2}[- ]?\d{4}/;
-var QUICK = /@|-----BEGIN|PuTTY-|gh[pousr]_|github_pat_|A[KSBC][IC]A|xox|xapp|eyJ|[Bb]earer|[Ss]ecret_?[Aa]ccess|SECRET_?ACCESS|[A-Z]{2}\d{2}/;
 function countDigits(text, enough) {
   let n = 0;
   for (let i = 0; i < text.length && n < enough; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) n++;
+    if (c >= 48 && c <= 57 || c >= 65296 && c <= 65305) n++;
   }
   return n;
 }
 function* matches(re, text) {
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) yield m;
-}
-var TRIGGER = /gh[pousr]_|github_pat_|A[KSBC][IC]A|xox[abposre]-|xapp-|eyJ|[Bb]earer[ \t]|[Ss]ecret_?[Aa]ccess|SECRET_?ACCESS/g;
-var WORD = charClass("A-Za-z0-9_");
-var ALNUM = charClass("A-Za-z0-9");
-var UPPER_ALNUM = charClass("A-Z0-9");
-var SLACK = charClass("A-Za-z0-9-");
-var BASE64URL = charClass("A-Za-z0-9_-");
-var BEARER = charClass("A-Za-z0-9._~+/-");
-var AWS_NAMED = /secret_?access_?key["']?[ \t]{0,5}[:=][ \t]{0,5}["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/iy;
-function tokenAt(text, at) {
-  const prev = at > 0 ? text.charCodeAt(at - 1) : 32;
-  const c = text[at];
-  const secret = (end, start = at) => end > start ? { start, end, kind: "secret" } : void 0;
-  if (c === "g") {
-    if (WORD(prev)) return void 0;
-    const body = text.startsWith("github_pat_", at) ? at + 11 : at + 4;
-    const end = runEnd(text, body, body === at + 4 ? ALNUM : WORD);
-    const min = body === at + 4 ? 36 : 22;
-    return end - body >= min && end - body <= 255 && !WORD(text.charCodeAt(end)) ? secret(end) : void 0;
-  }
-  if (c === "A") {
-    if (WORD(prev)) return void 0;
-    const end = runEnd(text, at + 4, UPPER_ALNUM);
-    return end - at === 20 && !WORD(text.charCodeAt(end)) ? secret(end) : void 0;
-  }
-  if (c === "x") {
-    if (SLACK(prev)) return void 0;
-    const end = runEnd(text, at + 5, SLACK);
-    return end - at - 5 >= 10 ? secret(end) : void 0;
-  }
-  if (c === "e") {
-    if (BASE64URL(prev)) return void 0;
-    const header = runEnd(text, at + 3, BASE64URL);
-    if (header - at - 3 < 4 || text[header] !== "." || !text.startsWith("eyJ", header + 1)) return void 0;
-    const payload = runEnd(text, header + 4, BASE64URL);
-    if (payload - header - 4 < 4 || text[payload] !== ".") return void 0;
-    return secret(runEnd(text, payload + 1, BASE64URL));
-  }
-  if (c === "B" || c === "b") {
-    if (WORD(prev)) return void 0;
-    let j = at + 6;
-    while (j < text.length && j - at < 70 && (text[j] === " " || text[j] === "	")) j++;
-    const end = runEnd(text, j, BEARER);
-    if (end - j < 16) return void 0;
-    let pad = end;
-    while (text[pad] === "=") pad++;
-    return secret(pad);
-  }
-  if (ALNUM(prev)) return void 0;
-  AWS_NAMED.lastIndex = at;
-  return AWS_NAMED.test(text) ? secret(AWS_NAMED.lastIndex, AWS_NAMED.lastIndex - 40) : void 0;
-}
-function tokenSecrets(text) {
-  const out = [];
-  TRIGGER.lastIndex = 0;
-  for (let m = TRIGGER.exec(text); m; m = TRIGGER.exec(text)) {
-    const span = tokenAt(text, m.index);
-    if (!span) continue;
-    out.push(span);
-    TRIGGER.lastIndex = span.end;
-  }
-  return out;
 }
 var B64 = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+") B64[c.charCodeAt(0)] = 1;
@@ -18028,7 +18513,7 @@ function bareAwsSecrets(text) {
     const startsRun = i === 0 || !inB64(text.charCodeAt(i - 1));
     if (startsRun && end - i === 40 && text.charCodeAt(end) !== 61) {
       const run2 = text.slice(i, end);
-      if (/[A-Z]/.test(run2) && /[a-z]/.test(run2) && /\d/.test(run2) && !IDENTIFIER.test(run2)) out.push({ start: i, end, kind: "secret" });
+      if (/[A-Z]/.test(run2) && /[a-z]/.test(run2) && /\d/.test(run2) && !IDENTIFIER.test(run2)) out.push(secretSpan(i, end, "aws-secret-access-key"));
     }
     i = end;
   }
@@ -18038,10 +18523,14 @@ var isLocal = (c) => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 
 var isDomain = (c) => isAlnum(c) || c === 46 || c === 45;
 var isAlnum = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122;
 var isLetter = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122;
-function emails(text) {
+function emails(text, urlAts) {
   const out = [];
   let floor = 0;
   for (let at = text.indexOf("@"); at >= 0; at = text.indexOf("@", at + 1)) {
+    if (urlAts.has(at)) {
+      floor = at + 1;
+      continue;
+    }
     let start = at;
     while (start > floor && isLocal(text.charCodeAt(start - 1))) start--;
     let stop = at + 1;
@@ -18071,7 +18560,7 @@ function domainEnd(text, from, stop) {
   }
   return void 0;
 }
-var IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g;
+var IBAN = /\b[A-Za-z]{2}\d{2}(?:[ \u00A0]?[A-Za-z0-9]{4}){2,7}(?:[ \u00A0]?[A-Za-z0-9]{1,4})?\b/g;
 function ibans(text) {
   const out = [];
   for (const m of matches(IBAN, text)) if (validIban(m[0])) out.push({ start: m.index, end: m.index + m[0].length, kind: "iban" });
@@ -18089,20 +18578,10 @@ function ssns(text) {
 function validSsn(area, group, serial) {
   return area !== "000" && area !== "666" && area[0] !== "9" && group !== "00" && serial !== "0000";
 }
-function validIban(text) {
-  const iban = text.replace(/ /g, "");
-  if (iban.length < 15 || iban.length > 34) return false;
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let remainder = 0;
-  for (const ch of rearranged) {
-    const value = ch >= "A" && ch <= "Z" ? String(ch.charCodeAt(0) - 55) : ch;
-    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
-  }
-  return remainder === 1;
-}
 
 // src/reports/mask.ts
-var emptyCounts = () => ({ card: 0, ssn: 0, iban: 0, email: 0, secret: 0 });
+var REDACTION_KINDS = ["card", "ssn", "iban", "email", "secret"];
+var emptyCounts = () => ({ card: 0, ssn: 0, iban: 0, email: 0, secret: 0, secretKinds: {} });
 function mask(text) {
   return applySpans(text, scan(text).spans);
 }
@@ -18111,7 +18590,11 @@ function maskText(text) {
 }
 function addCounts(into, from) {
   if (!from) return;
-  for (const k of Object.keys(into)) into[k] += from[k];
+  for (const k of REDACTION_KINDS) into[k] += from[k];
+  addSecretKinds(into.secretKinds, from.secretKinds);
+}
+function addSecretKinds(into, from) {
+  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
 }
 function maskPiece(text, xml, final) {
   if (!xml || text.indexOf("&") < 0) {
@@ -18133,6 +18616,7 @@ function applySpans(text, spans) {
   for (const s of spans) {
     parts.push(text.slice(at, s.start), replacement(s), lineBreaks(text, s.start, s.end));
     counts[s.kind]++;
+    if (s.secret) counts.secretKinds[s.secret] = (counts.secretKinds[s.secret] ?? 0) + 1;
     at = s.end;
   }
   parts.push(text.slice(at));
@@ -18140,12 +18624,13 @@ function applySpans(text, spans) {
 }
 function replacement(s) {
   if (s.kind === "card") return `[REDACTED-CARD-${s.last4 ?? ""}]`;
+  if (s.secret) return secretMark(s.secret);
   return `[REDACTED-${s.kind.toUpperCase()}]`;
 }
 function lineBreaks(text, from, to) {
   let n = 0;
-  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) n++;
-  return "\n".repeat(n);
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
+  return n === 0 ? "" : "\n".repeat(n);
 }
 var PREDEFINED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 var REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));/g;
@@ -18294,9 +18779,9 @@ function cutPoint(pending, mode) {
 }
 function forcedCut(text, mode) {
   if (mode === "json") {
-    const open3 = openJsonString(text);
-    if (open3 === void 0) return text.length;
-    if (open3 > 0) return open3;
+    const open4 = openJsonString(text);
+    if (open4 === void 0) return text.length;
+    if (open4 > 0) return open4;
     return text.length < STRING_LIMIT ? 0 : text.length;
   }
   const floor = Math.max(1, text.length - CUT_WINDOW);
@@ -18311,8 +18796,8 @@ function holdDigits(text, cut) {
   let digit = false;
   while (i > 0 && cut - i < DIGIT_HOLD) {
     const c = text.charCodeAt(i - 1);
-    if (c >= 48 && c <= 57) digit = true;
-    else if (!(c === 32 || c === 9 || c === 10 || c === 13 || c === 45 || c === 46)) break;
+    if (isCardDigit(c)) digit = true;
+    else if (!(isCardBlank(c) || isCardDash(c) || c === 10 || c === 13 || c === 46)) break;
     i--;
   }
   return digit ? i : cut;
@@ -18330,10 +18815,10 @@ function maskJsonText(text) {
     while (next < found.length && found[next].end <= i) next++;
     const hit = next < found.length && found[next].start < end;
     if (escaped || hit || !closed) {
-      const literal = text.slice(i, end);
-      const masked = closed ? maskJsonString(literal) : mask(literal);
+      const literal2 = text.slice(i, end);
+      const masked = closed ? maskJsonString(literal2) : mask(literal2);
       if (masked.counts) {
-        counts ??= { card: 0, ssn: 0, iban: 0, email: 0, secret: 0 };
+        counts ??= emptyCounts();
         addCounts(counts, masked.counts);
         out.push(text.slice(from, i), masked.text);
         from = end;
@@ -18345,9 +18830,9 @@ function maskJsonText(text) {
   out.push(text.slice(from));
   return { text: out.join(""), counts };
 }
-function stringEnd(text, open3) {
+function stringEnd(text, open4) {
   let escaped = false;
-  for (let j = open3 + 1; j < text.length; j++) {
+  for (let j = open4 + 1; j < text.length; j++) {
     const c = text.charCodeAt(j);
     if (c === 34) return { end: j + 1, closed: true, escaped };
     if (c === 10) return { end: j, closed: false, escaped };
@@ -18378,11 +18863,249 @@ function maskJsonString(token2) {
   return m.counts ? { text: JSON.stringify(m.text), counts: m.counts } : { text: token2 };
 }
 
+// src/evidence/bundle-dir.ts
+import { closeSync, constants, openSync, readlinkSync } from "node:fs";
+import { lstat, mkdir, readlink, realpath, rmdir, stat } from "node:fs/promises";
+import path from "node:path";
+
+// src/fs-errors.ts
+var WORDS = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "is a directory",
+  ELOOP: "is a symbolic link (or a loop of them)",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  EEXIST: "already exists",
+  ENAMETOOLONG: "the name is too long",
+  EMFILE: "too many open files",
+  ENFILE: "too many open files in the system",
+  EIO: "input/output error",
+  EFBIG: "the file is too large",
+  EXDEV: "not on the same file system",
+  EBUSY: "the file or folder is busy",
+  ENOTEMPTY: "the folder is not empty",
+  EINVAL: "not possible on this file system"
+};
+function isFsError(e) {
+  return e instanceof Error && typeof e.code === "string" && /^E[A-Z]+$/.test(e.code);
+}
+function describeFsError(e) {
+  const err = e;
+  const words = err.code ? WORDS[err.code] : void 0;
+  if (words) return words;
+  return (err.message ?? String(e)).split(/\r?\n/)[0];
+}
+function fsProblem(e, file, doing) {
+  if (e instanceof ConfigError || !isFsError(e)) return e;
+  return ConfigError.at(file, `${doing}: ${describeFsError(e)}`);
+}
+
+// src/evidence/bundle-dir.ts
+var NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+var DIRECTORY = constants.O_DIRECTORY ?? 0;
+var OPEN_FOLDER = constants.O_RDONLY | DIRECTORY | NOFOLLOW;
+var CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
+var READ_FLAGS = constants.O_RDONLY | NOFOLLOW;
+var BundleDir = class _BundleDir {
+  constructor(dir, shownDir, viaFd) {
+    this.dir = dir;
+    this.shownDir = shownDir;
+    this.viaFd = viaFd;
+  }
+  dir;
+  shownDir;
+  viaFd;
+  /** Bundle-relative folder ('' = evidence-dir) → the path that reaches it (its held descriptor, where there is one). */
+  held = /* @__PURE__ */ new Map();
+  fds = [];
+  /** Makes (or checks) `dir` as a real folder below `workspace`; throws ConfigError naming what is in the way. */
+  static async open(dir, workspace) {
+    const target = path.resolve(dir);
+    const ws = path.resolve(workspace);
+    const inside = target === ws || target.startsWith(ws + path.sep);
+    const shown = (p) => inside ? path.relative(ws, p).split(path.sep).join("/") || "." : p;
+    const start = inside ? ws : path.dirname(target);
+    await makeAbove(start);
+    let at = start;
+    for (const part of path.relative(start, target).split(path.sep).filter(Boolean)) {
+      at = path.join(at, part);
+      await realFolder(at, shown(at), true);
+    }
+    const expected = path.join(
+      await realpath(start).catch((e) => {
+        throw fail(e, shown(start), "cannot resolve the folder");
+      }),
+      path.relative(start, target)
+    );
+    if (process.platform !== "linux") {
+      const bundle2 = new _BundleDir(target, shown(target), false);
+      bundle2.held.set("", target);
+      return bundle2;
+    }
+    let fd;
+    try {
+      fd = openSync(target, OPEN_FOLDER);
+    } catch (e) {
+      throw await folderProblem(e, target, shown(target));
+    }
+    const link3 = `/proc/self/fd/${fd}`;
+    let viaFd = false;
+    try {
+      viaFd = readlinkSync(link3) !== "";
+    } catch {
+    }
+    if (viaFd && readlinkSync(link3) !== expected) {
+      closeSync(fd);
+      throw new ConfigError([{ file: "", message: `${shown(target)} changed while the evidence bundle was being prepared (it now resolves to ${readlinkSync(link3)}): not written` }]);
+    }
+    const bundle = new _BundleDir(target, shown(target), viaFd);
+    if (viaFd) {
+      bundle.fds.push(fd);
+      bundle.held.set("", link3);
+    } else {
+      closeSync(fd);
+      bundle.held.set("", target);
+    }
+    return bundle;
+  }
+  /** `rel` (a bundle path, `/`-separated) as people see it: `sox-evidence/oscal/assessment-results.json`. */
+  shown(rel) {
+    if (rel === "") return this.shownDir;
+    return this.shownDir === "." ? rel : `${this.shownDir}/${rel}`;
+  }
+  /**
+   * The path that reaches folder `rel` through held folders, each made when missing (or, with
+   * `create` false, undefined when missing). A link or a file where a folder belongs is refused.
+   */
+  async folder(rel, create) {
+    let known = this.held.get(rel);
+    if (known !== void 0) return known;
+    const parts = rel.split("/");
+    let done = "";
+    let reach = this.held.get("");
+    for (const part of parts) {
+      const next = done === "" ? part : `${done}/${part}`;
+      known = this.held.get(next);
+      if (known === void 0) {
+        const at = `${reach}/${part}`;
+        if (!await realFolder(at, this.shown(next), create)) return void 0;
+        known = this.viaFd ? this.hold(at, next) : path.join(this.dir, ...next.split("/"));
+        this.held.set(next, known);
+      }
+      done = next;
+      reach = known;
+    }
+    return reach;
+  }
+  /** The path that reaches file `rel` (its folders made; with `create` false, undefined when a folder is missing). */
+  async file(rel, create = true) {
+    const cut = rel.lastIndexOf("/");
+    const folder = await this.folder(cut < 0 ? "" : rel.slice(0, cut), create);
+    return folder === void 0 ? void 0 : `${folder}/${rel.slice(cut + 1)}`;
+  }
+  /** Removes folder `rel` when it is empty (an earlier bundle's), and forgets it: a later write makes it anew. */
+  async removeIfEmpty(rel) {
+    const cut = rel.lastIndexOf("/");
+    const parent = await this.folder(cut < 0 ? "" : rel.slice(0, cut), false);
+    if (parent === void 0) return;
+    const removed = await rmdir(`${parent}/${rel.slice(cut + 1)}`).then(
+      () => true,
+      () => false
+    );
+    if (!removed) return;
+    for (const key of [...this.held.keys()]) {
+      if (key !== rel && !key.startsWith(`${rel}/`)) continue;
+      const reach = this.held.get(key);
+      this.held.delete(key);
+      const fd = this.viaFd ? Number(reach.slice("/proc/self/fd/".length)) : -1;
+      const at = this.fds.indexOf(fd);
+      if (at >= 0) {
+        this.fds.splice(at, 1);
+        closeSync(fd);
+      }
+    }
+  }
+  /** A file-system error met on `rel` as a ConfigError: one line naming the path (never an internal error). */
+  problem(e, rel, doing) {
+    return e instanceof ConfigError || !isFsError(e) ? e : new ConfigError([{ file: "", message: `${this.shown(rel)}: ${doing}: ${describeFsError(e)}` }]);
+  }
+  close() {
+    for (const fd of this.fds.splice(0)) closeSync(fd);
+  }
+  hold(at, rel) {
+    let fd;
+    try {
+      fd = openSync(at, OPEN_FOLDER);
+    } catch (e) {
+      if (e.code === "ELOOP" || e.code === "ENOTDIR") throw linkRefused(this.shown(rel), void 0);
+      throw fail(e, this.shown(rel), "cannot open the folder");
+    }
+    this.fds.push(fd);
+    return `/proc/self/fd/${fd}`;
+  }
+};
+async function realFolder(at, shown, create) {
+  let st = await lstat(at).catch((e) => {
+    if (e.code === "ENOENT") return void 0;
+    throw fail(e, shown, "cannot look at the folder");
+  });
+  if (!st) {
+    if (!create) return false;
+    await mkdir(at).catch((e) => {
+      if (e.code !== "EEXIST") throw fail(e, shown, "cannot create the folder");
+    });
+    st = await lstat(at).catch((e) => {
+      throw fail(e, shown, "cannot look at the folder");
+    });
+  }
+  if (st.isSymbolicLink()) throw linkRefused(shown, await readlink(at).catch(() => void 0));
+  if (!st.isDirectory()) throw new ConfigError([{ file: "", message: `${shown} is not a folder: the evidence bundle needs a folder there (remove it, or choose another evidence-dir)` }]);
+  return true;
+}
+async function makeAbove(folder) {
+  const missing = [];
+  for (let at = folder; ; at = path.dirname(at)) {
+    const exists = await stat(at).then(
+      () => true,
+      (e) => {
+        if (e.code === "ENOENT") return false;
+        throw fail(e, at, "cannot look at the folder");
+      }
+    );
+    if (exists) break;
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const at of missing) {
+    await mkdir(at).catch((e) => {
+      if (e.code !== "EEXIST") throw fail(e, at, "cannot create the folder");
+    });
+  }
+}
+async function folderProblem(e, at, shown) {
+  const code18 = e.code;
+  if (code18 === "ELOOP") return linkRefused(shown, await readlink(at).catch(() => void 0));
+  return fail(e, shown, "cannot open the folder");
+}
+function linkRefused(shown, target) {
+  return new ConfigError([
+    {
+      file: "",
+      message: `${shown} is a symbolic link${target === void 0 ? "" : ` (to ${target})`}: the evidence bundle is never written through a link, which could lead outside evidence-dir (remove the link, or choose another evidence-dir)`
+    }
+  ]);
+}
+function fail(e, shown, doing) {
+  return e instanceof ConfigError || !isFsError(e) ? e : new ConfigError([{ file: "", message: `${shown}: ${doing}: ${describeFsError(e)}` }]);
+}
+
 // src/evidence/prepare-dir.ts
 import { createHash as createHash2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat, mkdir, readFile, realpath, rmdir, unlink } from "node:fs/promises";
-import path from "node:path";
+import { lstat as lstat2, open, readFile, unlink } from "node:fs/promises";
 
 // package.json
 var package_default = {
@@ -18447,6 +19170,8 @@ var package_default = {
     graphql: "^16.15.0",
     jest: "^29.7.0",
     "jest-junit": "^17.0.0",
+    micromark: "^4.0.3",
+    "micromark-extension-gfm": "^3.0.0",
     "ts-jest": "^29.4.15",
     typescript: "5.9",
     "typescript-eslint": "^8.73.0"
@@ -18458,50 +19183,62 @@ var TOOL_NAME = "sox-gate";
 var TOOL_VERSION = package_default.version;
 
 // src/evidence/prepare-dir.ts
-var SIGNATURE = "attestation.sigstore.json";
+var SIGNATURE2 = "attestation.sigstore.json";
 async function prepareEvidenceDir(dir, planned) {
-  await mkdir(dir, { recursive: true });
   await removeEarlierBundle(dir);
   const taken = [];
-  for (const rel of planned) if (await lstat(path.join(dir, ...rel.split("/"))).then(() => true, () => false)) taken.push(rel);
+  for (const rel of planned) {
+    const at = await dir.file(rel, false);
+    if (at === void 0) continue;
+    const st = await lstat2(at).catch((e) => {
+      if (e.code === "ENOENT") return void 0;
+      throw dir.problem(e, rel, "cannot look at it");
+    });
+    if (st?.isSymbolicLink()) throw new ConfigError([{ file: "", message: `${dir.shown(rel)} is a symbolic link: the evidence bundle is never written through a link, which could lead outside evidence-dir (remove the link, or choose another evidence-dir)` }]);
+    if (st) taken.push(rel);
+  }
   if (taken.length > 0) {
-    throw new ConfigError(taken.map((rel) => ({ file: dir, message: `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)` })));
+    throw new ConfigError(taken.map((rel) => ({ file: dir.dir, message: `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)` })));
   }
 }
 async function removeEarlierBundle(dir) {
-  const manifestPath = path.join(dir, "manifest.json");
-  const text = await readFile(manifestPath, "utf8").catch((e) => {
+  const manifestPath = await dir.file("manifest.json");
+  const shownManifest = dir.shown("manifest.json");
+  const text = await readFile(manifestPath, { encoding: "utf8", flag: READ_FLAGS }).catch((e) => {
     if (e.code === "ENOENT") return void 0;
-    throw ConfigError.at(manifestPath, `cannot read the earlier bundle's manifest: ${e.message}`);
+    if (e.code === "ELOOP") throw ConfigError.at(shownManifest, "is a symbolic link: it is not read, replaced or followed (remove it, or choose another evidence-dir)");
+    throw ConfigError.at(shownManifest, `cannot read the earlier bundle's manifest: ${e.message}`);
   });
   if (text === void 0) return;
   const listed = earlierFiles(text);
-  if (!listed) throw ConfigError.at(manifestPath, "exists but is not a sox-gate manifest: it is not replaced (choose another evidence-dir, or remove it)");
+  if (!listed) throw ConfigError.at(shownManifest, "exists but is not a sox-gate manifest: it is not replaced (choose another evidence-dir, or remove it)");
   const problems = [];
   const doomed = [];
-  const realDir = await realpath(dir);
   for (const f of listed) {
-    const full = inside(dir, f.path);
-    if (!full || !await parentInside(realDir, full)) {
+    if (!isBundlePath(f.path)) {
       problems.push(`the earlier manifest lists "${f.path}", which is not a path inside the evidence directory`);
       continue;
     }
-    const now = await fileHash(full);
+    const full = await dir.file(f.path, false);
+    if (full === void 0) continue;
+    const now = await fileHash(full).catch((e) => {
+      throw dir.problem(e, f.path, "cannot read the earlier bundle's file");
+    });
     if (now === "absent") continue;
     if (now !== f.sha256) problems.push(`${f.path} was changed since the earlier bundle wrote it: not deleted`);
-    else doomed.push(full);
+    else doomed.push(f.path);
   }
-  if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: dir, message })));
+  if (problems.length > 0) throw new ConfigError(problems.map((message) => ({ file: dir.dir, message })));
   const parents = /* @__PURE__ */ new Set();
-  for (const full of [...doomed, path.join(dir, SIGNATURE), manifestPath]) {
+  for (const rel of [...doomed, SIGNATURE2, "manifest.json"]) {
+    const full = await dir.file(rel, false);
+    if (full === void 0) continue;
     await unlink(full).catch((e) => {
-      if (e.code !== "ENOENT") throw e;
+      if (e.code !== "ENOENT") throw dir.problem(e, rel, "cannot delete the earlier bundle's file");
     });
-    for (let p = path.dirname(full); p.length > dir.length && p.startsWith(dir + path.sep); p = path.dirname(p)) parents.add(p);
+    for (let p = rel.lastIndexOf("/"); p > 0; p = rel.lastIndexOf("/", p - 1)) parents.add(rel.slice(0, p));
   }
-  for (const p of [...parents].sort((a, b) => b.length - a.length)) {
-    await rmdir(p).catch(() => void 0);
-  }
+  for (const p of [...parents].sort((a, b) => b.length - a.length)) await dir.removeIfEmpty(p);
 }
 function earlierFiles(text) {
   try {
@@ -18514,40 +19251,42 @@ function earlierFiles(text) {
     return void 0;
   }
 }
-function inside(dir, rel) {
+function isBundlePath(rel) {
   const parts = rel.split("/");
-  if (rel === "" || parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0"))) return void 0;
-  return path.join(dir, ...parts);
-}
-async function parentInside(realDir, full) {
-  const parent = await realpath(path.dirname(full)).catch(() => void 0);
-  return parent === void 0 || parent === realDir || parent.startsWith(realDir + path.sep);
+  return rel !== "" && !parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0"));
 }
 async function fileHash(full) {
   try {
-    const st = await lstat(full);
+    const st = await lstat2(full);
     if (!st.isFile()) return "other";
   } catch {
     return "absent";
   }
   const hash = createHash2("sha256");
-  for await (const chunk of createReadStream(full)) hash.update(chunk);
+  const handle = await open(full, READ_FLAGS);
+  for await (const chunk of handle.createReadStream()) hash.update(chunk);
   return hash.digest("hex");
 }
 
 // src/evidence/spool.ts
 import { createHash as createHash3 } from "node:crypto";
-import { closeSync, constants, openSync, writeSync } from "node:fs";
-import { copyFile, link, mkdir as mkdir2, mkdtemp, rm } from "node:fs/promises";
+import { closeSync as closeSync2, constants as constants2, openSync as openSync2, writeSync } from "node:fs";
+import { copyFile, link, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path2 from "node:path";
+var SPOOL_WORDS = "cannot keep the masked copy of a report for the evidence bundle in the temporary folder (TMPDIR)";
 var MaskedSpool = class _MaskedSpool {
   constructor(dir) {
     this.dir = dir;
   }
   dir;
   static async create() {
-    return new _MaskedSpool(await mkdtemp(path2.join(os.tmpdir(), "sox-gate-spool-")));
+    const prefix = path2.join(os.tmpdir(), "sox-gate-spool-");
+    try {
+      return new _MaskedSpool(await mkdtemp(prefix));
+    } catch (e) {
+      throw fsProblem(e, os.tmpdir(), "cannot make a temporary folder for the masked copies of the reports (set TMPDIR to a writable folder)");
+    }
   }
   /** The spool file of the report at `index` (a worker thread opens its own SpoolWriter on it). */
   fileOf(index) {
@@ -18560,7 +19299,11 @@ var MaskedSpool = class _MaskedSpool {
 var SpoolWriter = class {
   constructor(file) {
     this.file = file;
-    this.fd = openSync(file, "wx");
+    try {
+      this.fd = openSync2(file, "wx");
+    } catch (e) {
+      throw fsProblem(e, file, SPOOL_WORDS);
+    }
   }
   file;
   fd;
@@ -18576,7 +19319,11 @@ var SpoolWriter = class {
     try {
       for await (const text of chunks) {
         const bytes = Buffer.from(text, "utf8");
-        for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
+        try {
+          for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
+        } catch (e) {
+          throw fsProblem(e, this.file, SPOOL_WORDS);
+        }
         this.hash.update(bytes);
         this.size += bytes.length;
         yield text;
@@ -18594,7 +19341,7 @@ var SpoolWriter = class {
   finish() {
     if (this.closed) return void 0;
     this.closed = true;
-    closeSync(this.fd);
+    closeSync2(this.fd);
     if (!this.complete || this.failed) return void 0;
     const redactions = emptyCounts();
     addCounts(redactions, this.counts);
@@ -18602,13 +19349,12 @@ var SpoolWriter = class {
   }
 };
 async function placeCopy(copy, full) {
-  await mkdir2(path2.dirname(full), { recursive: true });
   try {
     await link(copy.file, full);
   } catch (e) {
     const code18 = e.code;
     if (code18 === "EEXIST") throw e;
-    await copyFile(copy.file, full, constants.COPYFILE_EXCL);
+    await copyFile(copy.file, full, constants2.COPYFILE_EXCL);
   }
 }
 
@@ -18631,12 +19377,16 @@ function decisionObject(map, result, mode) {
       status: c.status,
       ...c.waiver ? { waiver: c.waiver } : {},
       ...c.emergency ? { emergency: true } : {},
-      reasons: c.reasons,
+      reasons: mode ? c.reasons : c.reasons.map(asVersion1),
       tests: c.tests
     })),
     reports: result.reports,
     totals: result.totals
   };
+}
+function asVersion1(r) {
+  if (r.code !== "tests-flaky-allowed" || !r.tests) return r;
+  return { ...r, tests: r.tests.map(({ message: _, ...t }) => t) };
 }
 
 // src/render/failures.ts
@@ -18666,6 +19416,15 @@ function reportPlace(t) {
 }
 function kindWords(kind) {
   return kind === "failed" ? "failed" : kind === "flaky" ? "flaky: failed, then passed on a re-run" : "the report records a crash";
+}
+
+// src/render/md-escape.ts
+function mdText(s) {
+  return s.replace(/[\\`*_~[\]<>&|$]/g, (ch) => `\\${ch}`).replace(/:(?=\/\/)/g, "\\:").replace(/(www)\./gi, "$1\\.").replace(/@(?=[\w-])/g, "\\@").replace(/^#/, "\\#").replace(/\r\n?|[\n\u2028\u2029]/g, " ");
+}
+function mdCode(s, inTable = false) {
+  const text = s.replace(/`/g, "'").replace(/\r\n?|[\n\u2028\u2029]/g, " ");
+  return inTable ? text.replace(/\|/g, "\\|") : text;
 }
 
 // src/render/words.ts
@@ -18737,20 +19496,30 @@ function reportOnlyWords(result) {
 // src/render/markdown.ts
 var ICON = { pass: "\u2705", fail: "\u274C", waived: "\u26A0\uFE0F" };
 var SUMMARY_LIMIT = 9e5;
-function renderMarkdown(map, result, limit = SUMMARY_LIMIT) {
+var CURRENT = { text: mdText, code: mdCode, cell: mdText };
+var MANIFEST_V1 = {
+  text: (s) => s.replace(/[\\`*_[\]{}<>#|~!]/g, (ch) => ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : `\\${ch}`).replace(/\r?\n/g, " "),
+  code: (s) => s.replace(/`/g, "'").replace(/\r?\n/g, " "),
+  cell: (s) => s.replace(/[\\|]/g, (c) => `\\${c}`).replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ")
+};
+function escapesOf(manifestVersion) {
+  return manifestVersion === 1 ? MANIFEST_V1 : CURRENT;
+}
+function renderMarkdown(map, result, limit = SUMMARY_LIMIT, esc2 = CURRENT) {
+  const escapeCell = esc2.cell;
   const head = [
     `## ${result.decision === "allow" ? "\u2705" : "\u26D4"} SOX compliance gate \u2014 ${escapeCell(map.system)}`,
     "",
     `**${headline(result)}**`,
     "",
-    ...emergencyBanner(result) ? [`> [!WARNING]`, `> **${emergencyBanner(result)}.**`, ""] : [],
+    ...emergencyBanner(result) ? [`> [!WARNING]`, `> **${esc2 === MANIFEST_V1 ? emergencyBanner(result) : esc2.text(emergencyBanner(result))}.**`, ""] : [],
     "| Control | Status | Tests | Reason |",
     "|---|---|---|---|"
   ];
   const trust = trustLine(result);
   const range = rangeLines(result);
   const rangePart = range ? ["", escapeCell(range.head), "", ...range.items.map((i) => `- ${escapeCell(i)}`)] : [];
-  const foot = ["", totalsLine(result), ...trust ? ["", escapeCell(trust)] : [], ...rangePart, "", `Evaluated at ${result.evaluatedAt} against \`${escapeCell(map.file)}\`.`];
+  const foot = ["", totalsLine(result), ...trust ? ["", escapeCell(trust)] : [], ...rangePart, "", `Evaluated at ${result.evaluatedAt} against \`${esc2 === MANIFEST_V1 ? esc2.cell(map.file) : esc2.code(map.file)}\`.`];
   const rows = [];
   const bytes = (s) => Buffer.byteLength(s, "utf8") + 1;
   let size = bytes([...head, ...foot].join("\n")) + 600;
@@ -18766,9 +19535,9 @@ function renderMarkdown(map, result, limit = SUMMARY_LIMIT) {
     rows.push(row);
   }
   if (cut > 0) rows.push(`| \u2026 | | | ${cut} more controls not shown here: see the evidence bundle |`);
-  return [...head, ...rows, ...failuresSection(ordered, limit - size), ...foot].join("\n") + "\n";
+  return [...head, ...rows, ...failuresSection(ordered, limit - size, esc2), ...foot].join("\n") + "\n";
 }
-function failuresSection(controls, room) {
+function failuresSection(controls, room, esc2) {
   const perControl = controls.map((c) => ({ c, failures: controlFailures(c) })).filter((x) => x.failures.length > 0);
   const total = perControl.reduce((n, x) => n + x.failures.length, 0);
   if (total === 0) return [];
@@ -18776,10 +19545,10 @@ function failuresSection(controls, room) {
   let left = room - Buffer.byteLength(lines2.join("\n"), "utf8");
   let shown = 0;
   fill: for (const { c, failures } of perControl) {
-    const heading = ["", `**${escapeText(c.id)}** ${escapeText(c.title)}: ${failures.length} failing test${failures.length === 1 ? "" : "s"}${c.status === "waived" ? ` (waived: ${escapeText(c.waiver ?? "")})` : ""}`, ""];
+    const heading = ["", `**${esc2.text(c.id)}** ${esc2.text(c.title)}: ${failures.length} failing test${failures.length === 1 ? "" : "s"}${c.status === "waived" ? ` (waived: ${esc2.text(c.waiver ?? "")})` : ""}`, ""];
     const headingBytes = Buffer.byteLength(heading.join("\n"), "utf8") + 1;
     for (const [i, f] of failures.entries()) {
-      const item = failureItem(f);
+      const item = failureItem(f, esc2);
       const need = Buffer.byteLength(item, "utf8") + 1 + (i === 0 ? headingBytes : 0);
       if (need > left) break fill;
       if (i === 0) lines2.push(...heading);
@@ -18791,27 +19560,18 @@ function failuresSection(controls, room) {
   if (shown < total) lines2.push("", `\u2026 ${total - shown} more failing test${total - shown === 1 ? "" : "s"} not shown here: see ${FULL_LIST} (every failing test, with its message and place).`);
   return lines2;
 }
-function failureItem(f) {
+function failureItem(f, esc2) {
   const t = f.test;
   const source = sourcePlace(t);
   const report = reportPlace(t);
-  const where = source ? `\`${codeText(source)}\`${report ? ` (report \`${codeText(report)}\`)` : ""}` : report ? `report \`${codeText(report)}\`` : "";
+  const where = source ? `\`${esc2.code(source)}\`${report ? ` (report \`${esc2.code(report)}\`)` : ""}` : report ? `report \`${esc2.code(report)}\`` : "";
   const mark = f.kind === "flaky" ? "\u26A0\uFE0F" : "\u274C";
   const kind = f.kind === "flaky" ? " (flaky: passed on a re-run)" : "";
-  return `- ${mark} \`${codeText(t.name)}\`${kind}${t.message ? ` \u2014 ${escapeText(t.message)}` : ""}${where ? ` \u2014 ${where}` : ""}`;
-}
-function escapeText(s) {
-  return s.replace(/[\\`*_[\]{}<>#|~!]/g, (ch) => ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : `\\${ch}`).replace(/\r?\n/g, " ");
-}
-function codeText(s) {
-  return s.replace(/`/g, "'").replace(/\r?\n/g, " ");
+  return `- ${mark} \`${esc2.code(t.name)}\`${kind}${t.message ? ` \u2014 ${esc2.text(t.message)}` : ""}${where ? ` \u2014 ${where}` : ""}`;
 }
 function failingFirst(controls) {
   const order = { fail: 0, waived: 1, pass: 2 };
   return [...controls].sort((a, b) => order[a.status] - order[b.status]);
-}
-function escapeCell(s) {
-  return s.replace(/[\\|]/g, (c) => `\\${c}`).replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ");
 }
 
 // src/evidence/csv.ts
@@ -19074,8 +19834,8 @@ function nameUuid(name) {
 }
 
 // src/evidence/oscal.ts
-var TOKEN = /^[\p{L}_][\p{L}\p{N}._-]*$/u;
-var token = (id) => TOKEN.test(id) ? id : `c-${id}`;
+var TOKEN2 = /^[\p{L}_][\p{L}\p{N}._-]*$/u;
+var token = (id) => TOKEN2.test(id) ? id : `c-${id}`;
 function renderOscal({ map, result, toolVersion, reportFiles, seed, manifestVersion }) {
   const at = result.evaluatedAt;
   const byId = new Map(map.controls.map((c) => [c.id, c]));
@@ -19196,7 +19956,7 @@ var ADDED_LATER = ["failures.csv"];
 function* renderBundleFiles(x) {
   const seed = `${x.controlMapSha256}:${x.result.evaluatedAt}:${x.run.runId ?? ""}`;
   yield ["decision.json", stableJson(decisionObject(x.map, x.result, x.manifestVersion === 1 ? void 0 : x.mode))];
-  yield ["summary.md", renderMarkdown(x.map, x.result)];
+  yield ["summary.md", renderMarkdown(x.map, x.result, void 0, escapesOf(x.manifestVersion))];
   yield ["controls.csv", renderCsv(x.map, x.result)];
   yield ["failures.csv", renderFailuresCsv(x.result)];
   yield ["report.html", renderHtml(x)];
@@ -19209,13 +19969,19 @@ async function writeBundle(x) {
   const reportPaths = x.result.reports.map((r, i) => `inputs/reports/${String(i + 1).padStart(3, "0")}-${path3.basename(r.path).replace(/[^A-Za-z0-9._-]/g, "_")}`);
   const renderedNames = [...RENDERED_FILES, "manifest.json"];
   const inputs = ["inputs/control-map.yml", ...x.trusted ? ["inputs/trusted-control-map.yml"] : [], ...reportPaths, ...x.change ? ["change.json"] : []];
-  await prepareEvidenceDir(x.dir, [...inputs, ...renderedNames]);
+  const dir = await BundleDir.open(x.dir, x.workspace ?? process.cwd());
+  try {
+    await prepareEvidenceDir(dir, [...inputs, ...renderedNames, SIGNATURE2]);
+    return await writeInto(dir, x, reportPaths);
+  } finally {
+    dir.close();
+  }
+}
+async function writeInto(dir, x, reportPaths) {
   const files = [];
   const put = async (rel, content) => {
-    const full = path3.join(x.dir, ...rel.split("/"));
-    await mkdir3(path3.dirname(full), { recursive: true });
     const bytes = Buffer.from(content, "utf8");
-    await writeFile(full, bytes, { flag: "wx" }).catch(refuseOverwrite(x.dir, rel));
+    await writeFile(await dir.file(rel), bytes, { flag: CREATE_FLAGS }).catch(refuseOverwrite(dir, rel));
     files.push({ path: rel, sha256: sha256(bytes), size: bytes.length });
   };
   await put("inputs/control-map.yml", x.proposed.source);
@@ -19225,7 +19991,7 @@ async function writeBundle(x) {
   for (const [i, r] of x.result.reports.entries()) {
     const rel = reportPaths[i];
     const copy = x.copies?.[i];
-    files.push(copy ? await placeSpooled(copy, x.dir, rel, redactions) : await copyMasked(x.sources[i], x.dir, rel, redactions));
+    files.push(copy ? await placeSpooled(copy, dir, rel, redactions) : await copyMasked(x.sources[i], dir, rel, redactions));
     reports.push({ ...r, bundlePath: rel });
   }
   if (x.change) await put("change.json", stableJson(x.change));
@@ -19257,13 +20023,13 @@ async function writeBundle(x) {
     redactions,
     files
   };
-  const written = await writeManifest(path3.join(x.dir, "manifest.json"), manifest).catch(refuseOverwrite(x.dir, "manifest.json"));
+  const written = await writeManifest(await dir.file("manifest.json"), manifest).catch(refuseOverwrite(dir, "manifest.json"));
   return { dir: x.dir, manifestSha256: written.sha256, files: files.length + 1, bytes: files.reduce((n, f) => n + f.size, written.size) };
 }
 async function writeManifest(full, manifest) {
   const hash = createHash5("sha256");
   let size = 0;
-  const handle = await open(full, "wx");
+  const handle = await open2(full, CREATE_FLAGS);
   try {
     for (const piece of stableJsonPieces(manifest)) {
       const bytes = Buffer.from(piece, "utf8");
@@ -19277,30 +20043,33 @@ async function writeManifest(full, manifest) {
   return { sha256: hash.digest("hex"), size };
 }
 async function copyMasked(source, dir, rel, redactions) {
-  const full = path3.join(dir, ...rel.split("/"));
-  await mkdir3(path3.dirname(full), { recursive: true });
   const hash = createHash5("sha256");
   let size = 0;
   async function* encoded() {
-    for await (const text of maskReportChunks(decodeChunks(createReadStream2(source, { highWaterMark: REPORT_CHUNK })), redactions)) {
+    for await (const text of maskReportChunks(decodeChunks(createReadStream(source, { highWaterMark: REPORT_CHUNK })), redactions)) {
       const bytes = Buffer.from(text, "utf8");
       hash.update(bytes);
       size += bytes.length;
       yield bytes;
     }
   }
-  await pipeline(Readable.from(encoded()), createWriteStream(full, { flags: "wx" })).catch(refuseOverwrite(dir, rel));
+  try {
+    const handle = await open2(await dir.file(rel), CREATE_FLAGS);
+    await pipeline(Readable.from(encoded()), handle.createWriteStream());
+  } catch (e) {
+    refuseOverwrite(dir, rel)(e);
+  }
   return { path: rel, sha256: hash.digest("hex"), size };
 }
 async function placeSpooled(copy, dir, rel, redactions) {
-  await placeCopy(copy, path3.join(dir, ...rel.split("/"))).catch(refuseOverwrite(dir, rel));
+  await placeCopy(copy, await dir.file(rel)).catch(refuseOverwrite(dir, rel));
   addCounts(redactions, copy.redactions);
   return { path: rel, sha256: copy.sha256, size: copy.size };
 }
 function refuseOverwrite(dir, rel) {
   return (e) => {
-    if (e.code === "EEXIST") throw ConfigError.at(dir, `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)`);
-    throw e;
+    if (e.code === "EEXIST") throw ConfigError.at(dir.dir, `${rel} already exists and is not a file of an earlier sox-gate bundle: not overwritten (choose an empty or new evidence-dir)`);
+    throw dir.problem(e, rel, "cannot write the evidence bundle's file");
   };
 }
 
@@ -19322,7 +20091,7 @@ function runMetadata(env) {
 
 // src/evidence/verify.ts
 import { createHash as createHash7 } from "node:crypto";
-import { createReadStream as createReadStream4 } from "node:fs";
+import { createReadStream as createReadStream3 } from "node:fs";
 import { readdir, readFile as readFile4 } from "node:fs/promises";
 import path6 from "node:path";
 
@@ -26721,9 +27490,10 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validateManifest = validate47;
-var schema82 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "enum": [1, 2], "description": "2 since decision.json carries the mode and SOX-GATE-INTEGRITY is a row of every run; verify re-renders each version as it was made" }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" } } }, "files": { "type": "array", "description": "Every file of the bundle but manifest.json itself and the signature, sorted by path, each with its sha256 and size: the inputs (inputs/, change.json) and the rendered files (decision.json, summary.md, controls.csv, failures.csv, report.html, oscal/assessment-results.json; bundles made before failures.csv existed do not have it).", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
+var schema82 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/sox-gate/sox-gate/v1/schema/manifest.schema.json", "title": "sox-gate evidence bundle manifest", "description": "manifest.json of an evidence bundle: what was evaluated, when, by whom, with which inputs, the results, and the sha256 and size of every other file of the bundle.", "type": "object", "additionalProperties": false, "required": ["manifestVersion", "tool", "run", "mode", "evaluatedAt", "decision", "counts", "controlMap", "reports", "change", "controls", "totals", "redactions", "files"], "properties": { "manifestVersion": { "enum": [1, 2], "description": "2 since decision.json carries the mode and SOX-GATE-INTEGRITY is a row of every run; verify re-renders each version as it was made" }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "sox-gate" }, "version": { "type": "string" } } }, "run": { "type": "object", "additionalProperties": false, "required": ["repository", "sha", "ref", "workflow", "runId", "runAttempt", "actor", "event", "serverUrl"], "properties": { "repository": { "type": ["string", "null"] }, "sha": { "type": ["string", "null"] }, "ref": { "type": ["string", "null"] }, "workflow": { "type": ["string", "null"] }, "runId": { "type": ["string", "null"] }, "runAttempt": { "type": ["string", "null"] }, "actor": { "type": ["string", "null"] }, "event": { "type": ["string", "null"] }, "serverUrl": { "type": ["string", "null"] } } }, "mode": { "enum": ["enforce", "report-only"] }, "evaluatedAt": { "type": "string", "format": "date-time" }, "decision": { "enum": ["allow", "block"] }, "counts": { "type": "object", "additionalProperties": false, "required": ["controls", "passed", "failed", "waived"], "properties": { "controls": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "waived": { "$ref": "#/$defs/count" } } }, "controlMap": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } }, "description": "The workspace's control map: the one the change proposes." }, "trustedControlMap": { "description": "The map read from outside the change (its base, or a policy repository), when one was given; null when the proposed map was the only one (first adoption, or an offline run with one map).", "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "judgedBy": { "enum": ["trusted", "proposed"], "description": "Which of the two maps judged the change (SPEC \xA79)." }, "emergency": { "type": "boolean", "description": "True when an emergency waiver (of an approval control) gave cover." }, "reports": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size", "format", "cases", "passed", "failed", "errors", "skipped", "notes", "bundlePath"], "properties": { "path": { "type": "string" }, "sha256": { "$ref": "#/$defs/sha256", "description": "Of the raw bytes as read, before masking." }, "size": { "$ref": "#/$defs/count" }, "format": { "type": "string" }, "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "notes": { "type": "array", "items": { "type": "string" } }, "crashes": { "type": "array", "description": "What the report records went wrong outside any one test (a suite-level error, a bail-out, an unmet plan, a build failure, a report cut short); each fails every control that matched a test of the report.", "items": { "type": "object", "additionalProperties": false, "required": ["what"], "properties": { "what": { "type": "string" }, "line": { "type": "integer", "minimum": 1 } } } }, "bundlePath": { "$ref": "#/$defs/bundlePath" } } } }, "reportArtifacts": { "$ref": "#/$defs/reportArtifacts" }, "change": { "oneOf": [{ "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["bundlePath"], "properties": { "bundlePath": { "$ref": "#/$defs/bundlePath" } } }] }, "controls": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "status", "tests", "matchedTests"], "properties": { "id": { "type": "string" }, "status": { "enum": ["pass", "fail", "waived"] }, "waiver": { "type": "string" }, "emergency": { "type": "boolean" }, "tests": { "type": "object", "additionalProperties": false, "required": ["matched", "passed", "failed", "skipped", "flaky"], "properties": { "matched": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "flaky": { "$ref": "#/$defs/count" } } }, "matchedTests": { "type": "array", "items": { "type": "string" }, "description": "Full names (suite \u203A classname \u203A name, masked) of the tests matched." } } } }, "totals": { "type": "object", "additionalProperties": false, "required": ["cases", "passed", "failed", "errors", "skipped", "unmapped"], "properties": { "cases": { "$ref": "#/$defs/count" }, "passed": { "$ref": "#/$defs/count" }, "failed": { "$ref": "#/$defs/count" }, "errors": { "$ref": "#/$defs/count" }, "skipped": { "$ref": "#/$defs/count" }, "unmapped": { "$ref": "#/$defs/count" } } }, "redactions": { "type": "object", "additionalProperties": false, "required": ["card", "ssn", "iban", "email", "secret"], "properties": { "card": { "$ref": "#/$defs/count" }, "ssn": { "$ref": "#/$defs/count" }, "iban": { "$ref": "#/$defs/count" }, "email": { "$ref": "#/$defs/count" }, "secret": { "$ref": "#/$defs/count" }, "secretKinds": { "type": "object", "description": "Which secrets `secret` counts: redactions per kind of secret (docs/masking.md), only kinds that were found; they sum to `secret`. Absent from bundles made before secrets had kinds.", "propertyNames": { "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$" }, "additionalProperties": { "$ref": "#/$defs/count" } } } }, "files": { "type": "array", "description": "Every file of the bundle but manifest.json itself and the signature, sorted by path, each with its sha256 and size: the inputs (inputs/, change.json) and the rendered files (decision.json, summary.md, controls.csv, failures.csv, report.html, oscal/assessment-results.json; bundles made before failures.csv existed do not have it).", "items": { "type": "object", "additionalProperties": false, "required": ["path", "sha256", "size"], "properties": { "path": { "$ref": "#/$defs/bundlePath" }, "sha256": { "$ref": "#/$defs/sha256" }, "size": { "$ref": "#/$defs/count" } } } } }, "$defs": { "reportArtifacts": { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } }, "count": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "bundlePath": { "type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "description": "Relative to the bundle, / separated, never leaving it." } } };
 var schema101 = { "type": "object", "additionalProperties": false, "required": ["repository", "runId", "otherRun", "patterns", "min", "artifacts"], "description": "The workflow artifacts whose files were read as reports (the action's report-artifacts), each with its id, size and digest as recorded at upload.", "properties": { "repository": { "type": "string" }, "runId": { "type": ["integer", "null"], "minimum": 1, "description": "The workflow run the artifacts belong to." }, "otherRun": { "type": "boolean", "description": "True when read from another run (run-id) through the REST API." }, "runHeadSha": { "type": "string", "pattern": "^[0-9a-f]{40}$", "description": "For another run: the commit that run tested (its head_sha), which must be the evaluated commit." }, "patterns": { "type": "array", "items": { "type": "string" }, "description": "report-artifacts as given: names or globs, ! excluding." }, "min": { "type": "integer", "minimum": 1, "description": "report-artifacts-min." }, "artifacts": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["id", "name", "size", "digest", "downloadedSha256", "path", "files"], "properties": { "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string", "minLength": 1 }, "size": { "type": "integer", "minimum": 0, "description": "Bytes of the zip, as listed." }, "digest": { "oneOf": [{ "type": "null" }, { "type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$" }], "description": "The zip's digest as recorded at upload; null when none was (uploaded before upload-artifact v4)." }, "downloadedSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "sha256 of the zip as downloaded; equal to digest whenever there is one." }, "path": { "type": "string", "description": "Where its files were unpacked, relative to the workspace (.sox-gate/artifacts/NAME)." }, "files": { "type": "integer", "minimum": 0 } } } } } };
 var pattern42 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$", "u");
+var pattern51 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*$", "u");
 function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -29335,7 +30105,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key14 in data92) {
-          if (!(key14 === "card" || key14 === "ssn" || key14 === "iban" || key14 === "email" || key14 === "secret")) {
+          if (!(key14 === "card" || key14 === "ssn" || key14 === "iban" || key14 === "email" || key14 === "secret" || key14 === "secretKinds")) {
             const err236 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err236];
@@ -29460,109 +30230,113 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
+        if (data92.secretKinds !== void 0) {
+          let data98 = data92.secretKinds;
+          if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
+            for (const key15 in data98) {
+              const _errs256 = errors;
+              if (typeof key15 === "string") {
+                if (!pattern51.test(key15)) {
+                  const err247 = { instancePath: instancePath + "/redactions/secretKinds", schemaPath: "#/properties/redactions/properties/secretKinds/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+(-[a-z0-9]+)*$"', propertyName: key15 };
+                  if (vErrors === null) {
+                    vErrors = [err247];
+                  } else {
+                    vErrors.push(err247);
+                  }
+                  errors++;
+                }
+              }
+              var valid68 = _errs256 === errors;
+              if (!valid68) {
+                const err248 = { instancePath: instancePath + "/redactions/secretKinds", schemaPath: "#/properties/redactions/properties/secretKinds/propertyNames", keyword: "propertyNames", params: { propertyName: key15 }, message: "property name must be valid" };
+                if (vErrors === null) {
+                  vErrors = [err248];
+                } else {
+                  vErrors.push(err248);
+                }
+                errors++;
+              }
+            }
+            for (const key16 in data98) {
+              let data99 = data98[key16];
+              if (!(typeof data99 == "number" && (!(data99 % 1) && !isNaN(data99)) && isFinite(data99))) {
+                const err249 = { instancePath: instancePath + "/redactions/secretKinds/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err249];
+                } else {
+                  vErrors.push(err249);
+                }
+                errors++;
+              }
+              if (typeof data99 == "number" && isFinite(data99)) {
+                if (data99 < 0 || isNaN(data99)) {
+                  const err250 = { instancePath: instancePath + "/redactions/secretKinds/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (vErrors === null) {
+                    vErrors = [err250];
+                  } else {
+                    vErrors.push(err250);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err251 = { instancePath: instancePath + "/redactions/secretKinds", schemaPath: "#/properties/redactions/properties/secretKinds/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err251];
+            } else {
+              vErrors.push(err251);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err247 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err252 = { instancePath: instancePath + "/redactions", schemaPath: "#/properties/redactions/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err247];
+          vErrors = [err252];
         } else {
-          vErrors.push(err247);
+          vErrors.push(err252);
         }
         errors++;
       }
     }
     if (data.files !== void 0) {
-      let data98 = data.files;
-      if (Array.isArray(data98)) {
-        const len7 = data98.length;
+      let data100 = data.files;
+      if (Array.isArray(data100)) {
+        const len7 = data100.length;
         for (let i7 = 0; i7 < len7; i7++) {
-          let data99 = data98[i7];
-          if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
-            if (data99.path === void 0) {
-              const err248 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+          let data101 = data100[i7];
+          if (data101 && typeof data101 == "object" && !Array.isArray(data101)) {
+            if (data101.path === void 0) {
+              const err253 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
               if (vErrors === null) {
-                vErrors = [err248];
+                vErrors = [err253];
               } else {
-                vErrors.push(err248);
+                vErrors.push(err253);
               }
               errors++;
             }
-            if (data99.sha256 === void 0) {
-              const err249 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+            if (data101.sha256 === void 0) {
+              const err254 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
               if (vErrors === null) {
-                vErrors = [err249];
+                vErrors = [err254];
               } else {
-                vErrors.push(err249);
+                vErrors.push(err254);
               }
               errors++;
             }
-            if (data99.size === void 0) {
-              const err250 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+            if (data101.size === void 0) {
+              const err255 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
               if (vErrors === null) {
-                vErrors = [err250];
+                vErrors = [err255];
               } else {
-                vErrors.push(err250);
+                vErrors.push(err255);
               }
               errors++;
             }
-            for (const key15 in data99) {
-              if (!(key15 === "path" || key15 === "sha256" || key15 === "size")) {
-                const err251 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err251];
-                } else {
-                  vErrors.push(err251);
-                }
-                errors++;
-              }
-            }
-            if (data99.path !== void 0) {
-              let data100 = data99.path;
-              if (typeof data100 === "string") {
-                if (!pattern42.test(data100)) {
-                  const err252 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
-                  if (vErrors === null) {
-                    vErrors = [err252];
-                  } else {
-                    vErrors.push(err252);
-                  }
-                  errors++;
-                }
-              } else {
-                const err253 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err253];
-                } else {
-                  vErrors.push(err253);
-                }
-                errors++;
-              }
-            }
-            if (data99.sha256 !== void 0) {
-              let data101 = data99.sha256;
-              if (typeof data101 === "string") {
-                if (!pattern23.test(data101)) {
-                  const err254 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-                  if (vErrors === null) {
-                    vErrors = [err254];
-                  } else {
-                    vErrors.push(err254);
-                  }
-                  errors++;
-                }
-              } else {
-                const err255 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err255];
-                } else {
-                  vErrors.push(err255);
-                }
-                errors++;
-              }
-            }
-            if (data99.size !== void 0) {
-              let data102 = data99.size;
-              if (!(typeof data102 == "number" && (!(data102 % 1) && !isNaN(data102)) && isFinite(data102))) {
-                const err256 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            for (const key17 in data101) {
+              if (!(key17 === "path" || key17 === "sha256" || key17 === "size")) {
+                const err256 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err256];
                 } else {
@@ -29570,9 +30344,12 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data102 == "number" && isFinite(data102)) {
-                if (data102 < 0 || isNaN(data102)) {
-                  const err257 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+            }
+            if (data101.path !== void 0) {
+              let data102 = data101.path;
+              if (typeof data102 === "string") {
+                if (!pattern42.test(data102)) {
+                  const err257 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$" }, message: 'must match pattern "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\]+$"' };
                   if (vErrors === null) {
                     vErrors = [err257];
                   } else {
@@ -29580,34 +30357,87 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+              } else {
+                const err258 = { instancePath: instancePath + "/files/" + i7 + "/path", schemaPath: "#/$defs/bundlePath/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err258];
+                } else {
+                  vErrors.push(err258);
+                }
+                errors++;
+              }
+            }
+            if (data101.sha256 !== void 0) {
+              let data103 = data101.sha256;
+              if (typeof data103 === "string") {
+                if (!pattern23.test(data103)) {
+                  const err259 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err259];
+                  } else {
+                    vErrors.push(err259);
+                  }
+                  errors++;
+                }
+              } else {
+                const err260 = { instancePath: instancePath + "/files/" + i7 + "/sha256", schemaPath: "#/$defs/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err260];
+                } else {
+                  vErrors.push(err260);
+                }
+                errors++;
+              }
+            }
+            if (data101.size !== void 0) {
+              let data104 = data101.size;
+              if (!(typeof data104 == "number" && (!(data104 % 1) && !isNaN(data104)) && isFinite(data104))) {
+                const err261 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err261];
+                } else {
+                  vErrors.push(err261);
+                }
+                errors++;
+              }
+              if (typeof data104 == "number" && isFinite(data104)) {
+                if (data104 < 0 || isNaN(data104)) {
+                  const err262 = { instancePath: instancePath + "/files/" + i7 + "/size", schemaPath: "#/$defs/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (vErrors === null) {
+                    vErrors = [err262];
+                  } else {
+                    vErrors.push(err262);
+                  }
+                  errors++;
+                }
               }
             }
           } else {
-            const err258 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err263 = { instancePath: instancePath + "/files/" + i7, schemaPath: "#/properties/files/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err258];
+              vErrors = [err263];
             } else {
-              vErrors.push(err258);
+              vErrors.push(err263);
             }
             errors++;
           }
         }
       } else {
-        const err259 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err264 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err259];
+          vErrors = [err264];
         } else {
-          vErrors.push(err259);
+          vErrors.push(err264);
         }
         errors++;
       }
     }
   } else {
-    const err260 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err265 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err260];
+      vErrors = [err265];
     } else {
-      vErrors.push(err260);
+      vErrors.push(err265);
     }
     errors++;
   }
@@ -29675,8 +30505,8 @@ var YamlPositions = class {
   ofKey(path13, key) {
     const node = this.doc.getIn(path13, true);
     if ((0, import_yaml.isMap)(node)) {
-      for (const pair of node.items) {
-        const k = pair.key;
+      for (const pair2 of node.items) {
+        const k = pair2.key;
         if (k && "value" in k && k.value === key && k.range) return this.lines.linePos(k.range[0]);
       }
     }
@@ -29783,9 +30613,6 @@ function loadChangeRecord(text, file) {
   }
   return data;
 }
-
-// src/controls/load.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -33131,23 +33958,23 @@ var AhoCorasick = class {
     const byDepth = new Int32Array(numNodes);
     for (let n = 0; n < numNodes; n++) byDepth[n] = n;
     byDepth.sort((a, b) => depth[a] - depth[b]);
-    const fail = new Int32Array(numNodes);
+    const fail2 = new Int32Array(numNodes);
     const match = Uint8Array.from(terminal);
     for (let k = 1; k < numNodes; k++) {
       const c = byDepth[k];
       const p = parent[c];
       if (p !== 0) {
-        let f = fail[p];
+        let f = fail2[p];
         let next = this.next(f, unit[c]);
         while (next < 0 && f !== 0) {
-          f = fail[f];
+          f = fail2[f];
           next = this.next(f, unit[c]);
         }
-        fail[c] = next >= 0 ? next : 0;
+        fail2[c] = next >= 0 ? next : 0;
       }
-      match[c] |= match[fail[c]];
+      match[c] |= match[fail2[c]];
     }
-    this.fail = fail;
+    this.fail = fail2;
     this.match = match;
   }
   next(node, u) {
@@ -35289,11 +36116,11 @@ var Parser = class Parser2 {
       sign = 0 - sign;
       name = name.substring(1);
     }
-    const pair = Parser2.unicodeTable(name);
-    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign = 0 - sign;
-    const tab = pair.tab;
-    const fold = pair.fold;
+    const pair2 = Parser2.unicodeTable(name);
+    if (pair2 === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    if (pair2.sign < 0) sign = 0 - sign;
+    const tab = pair2.tab;
+    const fold = pair2.fold;
     if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
     else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
@@ -36450,6 +37277,258 @@ var RE2JS = class RE2JS2 {
   }
 };
 
+// src/controls/glob.ts
+function compileGlob(glob, options) {
+  const key = `${options.slashes ? "/" : "*"}${glob}`;
+  let matcher = compiled.get(key);
+  if (matcher === void 0) {
+    matcher = build(glob, options.slashes);
+    compiled.set(key, matcher);
+  }
+  return matcher;
+}
+var compiled = /* @__PURE__ */ new Map();
+function build(glob, slashes) {
+  const negated = glob.startsWith("!") && !glob.startsWith("!(");
+  const cs = Array.from(negated ? glob.slice(1) : glob);
+  const source = new GlobTranslator(cs, slashes).translate();
+  const parts = slashes ? void 0 : starParts(cs);
+  let test;
+  if (parts) test = (text) => starMatch(parts, text);
+  else {
+    const re = RE2JS.compile(`^(?:${source})$`, RE2JS.DOTALL);
+    test = (text) => re.test(text);
+  }
+  return negated ? { test: (text) => text === "" || !test(text) } : { test: (text) => text !== "" && test(text) };
+}
+function starParts(cs) {
+  const parts = [""];
+  for (let i = 0; i < cs.length; i++) {
+    const ch = cs[i];
+    if (ch === "\\") parts[parts.length - 1] += cs[++i] ?? "";
+    else if (ch === "*") {
+      if (cs[i + 1] === "*" || cs[i + 1] === "(") return void 0;
+      parts.push("");
+    } else if ("?[{(".includes(ch) || EXTGLOB.has(ch) && cs[i + 1] === "(") return void 0;
+    else parts[parts.length - 1] += ch;
+  }
+  return parts;
+}
+function starMatch(parts, text) {
+  const first = parts[0];
+  if (parts.length === 1) return text === first;
+  const last = parts[parts.length - 1];
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  const end = text.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const part = parts[i];
+    if (part === "") continue;
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
+}
+var SPECIAL = /* @__PURE__ */ new Set(["\\", ".", "+", "*", "?", "(", ")", "|", "[", "]", "{", "}", "^", "$"]);
+var EXTGLOB = /* @__PURE__ */ new Set(["@", "?", "*", "+", "!"]);
+var POSIX = /^\[:(alnum|alpha|ascii|blank|cntrl|digit|graph|lower|print|punct|space|upper|word|xdigit):\]/;
+var RANGE_LIMIT = 1e3;
+var literal = (ch) => SPECIAL.has(ch) ? `\\${ch}` : ch;
+var classChar = (ch) => /^[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/.test(ch) ? `\\${ch}` : ch;
+var GlobTranslator = class {
+  constructor(cs, slashes) {
+    this.cs = cs;
+    this.slashes = slashes;
+  }
+  cs;
+  slashes;
+  at = 0;
+  translate() {
+    const out = this.sequence(/* @__PURE__ */ new Set());
+    if (this.at < this.cs.length) throw new Error(`unexpected ${JSON.stringify(this.cs[this.at])} at ${this.at + 1}`);
+    return out;
+  }
+  get any() {
+    return this.slashes ? "[^/]*" : ".*";
+  }
+  /** Translates up to (not past) a character in `stops` at this depth, or the end. */
+  sequence(stops) {
+    const cs = this.cs;
+    let out = "";
+    while (this.at < cs.length) {
+      const ch = cs[this.at];
+      if (stops.has(ch)) break;
+      const next = cs[this.at + 1];
+      if (EXTGLOB.has(ch) && next === "(") out += this.extglob(ch);
+      else if (ch === "*") out += this.stars();
+      else if (ch === "?") {
+        this.at++;
+        out += "[^/]";
+      } else if (ch === "[") out += this.bracket();
+      else if (ch === "{") out += this.brace();
+      else if (ch === "(") out += this.group("");
+      else if (ch === "\\") {
+        if (next === void 0) throw new Error('ends with a lone "\\" (escape it as "\\\\")');
+        this.at += 2;
+        out += literal(next);
+      } else if (ch === "/" && this.restIs("/**")) {
+        this.at += 3;
+        out += "(?:/.*)?";
+      } else {
+        this.at++;
+        out += literal(ch);
+      }
+    }
+    return out;
+  }
+  restIs(tail) {
+    return this.cs.length - this.at === tail.length && this.cs.slice(this.at).join("") === tail;
+  }
+  /** `*`, `**`, `***`…: a globstar when it is a whole path segment, else any text within a folder. */
+  stars() {
+    const start = this.at;
+    while (this.cs[this.at] === "*") this.at++;
+    const segmentStart = start === 0 || this.cs[start - 1] === "/";
+    const after = this.cs[this.at];
+    if (this.at - start >= 2 && segmentStart) {
+      if (after === "/") {
+        this.at++;
+        return "(?:.*/)?";
+      }
+      if (after === void 0) return ".*";
+    }
+    return this.any;
+  }
+  /** `[...]`: one character of a class; `[!...]`/`[^...]` not of it. */
+  bracket() {
+    const cs = this.cs;
+    let i = this.at + 1;
+    const negate = cs[i] === "!" || cs[i] === "^";
+    if (negate) i++;
+    let body = "";
+    let first = true;
+    for (; ; ) {
+      const ch = cs[i];
+      if (ch === void 0) throw new Error(`unclosed "[" at ${this.at + 1}`);
+      if (ch === "]" && !first) break;
+      first = false;
+      if (ch === "[") {
+        const posix = POSIX.exec(cs.slice(i, i + 12).join(""));
+        if (posix) {
+          body += posix[0];
+          i += posix[0].length;
+          continue;
+        }
+      }
+      let lo = ch;
+      if (ch === "\\") {
+        if (cs[i + 1] === void 0) throw new Error(`unclosed "[" at ${this.at + 1}`);
+        lo = cs[++i];
+      }
+      i++;
+      if (cs[i] === "-" && cs[i + 1] !== void 0 && cs[i + 1] !== "]") {
+        let hi = cs[i + 1];
+        i += 2;
+        if (hi === "\\") {
+          if (cs[i] === void 0) throw new Error(`unclosed "[" at ${this.at + 1}`);
+          hi = cs[i++];
+        }
+        if (lo.codePointAt(0) > hi.codePointAt(0)) throw new Error(`the range ${lo}-${hi} runs backwards`);
+        body += `${classChar(lo)}-${classChar(hi)}`;
+      } else body += classChar(lo);
+    }
+    this.at = i + 1;
+    return negate ? `[^${body}/]` : `[${body}]`;
+  }
+  /** `{a,b}` alternatives, `{1..3}` / `{a..c}` ranges; a brace with neither is its own text. */
+  brace() {
+    const open4 = this.at;
+    const close = this.matching(open4, "{", "}");
+    if (close < 0) throw new Error(`unclosed "{" at ${open4 + 1}`);
+    const inner = this.cs.slice(open4 + 1, close).join("");
+    const range = /^(-?\d+)\.\.(-?\d+)$/.exec(inner) ?? /^([A-Za-z])\.\.([A-Za-z])$/.exec(inner);
+    if (range) {
+      this.at = close + 1;
+      return braceRange(range[1], range[2]);
+    }
+    if (!this.hasTopLevel(open4 + 1, close, ",")) {
+      this.at = open4 + 1;
+      return "\\{";
+    }
+    this.at = open4 + 1;
+    const alternatives = [this.sequence(/* @__PURE__ */ new Set([",", "}"]))];
+    while (this.cs[this.at] === ",") {
+      this.at++;
+      alternatives.push(this.sequence(/* @__PURE__ */ new Set([",", "}"])));
+    }
+    this.at++;
+    return `(?:${alternatives.join("|")})`;
+  }
+  /** `@(a|b)`, `?(a)`, `*(a)`, `+(a)`; `!(a)` is refused (see compileGlob). */
+  extglob(kind) {
+    if (kind === "!") throw new Error(`"!(" at ${this.at + 1}: a negated extglob can only be matched by backtracking, which a hostile test name could make hang; negate the whole glob with a leading "!", or use a regex: selector`);
+    this.at++;
+    return this.group(kind === "@" ? "" : kind);
+  }
+  /** `(a|b)` at `this.at`, followed by `quantifier`; an unclosed one is its own text. */
+  group(quantifier) {
+    const open4 = this.at;
+    if (this.matching(open4, "(", ")") < 0) {
+      this.at++;
+      return quantifier === "" ? "\\(" : `${literal(quantifier)}\\(`;
+    }
+    this.at = open4 + 1;
+    const alternatives = [this.sequence(/* @__PURE__ */ new Set(["|", ")"]))];
+    while (this.cs[this.at] === "|") {
+      this.at++;
+      alternatives.push(this.sequence(/* @__PURE__ */ new Set(["|", ")"])));
+    }
+    this.at++;
+    return `(?:${alternatives.join("|")})${quantifier}`;
+  }
+  /** Where the bracket opened at `open` closes (escapes and nesting counted), or -1. */
+  matching(open4, opener, closer) {
+    let depth = 0;
+    for (let i = open4; i < this.cs.length; i++) {
+      const ch = this.cs[i];
+      if (ch === "\\") i++;
+      else if (ch === opener) depth++;
+      else if (ch === closer && --depth === 0) return i;
+    }
+    return -1;
+  }
+  /** True when `sep` stands between `from` and `to` outside any nested brace, bracket or group. */
+  hasTopLevel(from, to, sep) {
+    let depth = 0;
+    for (let i = from; i < to; i++) {
+      const ch = this.cs[i];
+      if (ch === "\\") i++;
+      else if (ch === "{" || ch === "(" || ch === "[") depth++;
+      else if (ch === "}" || ch === ")" || ch === "]") depth--;
+      else if (ch === sep && depth === 0) return true;
+    }
+    return false;
+  }
+};
+function braceRange(from, to) {
+  if (/^[A-Za-z]$/.test(from)) {
+    const [lo, hi] = from <= to ? [from, to] : [to, from];
+    return `[${lo}-${hi}]`;
+  }
+  const a = Number(from);
+  const b = Number(to);
+  if (Math.abs(a - b) >= RANGE_LIMIT) throw new Error(`the range {${from}..${to}} names more than ${RANGE_LIMIT} numbers`);
+  const step = a <= b ? 1 : -1;
+  const width = /^-?0\d/.test(from) || /^-?0\d/.test(to) ? Math.max(from.replace("-", "").length, to.replace("-", "").length) : 0;
+  const out = [];
+  for (let n = a; ; n += step) {
+    out.push((n < 0 ? "\\-" : "") + String(Math.abs(n)).padStart(width, "0"));
+    if (n === b) break;
+  }
+  return `(?:${out.join("|")})`;
+}
+
 // src/controls/regex.ts
 function compileSelectorRegex(pattern) {
   try {
@@ -36471,12 +37550,12 @@ function loadControlMap(text, file) {
     const found = schemaProblems(validateControlMap.errors ?? [], file, positions);
     let more = [];
     try {
-      more = semanticProblems(build(data, file, text, positions), positions);
+      more = semanticProblems(build2(data, file, text, positions), positions);
     } catch {
     }
     throw new ConfigError(inFileOrder([...found, ...more.filter((p) => !found.some((f) => f.line === p.line && f.col === p.col))]));
   }
-  const map = build(data, file, text, positions);
+  const map = build2(data, file, text, positions);
   const problems = semanticProblems(map, positions);
   if (problems.length > 0) throw new ConfigError(inFileOrder(problems));
   return map;
@@ -36484,7 +37563,7 @@ function loadControlMap(text, file) {
 function inFileOrder(problems) {
   return problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i).map(({ p }) => p);
 }
-function build(raw, file, source, positions) {
+function build2(raw, file, source, positions) {
   const controls = raw.controls.map((c, i) => buildControl(c, positions, ["controls", i]));
   const waivers = (raw.waivers ?? []).map((w, i) => ({
     ...positions.of(["waivers", i]),
@@ -36596,7 +37675,7 @@ function semanticProblems(map, positions) {
 function selectorProblem(s) {
   try {
     if (s.kind === "regex") compileSelectorRegex(s.pattern);
-    else if (s.kind !== "tag") import_picomatch2.default.makeRe(s.pattern, { strictBrackets: true });
+    else if (s.kind !== "tag") compileGlob(s.pattern, { slashes: s.kind === "file" });
     return void 0;
   } catch (e) {
     const what = s.kind === "regex" ? "regex" : `${s.kind} glob`;
@@ -36631,9 +37710,6 @@ function detach(s) {
   return s.length < 13 ? s : (" " + s).slice(1);
 }
 
-// src/engine/mapping.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-
 // src/engine/literal-index.ts
 var ASCII = 128;
 var DENSE_LIMIT = 16384;
@@ -36655,14 +37731,14 @@ var LiteralIndex = class {
   scans = 0;
   size = 0;
   /** Files `entry` under one required literal ('' for none). */
-  add(entry, literal) {
-    this.addRequiring(entry, literal ? [[literal]] : []);
+  add(entry, literal2) {
+    this.addRequiring(entry, literal2 ? [[literal2]] : []);
   }
   /** Files `entry` under groups of literal alternatives, each group required; none: tried on every string. */
   addRequiring(entry, groups) {
     this.size++;
     this.built = false;
-    const usable = groups.filter((g) => g.length > 0 && g.every((literal) => literal.length > 0));
+    const usable = groups.filter((g) => g.length > 0 && g.every((literal2) => literal2.length > 0));
     if (usable.length === 0) {
       this.always.push(entry);
       return;
@@ -36671,13 +37747,13 @@ var LiteralIndex = class {
     this.groupsOf.push(usable.length);
     for (const alternatives of usable) {
       const group = this.groupCount++;
-      for (const literal of alternatives) this.nodeFor(literal).needs.push({ entry, id, group });
+      for (const literal2 of alternatives) this.nodeFor(literal2).needs.push({ entry, id, group });
     }
   }
-  nodeFor(literal) {
+  nodeFor(literal2) {
     let node = this.root;
-    for (let i = 0; i < literal.length; i++) {
-      const code18 = literal.charCodeAt(i);
+    for (let i = 0; i < literal2.length; i++) {
+      const code18 = literal2.charCodeAt(i);
       let child = node.next.get(code18);
       if (!child) {
         child = { id: 0, next: /* @__PURE__ */ new Map(), fail: null, needs: [] };
@@ -36770,9 +37846,17 @@ function globRequiredLiteral(glob) {
     const ch = glob[i];
     if (ch === "\\" && i + 1 < glob.length) {
       runs.text += glob[++i];
-    } else if (ch === "[" || ch === "{" || ch === "(" && i > 0 && "@!+*?".includes(glob[i - 1])) {
+    } else if (ch === "[") {
+      runs.end();
+      i = skipClass(glob, i, true);
+    } else if (ch === "{" || ch === "(") {
       runs.end();
       i = skipGroup(glob, i);
+    } else if (ch === "*" && glob[i + 1] === "*" && glob[i + 2] === "/") {
+      runs.end();
+      i += 2;
+    } else if (ch === "/" && glob.slice(i) === "/**") {
+      break;
     } else if ("*?+@!()".includes(ch)) {
       runs.end();
     } else {
@@ -36900,9 +37984,9 @@ function isOptionalNext(source, at) {
   return q === "*" || q === "?" || q === "{" && /^\{0[,}]/.test(source.slice(at));
 }
 function skipGroup(s, start) {
-  const open3 = s[start];
-  if (open3 === "[") return skipClass(s, start);
-  const close = open3 === "{" ? "}" : ")";
+  const open4 = s[start];
+  if (open4 === "[") return skipClass(s, start);
+  const close = open4 === "{" ? "}" : ")";
   let depth = 0;
   for (let i = start; i < s.length; i++) {
     const ch = s[i];
@@ -36910,18 +37994,18 @@ function skipGroup(s, start) {
       i++;
       continue;
     }
-    if (ch === "[" && open3 === "(") {
+    if (ch === "[" && open4 === "(") {
       i = skipClass(s, i);
       continue;
     }
-    if (ch === open3) depth++;
+    if (ch === open4) depth++;
     else if (ch === close && --depth === 0) return i;
   }
   return s.length - 1;
 }
-function skipClass(s, start) {
+function skipClass(s, start, glob = false) {
   let i = start + 1;
-  if (s[i] === "^") i++;
+  if (s[i] === "^" || glob && s[i] === "!") i++;
   if (s[i] === "]") i++;
   for (; i < s.length; i++) {
     const ch = s[i];
@@ -36941,18 +38025,18 @@ var PatternIndex = class {
   exact = /* @__PURE__ */ new Map();
   size = 0;
   /** `literal` is the pattern's fixed prefix; `whole` says the pattern is that literal and nothing more. */
-  add(entry, literal, whole) {
+  add(entry, literal2, whole) {
     this.size++;
     if (whole) {
-      const list2 = this.exact.get(literal);
+      const list2 = this.exact.get(literal2);
       if (list2) list2.push(entry.control);
-      else this.exact.set(literal, [entry.control]);
+      else this.exact.set(literal2, [entry.control]);
       return;
     }
     let node = this.root;
-    const depth = Math.min(literal.length, MAX_DEPTH);
+    const depth = Math.min(literal2.length, MAX_DEPTH);
     for (let i = 0; i < depth; i++) {
-      const code18 = literal.charCodeAt(i);
+      const code18 = literal2.charCodeAt(i);
       let child = node.next.get(code18);
       if (!child) {
         child = { next: /* @__PURE__ */ new Map(), entries: [] };
@@ -37022,11 +38106,11 @@ var ControlIndex = class {
             break;
           }
           case "name": {
-            const { literal, whole } = globLiteralPrefix(s.pattern);
-            if (whole) pushTo(this.nameExact, literal, index);
+            const { literal: literal2, whole } = globLiteralPrefix(s.pattern);
+            if (whole) pushTo(this.nameExact, literal2, index);
             else {
-              const re = import_picomatch3.default.makeRe(s.pattern, { dot: true, bash: true });
-              this.namePatterns.add({ control: index, test: (x) => re.test(x) }, globRequiredLiteral(s.pattern));
+              const glob = compileGlob(s.pattern, { slashes: false });
+              this.namePatterns.add({ control: index, test: (x) => glob.test(x) }, globRequiredLiteral(s.pattern));
             }
             break;
           }
@@ -37069,9 +38153,9 @@ var ControlIndex = class {
   }
 };
 function addGlob(index, control, glob, starCrossesSlash) {
-  const { literal, whole } = globLiteralPrefix(glob);
-  const re = import_picomatch3.default.makeRe(glob, { dot: true, bash: starCrossesSlash });
-  index.add({ control, test: (s) => re.test(s) }, literal, whole);
+  const { literal: literal2, whole } = globLiteralPrefix(glob);
+  const compiled2 = compileGlob(glob, { slashes: !starCrossesSlash });
+  index.add({ control, test: (s) => compiled2.test(s) }, literal2, whole);
 }
 function pushTo(map, key, value) {
   const list2 = map.get(key);
@@ -37309,7 +38393,7 @@ function boundMessage(message) {
 }
 
 // src/engine/test-table.ts
-var NONE = 0;
+var NONE2 = 0;
 var PASSED = 1;
 var FAILED = 2;
 var SKIPPED = 3;
@@ -37317,7 +38401,7 @@ var SETTLED_FLAKY = 1 << 4;
 var CURRENT_FLAKY = 1 << 5;
 var SHARED = 1 << 6;
 var FILED = 1 << 7;
-var SEPARATOR = " \u203A ";
+var SEPARATOR2 = " \u203A ";
 var code = (s) => s === "passed" ? PASSED : s === "skipped" ? SKIPPED : FAILED;
 var TestTable = class {
   /** Full-name prefixes (`suite › classname › `), interned: their index is a key's group. */
@@ -37343,8 +38427,8 @@ var TestTable = class {
   }
   add(tc, reportIndex, controls) {
     const name = tc.name.includes("\0") ? tc.name.replaceAll("\0", "\uFFFD") : tc.name;
-    const cut = name.lastIndexOf(SEPARATOR) + SEPARATOR.length;
-    const prefix = cut < SEPARATOR.length ? 0 : this.prefixId(name, cut);
+    const cut = name.lastIndexOf(SEPARATOR2) + SEPARATOR2.length;
+    const prefix = cut < SEPARATOR2.length ? 0 : this.prefixId(name, cut);
     const own = prefix === 0 ? name : name.slice(cut);
     const before = this.keys.size;
     const slot = this.keys.intern(prefix, tc.file ? [own, tc.file].join("\0") : own);
@@ -37490,7 +38574,7 @@ function detachMessage(message) {
 }
 function settle(bits) {
   const current = (bits & 12) >> 2;
-  if (current === NONE) return bits;
+  if (current === NONE2) return bits;
   const settled = bits & 3;
   const combined = settled === FAILED || current === FAILED ? FAILED : settled === PASSED || current === PASSED ? PASSED : SKIPPED;
   let out = bits & ~15 | combined;
@@ -37829,10 +38913,10 @@ function evaluateControl(control, matched, crashes, map, change, waiverContext) 
 var LastRead = class {
   control = -1;
   names = [];
-  get(control, build2) {
+  get(control, build3) {
     if (control !== this.control) {
       this.names = [];
-      this.names = build2();
+      this.names = build3();
       this.control = control;
     }
     return this.names;
@@ -40086,7 +41170,7 @@ function parsePoint(body) {
 }
 
 // src/reports/junit/status.ts
-var WORDS = {
+var WORDS2 = {
   passed: "passed",
   pass: "passed",
   success: "passed",
@@ -40115,22 +41199,26 @@ function worse(a, b) {
 function attributeStatus(word) {
   const w = word.trim().toLowerCase();
   if (w === "") return void 0;
-  return WORDS[w] ?? "error";
+  return WORDS2[w] ?? "error";
 }
 function finalStatus(o) {
   let status2 = o.error ? "error" : o.failure ? "failed" : o.skipped ? "skipped" : "passed";
+  if (status2 === "skipped" && o.reruns.length > 0) status2 = "failed";
   for (const word of [o.status, o.result]) {
     const s = attributeStatus(word);
     if (s) status2 = worse(status2, s);
   }
   return status2;
 }
+function skippedWithReruns(o) {
+  return o.skipped && !o.failure && !o.error && o.reruns.length > 0;
+}
 function unknownOutcomeWords(o) {
-  const unknown = ["status", "result"].filter((k) => o[k].trim() !== "" && WORDS[o[k].trim().toLowerCase()] === void 0);
+  const unknown = ["status", "result"].filter((k) => o[k].trim() !== "" && WORDS2[o[k].trim().toLowerCase()] === void 0);
   return unknown.length ? `unknown outcome ${unknown.map((k) => `${k}="${o[k]}"`).join(" ")}: read as an error` : void 0;
 }
 function attemptsOf(o, status2) {
-  if (status2 === "passed") return [...o.flaky, status2];
+  if (status2 === "passed") return [...o.flaky, ...o.reruns, status2];
   if (status2 === "failed" || status2 === "error") return [...o.flaky, status2, ...o.reruns];
   return [status2];
 }
@@ -40139,6 +41227,37 @@ function isForeignOutcome(name) {
   if (OUTCOME_ELEMENTS.has(name)) return false;
   const local = name.slice(name.lastIndexOf(":") + 1).toLowerCase();
   return /fail|error|skip|abort|timeout|timedout|crash|broken|ignored|disabled|notrun|pending|incomplete|cancel/.test(local);
+}
+
+// src/reports/junit/counts.ts
+var CountCheck = class {
+  constructor(what, attrs, line) {
+    this.what = what;
+    this.line = line;
+    this.failures = count(attrs.failures);
+    this.errors = count(attrs.errors);
+  }
+  what;
+  line;
+  failing = 0;
+  failures;
+  errors;
+  add(n) {
+    this.failing += n;
+  }
+  /** The crash's words when the declared counts claim more failing results than were read, else undefined. */
+  disagreement() {
+    const declared = Math.max(this.failures ?? 0, this.errors ?? 0);
+    if (declared <= this.failing) return void 0;
+    const said = [this.failures === void 0 ? "" : `failures="${this.failures}"`, this.errors === void 0 ? "" : `errors="${this.errors}"`].filter(Boolean).join(" ");
+    const read = this.failing === 0 ? "none of its test cases failed" : `its test cases hold only ${this.failing} failing result${this.failing === 1 ? "" : "s"}`;
+    return `counts disagree: ${this.what} declares ${said}, but ${read} (a failing test case is missing, so its passes prove nothing)`;
+  }
+};
+function count(value) {
+  if (value === void 0 || value.trim() === "") return void 0;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : void 0;
 }
 
 // src/reports/junit/reader.ts
@@ -40175,11 +41294,16 @@ var JunitState = class {
   propertiesOwner = null;
   /** A suite-level `<error>`/`<failure>` (no testcase around it) becomes a synthetic failed case. */
   suiteProblem = null;
+  /** The `<testsuites>` (or `<testrun>`) root's own counts, when the root is not a suite. */
+  rootCounts = null;
   open(tag, line) {
     const name = tag.name;
     const attrs = tag.attributes;
     this.depth++;
-    if (this.depth === 1 && name !== "testsuite") return;
+    if (this.depth === 1 && name !== "testsuite") {
+      this.rootCounts = new CountCheck(`<${name}>${attrs.name ? ` "${attrs.name}"` : ""}`, attrs, line);
+      return;
+    }
     const c = this.current;
     if (c) {
       this.openInCase(c, name, attrs);
@@ -40195,7 +41319,8 @@ var JunitState = class {
           tags: parent ? [...parent.tags] : [...this.rootTags],
           declaredTests: Number(attrs.tests) || 0,
           cases: 0,
-          isLeaf: true
+          isLeaf: true,
+          counts: new CountCheck(`suite "${attrs.name ?? ""}"`, attrs, line)
         });
         return;
       }
@@ -40204,7 +41329,8 @@ var JunitState = class {
           line,
           attrs,
           outcome: { error: false, failure: false, skipped: false, flaky: [], reruns: [], status: attrs.status ?? "", result: attrs.result ?? "" },
-          properties: []
+          properties: [],
+          failing: 0
         };
         return;
       case "properties":
@@ -40229,6 +41355,7 @@ var JunitState = class {
         if (name === "failure") o.failure = true;
         else if (name === "error") o.error = true;
         else o.skipped = true;
+        if (name !== "skipped") c.failing++;
         if (c.message === void 0) {
           c.message = firstLine(attrs.message);
           if (c.message === void 0) this.startCapture({ kind: "message" });
@@ -40237,10 +41364,14 @@ var JunitState = class {
       case "flakyFailure":
       case "flakyError":
         o.flaky.push(name === "flakyError" ? "error" : "failed");
+        c.failing++;
+        c.attemptMessage ??= firstLine(attrs.message);
         return;
       case "rerunFailure":
       case "rerunError":
         o.reruns.push(name === "rerunError" ? "error" : "failed");
+        c.failing++;
+        c.attemptMessage ??= firstLine(attrs.message);
         return;
       case "properties":
         this.propertiesOwner = "case";
@@ -40253,6 +41384,7 @@ var JunitState = class {
       default:
         if (isForeignOutcome(name)) {
           o.error = true;
+          c.failing++;
           c.message ??= `unknown outcome element <${name}>: read as an error`;
         }
     }
@@ -40286,6 +41418,8 @@ var JunitState = class {
         if (suite.isLeaf && suite.cases === 0 && suite.declaredTests > 0) {
           this.stats.notes.push(`suite "${suite.name}" declares ${suite.declaredTests} tests but lists none`);
         }
+        this.checkCounts(suite.counts);
+        (this.suites[this.suites.length - 1]?.counts ?? this.rootCounts)?.add(suite.counts.failing);
         return;
       }
       case "properties":
@@ -40295,8 +41429,12 @@ var JunitState = class {
         if (this.suiteProblem && name === this.suiteProblem.element) {
           this.emitSuiteProblem(this.suiteProblem);
           this.suiteProblem = null;
-        }
+        } else if (this.depth === 0 && this.rootCounts) this.checkCounts(this.rootCounts);
     }
+  }
+  checkCounts(counts) {
+    const disagreement = counts.disagreement();
+    if (disagreement) recordCrash(this.stats, disagreement, counts.line);
   }
   endCapture(c) {
     const capture = this.captureFor;
@@ -40311,6 +41449,7 @@ var JunitState = class {
     const suite = this.suites[this.suites.length - 1];
     const status2 = finalStatus(c.outcome);
     if (suite) suite.cases++;
+    (suite?.counts ?? this.rootCounts)?.add(Math.max(c.failing, status2 === "failed" || status2 === "error" ? 1 : 0));
     const fileLine = Number(c.attrs.line ?? c.attrs.lineno);
     emitCase(this.reportPath, this.stats, this.sink, {
       line: c.line,
@@ -40324,13 +41463,14 @@ var JunitState = class {
       properties: c.properties,
       tags: suite?.tags ?? this.rootTags,
       attempts: attemptsOf(c.outcome, status2),
-      message: c.message ?? unknownOutcomeWords(c.outcome)
+      message: skippedWithReruns(c.outcome) ? `skipped${c.message ? ` ("${c.message}")` : ""}, but it records re-run failures${c.attemptMessage ? ` ("${c.attemptMessage}")` : ""}: read as failed` : c.message ?? unknownOutcomeWords(c.outcome) ?? (status2 === "passed" ? c.attemptMessage : void 0)
     });
   }
   emitSuiteProblem(p) {
     const suite = this.suites[this.suites.length - 1];
     const where = suite ? `suite "${suite.name}"` : "the report";
     recordCrash(this.stats, `${where} has its own <${p.element}>${p.message ? ` "${p.message}"` : ""}`, p.line);
+    (suite?.counts ?? this.rootCounts)?.add(1);
     if (!suite) return;
     suite.cases++;
     emitCase(this.reportPath, this.stats, this.sink, { line: p.line, suite: suite.name, classname: "", name: "(suite)", file: suite.file || void 0, status: p.status, tags: suite.tags, message: p.message });
@@ -40543,28 +41683,28 @@ var trxReader = {
     const classOf = /* @__PURE__ */ new Map();
     await streamXml(chunks, reportPath, /* @__PURE__ */ new Set(["TestRun"]), "TRX", (stream) => {
       const capture = new TextCapture((on) => stream.listenToText(on));
-      const open3 = [];
+      const open4 = [];
       let definition = "";
       return {
         open(tag, line) {
           const a = tag.attributes;
           if (tag.name === "UnitTestResult") {
-            const parent = open3[open3.length - 1];
+            const parent = open4[open4.length - 1];
             if (parent) parent.hasInner = true;
             const r = { testId: a.testId ?? "", name: a.testName ?? "", outcome: a.outcome ?? "", duration: trxDuration(a.duration), line, hasInner: false };
-            open3.push(r);
+            open4.push(r);
             held.push(r);
           } else if (tag.name === "UnitTest") definition = a.id ?? "";
           else if (tag.name === "TestMethod" && definition) classOf.set(definition, a.className ?? "");
           else if (tag.name === "ResultSummary" && !SUMMARY_COMPLETE.has(a.outcome ?? "")) recordCrash(stats, `the test run did not complete: its outcome is "${a.outcome ?? ""}"`, line);
-          else if (tag.name === "Message" && open3.length > 0 && open3[open3.length - 1]?.message === void 0) capture.start();
+          else if (tag.name === "Message" && open4.length > 0 && open4[open4.length - 1]?.message === void 0) capture.start();
         },
         close(name) {
           if (name === "Message" && capture.capturing) {
-            const r = open3[open3.length - 1];
+            const r = open4[open4.length - 1];
             const text = capture.stop();
             if (r) r.message = text;
-          } else if (name === "UnitTestResult") open3.pop();
+          } else if (name === "UnitTestResult") open4.pop();
           else if (name === "UnitTest") definition = "";
         },
         text: (t) => capture.text(t)
@@ -40795,7 +41935,7 @@ function checkStatement(s, manifestSha256, manifest, expectedCommit) {
 
 // src/evidence/verify-records.ts
 import { createHash as createHash6 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { readFile as readFile3 } from "node:fs/promises";
 import path5 from "node:path";
 import { StringDecoder as StringDecoder2 } from "node:string_decoder";
@@ -40836,21 +41976,33 @@ async function checkRecords(dir, manifest, result) {
       for (const key of ["format", "cases", "passed", "failed", "errors", "skipped", "notes"]) differ(`report ${r.path} ${key}`, r[key], redone[key]);
     }
     const kept = await scanKept(at(r.bundlePath));
-    for (const k of Object.keys(marks)) marks[k] += kept.marks[k];
-    if (Object.values(kept.marks).every((n) => n === 0) && !kept.replacement) {
+    addCounts(marks, kept.marks);
+    if (REDACTION_KINDS.every((k) => kept.marks[k] === 0) && !kept.replacement) {
       const match = kept.candidates.find((c) => c.sha256 === r.sha256 && c.size === r.size);
       if (match) verbatim++;
       else findings.push(`manifest report ${r.path} sha256/size: recorded ${r.sha256.slice(0, 12)}\u2026/${r.size}, but its kept copy is unmasked and hashes to ${kept.candidates[0]?.sha256.slice(0, 12)}\u2026/${kept.candidates[0]?.size}`);
     }
   }
-  for (const k of Object.keys(marks)) {
+  for (const k of REDACTION_KINDS) {
     if (marks[k] !== manifest.redactions[k]) findings.push(`manifest redactions.${k}: recorded ${manifest.redactions[k]}, the kept reports hold ${marks[k]} [REDACTED-${k.toUpperCase()}\u2026] mark${marks[k] === 1 ? "" : "s"}`);
   }
+  findings.push(...checkSecretKinds(manifest.redactions.secretKinds, marks.secretKinds));
   const masked = manifest.reports.length - verbatim;
   const checked = `control map sha256 and size, decision, counts, totals, every control's status, waiver, test counts and matched tests, every report's format and counts, redactions, and the raw sha256 of ${verbatim} of ${manifest.reports.length} reports${masked ? ` (${masked} kept masked: their raw sha256 is bound only by the expected hash or the signature)` : ""}`;
   return { findings, checked };
 }
-var MARK = /\[REDACTED-(SECRET|EMAIL|IBAN|SSN|CARD)(?:-\d{4})?\]/g;
+function checkSecretKinds(recorded, found) {
+  const named = Object.values(found).reduce((a, n) => a + n, 0);
+  if (recorded === void 0) return named === 0 ? [] : [`manifest redactions.secretKinds: not recorded, but the kept reports hold ${named} [REDACTED-SECRET-<KIND>] mark${named === 1 ? "" : "s"}`];
+  const findings = [];
+  for (const k of [.../* @__PURE__ */ new Set([...Object.keys(recorded), ...Object.keys(found)])].sort()) {
+    const [r, f] = [recorded[k] ?? 0, found[k] ?? 0];
+    if (r !== f) findings.push(`manifest redactions.secretKinds.${k}: recorded ${r}, the kept reports hold ${f} [REDACTED-SECRET-${k.toUpperCase()}] mark${f === 1 ? "" : "s"}`);
+  }
+  return findings;
+}
+var MARK = /\[REDACTED-(SECRET|EMAIL|IBAN|SSN|CARD)(?:-(\d{4}|[0-9A-Z]+(?:-[0-9A-Z]+)*))?\]/g;
+var MARK_MAX = 80;
 async function scanKept(file) {
   const marks = emptyCounts();
   const encodings = [
@@ -40866,15 +42018,23 @@ async function scanKept(file) {
   const text = (s) => {
     if (s.includes("\uFFFD")) replacement2 = true;
     const window2 = tail + s;
-    for (const m of window2.matchAll(MARK)) if ((m.index ?? 0) + m[0].length > tail.length) marks[m[1].toLowerCase()]++;
-    tail = window2.slice(-40);
+    for (const m of window2.matchAll(MARK)) {
+      if ((m.index ?? 0) + m[0].length <= tail.length) continue;
+      const kind = m[1].toLowerCase();
+      marks[kind]++;
+      if (kind === "secret" && m[2] !== void 0) {
+        const secret = m[2].toLowerCase();
+        marks.secretKinds[secret] = (marks.secretKinds[secret] ?? 0) + 1;
+      }
+    }
+    tail = window2.slice(-MARK_MAX);
     for (const b of boms) {
       const bytes = b.encode(s);
       b.hash.update(bytes);
       b.size += bytes.length;
     }
   };
-  for await (const chunk of createReadStream3(file)) {
+  for await (const chunk of createReadStream2(file)) {
     plain.hash.update(chunk);
     plain.size += chunk.length;
     text(decoder.write(chunk));
@@ -40996,7 +42156,7 @@ async function reperform(dir, manifest) {
     const reports = [];
     for (const r of manifest.reports) {
       evaluation.beginReport();
-      const stats = await readReport(decodeChunks(createReadStream4(at(r.bundlePath))), r.path, (tc) => evaluation.addCase(tc));
+      const stats = await readReport(decodeChunks(createReadStream3(at(r.bundlePath))), r.path, (tc) => evaluation.addCase(tc));
       evaluation.endReport(r.path, stats.crashes);
       reports.push({ path: r.path, sha256: r.sha256, size: r.size, ...stats });
     }
@@ -41044,7 +42204,7 @@ async function hashFile(file) {
   try {
     const hash = createHash7("sha256");
     let size = 0;
-    for await (const chunk of createReadStream4(file)) {
+    for await (const chunk of createReadStream3(file)) {
       hash.update(chunk);
       size += chunk.length;
     }
@@ -41064,7 +42224,7 @@ async function walk(dir, prefix = "") {
 }
 
 // src/gate.ts
-import { readFile as readFile5, realpath as realpath3, stat as stat3 } from "node:fs/promises";
+import { readFile as readFile5, realpath as realpath3, stat as stat4 } from "node:fs/promises";
 import path9 from "node:path";
 
 // src/discover.ts
@@ -41103,36 +42263,72 @@ function isInside(root, p) {
 
 // src/git-tracked.ts
 import { execFile } from "node:child_process";
-import { stat } from "node:fs/promises";
+import { stat as stat2 } from "node:fs/promises";
 import path8 from "node:path";
 var BATCH = 500;
-async function trackedAtHead(cwd, paths) {
-  const top = paths.length === 0 ? void 0 : await gitTop(cwd);
-  if (top === void 0) return void 0;
-  const git = (args) => run(cwd, ["-c", `safe.directory=${top}`, ...args]);
+var LOCATING = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES"];
+async function trackedAtHead(realWorkspace, files) {
+  const tops = /* @__PURE__ */ new Map();
+  const hasGit = async (dir) => {
+    let known = tops.get(dir);
+    if (known === void 0) {
+      known = await stat2(path8.join(dir, ".git")).then(
+        () => true,
+        () => false
+      );
+      tops.set(dir, known);
+    }
+    return known;
+  };
+  let outer;
+  for (let d = realWorkspace; ; d = path8.dirname(d)) {
+    if (await hasGit(d)) {
+      outer = d;
+      break;
+    }
+    if (path8.dirname(d) === d) break;
+  }
+  const asks = /* @__PURE__ */ new Map();
+  const ask = (top, file) => {
+    const rel = path8.relative(top, file).split(path8.sep).join("/");
+    if (rel === "" || rel === ".." || rel.startsWith("../") || path8.isAbsolute(rel)) return;
+    let repo = asks.get(top);
+    if (!repo) asks.set(top, repo = /* @__PURE__ */ new Map());
+    repo.set(rel, [...repo.get(rel) ?? [], file]);
+  };
+  for (const file of files) {
+    for (let d = path8.dirname(file); d.length > realWorkspace.length && d.startsWith(realWorkspace + path8.sep); d = path8.dirname(d)) {
+      if (await hasGit(d)) ask(d, file);
+    }
+    if (outer !== void 0) ask(outer, file);
+  }
+  const tracked = /* @__PURE__ */ new Set();
+  for (const [top, paths] of asks) {
+    for (const rel of await trackedIn(top, [...paths.keys()])) for (const file of paths.get(rel) ?? []) tracked.add(file);
+  }
+  return tracked;
+}
+async function trackedIn(top, paths) {
+  const git = (args) => run(top, ["-c", `safe.directory=${top}`, ...args]);
   await git(["rev-parse", "--is-inside-work-tree"]).catch((e) => {
-    throw ConfigError.at(cwd, `cannot ask git which reports are committed: ${e.message.trim()}`);
+    throw ConfigError.at(top, `cannot ask git which reports are committed: ${e.message.trim()}`);
   });
   const head = await git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).catch(() => void 0);
   if (head === void 0) return /* @__PURE__ */ new Set();
   const tracked = /* @__PURE__ */ new Set();
   for (let i = 0; i < paths.length; i += BATCH) {
     const out = await git(["--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", ...paths.slice(i, i + BATCH)]).catch((e) => {
-      throw ConfigError.at(cwd, `cannot ask git which reports are committed (git ls-tree): ${e.message.trim()}`);
+      throw ConfigError.at(top, `cannot ask git which reports are committed (git ls-tree): ${e.message.trim()}`);
     });
     for (const p of out.split("\0")) if (p) tracked.add(p);
   }
   return tracked;
 }
-async function gitTop(dir) {
-  for (let d = path8.resolve(dir); ; d = path8.dirname(d)) {
-    if (await stat(path8.join(d, ".git")).then(() => true, () => false)) return d;
-    if (path8.dirname(d) === d) return void 0;
-  }
-}
 function run(cwd, args) {
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
+  for (const name of LOCATING) delete env[name];
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 64 << 20, timeout: 6e4, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } }, (err, stdout, stderr) => {
+    execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 64 << 20, timeout: 6e4, env }, (err, stdout, stderr) => {
       if (err) reject(new Error(stderr || err.message));
       else resolve(stdout);
     });
@@ -41141,23 +42337,36 @@ function run(cwd, args) {
 
 // src/read-report-file.ts
 import { createHash as createHash8 } from "node:crypto";
-import { createReadStream as createReadStream5 } from "node:fs";
-import { stat as stat2 } from "node:fs/promises";
+import { createReadStream as createReadStream4 } from "node:fs";
+import { stat as stat3 } from "node:fs/promises";
 async function readReportFile(report, sink, spooled, onBytes) {
   const { path: file, source: full } = report;
   let size;
   try {
-    size = (await stat2(full)).size;
+    size = (await stat3(full)).size;
   } catch (e) {
     throw ConfigError.at(file, `cannot read the report: ${describeFsError(e)}`);
   }
   if (size === 0) throw ConfigError.at(file, "empty report (0 bytes)");
   const hash = createHash8("sha256");
   async function* hashed() {
-    for await (const chunk of createReadStream5(full, { highWaterMark: REPORT_CHUNK })) {
-      hash.update(chunk);
-      onBytes?.(chunk.length);
-      yield chunk;
+    const stream = createReadStream4(full, { highWaterMark: REPORT_CHUNK });
+    const chunks = stream[Symbol.asyncIterator]();
+    try {
+      for (; ; ) {
+        let next;
+        try {
+          next = await chunks.next();
+        } catch (e) {
+          throw fsProblem(e, file, "cannot read the report");
+        }
+        if (next.done) return;
+        hash.update(next.value);
+        onBytes?.(next.value.length);
+        yield next.value;
+      }
+    } finally {
+      stream.destroy();
     }
   }
   const masked = maskReportChunks(decodeChunks(hashed()), spooled?.counts ?? emptyCounts());
@@ -41177,13 +42386,6 @@ async function readAndFold(file, evaluation, spoolFile, progress) {
     spooled?.finish();
   }
 }
-function describeFsError(e) {
-  const err = e;
-  if (err.code === "ENOENT") return "no such file";
-  if (err.code === "EISDIR") return "is a directory";
-  if (err.code === "EACCES") return "permission denied";
-  return err.message;
-}
 
 // src/workers/pool.ts
 import { existsSync } from "node:fs";
@@ -41193,7 +42395,7 @@ import { Worker } from "node:worker_threads";
 
 // src/workers/protocol.ts
 var STATUSES = ["passed", "failed", "error", "skipped"];
-var SEPARATOR2 = " \u203A ";
+var SEPARATOR3 = " \u203A ";
 var RERUN_FAILED = 4;
 var BATCH_SIZE = 1024;
 var BATCH_CHARS = 48 * 1024;
@@ -41220,8 +42422,8 @@ var BatchWriter = class {
   }
   add(tc, controls) {
     const i = this.count++;
-    const at = tc.name.lastIndexOf(SEPARATOR2);
-    const cut = at < 0 ? 0 : at + SEPARATOR2.length;
+    const at = tc.name.lastIndexOf(SEPARATOR3);
+    const cut = at < 0 ? 0 : at + SEPARATOR3.length;
     const own = tc.name.slice(cut);
     const known = this.prefixes.size;
     this.prefixIds[i] = intern(this.prefixes, tc.name.slice(0, cut));
@@ -41232,7 +42434,7 @@ var BatchWriter = class {
     this.lines[i] = tc.line;
     this.fileIds[i] = tc.file === void 0 ? -1 : intern(this.files, tc.file);
     this.setIds[i] = intern(this.sets, controls.join(","));
-    if (tc.status === "failed" || tc.status === "error") {
+    if (tc.status === "failed" || tc.status === "error" || tc.status === "passed" && tc.rerunFailed) {
       const failure = { at: i };
       if (tc.fileLine !== void 0) failure.fileLine = tc.fileLine;
       if (tc.message !== void 0) failure.message = tc.message;
@@ -41579,10 +42781,9 @@ async function runGate(options) {
 }
 async function refuseCommitted(files, cwd) {
   const realRoot = await realpath3(cwd);
-  const asReal = (f) => path9.relative(realRoot, f.source).split(path9.sep).join("/");
-  const tracked = await trackedAtHead(cwd, [...new Set(files.flatMap((f) => [f.path, asReal(f)]))]);
-  if (!tracked) return;
-  const committed = files.filter((f) => tracked.has(f.path) || tracked.has(asReal(f)));
+  const seen = (f) => [path9.resolve(realRoot, f.path), f.source];
+  const tracked = await trackedAtHead(realRoot, [...new Set(files.flatMap(seen))]);
+  const committed = files.filter((f) => seen(f).some((p) => tracked.has(p)));
   if (committed.length === 0) return;
   throw new ConfigError(
     committed.map((f) => ({
@@ -41592,7 +42793,7 @@ async function refuseCommitted(files, cwd) {
   );
 }
 async function sizeOf(file) {
-  return stat3(file).then(
+  return stat4(file).then(
     (s) => s.size,
     () => 0
   );
@@ -41749,7 +42950,7 @@ function parseCliArgs(argv) {
   for (const name of [...values.keys(), ...flags]) if (name !== "version" && name !== "help" && !allowed.has(name)) problems.push(`--${name} does not apply to "${command}"`);
   for (const [name, given] of values) if (given.length > 1 && name !== "reports") problems.push(`--${name} is given ${given.length} times: give it once`);
   const one = (name) => values.get(name)?.[0];
-  const fail = () => {
+  const fail2 = () => {
     throw new UsageError(problems, command);
   };
   if (command === "verify") {
@@ -41757,25 +42958,25 @@ function parseCliArgs(argv) {
     const expect = one("expect-sha256");
     if (expect !== void 0 && !/^[0-9a-fA-F]{64}$/.test(expect)) problems.push(`--expect-sha256 must be 64 hex digits (the evidence-sha256 output), not "${expect}"`);
     if (one("certificate-identity") !== void 0 && one("trusted-root") === void 0) problems.push("--certificate-identity needs --trusted-root FILE: an identity means nothing without a checked signature");
-    if (problems.length > 0) fail();
+    if (problems.length > 0) fail2();
     return { command, dir: rest[0], expectSha256: expect, trustedRoot: one("trusted-root"), certificateIdentity: one("certificate-identity"), debug };
   }
   if (command === "ledger") {
     if (rest.length !== 1 || !rest[0]?.startsWith("s3://")) problems.push("ledger takes exactly one s3://BUCKET/PREFIX/OWNER/REPO");
-    if (problems.length > 0) fail();
+    if (problems.length > 0) fail2();
     return { command, url: rest[0], debug };
   }
   for (const extra of rest) problems.push(`unexpected argument "${extra}" (${command} takes options only${extra.includes("*") || extra.includes("/") ? "; a report glob goes after --reports, quoted" : ""})`);
   const controls = one("controls") ?? DEFAULT_CONTROLS;
   if (command === "validate") {
-    if (problems.length > 0) fail();
+    if (problems.length > 0) fail2();
     return { command, controls, debug };
   }
   const format = oneOf(problems, "--format", one("format") ?? "text", ["text", "json"]);
   const mode = oneOf(problems, "--mode", one("mode") ?? "enforce", ["enforce", "report-only"]);
   const nowText = one("now");
   const now = nowText === void 0 ? void 0 : parseNow(problems, nowText);
-  if (problems.length > 0) fail();
+  if (problems.length > 0) fail2();
   return { command: "check", controls, baseControls: one("base-controls"), reports: values.get("reports") ?? [], change: one("change"), evidence: one("evidence"), format, mode, now, debug };
 }
 function commandsWith(option) {
@@ -41801,7 +43002,7 @@ import { tmpdir } from "node:os";
 import path11 from "node:path";
 
 // src/evidence/store/fetch-bundle.ts
-import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import path10 from "node:path";
 
 // src/evidence/store/bundle-store.ts
@@ -41861,7 +43062,7 @@ async function fetchBundle(store, prefix, dir) {
     if (got.checksumSha256 === void 0) findings.push(`${rel}: the store keeps no sha256 checksum for it`);
     else if (got.checksumSha256 !== sha256Base64(got.body)) findings.push(`${rel}: its bytes do not match the checksum the store kept`);
     const full = path10.join(dir, ...parts);
-    await mkdir4(path10.dirname(full), { recursive: true });
+    await mkdir2(path10.dirname(full), { recursive: true });
     await writeFile2(full, got.body);
   });
   return { files: keys.length, findings: findings.sort() };
@@ -42105,7 +43306,7 @@ function described(e, what) {
 }
 
 // src/cli/store.ts
-function open2(url, env) {
+function open3(url, env) {
   const parsed = parseStoreUrl(url);
   if (typeof parsed === "string") throw new UsageError([`${url}: ${parsed}`]);
   return { store: new S3ObjectStore(parsed.bucket, env), prefix: parsed.prefix, bucket: parsed.bucket };
@@ -42119,7 +43320,7 @@ async function reading(url, work) {
 }
 async function fetchStoredBundle(target, env) {
   if (!target.startsWith("s3://")) return void 0;
-  const { store, prefix } = open2(target, env);
+  const { store, prefix } = open3(target, env);
   const dir = await mkdtemp2(path11.join(tmpdir(), "sox-gate-stored-"));
   const cleanup = () => rm2(dir, { recursive: true, force: true });
   try {
@@ -42140,7 +43341,7 @@ async function ledgerFindings(store, prefix, dir) {
   return entries.filter((e) => e.manifestSha256 !== hash).map((e) => `ledger entry ${entryName(e.sequence)} records manifest sha256 ${e.manifestSha256}, but the stored manifest.json hashes to ${hash}`);
 }
 async function runLedger(url, io) {
-  const { store, prefix, bucket } = open2(url, io.env);
+  const { store, prefix, bucket } = open3(url, io.env);
   const where = storeUrlText({ bucket, prefix: "" }, ledgerPrefix(prefix)) + "/";
   const walk2 = await reading(url, () => walkLedger(store, prefix));
   const entries = `${walk2.entries} entr${walk2.entries === 1 ? "y" : "ies"}`;
