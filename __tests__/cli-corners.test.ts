@@ -154,13 +154,15 @@ describe('what the README and action.yml tell a newcomer is what happens', () =>
     expect(rows).toEqual(['SOX-GATE-INTEGRITY', 'CM-01', 'CM-03', 'CM-04', 'CM-02'])
   })
 
-  test('action.yml says what the README says: report-only when integrity fails, retention-days 1 to 90, evidence-required with the store', () => {
+  test('action.yml says what the docs say: report-only when integrity fails, retention-days 1 to 90, evidence-required with the store', () => {
     const inputs = (parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { description: string }> }).inputs
     const described = (name: string): string => flat(inputs[name]?.description ?? '')
-    // README, "Making the gate itself trustworthy": the check concludes failure even in report-only mode; the step fails too.
-    expect(flat(readme)).toContain('concludes `failure` even in `report-only` mode (the mode itself may come from the change; the step fails too)')
+    // docs/github.md, "Making the gate itself trustworthy": the check concludes failure even in report-only mode; the step fails too.
+    expect(flat(readFileSync(path.join(ROOT, 'docs/github.md'), 'utf8'))).toContain('concludes `failure` even in `report-only` mode (the mode itself may come from the change; the step fails too)')
     expect(described('mode')).toContain('except when SOX-GATE-INTEGRITY fails: then the check concludes failure and the step fails whatever the mode (the mode itself may come from the change)')
-    const row = (name: string): string => flat(new RegExp(`^\\| \`${name}\` \\|[^\\n]*`, 'm').exec(readme)?.[0] ?? '')
+    // docs/action.md, the table of inputs.
+    const inputsTable = readFileSync(path.join(ROOT, 'docs/action.md'), 'utf8')
+    const row = (name: string): string => flat(new RegExp(`^\\| \`${name}\` \\|[^\\n]*`, 'm').exec(inputsTable)?.[0] ?? '')
     expect(row('retention-days')).toContain('| 1 to 90 |')
     expect(described('retention-days')).toContain('1 to 90')
     expect(row('evidence-required')).toContain('a bundle that cannot be written, uploaded or stored write-once fails the step')

@@ -120,8 +120,10 @@ describe("the README's workflows: a pull request's life, judged again at every s
 
 describe('the hardened set-up (docs/github.md): a GitHub App posts the check, from a definition the pull request cannot change', () => {
   function hardened(app: FakeApp, more: Record<string, Record<string, string>> = {}, onRun?: RunHandler) {
-    const workflows = { ...workflowsOf('README.md'), ...workflowsOf('docs/github.md') }
-    expect(Object.keys(workflows).sort()).toEqual(['ci.yml', 'sox-gate-relay.yml', 'sox-gate.yml'])
+    // The README's ci.yml; the relay and the gate of docs/github.md's hardened set-up (its matrix ci.yml is another recipe).
+    const hardenedFiles = workflowsOf('docs/github.md')
+    const workflows = { 'ci.yml': workflowsOf('README.md')['ci.yml'] as string, 'sox-gate-relay.yml': hardenedFiles['sox-gate-relay.yml'] as string, 'sox-gate.yml': hardenedFiles['sox-gate.yml'] as string }
+    expect(Object.values(workflows).every((w) => w !== undefined)).toBe(true)
     return startSimulation({
       branches: { main: FILES, ...more },
       workflows,
