@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { components } from '@octokit/openapi-types'
 import { executeGraphQL } from './fake-graphql.js'
+import { auditGraphQL, type AuditScenario } from './fake-audit-github.js'
 
 type Schemas = components['schemas']
 type SimpleUser = Schemas['simple-user']
@@ -179,6 +180,8 @@ export interface Scenario {
   maxPerPage?: number
   /** Workflow runs' artifacts, by run id (report-artifacts with run-id). */
   runArtifacts?: RunArtifacts
+  /** What `sox-gate audit` reads besides deployments: more check runs, the default branch's history (fake-audit-github.ts). */
+  audit?: AuditScenario
 }
 
 export interface RecordedRequest {
@@ -193,7 +196,8 @@ export interface RecordedRequest {
 export interface FakeGitHub {
   url: string
   requests: RecordedRequest[]
-  checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[] }[]
+  /** `at`: when the fake received it (GitHub's completed_at when the body gives none). */
+  checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[]; at?: string }[]
   /** Sigstore bundles stored through POST /repos/{o}/{r}/attestations, in order. */
   attestations: unknown[]
   close(): Promise<void>
@@ -206,6 +210,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
   const attestations: unknown[] = []
   const faults = (scenario.faults ?? []).map((f) => ({ ...f }))
   const hanging: ServerResponse[] = []
+  const auditGraph = auditGraphQL({ deployments: () => scenario.deployments ?? [], audit: () => scenario.audit, recorded: () => checkRuns })
   let base = ''
   const server = createServer((req, res) => {
     void handle(req, res).catch((e: Error) => send(res, 500, { message: e.message }))
@@ -275,7 +280,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     }
     if (req.method === 'POST' && url.pathname === '/graphql') {
       if (!req.headers.authorization) return send(res, 401, { message: 'This endpoint requires you to be authenticated.' })
-      return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? []))
+      return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? [], auditGraph))
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
     // As GitHub does: more than 50 annotations, or one without a path or a positive integer line, fails the whole request.
@@ -285,7 +290,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     }
     if (req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') {
       const id = 7_000_000 + checkRuns.length
-      checkRuns.push({ id, body: body ?? {}, updates: [] })
+      checkRuns.push({ id, body: body ?? {}, updates: [], at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') })
       const run: CheckRun = { id, html_url: `https://github.com/acme/ledger/runs/${id}`, name: String(body?.name), head_sha: String(body?.head_sha), status: 'completed', conclusion: body?.conclusion as CheckRun['conclusion'] }
       return send(res, 201, run)
     }

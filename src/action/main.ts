@@ -78,7 +78,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
     const evidence = await core.group('Evidence', async () => alsoStore(s, { decision: result.decision, evaluatedSha: change.sha }, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
-    await core.group('Check run', () => publishCheck(client, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n')))
+    await core.group('Check run', () => publishCheck(client, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n'), evidence.manifestSha256))
     await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
       if (settings.evidenceRequired) {
@@ -219,13 +219,13 @@ function runUrl(settings: ActionSettings): string | undefined {
   return run?.runId ? `${run.serverUrl}/${run.owner}/${run.repo}/actions/runs/${run.runId}` : undefined
 }
 
-async function publishCheck(client: GitHubClient | undefined, settings: ActionSettings, map: ControlMap, result: GateResult, evidenceNote: string | undefined): Promise<void> {
+async function publishCheck(client: GitHubClient | undefined, settings: ActionSettings, map: ControlMap, result: GateResult, evidenceNote: string | undefined, manifestSha256: string | undefined): Promise<void> {
   const run = settings.run
   if (!client || !run) return
   const url = runUrl(settings)
   const note = [evidenceNote, url ? `Run and logs: ${url}` : ''].filter(Boolean).join('\n\n')
   const content = renderCheckRun(map, result, { mode: settings.mode, workspace: settings.workspace, evidenceNote: note })
-  const published = await publishCheckRun(client, { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: url }, content)
+  const published = await publishCheckRun(client, { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: url, externalId: manifestSha256 }, content)
   if (published.warning) core.warning(published.warning)
   if (published.url) core.setOutput('check-run-url', published.url)
 }

@@ -123,7 +123,7 @@ async function readFiles(client: GitHubClient, ctx: RunContext, change: ChangeRe
 }
 
 /** A file's text at a ref through the contents API (raw media type); null when GitHub answers 404. */
-async function readMap(client: GitHubClient, repo: { owner: string; repo: string }, path: string, ref: string): Promise<string | null> {
+export async function readMap(client: GitHubClient, repo: { owner: string; repo: string }, path: string, ref: string): Promise<string | null> {
   try {
     // The path is encoded here, segment by segment, and not left to the `{path}` template: that
     // one turns "/" into %2F, and a retried request would encode it once more (%252F: a 404).
