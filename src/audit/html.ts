@@ -41,7 +41,10 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid 
 td.num{text-align:right;font-variant-numeric:tabular-nums}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
 .code{font-weight:600;white-space:nowrap}.bad{color:#cf222e}.warn{color:#9a6700}.ok{color:#1a7f37}.muted{color:#57606a}
-ul{margin:0;padding-left:1.1rem}footer{margin-top:2rem;color:#57606a;font-size:12px}
+ul{margin:0;padding-left:1.1rem}td{overflow-wrap:anywhere}
+table.fixed{table-layout:fixed}#exceptions th:nth-child(1){width:12.5rem}#exceptions th:nth-child(2){width:7rem}#exceptions th:nth-child(3){width:5.5rem}#exceptions th:nth-child(4){width:8rem}#exceptions th:nth-child(5){width:14rem}
+#sample th:nth-child(1){width:2rem}#sample th:nth-child(2){width:9rem}#sample th:nth-child(3){width:10rem}#sample th:nth-child(4){width:7rem}#sample th:nth-child(5){width:8rem}#sample th:nth-child(7){width:16rem}
+tr.nonzero th,tr.nonzero td{color:#cf222e}footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:10px}h2{break-after:avoid}tr{break-inside:avoid}a{color:inherit;text-decoration:none}.verdict{border:2px solid #000;color:#000;background:none}}
 `
 
@@ -63,13 +66,16 @@ export function renderAuditHtml(x: AuditHtmlInputs): string {
   const fromLedger = rows.filter((r) => r.decision?.source === 'ledger').length
   const fromChecks = rows.filter((r) => r.decision?.source === 'check-run').length
   p.push('<h2>Counts</h2><table id="counts"><tbody>')
-  const count = (label: string, value: number | string, id: string): void => void p.push(`<tr data-count="${id}"><th scope="row">${esc(label)}</th><td class="num">${esc(value)}</td></tr>`)
+  const count = (label: string, value: number | string, id: string, alarm = false): void => void p.push(`<tr data-count="${id}"${alarm ? ' class="nonzero"' : ''}><th scope="row">${esc(label)}</th><td class="num">${esc(value)}</td></tr>`)
   count('Deployments created in the period (population.csv rows)', rows.length, 'population')
   count('… of which reached the environment (a success status): the sampling frame', successful, 'successful')
   count('… whose decision came from the ledger', fromLedger, 'ledger')
   count('… whose decision came from a check run (no --store)', fromChecks, 'check-runs')
-  count('… with no gate decision before them', rows.length - fromLedger - fromChecks, 'no-decision')
-  for (const code of EXCEPTION_CODES) count(`Exceptions: ${code}`, x.exceptions.filter((e) => e.code === code).length, code)
+  count('… with no gate decision before them', rows.length - fromLedger - fromChecks, 'no-decision', rows.length - fromLedger - fromChecks > 0)
+  for (const code of EXCEPTION_CODES) {
+    const k = x.exceptions.filter((e) => e.code === code).length
+    count(`Exceptions: ${code}`, k, code, k > 0)
+  }
   count('Sample: drawn at random', x.sample.filter((s) => s.draw !== undefined).length, 'drawn')
   count('Sample: added on top (exceptions, emergency changes)', x.sample.filter((s) => s.draw === undefined).length, 'added')
   p.push('</tbody></table>')
@@ -77,7 +83,7 @@ export function renderAuditHtml(x: AuditHtmlInputs): string {
   p.push(`<h2>Exceptions</h2>`)
   if (n === 0) p.push('<p id="no-exceptions" class="ok">None: every deployment that reached the environment was allowed by the gate before it, its evidence was found and holds, none was an emergency change, the ledger is intact, and the gate\'s configuration did not change.</p>')
   else {
-    p.push(`<table id="exceptions"><thead><tr><th>Code</th><th>Repository</th><th>Deployment</th><th>When</th><th>Subject</th><th>Finding</th></tr></thead><tbody>`)
+    p.push(`<table id="exceptions" class="fixed"><thead><tr><th>Code</th><th>Repository</th><th>Deployment</th><th>When</th><th>Subject</th><th>Finding</th></tr></thead><tbody>`)
     for (const e of x.exceptions.slice(0, SHOWN)) {
       p.push(`<tr data-code="${esc(e.code)}"><td class="code ${e.code === 'emergency-change' || e.code === 'gate-config-changed' ? 'warn' : 'bad'}" title="${esc(WHAT[e.code])}">${esc(e.code)}</td><td>${esc(e.repository)}</td><td>${esc(e.deploymentId ?? '')}</td><td>${esc(e.at)}</td><td>${esc(e.subject)}</td><td>${esc(e.finding)}</td></tr>`)
     }
@@ -90,7 +96,7 @@ export function renderAuditHtml(x: AuditHtmlInputs): string {
   p.push(`<p id="sample-rule">${esc(x.sample.filter((s) => s.draw !== undefined).length)} of ${esc(successful)} successful deployments drawn at random (${o.sample.kind === 'count' ? `--sample ${o.sample.n}` : `${Math.round(o.sample.confidence * 1000) / 10} % confidence, ${Math.round(o.sample.rate * 1000) / 10} % tolerable deviation rate, no deviation expected: n = ⌈ln(1 − ${o.sample.confidence}) / ln(1 − ${o.sample.rate})⌉ = ${x.wanted}`}), seed <code>${esc(x.seed)}</code>${x.seedIsDefault ? ' (the sha256 of population.csv)' : ' (--seed)'}; every exception and emergency change is added on top. docs/audit.md shows how to re-draw it by hand.</p>`)
   if (x.sample.length === 0) p.push('<p class="muted">Empty: no deployment reached the environment in the period.</p>')
   else {
-    p.push('<table id="sample"><thead><tr><th>#</th><th>Why</th><th>Deployment</th><th>Commit</th><th>Gate decision</th><th>Evidence</th><th>Pull requests</th></tr></thead><tbody>')
+    p.push('<table id="sample" class="fixed"><thead><tr><th>#</th><th>Why</th><th>Deployment</th><th>Commit</th><th>Gate decision</th><th>Evidence</th><th>Pull requests</th></tr></thead><tbody>')
     for (const [i, s] of x.sample.entries()) {
       const r = s.row
       const d = r.fact
@@ -99,7 +105,9 @@ export function renderAuditHtml(x: AuditHtmlInputs): string {
       const ev = s.verified ?? r.evidence
       const why = [s.draw !== undefined ? `drawn (${s.draw})` : '', ...s.added].filter(Boolean).join('; ')
       const decision = dec ? `<span class="${dec.decision === 'allow' ? 'ok' : 'bad'}">${esc(dec.decision.toUpperCase())}</span> ${esc(dec.at ?? '')}<br><small>${esc(dec.source === 'ledger' ? `ledger entry ${dec.ref}` : `check run ${dec.ref}`)}</small>` : '<span class="bad">none</span>'
-      const evidence = ev ? `<span class="${ev.status === 'verified' || ev.status === 'store-checked' ? 'ok' : ev.status === 'not-read' ? 'muted' : 'bad'}">${esc(ev.status)}</span><br>${ev.location.startsWith('s3://') ? `<code>${esc(ev.location)}</code><br><small>check: <code>sox-gate verify ${esc(ev.location)}${dec?.manifestSha256 ? ` --expect-sha256 ${esc(dec.manifestSha256)}` : ''}</code></small>` : link(ev.location, ev.location)}${ev.detail && ev.status !== 'verified' && ev.status !== 'store-checked' ? `<br><small>${esc(ev.detail)}</small>` : ''}` : '—'
+      const status = ev ? { verified: 'bundle verified at every level', 'store-checked': 'bundle as stored (store checks)', 'not-intact': 'bundle NOT INTACT', missing: 'no bundle', 'not-read': 'bundle not read (no --store)' }[ev.status] : ''
+      const command = ev?.location.startsWith('s3://') ? `<br><small>re-check: <code>sox-gate verify ${esc(ev.location)}${dec?.manifestSha256 ? ` --expect-sha256 ${esc(dec.manifestSha256)}` : ''}</code></small>` : ev ? `<br>${link(ev.location, ev.location)}` : ''
+      const evidence = ev ? `<span class="${ev.status === 'verified' || ev.status === 'store-checked' ? 'ok' : ev.status === 'not-read' ? 'muted' : 'bad'}">${esc(status)}</span>${command}${ev.detail && ev.status !== 'verified' && ev.status !== 'store-checked' ? `<br><small>${esc(ev.detail)}</small>` : ''}` : '—'
       const prs = (r.evidence?.pullRequests ?? []).map((pr) => `<li>${link(`#${pr.number}`, pr.url ?? `${x.serverUrl}/${d.repository}/pull/${pr.number}`)} by ${esc(pr.authors.join(', '))}; ${pr.approvals.length ? `approved by ${esc(pr.approvals.map((a) => `${a.login} (${a.at ?? '?'})`).join(', '))}` : '<span class="bad">no independent approval</span>'}</li>`)
       p.push(`<tr data-deployment="${esc(d.id)}"><td class="num">${i + 1}</td><td>${esc(why)}</td><td>${esc(d.repository)} ${esc(d.id)}<br><small>created ${esc(d.createdAt)} by ${esc(d.creator)}; ${ok ? `succeeded ${esc(ok.at)}` : `not successful (${esc(d.latest?.state ?? 'no status')})`}</small></td><td>${link(d.sha.slice(0, 12), `${x.serverUrl}/${d.repository}/commit/${d.sha}`)}<br><small>${esc(d.ref)}</small></td><td>${decision}</td><td>${evidence}</td><td>${prs.length ? `<ul>${prs.join('')}</ul>` : '<span class="muted">none recorded</span>'}</td></tr>`)
     }
