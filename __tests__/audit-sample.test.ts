@@ -77,7 +77,10 @@ describe('the seeded draw', () => {
 
   test('uniform: over 3,000 seeds, each of 6 deployments is drawn first about 500 times', () => {
     const counts = [0, 0, 0, 0, 0, 0]
-    for (let i = 0; i < 3000; i++) counts[drawSample(`seed-${i}`, 6, 1).positions[0] as number] += 1
+    for (let i = 0; i < 3000; i++) {
+      const first = drawSample(`seed-${i}`, 6, 1).positions[0] as number
+      counts[first] = (counts[first] ?? 0) + 1
+    }
     // Binomial(3000, 1/6): standard deviation 20.4; 5 of them either side.
     for (const c of counts) expect(Math.abs(c - 500)).toBeLessThan(102)
   })
