@@ -1,31 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { parse } from 'csv-parse/sync'
 import { cli, fakeS3, s3Client } from './helpers/store-run.js'
 import { addPull, audit, auditEnv, auditMap, deploy, gateRun, landOnMain, shaOf, startWorld, type World } from './helpers/audit-world.js'
 import type { FakeS3 } from './helpers/fake-s3.js'
 
-/** RFC 4180 as the audit writes it (quoted fields, CRLF), read back for assertions. */
-function csv(file: string): Record<string, string>[] {
-  const text = readFileSync(file, 'utf8')
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++
-      else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') (row.push(field), (field = ''))
-    else if (ch === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++)
-    else field += ch
-  }
-  const [header, ...body] = rows
-  return body.map((r) => Object.fromEntries((header as string[]).map((h, i) => [h, r[i] ?? ''])))
-}
+/** The audit's CSV (RFC 4180, CRLF), read back with a CSV library for assertions. */
+const csv = (file: string): Record<string, string>[] => parse(readFileSync(file), { columns: true }) as Record<string, string>[]
 
 const ALLOWED = shaOf(0xa11)
 const BLOCKED = shaOf(0xb10c)

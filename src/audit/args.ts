@@ -52,7 +52,7 @@ export function parseAuditArgs(argv: readonly string[], cwd: string): AuditArgs 
   const n = one('sample')
   const confidence = one('confidence')
   const rate = one('tolerable-rate')
-  let sample: AuditOptions['sample'] = { kind: 'rule', confidence: 0.95, rate: 0.05 }
+  let sample: AuditOptions['sample']
   if (n !== undefined) {
     if (confidence !== undefined || rate !== undefined) problems.push('give --sample N or --confidence and --tolerable-rate, not both')
     if (!/^[1-9]\d{0,6}$/.test(n)) problems.push(`--sample must be a whole number from 1, not "${n}"`)

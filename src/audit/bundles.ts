@@ -9,7 +9,7 @@ import { ATTESTATION_FILE } from '../evidence/signature.js'
 import { fetchBundle } from '../evidence/store/fetch-bundle.js'
 import { laterWrites, type KeyHistory, type ObjectStore } from '../evidence/store/object-store.js'
 import { verifyBundle } from '../evidence/verify.js'
-import { validateManifest } from '../schemas.js'
+import { validateChangeRecord, validateManifest } from '../schemas.js'
 import type { EvidenceFact } from './model.js'
 import { pullRequestFacts } from './pull-requests.js'
 import type { QueryLog } from './query-log.js'
@@ -25,7 +25,7 @@ export interface BundleListing {
 /** Below this many bundles, each bundle's folder is listed on its own; above, the repository's folder is streamed once. */
 const LIST_ONE_BY_ONE = 300
 /** Bundles inspected at a time. */
-const PARALLEL = 8
+const PARALLEL = 4
 
 export type Level = 'full' | 'store'
 
@@ -191,9 +191,20 @@ function parseManifest(bytes: Buffer, findings: string[]): Manifest | undefined 
   return undefined
 }
 
+/**
+ * The bundle's change record: JSON and the schema, checked directly (a year of them is read);
+ * only one that fails is read again by loadChangeRecord, for its positioned message.
+ */
 function parseChange(bytes: Buffer, file: string, findings: string[]): ChangeRecord | undefined {
+  const text = bytes.toString('utf8')
   try {
-    return loadChangeRecord(bytes.toString('utf8'), file)
+    const data: unknown = JSON.parse(text)
+    if (validateChangeRecord(data)) return data as unknown as ChangeRecord
+  } catch {
+    // told below, in loadChangeRecord's words
+  }
+  try {
+    return loadChangeRecord(text, file)
   } catch (e) {
     findings.push(`${file}: not a change record: ${(e as Error).message.split('\n')[0]}`)
     return undefined

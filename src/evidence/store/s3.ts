@@ -55,10 +55,22 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** HEAD for the checksum S3 kept, then GET for the bytes; the caller compares the two. */
+  /**
+   * The bytes and the checksum S3 kept, for the caller to compare. One GET in checksum mode gives
+   * both; when the SDK finds they differ it throws instead of handing the bytes over, so the
+   * object is read again as HEAD (the checksum) and a plain GET (the bytes): the caller then
+   * names the mismatch as a finding, as it would for any other.
+   */
   async get(key: string, versionId?: string): Promise<StoredObject | undefined> {
     try {
       const { sdk, client } = await this.connect()
+      try {
+        const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }))
+        const body = Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
+        return { body, checksumSha256: res.ChecksumSHA256 }
+      } catch (e) {
+        if (!/^Checksum mismatch/.test((e as Error).message ?? '')) throw e
+      }
       const head = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }))
       const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }))
       const body = Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
