@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { parse } from 'csv-parse/sync'
-import { cli, fakeS3, s3Client } from './helpers/store-run.js'
+import { cli, fakeS3, s3Client, sha256 } from './helpers/store-run.js'
 import { addPull, audit, auditEnv, auditMap, deploy, gateRun, landOnMain, shaOf, startWorld, type World } from './helpers/audit-world.js'
 import type { FakeS3 } from './helpers/fake-s3.js'
 
@@ -16,6 +16,7 @@ const TAMPERED = shaOf(0x7a3)
 const UNLEDGERED = shaOf(0xde1)
 const FAILED = shaOf(0xfa1)
 const MAP_CHANGE = shaOf(0x3a9)
+const FORGED = shaOf(0xf0e)
 
 describe('sox-gate audit, end to end: the action runs, then the audit finds exactly what was planted', () => {
   let s3: FakeS3
@@ -50,6 +51,14 @@ describe('sox-gate audit, end to end: the action runs, then the audit finds exac
     const entries = [...s3.objects('evidence').keys()].filter((k) => k.startsWith('sox/acme/ledger/ledger/')).sort()
     expect(entries).toHaveLength(6)
     await client.send(new DeleteObjectCommand({ Bucket: 'evidence', Key: entries[4] }))
+    // Someone with s3:PutObject copies #41's good bundle under a commit the gate never judged and
+    // appends a ledger entry that points at it, correctly chained: the ledger holds, the copy does not.
+    for (const [key, v] of s3.objects('evidence')) {
+      if (key.startsWith(`sox/acme/ledger/${ALLOWED}/5001-1/`)) await client.send(new PutObjectCommand({ Bucket: 'evidence', Key: key.replace(`${ALLOWED}/5001-1/`, `${FORGED}/5099-1/`), Body: v.body, ChecksumSHA256: sha256(v.body, 'base64'), ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(Date.now() + 86_400_000) }))
+    }
+    const head = s3.objects('evidence').get(entries[5] as string)?.body as Buffer
+    const forged = `${JSON.stringify({ decision: 'allow', environment: 'production', manifestSha256: JSON.parse(s3.objects('evidence').get(entries[0] as string)?.body.toString('utf8') as string).manifestSha256, previous: sha256(head), run: { attempt: '1', id: '5099' }, sequence: 7, sha: FORGED }, null, 2)}\n`
+    await client.send(new PutObjectCommand({ Bucket: 'evidence', Key: 'sox/acme/ledger/ledger/000000000007.json', Body: forged, ChecksumSHA256: sha256(forged, 'base64'), ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(Date.now() + 86_400_000) }))
     ids.allowed = deploy(w, ALLOWED, ['in_progress', 'success'])
     ids.blocked = deploy(w, BLOCKED, ['in_progress', 'success'], 'mallory')
     ids.emergency = deploy(w, EMERGENCY, ['in_progress', 'success'])
@@ -58,6 +67,7 @@ describe('sox-gate audit, end to end: the action runs, then the audit finds exac
     ids.failed = deploy(w, FAILED, ['in_progress', 'failure'])
     // Redeployed later: its first success went inactive when the next one succeeded.
     ids.again = deploy(w, ALLOWED, ['in_progress', 'success', 'inactive'])
+    ids.forged = deploy(w, FORGED, ['success'], 'mallory')
     // The control map loosened on main through a pull request approved only by a non-owner.
     landOnMain(w, 50, 'mallory', MAP_CHANGE, ['.github/sox-controls.yml'], ['carol'])
     first = await audit(w, ['--store', 's3://evidence/sox'])
@@ -75,20 +85,24 @@ describe('sox-gate audit, end to end: the action runs, then the audit finds exac
     expect(exceptions).toEqual([
       ['deployed-without-allow', String(ids.blocked)],
       ['evidence-not-intact', String(ids.tampered)],
+      ['evidence-not-intact', String(ids.forged)],
       ['emergency-change', String(ids.emergency)],
       ['ledger-gap', ''],
       ['gate-config-changed', '']
     ])
     const byCode = Object.fromEntries(csv(path.join(first.out, 'exceptions.csv')).map((x) => [x.code, x.finding]))
     expect(byCode['deployed-without-allow']).toContain('the latest decision before it was BLOCK (ledger entry 2 (production)')
-    expect(byCode['evidence-not-intact']).toContain('report.html: written over 1 time after it was stored')
+    const notIntact = csv(path.join(first.out, 'exceptions.csv')).filter((x) => x.code === 'evidence-not-intact').map((x) => x.finding)
+    expect(notIntact[0]).toContain('report.html: written over 1 time after it was stored')
+    expect(notIntact[1]).toContain('manifest.json names run 5001-1, but the bundle is stored under 5099-1')
+    expect(notIntact[1]).toContain(`change.json is about ${ALLOWED.slice(0, 7)}, but the bundle is stored under ${FORGED.slice(0, 7)}`)
     expect(byCode['ledger-gap']).toContain('000000000005: hidden by 1 delete marker')
     expect(byCode['gate-config-changed']).toContain('NO control owner approved it independently (control owners at base ba5eba5: olivia, dan; carol approved but is not a control owner)')
   })
 
   test('the population has one row per deployment, in creation order, each with its decision and evidence', () => {
     const rows = csv(path.join(first.out, 'population.csv'))
-    expect(rows.map((r) => Number(r.deployment_id))).toEqual([ids.allowed, ids.blocked, ids.emergency, ids.tampered, ids.unledgered, ids.failed, ids.again])
+    expect(rows.map((r) => Number(r.deployment_id))).toEqual([ids.allowed, ids.blocked, ids.emergency, ids.tampered, ids.unledgered, ids.failed, ids.again, ids.forged])
     const row = (id: number | undefined): Record<string, string> => rows.find((r) => Number(r.deployment_id) === id) as Record<string, string>
     expect(row(ids.allowed)).toMatchObject({ decision: 'allow', decision_source: 'ledger', evidence_status: 'verified', emergency: 'no', final_status: 'success', exceptions: '', evidence: `s3://evidence/sox/acme/ledger/${ALLOWED}/5001-1/` })
     expect(row(ids.allowed).pull_requests).toMatch(/^#41 by alice; approved by carol \(2026-11-20T10:00:00.000Z\), dan \(2026-11-20T10:00:00.000Z\)$/)
@@ -103,8 +117,8 @@ describe('sox-gate audit, end to end: the action runs, then the audit finds exac
 
   test('the sample: every successful deployment (fewer than 59), exceptions and the emergency marked', () => {
     const sample = csv(path.join(first.out, 'sample.csv'))
-    expect(sample).toHaveLength(6)
-    expect(sample.map((s) => s.draw).sort()).toEqual(['1', '2', '3', '4', '5', '6'])
+    expect(sample).toHaveLength(7)
+    expect(sample.map((s) => s.draw).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7'])
     expect(sample.find((s) => Number(s.deployment_id) === ids.emergency)?.why).toBe('drawn; exception: emergency-change; emergency change')
     expect(sample.find((s) => Number(s.deployment_id) === ids.failed)).toBeUndefined()
   })
@@ -117,11 +131,29 @@ describe('sox-gate audit, end to end: the action runs, then the audit finds exac
 
   test('audit.json records every query, the request count and the reconciliation', () => {
     const a = JSON.parse(readFileSync(path.join(first.out, 'audit.json'), 'utf8'))
-    expect(a.reconciliation[0].deployments).toMatchObject({ listedForEnvironment: 7, received: 7, createdInPeriod: 7, populationRows: 7, balanced: true })
-    expect(a.reconciliation[0].ledger).toMatchObject({ entries: 6, findings: 1, entriesReliedOn: 6, deploymentsRelyingOnThem: 7 })
-    expect(a.queries[0]).toMatchObject({ endpoint: expect.stringContaining('repository.deployments'), pages: 1, received: 7, kept: 7, counts: { success: 5, failure: 1, inactive: 1 } })
+    expect(a.reconciliation[0].deployments).toMatchObject({ listedForEnvironment: 8, received: 8, createdInPeriod: 8, populationRows: 8, balanced: true })
+    expect(a.reconciliation[0].ledger).toMatchObject({ entries: 7, findings: 1, entriesReliedOn: 7, deploymentsRelyingOnThem: 8 })
+    expect(a.queries[0]).toMatchObject({ endpoint: expect.stringContaining('repository.deployments'), pages: 1, received: 8, kept: 8, counts: { success: 6, failure: 1, inactive: 1 } })
     expect(a.requests.github).toBeGreaterThan(2)
     expect(a.requests.github).toBeLessThan(15)
+  })
+
+  test('--verify sample: the store\'s checks for all, every level for the sample: the same exceptions', async () => {
+    const r = await audit(w, ['--store', 's3://evidence/sox', '--verify', 'sample'])
+    expect(r.code).toBe(1)
+    expect(csv(path.join(r.out, 'exceptions.csv')).map((x) => x.code)).toEqual(csv(path.join(first.out, 'exceptions.csv')).map((x) => x.code))
+    const rows = csv(path.join(r.out, 'population.csv'))
+    expect(rows.find((x) => Number(x.deployment_id) === ids.allowed)?.evidence_status).toBe('store-checked')
+    expect(csv(path.join(r.out, 'sample.csv')).find((x) => Number(x.deployment_id) === ids.allowed)?.sample_verification).toMatch(/^verified: every level of verify holds/)
+  })
+
+  test('audit.html puts the exceptions first, one row each, and links each sampled commit and pull request', () => {
+    const html = readFileSync(path.join(first.out, 'audit.html'), 'utf8')
+    expect(html.indexOf('id="exceptions"')).toBeLessThan(html.indexOf('id="sample"'))
+    expect(html.match(/<tr data-code="/g)).toHaveLength(6)
+    expect(html).toContain(`href="https://github.com/acme/ledger/commit/${ALLOWED}"`)
+    expect(html).toContain('href="https://github.com/acme/ledger/pull/41"')
+    expect(html).not.toMatch(/<script|src="http/)
   })
 
   test('sox-gate verify recognises the audit folder: intact, then each tampering found', async () => {

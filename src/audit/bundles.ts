@@ -139,7 +139,7 @@ export async function inspectStored(store: ObjectStore, b: BundleListing, expect
       if (text && recorded && sha256(text) !== recorded) findings.push(`changed: ${changeFile} (its sha256 is not the one manifest.json records)`)
       else if (text) change = parseChange(text, changeFile, findings)
     }
-    if (change && change.sha !== b.sha) findings.push(`change.json is about ${change.sha.slice(0, 7)}, but the bundle is stored under ${b.sha.slice(0, 7)}`)
+    findings.push(...keyFindings(change, b))
   }
   return { fact: describe(location, manifest, change, findings, 'store-checked', b.objects.has(ATTESTATION_FILE)), manifestSha256, findings }
 }
@@ -164,6 +164,7 @@ export async function inspectFull(store: ObjectStore, b: BundleListing, expected
       findings.push(...runFindings(manifest, b))
       const changeFile = manifest.change?.bundlePath
       if (changeFile) change = parseChange(await readFile(path.join(dir, ...changeFile.split('/'))).catch(() => Buffer.alloc(0)), changeFile, [])
+      findings.push(...keyFindings(change, b))
     }
     const unchecked = v.levels.filter((l) => l.status === 'not checked').map((l) => l.name)
     const fact = describe(location, manifest, change, findings, 'verified', b.objects.has(ATTESTATION_FILE))
@@ -178,6 +179,11 @@ export async function inspectFull(store: ObjectStore, b: BundleListing, expected
 function runFindings(manifest: Manifest, b: BundleListing): string[] {
   const named = `${manifest.run.runId ?? '?'}-${manifest.run.runAttempt ?? '?'}`
   return named === b.run ? [] : [`manifest.json names run ${named}, but the bundle is stored under ${b.run}`]
+}
+
+/** The change record must be about the commit the key names: a bundle copied under another commit's key is not its evidence. */
+function keyFindings(change: ChangeRecord | undefined, b: BundleListing): string[] {
+  return change && change.sha !== b.sha ? [`change.json is about ${change.sha.slice(0, 7)}, but the bundle is stored under ${b.sha.slice(0, 7)}`] : []
 }
 
 function parseManifest(bytes: Buffer, findings: string[]): Manifest | undefined {

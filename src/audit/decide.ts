@@ -66,11 +66,6 @@ function fromCheckRun(r: CheckRunFact): Decision {
   return { decision: decisionOf(r) as 'allow' | 'block', at: r.completedAt, source: 'check-run', ref: String(r.id), manifestSha256: manifest }
 }
 
-/** The run a check run's details URL names (…/actions/runs/ID), which the action sets to its own run. */
-export function runIdOf(r: CheckRunFact | undefined): string | undefined {
-  return /\/actions\/runs\/(\d+)(?:\/|$)/.exec(r?.detailsUrl ?? '')?.[1]
-}
-
 const short = (sha: string): string => sha.slice(0, 7)
 
 function describeDecision(x: Decision): string {
