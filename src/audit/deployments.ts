@@ -98,7 +98,7 @@ export async function readDeployments(
   repo: { owner: string; name: string; full: string },
   o: { environment: string; from: Date; to: Date; checkName: string },
   log: QueryLog,
-  keep: (d: DeploymentFact) => void,
+  keep: (d: DeploymentFact) => void | Promise<void>,
   progress?: (read: number) => void
 ): Promise<DeploymentRead> {
   const record = log.start('POST /graphql: repository.deployments (with statuses and the commit\'s check suites and runs)', { repository: repo.full, environments: o.environment, orderBy: 'CREATED_AT DESC', first: PAGE, checkName: o.checkName })
@@ -137,7 +137,7 @@ export async function readDeployments(
       count(record, d.latest?.state.toLowerCase() ?? 'no status')
       record.kept += 1
       read.inPeriod += 1
-      keep(d)
+      await keep(d)
     }
     progress?.(read.received)
     after = older ? null : nextCursor(page, what)
