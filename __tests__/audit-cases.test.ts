@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -5,6 +6,7 @@ import { ghDeployment, ghDeploymentStatus, startFakeGitHub, type FakeGitHub, typ
 import type { SeedCheckRun } from './helpers/fake-audit-github.js'
 import { shaOf } from './helpers/audit-world.js'
 import { cli } from './helpers/store-run.js'
+import { ROOT } from './helpers/corpus.js'
 
 // Audits without a store: decisions come from the gate's check runs, as the fake GitHub serves
 // them through GraphQL (seeded here, as the action would have posted them).
@@ -71,6 +73,23 @@ describe('without --store, the check runs decide', () => {
     const a = JSON.parse(readFileSync(path.join(r.out, 'audit.json'), 'utf8'))
     expect(a.reconciliation[0].deployments).toMatchObject({ listedForEnvironment: 6, received: 6, createdInPeriod: 5, populationRows: 5 })
     expect(a.reconciliation[0].decisions).toEqual({ fromLedger: 0, fromCheckRuns: 2, none: 3 })
+  })
+
+  test('a progress line on stderr when it is a terminal, none when piped; stdout keeps the result', async () => {
+    const piped = await audit(server, [], { SOX_GATE_PROGRESS_MS: '20' })
+    expect(piped.stderr).not.toContain('deployments read')
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sox-audit-')), 'out')
+    const command = `'${process.execPath}' '${path.join(ROOT, 'dist/cli.js')}' audit --repo acme/ledger --environment production --from 2026-03-01 --to 2026-04-01 --out '${out}' > '${out}.txt'`
+    // script(1) gives the command a pseudo-terminal; stdout goes to a file, stderr stays on the terminal.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, GITHUB_TOKEN: 'ghp_auditor', GITHUB_API_URL: server.url, SOX_GATE_PROGRESS_MS: '20' } })
+    let terminal = ''
+    child.stdout.on('data', (d: Buffer) => (terminal += d.toString('utf8')))
+    await new Promise((resolve) => child.on('close', resolve))
+    const lines = terminal.split(/\r?\n/).filter((l) => l.startsWith('audit:'))
+    expect(lines.length).toBeGreaterThan(1)
+    expect(lines[0]).toMatch(/^audit: \d+ deployments read, \d+ of \d+ bundles checked — .+ \(\d+ s\)$/)
+    expect(lines.at(-1)).toMatch(/^audit: done in \d+\.\d s$/)
+    expect(readFileSync(`${out}.txt`, 'utf8')).not.toContain('deployments read')
   })
 
   test('every check run is asked for (checkType ALL): GitHub\'s default would show only the latest, a block after the deployment', async () => {
