@@ -116,14 +116,15 @@ export function renderAuditHtml(x: AuditHtmlInputs): string {
 
   p.push('<h2>Gate configuration changes</h2>')
   const changes = c.repositories.flatMap((r) => r.configChanges.map((ch) => ({ r, ch })))
-  if (changes.length === 0) p.push(`<p id="no-config-changes">None landed on the default branch in the period (followed: ${esc(c.repositories.map((r) => `${r.repository}: ${r.protectedGlobs.join(', ') || 'not read (no default branch)'}`).join('; '))}).</p>`)
+  const followed = c.repositories.map((r) => (r.defaultBranch ? `${r.repository} (${r.defaultBranch}): ${r.protectedGlobs.join(', ')}` : `${r.repository}: not read — it has no default branch, so no commits`)).join('; ')
+  if (changes.length === 0) p.push(`<p id="no-config-changes">None landed on the default branch in the period. Followed: ${esc(followed)}.</p>`)
   else {
     p.push('<table id="config-changes"><thead><tr><th>Repository</th><th>Change</th><th>Landed</th><th>Paths</th><th>Control owner who approved it</th></tr></thead><tbody>')
     for (const { r, ch } of changes) {
       const change = ch.pullRequest ? link(`#${ch.pullRequest}`, `${x.serverUrl}/${r.repository}/pull/${ch.pullRequest}`) : link(ch.id.slice(0, 12), `${x.serverUrl}/${r.repository}/commit/${ch.id}`)
       p.push(`<tr><td>${esc(r.repository)}</td><td>${change}</td><td>${esc(ch.landedAt)}</td><td>${esc(ch.paths.join(', '))}</td><td>${ch.approvedBy.length ? `<span class="ok">${esc(ch.approvedBy.join(', '))}</span>` : `<span class="bad">none</span>`}<br><small>${esc(ch.finding)}</small></td></tr>`)
     }
-    p.push('</tbody></table>')
+    p.push(`</tbody></table><p class="muted">Followed: ${esc(followed)}.</p>`)
   }
 
   p.push('<h2>Completeness and accuracy</h2><table id="reconciliation"><thead><tr><th>Repository</th><th>Deployments listed by GitHub (environment, all time)</th><th>Read</th><th>Created after the period</th><th>In the period</th><th>Population rows</th><th>Ledger entries (written in the period)</th><th>Ledger entries relied on</th></tr></thead><tbody>')
