@@ -133,7 +133,7 @@ describe('what does not fit one query is paged, never cut short', () => {
       const busyRow = rows.find((l) => l.includes(sha)) as string
       expect(busyRow).toContain(',allow,')
       const a = JSON.parse(readFileSync(path.join(r.out, 'audit.json'), 'utf8'))
-      expect(a.queries.find((q: { endpoint: string }) => q.endpoint.includes('repository.deployments')).pages).toBe(3)
+      expect(a.queries.find((q: { endpoint: string }) => q.endpoint.includes('(with statuses')).pages).toBe(3)
       expect(a.queries.find((q: { endpoint: string }) => q.endpoint.includes('node(Deployment).statuses')).pages).toBe(1)
       expect(a.queries.find((q: { endpoint: string }) => q.endpoint.includes('node(CheckSuite).checkRuns')).pages).toBe(1)
       expect(r.code).toBe(0)
@@ -141,6 +141,23 @@ describe('what does not fit one query is paged, never cut short', () => {
       await server.close()
     }
   })
+})
+
+test('an old period is read from the oldest end, a recent one from the newest: only as far as the period', async () => {
+  const when = ['2025-11-15', '2026-01-15', '2026-02-10', '2026-02-20', '2026-03-05', '2026-03-06', '2026-03-07', '2026-09-08'].map((d) => `${d}T12:00:00Z`)
+  const server = await startFakeGitHub({ deployments: when.map((t, i) => deployment(shaOf(200 + i), t, [['success', t]])), audit: { checkRuns: when.map((t, i) => run(shaOf(200 + i), 'success', '2025-01-01T00:00:00Z')) } })
+  try {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sox-audit-')), 'out')
+    const r = await cli(['audit', '--repo', 'acme/ledger', '--environment', 'production', '--from', '2026-02-01', '--to', '2026-03-01', '--out', out], { GITHUB_TOKEN: 'x', GITHUB_API_URL: server.url })
+    expect(r.code).toBe(0)
+    const a = JSON.parse(readFileSync(path.join(out, 'audit.json'), 'utf8'))
+    expect(a.queries.find((q: { endpoint: string }) => q.endpoint.includes('(with statuses')).parameters.orderBy).toBe('CREATED_AT ASC')
+    // The history runs to September: the February period is nearer its oldest end. Two before the
+  // period, the two in it, and the first one after it: then reading stops.
+    expect(a.reconciliation[0].deployments).toMatchObject({ listedForEnvironment: 8, received: 5, readFrom: 'the oldest', createdBeforePeriod: 2, createdAfterPeriod: 1, createdInPeriod: 2, populationRows: 2 })
+  } finally {
+    await server.close()
+  }
 })
 
 describe('failures are one clear line and exit 2, and nothing is written', () => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { parse } from 'csv-parse/sync'
+import { stableJson } from '../src/evidence/stable-json.js'
 import { cli, fakeS3, s3Client, sha256 } from './helpers/store-run.js'
 import { addPull, audit, auditEnv, auditMap, deploy, gateRun, landOnMain, shaOf, startWorld, type World } from './helpers/audit-world.js'
 import type { FakeS3 } from './helpers/fake-s3.js'
@@ -133,7 +134,7 @@ describe('sox-gate audit, end to end: the action runs, then the audit finds exac
     const a = JSON.parse(readFileSync(path.join(first.out, 'audit.json'), 'utf8'))
     expect(a.reconciliation[0].deployments).toMatchObject({ listedForEnvironment: 8, received: 8, createdInPeriod: 8, populationRows: 8, balanced: true })
     expect(a.reconciliation[0].ledger).toMatchObject({ entries: 7, findings: 1, entriesReliedOn: 7, deploymentsRelyingOnThem: 8 })
-    expect(a.queries[0]).toMatchObject({ endpoint: expect.stringContaining('repository.deployments'), pages: 1, received: 8, kept: 8, counts: { success: 6, failure: 1, inactive: 1 } })
+    expect(a.queries.find((q: { endpoint: string }) => q.endpoint.includes('(with statuses'))).toMatchObject({ parameters: expect.objectContaining({ orderBy: 'CREATED_AT DESC' }), pages: 1, received: 8, kept: 8, counts: { success: 6, failure: 1, inactive: 1 } })
     expect(a.requests.github).toBeGreaterThan(2)
     expect(a.requests.github).toBeLessThan(15)
   })
@@ -166,5 +167,21 @@ describe('sox-gate audit, end to end: the action runs, then the audit finds exac
     const bad = await cli(['verify', second.out], env)
     expect(bad.code).toBe(1)
     expect(bad.stdout).toContain('changed: population.csv')
+  })
+
+  test('verify re-derives the sample: a drawn row removed and the folder sealed again is still found', async () => {
+    const dir = (await audit(w, ['--store', 's3://evidence/sox'])).out
+    const sampleFile = path.join(dir, 'sample.csv')
+    const lines = readFileSync(sampleFile, 'utf8').split('\r\n')
+    const dropped = lines.splice(1, 1)[0] as string
+    writeFileSync(sampleFile, lines.join('\r\n'))
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string; size: number }[] }
+    const bytes = readFileSync(sampleFile)
+    manifest.files = manifest.files.map((f) => (f.path === 'sample.csv' ? { ...f, sha256: sha256(bytes), size: bytes.length } : f))
+    writeFileSync(path.join(dir, 'manifest.json'), stableJson(manifest))
+    const r = await cli(['verify', dir], auditEnv(w))
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('files: ok')
+    expect(r.stdout).toContain(`drawn again from the seed, these are missing from sample.csv: acme/ledger ${dropped.split(',')[4]} #`)
   })
 })

@@ -48,14 +48,14 @@ const suites = (first: number, runs: number, after = false): string =>
   `checkSuites(first: ${first}${after ? ', after: $after' : ''}, filterBy: {checkName: $checkName}) { totalCount pageInfo { hasNextPage endCursor } nodes { id app { slug } checkRuns(first: ${runs}, filterBy: {checkName: $checkName, checkType: ALL}) { totalCount pageInfo { hasNextPage endCursor } nodes { ${RUN_FIELDS} } } } }`
 
 /**
- * Newest first, so a recent period is reached without paging through the years before it, and
- * paging stops at the first deployment created before `from`. Each deployment comes with its
+ * From the nearer end of the environment's history (newest first for a recent period, oldest
+ * first for an old one), so the period is reached without paging through the years on the other
+ * side of it, and paging stops at the first deployment past it. Each deployment comes with its
  * statuses and its commit's check runs of the gate: one query per 100 deployments.
  */
-const DEPLOYMENTS = `query AuditDeployments($owner: String!, $name: String!, $environments: [String!], $after: String, $checkName: String!) {
-  rateLimit { cost remaining resetAt }
+const DEPLOYMENTS = `query AuditDeployments($owner: String!, $name: String!, $environments: [String!], $after: String, $checkName: String!, $direction: OrderDirection!) {
   repository(owner: $owner, name: $name) {
-    deployments(environments: $environments, first: ${PAGE}, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+    deployments(environments: $environments, first: ${PAGE}, after: $after, orderBy: {field: CREATED_AT, direction: $direction}) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
@@ -66,6 +66,14 @@ const DEPLOYMENTS = `query AuditDeployments($owner: String!, $name: String!, $en
         commit { ${suites(INLINE, INLINE)} }
       }
     }
+  }
+}`
+
+/** The environment's newest and oldest deployment: which end the period is nearer to. */
+const ENDS = `query AuditDeploymentEnds($owner: String!, $name: String!, $environments: [String!]) {
+  repository(owner: $owner, name: $name) {
+    newest: deployments(environments: $environments, first: 1, orderBy: {field: CREATED_AT, direction: DESC}) { totalCount nodes { createdAt } }
+    oldest: deployments(environments: $environments, first: 1, orderBy: {field: CREATED_AT, direction: ASC}) { totalCount nodes { createdAt } }
   }
 }`
 
@@ -86,7 +94,10 @@ export interface DeploymentRead {
   totalCount: number
   received: number
   newer: number
+  older: number
   inPeriod: number
+  /** The order they were read in: from the end of the history nearer the period. */
+  direction: 'ASC' | 'DESC'
 }
 
 /**
@@ -101,7 +112,15 @@ export async function readDeployments(
   keep: (d: DeploymentFact) => void | Promise<void>,
   progress?: (read: number) => void
 ): Promise<DeploymentRead> {
-  const record = log.start('POST /graphql: repository.deployments (with statuses and the commit\'s check suites and runs)', { repository: repo.full, environments: o.environment, orderBy: 'CREATED_AT DESC', first: PAGE, checkName: o.checkName })
+  const what = `deployments of ${repo.full} to ${o.environment}`
+  const ends: { repository: { newest: Page<{ createdAt: string }>; oldest: Page<{ createdAt: string }> } | null } = await graphql(client, what, ENDS, { owner: repo.owner, name: repo.name, environments: [o.environment] })
+  if (!ends.repository) throw new ApiFailure(`GitHub GraphQL (${what}): the repository ${repo.full} cannot be read`)
+  log.start('POST /graphql: repository.deployments, newest and oldest (which end the period is nearer to)', { repository: repo.full, environments: o.environment, first: 1 }).pages = 1
+  const newest = Date.parse(nodesOf(ends.repository.newest, what)[0]?.createdAt ?? '')
+  const oldest = Date.parse(nodesOf(ends.repository.oldest, what)[0]?.createdAt ?? '')
+  // Deployments assumed spread evenly: read from the end with fewer of them between it and the period.
+  const direction = Number.isFinite(newest) && Number.isFinite(oldest) && o.to.getTime() - oldest < newest - o.from.getTime() ? 'ASC' : 'DESC'
+  const record = log.start('POST /graphql: repository.deployments (with statuses and the commit\'s check suites and runs)', { repository: repo.full, environments: o.environment, orderBy: `CREATED_AT ${direction}`, first: PAGE, checkName: o.checkName })
   const statusesQuery = log.start('POST /graphql: node(Deployment).statuses (more than fit inline)', { first: PAGE })
   const suitesQuery = log.start('POST /graphql: repository.object(Commit).checkSuites (more than fit inline)', { first: PAGE, checkName: o.checkName })
   const runsQuery = log.start('POST /graphql: node(CheckSuite).checkRuns (more than fit inline)', { first: PAGE, checkName: o.checkName, checkType: 'ALL' })
@@ -109,29 +128,37 @@ export async function readDeployments(
   const to = o.to.toISOString()
   let after: string | null = null
   let previous: string | undefined
-  const read: DeploymentRead = { totalCount: 0, received: 0, newer: 0, inPeriod: 0 }
-  const what = `deployments of ${repo.full} to ${o.environment}`
+  const read: DeploymentRead = { totalCount: 0, received: 0, newer: 0, older: 0, inPeriod: 0, direction }
+  const ascending = direction === 'ASC'
   for (;;) {
-    const data: { repository: { deployments: Page<DeploymentNode> } | null } = await graphql(client, what, DEPLOYMENTS, { owner: repo.owner, name: repo.name, environments: [o.environment], after, checkName: o.checkName })
+    const data: { repository: { deployments: Page<DeploymentNode> } | null } = await graphql(client, what, DEPLOYMENTS, { owner: repo.owner, name: repo.name, environments: [o.environment], after, checkName: o.checkName, direction })
     if (!data.repository) throw new ApiFailure(`GitHub GraphQL (${what}): the repository ${repo.full} cannot be read`)
     const page = data.repository.deployments
     record.pages += 1
     read.totalCount = page.totalCount
-    let older = false
+    let past = false
     for (const node of nodesOf(page, what)) {
       read.received += 1
       record.received += 1
       const at = iso(node.createdAt)
-      // Paging stops at the first deployment before `from`: that is sound only if the order holds.
-      if (previous !== undefined && at > previous) throw new ApiFailure(`GitHub GraphQL (${what}): deployments are not listed newest first (${at} after ${previous})`)
+      // Paging stops at the first deployment past the period: that is sound only if the order holds.
+      if (previous !== undefined && (ascending ? at < previous : at > previous)) throw new ApiFailure(`GitHub GraphQL (${what}): deployments are not listed ${ascending ? 'oldest' : 'newest'} first (${at} after ${previous})`)
       previous = at
       if (at >= to) {
         read.newer += 1
+        if (ascending) {
+          past = true
+          break
+        }
         continue
       }
       if (at < from) {
-        older = true
-        break
+        read.older += 1
+        if (!ascending) {
+          past = true
+          break
+        }
+        continue
       }
       const d = await complete(client, repo, node, o.checkName, { statusesQuery, suitesQuery, runsQuery })
       count(record, d.latest?.state.toLowerCase() ?? 'no status')
@@ -140,7 +167,7 @@ export async function readDeployments(
       await keep(d)
     }
     progress?.(read.received)
-    after = older ? null : nextCursor(page, what)
+    after = past ? null : nextCursor(page, what)
     if (after === null) break
   }
   return read

@@ -127,10 +127,10 @@ export function renderAuditHtml(x: AuditHtmlInputs): string {
     p.push(`</tbody></table><p class="muted">Followed: ${esc(followed)}.</p>`)
   }
 
-  p.push('<h2>Completeness and accuracy</h2><table id="reconciliation"><thead><tr><th>Repository</th><th>Deployments listed by GitHub (environment, all time)</th><th>Read</th><th>Created after the period</th><th>In the period</th><th>Population rows</th><th>Ledger entries (written in the period)</th><th>Ledger entries relied on</th></tr></thead><tbody>')
+  p.push('<h2>Completeness and accuracy</h2><table id="reconciliation"><thead><tr><th>Repository</th><th>Deployments listed by GitHub (environment, all time)</th><th>Read</th><th>Read, created before or after the period</th><th>In the period</th><th>Population rows</th><th>Ledger entries (written in the period)</th><th>Ledger entries relied on</th></tr></thead><tbody>')
   for (const r of c.repositories) {
     const rowsOf = c.rows.filter((row) => row.fact.repository === r.repository).length
-    p.push(`<tr><td>${esc(r.repository)}</td><td class="num">${esc(r.read.totalCount)}</td><td class="num">${esc(r.read.received)}</td><td class="num">${esc(r.read.newer)}</td><td class="num">${esc(r.read.inPeriod)}</td><td class="num ${rowsOf === r.read.inPeriod ? 'ok' : 'bad'}">${esc(rowsOf)}</td><td class="num">${r.ledger ? `${esc(r.ledger.entries)} (${esc(r.ledger.inPeriod.allow + r.ledger.inPeriod.block)})` : '—'}</td><td class="num">${r.ledger ? esc(r.ledger.relied) : '—'}</td></tr>`)
+    p.push(`<tr><td>${esc(r.repository)}</td><td class="num">${esc(r.read.totalCount)}</td><td class="num">${esc(r.read.received)}</td><td class="num">${esc(r.read.older + r.read.newer)}</td><td class="num">${esc(r.read.inPeriod)}</td><td class="num ${rowsOf === r.read.inPeriod ? 'ok' : 'bad'}">${esc(rowsOf)}</td><td class="num">${r.ledger ? `${esc(r.ledger.entries)} (${esc(r.ledger.inPeriod.allow + r.ledger.inPeriod.block)})` : '—'}</td><td class="num">${r.ledger ? esc(r.ledger.relied) : '—'}</td></tr>`)
   }
   p.push('</tbody></table><p class="muted">audit.json records every query (endpoint, parameters, pages, counts by status) and the request count.</p>')
 

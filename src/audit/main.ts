@@ -88,7 +88,7 @@ function failClosed(e: unknown): never {
   throw e
 }
 
-/** The store with a count of its operations, for audit.json (a get is a HEAD and a GET; a listing counts its streams). */
+/** The store with a count of its operations, for audit.json (a get or read is one GET, a get of a corrupted object a HEAD and a GET more; a listing counts once however many pages). */
 function countingStore(inner: S3ObjectStore): { store: ObjectStore; counts: Record<string, number> } {
   const counts: Record<string, number> = {}
   const tally = (k: string): void => void (counts[k] = (counts[k] ?? 0) + 1)

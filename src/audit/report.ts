@@ -139,11 +139,13 @@ function auditJson(o: AuditOptions, c: Collected, log: QueryLog, counts: { githu
         deployments: {
           listedForEnvironment: r.read.totalCount,
           received: r.read.received,
+          readFrom: r.read.direction === 'ASC' ? 'the oldest' : 'the newest',
           createdAfterPeriod: r.read.newer,
+          createdBeforePeriod: r.read.older,
           createdInPeriod: r.read.inPeriod,
           populationRows: rows.length,
           balanced: r.read.inPeriod === rows.length,
-          note: 'GitHub lists the environment\'s deployments newest first; reading stops at the first one created before the period, so listedForEnvironment counts older ones that were not read'
+          note: 'the environment\'s deployments are read from the end of its history nearer the period (readFrom) and reading stops at the first one past the period, so listedForEnvironment also counts deployments on the far side that were not read; createdAfterPeriod and createdBeforePeriod count those read and left out'
         },
         decisions: {
           fromLedger: rows.filter((x) => x.decision?.source === 'ledger').length,
