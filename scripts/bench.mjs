@@ -6,6 +6,7 @@
 //   BENCH_QUICK=1       skips the 1M-case row and the many-files bench
 //   BENCH_NODE=/path    another Node binary
 //   BENCH_CLI=/path     another build's cli.js (e.g. a release, for a before/after table)
+//   BENCH_AUDIT=0       skips the audit benchmark (scripts/bench-audit.mjs)
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -118,5 +119,12 @@ const many = path.join(ROOT, 'scripts/bench-many.mjs')
 if (!QUICK && existsSync(many)) {
   process.stdout.write('\nmany reports (scripts/bench-many.mjs):\n')
   const r = spawnSync(node, [many], { stdio: 'inherit', cwd: ROOT })
+  if (r.status !== 0) process.exitCode = r.status ?? 1
+}
+
+// The audit (issue 23): a year of deployments served by the fake GitHub and the local S3 (scripts/bench-audit.mjs). BENCH_AUDIT=0 skips it.
+const auditBench = path.join(ROOT, 'scripts/bench-audit.mjs')
+if (process.env.BENCH_AUDIT !== '0' && existsSync(auditBench)) {
+  const r = spawnSync(node, [auditBench], { stdio: 'inherit', cwd: ROOT })
   if (r.status !== 0) process.exitCode = r.status ?? 1
 }

@@ -4,6 +4,7 @@ import type { components } from '@octokit/openapi-types'
 import { executeGraphQL } from './fake-graphql.js'
 import { checkRunApp, serveLifecycle, type LifecycleScenario, type TokenIdentities } from './fake-github-lifecycle.js'
 import { refusePermission, type TokenRegistry } from './fake-github-permissions.js'
+import { auditGraphQL, type AuditScenario } from './fake-audit-github.js'
 
 type Schemas = components['schemas']
 type SimpleUser = Schemas['simple-user']
@@ -185,6 +186,8 @@ export interface Scenario extends LifecycleScenario {
   tokens?: TokenRegistry
   /** GET /repos/{o}/{r}/actions/runs/{id}: where each run ran (a run named here wins over runArtifacts' heads). */
   runsById?: Record<number, RunSpec>
+  /** What `sox-gate audit` reads besides deployments: more check runs, the default branch's history (fake-audit-github.ts). */
+  audit?: AuditScenario
 }
 
 /** Where a workflow run ran, as GET …/actions/runs/{id} tells it. */
@@ -211,7 +214,7 @@ export interface FakeGitHub {
   url: string
   requests: RecordedRequest[]
   /** Every check run created, with the App it belongs to (the token's: GitHub Actions for any GITHUB_TOKEN). */
-  checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[]; app: { id: number; slug: string; name: string } }[]
+  checkRuns: { id: number; body: Record<string, unknown>; updates: Record<string, unknown>[]; app: { id: number; slug: string; name: string }; at?: string }[]
   /**
    * What a required status check of this name sees on the commit, as GitHub decides it: the
    * newest check run of that name — only the given App's when the requirement names one (a
@@ -231,6 +234,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
   const tokens: TokenIdentities = { appTokens: [] }
   const faults = (scenario.faults ?? []).map((f) => ({ ...f }))
   const hanging: ServerResponse[] = []
+  const auditGraph = auditGraphQL({ deployments: () => scenario.deployments ?? [], audit: () => scenario.audit, recorded: () => checkRuns })
   let base = ''
   const server = createServer((req, res) => {
     void handle(req, res).catch((e: Error) => send(res, 500, { message: e.message }))
@@ -302,7 +306,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     }
     if (req.method === 'POST' && url.pathname === '/graphql') {
       if (!req.headers.authorization) return send(res, 401, { message: 'This endpoint requires you to be authenticated.' })
-      return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? []))
+      return send(res, 200, await executeGraphQL(body ?? {}, 'acme', 'ledger', knownCommit, (sha) => scenario.commitPulls?.[sha] ?? [], auditGraph))
     }
     if (req.method === 'GET' && (hit = m(/^\/repos\/acme\/ledger\/actions\/runs\/(\d+)\/approvals$/))) return send(res, 200, scenario.runApprovals?.[Number(hit[1])] ?? [])
     // --- the repository, and runs as the range start reads them (SPEC §13) ---
@@ -316,7 +320,7 @@ export async function startFakeGitHub(scenario: Scenario): Promise<FakeGitHub> {
     if (req.method === 'POST' && canonical === '/repos/acme/ledger/check-runs') {
       const id = 7_000_000 + checkRuns.length
       const app = checkRunApp(req.headers.authorization, scenario, tokens)
-      checkRuns.push({ id, body: body ?? {}, updates: [], app })
+      checkRuns.push({ id, body: body ?? {}, updates: [], app, at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') })
       const run: CheckRun & { app: typeof app } = { id, html_url: `https://github.com/acme/ledger/runs/${id}`, name: String(body?.name), head_sha: String(body?.head_sha), status: 'completed', conclusion: body?.conclusion as CheckRun['conclusion'], app }
       return send(res, 201, run)
     }

@@ -91,7 +91,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       if (c.status === 'fail') core.error(`${c.id}: ${mainReasons(c).join('; ')}`, { title: `SOX control ${c.id} failed`, file: map.file, startLine: c.line })
     }
     const evidence = await core.group('Evidence', async () => alsoStore(s, { decision: result.decision, change }, clock(), await keepEvidence(s, judged, result, sources, copies, client)))
-    await core.group('Check run', () => publishCheck(checks, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n')))
+    await core.group('Check run', () => publishCheck(checks, s, map, result, [artifacts, evidence.note].filter(Boolean).join('\n\n'), evidence.manifestSha256))
     await core.summary.addRaw(renderMarkdown(map, result) + (artifacts ? `\n${artifacts}` : '') + (evidence.note ? `\n${evidence.note}\n` : '')).write()
     if (evidence.problem) {
       if (settings.evidenceRequired) {

@@ -28,19 +28,20 @@ export function checkIdentity(settings: ActionSettings, poster: CheckPoster): Ch
   return { ...(poster.kind === 'app' ? { app: poster.slug } : {}), workflowRef: settings.run?.workflowRef, event: settings.run?.eventName ?? '', checkName: settings.checkName }
 }
 
-async function post(target: CheckTarget, settings: ActionSettings, content: CheckRunContent): Promise<void> {
+async function post(target: CheckTarget, settings: ActionSettings, content: CheckRunContent, externalId?: string): Promise<void> {
   const run = settings.run
   if (!target.client || !run) return
-  const published = await publishCheckRun(target.client, { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: runUrl(settings) }, content)
+  const published = await publishCheckRun(target.client, { owner: run.owner, repo: run.repo, sha: evaluatedSha(run), name: settings.checkName, detailsUrl: runUrl(settings), ...(externalId ? { externalId } : {}) }, content)
   if (published.warning) core.warning(published.warning)
   if (published.url) core.setOutput('check-run-url', published.url)
   if (published.app) core.info(`check run "${settings.checkName}" posted by ${published.app === 'github-actions' ? 'GitHub Actions (a GITHUB_TOKEN)' : `GitHub App ${published.app}`}`)
 }
 
-export async function publishCheck(target: CheckTarget, settings: ActionSettings, map: ControlMap, result: GateResult, evidenceNote: string | undefined): Promise<void> {
+/** The verdict's check run; `manifestSha256` (the evidence bundle's) goes in its external_id, where `sox-gate audit` finds it. */
+export async function publishCheck(target: CheckTarget, settings: ActionSettings, map: ControlMap, result: GateResult, evidenceNote: string | undefined, manifestSha256?: string): Promise<void> {
   const url = runUrl(settings)
   const note = [evidenceNote, url ? `Run and logs: ${url}` : ''].filter(Boolean).join('\n\n')
-  await post(target, settings, renderCheckRun(map, result, { mode: settings.mode, workspace: settings.workspace, evidenceNote: note, identity: checkIdentity(settings, target.poster) }))
+  await post(target, settings, renderCheckRun(map, result, { mode: settings.mode, workspace: settings.workspace, evidenceNote: note, identity: checkIdentity(settings, target.poster) }), manifestSha256)
 }
 
 /** A check run that blocks without an evaluation: a configuration error, or no test run to judge yet. */

@@ -50,6 +50,28 @@ export const COMMANDS = {
     synopsis: 'sox-gate ledger s3://BUCKET/PREFIX/OWNER/REPO [--debug]',
     summary: "Checks the write-once store's hash chain of a repository's evidence ledger: exit 0 intact, 1 broken, 2 usage error.",
     options: [DEBUG]
+  },
+  audit: {
+    synopsis: 'sox-gate audit --repo OWNER/REPO... --environment NAME --from DATE --to DATE [--store s3://BUCKET/PREFIX] [--check-name NAME] [--sample N | --confidence 0.95 --tolerable-rate 0.05] [--seed TEXT] [--verify all|sample] [--controls FILE] [--out DIR] [--now ISO-8601] [--format text|json] [--debug]',
+    summary: 'Every deployment of a period to an environment, with the gate decision and evidence behind it, the exceptions, and a sample drawn for testing, sealed in one folder (docs/audit.md): exit 0 no exception, 1 exceptions, 2 configuration, usage or API error. Reads GITHUB_TOKEN (or GH_TOKEN) and GITHUB_API_URL.',
+    options: [
+      { name: 'repo', value: 'OWNER/REPO', meaning: 'a repository whose deployments are audited; give it again for more (one population)' },
+      { name: 'environment', value: 'NAME', meaning: 'the deployment environment (e.g. production)' },
+      { name: 'from', value: 'DATE', meaning: 'the period\'s first instant: YYYY-MM-DD (00:00 UTC) or an ISO-8601 date-time with a zone' },
+      { name: 'to', value: 'DATE', meaning: 'the period\'s end, excluded: deployments created before it count' },
+      { name: 'store', value: 's3://BUCKET/PREFIX', meaning: "the gate's write-once evidence store: decisions come from its ledger, evidence from its bundles", default: 'none: decisions from the check runs, bundles not read' },
+      { name: 'check-name', value: 'NAME', meaning: "the gate's check run name (the action's check-name)", default: 'SOX compliance gate' },
+      { name: 'sample', value: 'N', meaning: 'draw N successful deployments', default: 'from --confidence and --tolerable-rate' },
+      { name: 'confidence', value: 'P', meaning: 'confidence of the sample, between 0 and 1', default: '0.95' },
+      { name: 'tolerable-rate', value: 'P', meaning: 'tolerable deviation rate, between 0 and 1: n = ceil(ln(1 - confidence) / ln(1 - rate))', default: '0.05' },
+      { name: 'seed', value: 'TEXT', meaning: 'the sample generator\'s seed', default: "population.csv's sha256" },
+      { name: 'verify', value: 'all|sample', meaning: 'all: every bundle the population relies on is verified at every level; sample: the store\'s checks for every bundle, every level for the sample\'s', default: 'all' },
+      { name: 'controls', value: 'FILE', meaning: "the control map's path in the repositories (its changes are gate-config-changed)", default: '.github/sox-controls.yml' },
+      { name: 'out', value: 'DIR', meaning: 'the folder the audit is written to (empty, new, or an earlier audit folder)', default: 'sox-audit' },
+      { name: 'now', value: 'ISO-8601', meaning: 'the time the audit says it was made, with a zone: the same answers and --now give a byte-identical folder', default: 'the clock' },
+      { name: 'format', value: 'text|json', meaning: 'what is printed: text for a person, json for a program', default: 'text' },
+      DEBUG
+    ]
   }
 } satisfies Record<string, CommandSpec>
 

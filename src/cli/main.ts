@@ -14,6 +14,8 @@ import { commandHelp } from './help.js'
 import { TOOL_NAME, TOOL_VERSION } from '../evidence/version.js'
 import { fetchStoredBundle, runLedger } from './store.js'
 import { progressInterval, ReadProgress, reportProgress } from '../progress.js'
+import { runAudit } from '../audit/main.js'
+import { isAuditFolder, verifyAuditFolder } from '../audit/verify-folder.js'
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -30,6 +32,9 @@ export interface CliIo {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let debug = io.env.ACTIONS_STEP_DEBUG === 'true' || argv.includes('--debug')
   try {
+    // The audit parses its own options (src/audit/args.ts), the same way.
+    const auditAt = argv.findIndex((a) => a !== '--debug')
+    if (argv[auditAt] === 'audit') return await runAudit([...argv.slice(0, auditAt), ...argv.slice(auditAt + 1)], io)
     const args = parseCliArgs(argv)
     debug ||= args.debug
     switch (args.command) {
@@ -48,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const stored = await fetchStoredBundle(args.dir, io.env)
         const dir = stored?.dir ?? path.resolve(io.cwd, args.dir)
         if (!existsSync(dir)) throw new UsageError([`verify: no such directory "${args.dir}"`], "verify")
+        if (!stored && (await isAuditFolder(dir))) return await printAuditVerification(dir, args.dir, args.expectSha256, io)
         const trustedRoot = args.trustedRoot === undefined ? undefined : path.resolve(io.cwd, args.trustedRoot)
         if (trustedRoot !== undefined && !existsSync(trustedRoot)) throw new UsageError([`verify: no such trusted root "${args.trustedRoot}"`], "verify")
         const { findings, levels, manifest } = await verifyBundle(dir, { expectSha256: args.expectSha256, trustedRoot, certificateIdentity: args.certificateIdentity }).finally(() => stored?.cleanup())
@@ -107,6 +113,19 @@ function usageErrorLines(e: UsageError): string {
   const lines = e.problems.map((p) => `sox-gate: ${p}`)
   lines[lines.length - 1] += ` (see sox-gate help${e.command ? ` ${e.command}` : ''})`
   return lines.join('\n') + '\n'
+}
+
+/** `verify DIR` on an audit folder (SPEC §14): its hashes, and what re-derives offline. */
+async function printAuditVerification(dir: string, shown: string, expectSha256: string | undefined, io: CliIo): Promise<number> {
+  const { findings, levels, manifest } = await verifyAuditFolder(dir, expectSha256)
+  for (const l of levels) io.stdout(`${l.name}: ${l.status}${l.detail ? ` (${l.detail})` : ''}\n`)
+  for (const f of findings) io.stdout(`${f}\n`)
+  if (findings.length > 0) {
+    io.stdout(`NOT INTACT: ${findings.length} finding${findings.length === 1 ? '' : 's'} in the audit folder ${shown}\n`)
+    return 1
+  }
+  io.stdout(`intact: audit folder ${shown}: ${(manifest?.files.length ?? 0) + 1} files match manifest.json; the sample and the counts re-derive from them (${manifest?.period.from} to ${manifest?.period.to}, ${manifest?.environment})\n`)
+  return 0
 }
 
 /** The control map; the default one missing says how to name another. */

@@ -44,7 +44,7 @@ export function renderFailuresCsv(result: GateResult): string {
   return [FAILURE_COLUMNS, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
 }
 
-function cell(value: string | number): string {
+export function cell(value: string | number): string {
   if (typeof value === 'number') return String(value)
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe

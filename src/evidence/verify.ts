@@ -201,7 +201,7 @@ export function firstDifference(kept: string, expected: string): string {
   return `line ${line}: kept ${show(kept)}, re-rendered ${show(expected)}`
 }
 
-async function hashFile(file: string): Promise<{ sha256: string; size: number } | undefined> {
+export async function hashFile(file: string): Promise<{ sha256: string; size: number } | undefined> {
   try {
     const hash = createHash('sha256')
     let size = 0

@@ -14,9 +14,10 @@ export interface PublishedCheck {
 /**
  * Creates the check run with its first 50 annotations and appends the rest 50 at a time (GitHub
  * takes at most 50 per request). Never throws: a token that cannot write checks (fork pull
- * requests get a read-only one) is a warning, and the decision stands.
+ * requests get a read-only one) is a warning, and the decision stands. `externalId` is the
+ * evidence bundle's manifest sha256: an audit (SPEC §14) binds the check to its bundle by it.
  */
-export async function publishCheckRun(client: GitHubClient, target: { owner: string; repo: string; sha: string; name: string; detailsUrl?: string }, content: CheckRunContent): Promise<PublishedCheck> {
+export async function publishCheckRun(client: GitHubClient, target: { owner: string; repo: string; sha: string; name: string; detailsUrl?: string; externalId?: string }, content: CheckRunContent): Promise<PublishedCheck> {
   const output = (annotations: CheckRunContent['annotations']) => ({ title: content.title, summary: content.summary, text: content.text, annotations })
   let url: string | undefined
   try {
@@ -28,6 +29,7 @@ export async function publishCheckRun(client: GitHubClient, target: { owner: str
       status: 'completed',
       conclusion: content.conclusion,
       ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
+      ...(target.externalId ? { external_id: target.externalId } : {}),
       output: output(content.annotations.slice(0, BATCH))
     })
     url = data.html_url ?? undefined

@@ -87,7 +87,7 @@ export interface LedgerWalk {
  * right, each entry well-formed with its own number, and each `previous` equal to the sha256 of
  * the entry before. Anything else is named as a finding.
  */
-export async function walkLedger(store: ObjectStore, repoPrefix: string, onEntry?: (entry: LedgerEntry) => void): Promise<LedgerWalk> {
+export async function walkLedger(store: ObjectStore, repoPrefix: string, onEntry?: (entry: LedgerEntry, stored: KeyHistory) => void): Promise<LedgerWalk> {
   const findings: string[] = []
   const bySequence = new Map<number, KeyHistory>()
   for (const h of await store.history(ledgerPrefix(repoPrefix))) {
@@ -132,7 +132,7 @@ export async function walkLedger(store: ObjectStore, repoPrefix: string, onEntry
     const entry = parseEntry(got.body)
     if (typeof entry === 'string') findings.push(`${entryName(seq)}: ${entry}`)
     else {
-      onEntry?.(entry)
+      onEntry?.(entry, h)
       if (entry.sequence !== seq) findings.push(`${entryName(seq)}: says it is entry ${entry.sequence}`)
       if (seq === 1 && entry.previous !== null) findings.push(`${entryName(seq)}: the first entry names a previous one (${entry.previous})`)
       if (seq > 1 && previousHash !== undefined && entry.previous !== previousHash) {

@@ -28,6 +28,9 @@ export interface KeyHistory {
   /** Version ids, oldest first: the first is the one written with its lock, which nothing can remove. */
   versions: string[]
   deleteMarkers: number
+  /** When the store wrote the first version (its LastModified, ISO-8601), and its size: the store's word, not the writer's. */
+  firstWritten?: string
+  firstSize?: number
 }
 
 export interface ObjectStore {
@@ -40,6 +43,10 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>
   /** Every key under the prefix with all its versions (ListObjectVersions), sorted by key. */
   history(prefix: string): Promise<KeyHistory[]>
+  /** The same, key by key as the listing's pages arrive, so a large prefix is never held whole. */
+  historyStream(prefix: string): AsyncGenerator<KeyHistory>
+  /** One version's bytes (a GET, no HEAD): for readers that bind the bytes by a hash of their own. */
+  read(key: string, versionId: string): Promise<Buffer | undefined>
 }
 
 /** Another writer holds the key (`412 PreconditionFailed` on a conditional write). */

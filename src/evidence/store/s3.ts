@@ -55,10 +55,22 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** HEAD for the checksum S3 kept, then GET for the bytes; the caller compares the two. */
+  /**
+   * The bytes and the checksum S3 kept, for the caller to compare. One GET in checksum mode gives
+   * both; when the SDK finds they differ it throws instead of handing the bytes over, so the
+   * object is read again as HEAD (the checksum) and a plain GET (the bytes): the caller then
+   * names the mismatch as a finding, as it would for any other.
+   */
   async get(key: string, versionId?: string): Promise<StoredObject | undefined> {
     try {
       const { sdk, client } = await this.connect()
+      try {
+        const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }))
+        const body = Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
+        return { body, checksumSha256: res.ChecksumSHA256 }
+      } catch (e) {
+        if (!/^Checksum mismatch/.test((e as Error).message ?? '')) throw e
+      }
       const head = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }))
       const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }))
       const body = Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
@@ -99,25 +111,71 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async history(prefix: string): Promise<KeyHistory[]> {
-    const byKey = new Map<string, KeyHistory>()
-    const of = (key: string): KeyHistory => byKey.get(key) ?? (byKey.set(key, { key, versions: [], deleteMarkers: 0 }).get(key) as KeyHistory)
+    const all: KeyHistory[] = []
+    for await (const h of this.historyStream(prefix)) all.push(h)
+    return all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  }
+
+  /**
+   * ListObjectVersions page by page. S3 lists keys in order and each key's versions newest first,
+   * and a key's versions may run on into the next page: a key is handed on only once a later key
+   * (or the end) shows it is complete.
+   */
+  async *historyStream(prefix: string): AsyncGenerator<KeyHistory> {
     let keyMarker: string | undefined
     let versionMarker: string | undefined
+    let open: KeyHistory | undefined
+    const of = (key: string): { h: KeyHistory; done?: KeyHistory } => {
+      if (open?.key === key) return { h: open }
+      const done = open
+      open = { key, versions: [], deleteMarkers: 0 }
+      return { h: open, done }
+    }
+    let connected: { sdk: S3Sdk; client: S3Client }
     try {
-      const { sdk, client } = await this.connect()
-      do {
-        const res = await client.send(new sdk.ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
-        // S3 lists each key's versions newest first; kept here oldest first.
-        for (const v of res.Versions ?? []) if (v.Key !== undefined && v.VersionId !== undefined) of(v.Key).versions.unshift(v.VersionId)
-        for (const m of res.DeleteMarkers ?? []) if (m.Key !== undefined) of(m.Key).deleteMarkers += 1
-        keyMarker = res.IsTruncated ? res.NextKeyMarker : undefined
-        versionMarker = res.IsTruncated ? res.NextVersionIdMarker : undefined
-        if (res.IsTruncated && !keyMarker) throw new Error('the listing is truncated but gives no next marker')
-      } while (keyMarker)
+      connected = await this.connect()
     } catch (e) {
       throw described(e, `ListObjectVersions s3://${this.bucket}/${prefix}`)
     }
-    return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    const { sdk, client } = connected
+    do {
+      let res
+      try {
+        res = await client.send(new sdk.ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
+      } catch (e) {
+        throw described(e, `ListObjectVersions s3://${this.bucket}/${prefix}`)
+      }
+      // Versions and delete markers come in two lists; merged back into key order here.
+      const items = [...(res.Versions ?? []).map((v) => ({ key: v.Key, v })), ...(res.DeleteMarkers ?? []).map((m) => ({ key: m.Key, m }))]
+        .filter((x): x is typeof x & { key: string } => x.key !== undefined)
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      for (const item of items) {
+        const { h, done } = of(item.key)
+        if (done) yield done
+        if ('m' in item) h.deleteMarkers += 1
+        else if (item.v.VersionId !== undefined) {
+          // S3 lists each key's versions newest first; kept here oldest first.
+          h.versions.unshift(item.v.VersionId)
+          h.firstWritten = item.v.LastModified?.toISOString()
+          h.firstSize = item.v.Size
+        }
+      }
+      keyMarker = res.IsTruncated ? res.NextKeyMarker : undefined
+      versionMarker = res.IsTruncated ? res.NextVersionIdMarker : undefined
+      if (res.IsTruncated && !keyMarker) throw new Error(`ListObjectVersions s3://${this.bucket}/${prefix}: the listing is truncated but gives no next marker`)
+    } while (keyMarker)
+    if (open) yield open
+  }
+
+  async read(key: string, versionId: string): Promise<Buffer | undefined> {
+    try {
+      const { sdk, client } = await this.connect()
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }))
+      return Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array())
+    } catch (e) {
+      if (status(e) === 404) return undefined
+      throw described(e, `GetObject s3://${this.bucket}/${key}`)
+    }
   }
 }
 
