@@ -78,7 +78,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
   const [first, ...rest] = positionals
   if (first === undefined || first === 'help') {
     // Before any command: only --version, --help and --debug mean something; anything else is told, never ignored.
-    for (const name of [...values.keys(), ...flags]) if (!['version', 'help', 'debug'].includes(name)) problems.push(`--${name} is an option of ${commandsWith(name).join(' and ')}: give the command first, as in sox-gate ${commandsWith(name)[0] ?? 'check'} --${name} …`)
+    for (const name of [...values.keys(), ...flags]) if (!['version', 'help', 'debug'].includes(name)) problems.push(`--${name} is an option of ${inWords(commandsWith(name))}: give the command first, as in sox-gate ${commandsWith(name)[0] ?? 'check'} --${name} …`)
     if (problems.length > 0) throw new UsageError(problems)
     if (flags.has('version') && first === undefined) return { command: 'version', debug }
     const topic = first === 'help' ? rest[0] : undefined
@@ -145,4 +145,9 @@ function parseNow(problems: string[], value: string): Date | undefined {
     return undefined
   }
   return new Date(value)
+}
+
+/** "a", "a and b", "a, b and c". */
+function inWords(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`
 }
