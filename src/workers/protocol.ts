@@ -4,7 +4,7 @@
  * of a batch as one string with their lengths, and numbers in typed arrays moved, not copied.
  * Cloning one string and a few buffers costs far less than cloning thousands of small objects.
  */
-import type { ReportFile } from '../discover.js'
+import type { ReportFile } from '../pipeline/discover.js'
 import type { ReportResult, Totals } from '../engine/result.js'
 import type { TableCase } from '../engine/test-table.js'
 import type { InputProblem } from '../errors.js'

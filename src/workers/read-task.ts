@@ -1,7 +1,7 @@
 import { CaseMapper, emptyTotals } from '../engine/case-mapper.js'
 import { ConfigError } from '../errors.js'
 import { SpoolWriter } from '../evidence/spool.js'
-import { readReportFile } from '../read-report-file.js'
+import { readReportFile } from '../pipeline/read-report-file.js'
 import { BatchWriter, transferList, type ReadTask, type WorkerMessage } from './protocol.js'
 
 /**

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { ConfigError } from './errors.js'
+import { ConfigError } from '../errors.js'
 
 /** Paths per `git ls-tree` call: keeps every command line far below the system's limit. */
 const BATCH = 500

@@ -1,8 +1,8 @@
 import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 import fg from 'fast-glob'
-import { ConfigError, type InputProblem } from './errors.js'
-import { maskText } from './reports/mask.js'
+import { ConfigError, type InputProblem } from '../errors.js'
+import { maskText } from '../reports/mask.js'
 
 /** A report found: the path people see (relative to the workspace, `/`-separated) and the real file read. */
 export interface ReportFile {
