@@ -10482,7 +10482,7 @@ var SpoolWriter = class {
   }
 };
 
-// src/read-report-file.ts
+// src/pipeline/read-report-file.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -13611,7 +13611,7 @@ function lineOf(text, index) {
   return line;
 }
 
-// src/read-report-file.ts
+// src/pipeline/read-report-file.ts
 async function readReportFile(report, sink, spooled, onBytes) {
   const { path: file, source: full } = report;
   let size;
