@@ -1,3 +1,4 @@
+import { PRODUCT_NAME } from '../render/words.js'
 import type { Collected } from './collect.js'
 import { succeeded } from './decide.js'
 import { EXCEPTION_CODES, type AuditException, type AuditOptions, type ExceptionCode } from './model.js'
@@ -55,8 +56,8 @@ export function renderAuditHtml(x: AuditHtmlInputs): string {
   const repos = c.repositories.map((r) => r.repository).join(', ')
   const period = `${o.from.toISOString()} to ${o.to.toISOString()} (to excluded)`
   p.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`)
-  p.push(`<title>SOX change-management audit — ${esc(repos)} — ${esc(o.environment)}</title><style>${CSS}</style></head><body>`)
-  p.push(`<header><h1>SOX change-management audit: deployments to ${esc(o.environment)}</h1>`)
+  p.push(`<title>${PRODUCT_NAME} audit — ${esc(repos)} — ${esc(o.environment)}</title><style>${CSS}</style></head><body>`)
+  p.push(`<header><h1>${PRODUCT_NAME} audit: deployments to ${esc(o.environment)}</h1>`)
   p.push(`<p>${esc(repos)} · ${esc(period)}</p>`)
   const n = x.exceptions.length
   p.push(`<p><span id="verdict" class="verdict ${n ? 'found' : 'clean'}">${n ? `${n} EXCEPTION${n === 1 ? '' : 'S'}` : 'NO EXCEPTIONS'}</span></p></header>`)
