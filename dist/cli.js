@@ -70226,8 +70226,8 @@ function renderAuditHtml(x) {
   const repos = c.repositories.map((r) => r.repository).join(", ");
   const period = `${o.from.toISOString()} to ${o.to.toISOString()} (to excluded)`;
   p.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`);
-  p.push(`<title>SOX change-management audit \u2014 ${esc2(repos)} \u2014 ${esc2(o.environment)}</title><style>${CSS2}</style></head><body>`);
-  p.push(`<header><h1>SOX change-management audit: deployments to ${esc2(o.environment)}</h1>`);
+  p.push(`<title>${PRODUCT_NAME} audit \u2014 ${esc2(repos)} \u2014 ${esc2(o.environment)}</title><style>${CSS2}</style></head><body>`);
+  p.push(`<header><h1>${PRODUCT_NAME} audit: deployments to ${esc2(o.environment)}</h1>`);
   p.push(`<p>${esc2(repos)} \xB7 ${esc2(period)}</p>`);
   const n = x.exceptions.length;
   p.push(`<p><span id="verdict" class="verdict ${n ? "found" : "clean"}">${n ? `${n} EXCEPTION${n === 1 ? "" : "S"}` : "NO EXCEPTIONS"}</span></p></header>`);
