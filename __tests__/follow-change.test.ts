@@ -234,6 +234,20 @@ describe('reports-workflow: the latest completed test run for the head', () => {
   test('a review after the tests completed: judged on the completed run\'s artifacts, no new test run; the record names the run', async () => {
     const r = await withRuns([ghWorkflowRun(9001, CI, HEAD)])
     expect(r.outputs.decision).toBe('allow')
+    // What a review costs (docs/github.md): 11 calls, no test run.
+    expect(r.server.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/acme/ledger/pulls/42',
+      'GET /repos/acme/ledger/pulls/42/reviews',
+      'GET /repos/acme/ledger/pulls/42/commits',
+      'GET /repos/acme/ledger/issues/42/timeline',
+      'GET /repos/acme/ledger/pulls/42/files',
+      'GET /repos/acme/ledger',
+      'GET /repos/acme/ledger/contents/.github/sox-controls.yml',
+      'GET /repos/acme/ledger/actions/workflows/ci.yml/runs',
+      'GET /repos/acme/ledger/actions/runs/9001/artifacts',
+      'GET /repos/acme/ledger/actions/artifacts/801/zip',
+      'POST /repos/acme/ledger/check-runs'
+    ])
     expect(changeOf(r).reportsRun).toEqual({ workflow: 'ci.yml', id: 9001, attempt: 1, path: '.github/workflows/ci.yml', headSha: HEAD, event: 'pull_request', status: 'completed', conclusion: 'success', url: 'https://github.com/acme/ledger/actions/runs/9001', why: 'latest run for the head' })
     const manifest = JSON.parse(readFileSync(path.join(r.dir, 'sox-evidence/manifest.json'), 'utf8')) as { reports: { path: string }[] }
     expect(manifest.reports.map((x) => x.path)).toEqual(['.sox-gate/artifacts/test-reports/junit.xml'])

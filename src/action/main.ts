@@ -75,7 +75,7 @@ export async function run(clock: () => Date = () => new Date()): Promise<void> {
       return
     }
     // Artifacts (other jobs' reports) arrive before anything is read; the change record keeps which.
-    const gathered = await core.group('Report artifacts', () => gatherReportArtifacts(reportsRun ? { ...s, artifactsRunId: reportsRun.found.id } : s, client, change.sha))
+    const gathered = await core.group('Report artifacts', () => gatherReportArtifacts(reportsRun ? { ...s, artifactsRunId: reportsRun.found.id } : s, client, change.sha, reportsRun?.found))
     if (gathered.record) change.reportArtifacts = gathered.record
     // Each report's masked text is spooled as it is read: the bundle copies it instead of reading it again.
     const masked = (spool = await MaskedSpool.create())

@@ -25,7 +25,7 @@ export interface GatheredReports {
  * The map's own `reports:` are then not read: they name the workspace of the job that ran the
  * tests, not this one.
  */
-export async function gatherReportArtifacts(settings: ActionSettings, client: GitHubClient | undefined, evaluatedSha: string): Promise<GatheredReports> {
+export async function gatherReportArtifacts(settings: ActionSettings, client: GitHubClient | undefined, evaluatedSha: string, knownRun?: { id: number; headSha: string }): Promise<GatheredReports> {
   if (settings.reportArtifacts.length === 0) return { globs: settings.reports }
   const run = settings.run
   if (!run) throw ConfigError.at('report-artifacts', 'not running in GitHub Actions (GITHUB_REPOSITORY is not set): there are no workflow artifacts to read')
@@ -41,7 +41,8 @@ export async function gatherReportArtifacts(settings: ActionSettings, client: Gi
     // Another run's reports prove something about this change only if that run tested this commit:
     // `run-id` may come from a dispatch input or a variable, and an older green run of another
     // commit must not stand in for this one. Checked before anything is listed or downloaded.
-    otherRunHead: (runId) => otherRunHead(client, run.owner, run.repo, runId, evaluatedSha),
+    // (A run reports-workflow found by its head was read already: its head is not asked again.)
+    otherRunHead: (runId) => (knownRun && knownRun.id === runId && knownRun.headSha === evaluatedSha ? Promise.resolve(knownRun.headSha) : otherRunHead(client, run.owner, run.repo, runId, evaluatedSha)),
     token: settings.githubToken,
     tempDir: process.env.RUNNER_TEMP,
     info: (m) => core.info(m)
