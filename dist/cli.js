@@ -64053,6 +64053,17 @@ function renderText(map, result, mode = "enforce") {
 // src/cli/args.ts
 import { parseArgs } from "node:util";
 
+// src/cli/option-token.ts
+function takeOption(t, type, into) {
+  if (type === void 0) into.problems.push(`unknown option ${t.rawName}`);
+  else if (type === "boolean") {
+    if (t.value !== void 0) into.problems.push(`${t.rawName} takes no value (given "${t.value}")`);
+    into.flags.add(t.name);
+  } else if (t.value === void 0) into.problems.push(`${t.rawName} needs a value`);
+  else if (!t.inlineValue && t.value.startsWith("--")) into.problems.push(`${t.rawName} needs a value, not the option ${t.value}`);
+  else into.values.set(t.name, [...into.values.get(t.name) ?? [], t.value]);
+}
+
 // src/cli/help.ts
 var DEBUG = { name: "debug", meaning: "print the stack trace of an error (also when ACTIONS_STEP_DEBUG is true)" };
 var COMMANDS = {
@@ -64157,13 +64168,7 @@ function parseCliArgs(argv) {
     else if (afterDashes) positionals.push(t.rawName);
     else if (t.name === "version" || t.rawName === "-V" || t.rawName === "-v") flags.add("version");
     else if (t.name === "help" || t.rawName === "-h") flags.add("help");
-    else if (!(t.name in OPTION_TYPES)) problems.push(`unknown option ${t.rawName}`);
-    else if (OPTION_TYPES[t.name] === "boolean") {
-      if (t.value !== void 0) problems.push(`${t.rawName} takes no value (given "${t.value}")`);
-      flags.add(t.name);
-    } else if (t.value === void 0) problems.push(`${t.rawName} needs a value`);
-    else if (!t.inlineValue && t.value.startsWith("--")) problems.push(`${t.rawName} needs a value, not the option ${t.value}`);
-    else values.set(t.name, [...values.get(t.name) ?? [], t.value]);
+    else takeOption(t, t.name in OPTION_TYPES ? OPTION_TYPES[t.name] : void 0, { values, flags, problems });
   }
   const debug = flags.has("debug");
   const [first, ...rest] = positionals;
@@ -69215,13 +69220,7 @@ function parseAuditArgs(argv, cwd) {
     if (t.kind === "option-terminator") continue;
     if (t.kind === "positional") problems.push(`unexpected argument "${t.value}" (audit takes options only)`);
     else if (t.name === "help") flags.add("help");
-    else if (!TYPES.has(t.name)) problems.push(`unknown option ${t.rawName}`);
-    else if (TYPES.get(t.name) === "boolean") {
-      if (t.value !== void 0) problems.push(`${t.rawName} takes no value (given "${t.value}")`);
-      flags.add(t.name);
-    } else if (t.value === void 0) problems.push(`${t.rawName} needs a value`);
-    else if (!t.inlineValue && t.value.startsWith("--")) problems.push(`${t.rawName} needs a value, not the option ${t.value}`);
-    else values.set(t.name, [...values.get(t.name) ?? [], t.value]);
+    else takeOption(t, TYPES.get(t.name), { values, flags, problems });
   }
   const debug = flags.has("debug");
   if (flags.has("help")) return { help: true, debug };

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { takeOption } from '../cli/option-token.js'
 import { UsageError } from '../cli/args.js'
 import { COMMANDS } from '../cli/help.js'
 import { parseStoreUrl } from '../evidence/store/location.js'
@@ -24,13 +25,7 @@ export function parseAuditArgs(argv: readonly string[], cwd: string): AuditArgs 
     if (t.kind === 'option-terminator') continue
     if (t.kind === 'positional') problems.push(`unexpected argument "${t.value}" (audit takes options only)`)
     else if (t.name === 'help') flags.add('help')
-    else if (!TYPES.has(t.name)) problems.push(`unknown option ${t.rawName}`)
-    else if (TYPES.get(t.name) === 'boolean') {
-      if (t.value !== undefined) problems.push(`${t.rawName} takes no value (given "${t.value}")`)
-      flags.add(t.name)
-    } else if (t.value === undefined) problems.push(`${t.rawName} needs a value`)
-    else if (!t.inlineValue && t.value.startsWith('--')) problems.push(`${t.rawName} needs a value, not the option ${t.value}`)
-    else values.set(t.name, [...(values.get(t.name) ?? []), t.value])
+    else takeOption(t, TYPES.get(t.name), { values, flags, problems })
   }
   const debug = flags.has('debug')
   if (flags.has('help')) return { help: true, debug }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { takeOption } from './option-token.js'
 import { COMMANDS, type CommandName } from './help.js'
 
 /** A command line that cannot run: every problem of it, one line each. */
@@ -66,13 +67,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs & { debug: boolea
     else if (afterDashes) positionals.push(t.rawName)
     else if (t.name === 'version' || t.rawName === '-V' || t.rawName === '-v') flags.add('version')
     else if (t.name === 'help' || t.rawName === '-h') flags.add('help')
-    else if (!(t.name in OPTION_TYPES)) problems.push(`unknown option ${t.rawName}`)
-    else if (OPTION_TYPES[t.name] === 'boolean') {
-      if (t.value !== undefined) problems.push(`${t.rawName} takes no value (given "${t.value}")`)
-      flags.add(t.name)
-    } else if (t.value === undefined) problems.push(`${t.rawName} needs a value`)
-    else if (!t.inlineValue && t.value.startsWith('--')) problems.push(`${t.rawName} needs a value, not the option ${t.value}`)
-    else values.set(t.name, [...(values.get(t.name) ?? []), t.value])
+    else takeOption(t, t.name in OPTION_TYPES ? OPTION_TYPES[t.name] : undefined, { values, flags, problems })
   }
   const debug = flags.has('debug')
   const [first, ...rest] = positionals
