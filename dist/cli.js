@@ -38709,8 +38709,11 @@ function headApprovals(change) {
     else if (r.user.type === "Bot") discounted.set(login, `${r.user.login} is a bot account`);
     else if (!head || r.commitId !== head) discounted.set(login, `${r.user.login}'s approval is on ${(r.commitId ?? "no commit").slice(0, 7)}, not on head ${(head ?? "?").slice(0, 7)}`);
     else if (withoutWriteAccess(r, change)) discounted.set(login, `${r.user.login} has no write access to the repository (author_association ${r.authorAssociation ?? "unknown"})`);
-    else if (pr && reviewedBeforeBaseChange(r, pr)) discounted.set(login, reviewedBeforeBaseChange(r, pr));
-    else independent.add(login);
+    else {
+      const beforeBase = pr && reviewedBeforeBaseChange(r, pr);
+      if (beforeBase) discounted.set(login, beforeBase);
+      else independent.add(login);
+    }
   }
   return { independent, discounted, unlinked: authors.filter((a) => a.unlinked), authors };
 }
