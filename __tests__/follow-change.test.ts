@@ -160,6 +160,19 @@ describe('the base is not the change\'s to choose', () => {
     expect(changeOf(r).trust).toMatchObject({ ref: SANDBOX_SHA, baseBranch: { ref: 'release/1.2', trusted: 'trusted-branches', glob: 'release/*' } })
   })
 
+  test('attack: a branch named to look trusted (release/1.2/mine against release/*, release-x) is judged by the default branch\'s map', async () => {
+    const trusting = MAP.replace('system: ledger-service', 'system: ledger-service\ntrusted-branches: ["release/*"]')
+    for (const ref of ['release/1.2/mine', 'release-x', 'Release/1.2']) {
+      const scenario: Scenario = {
+        pulls: { 42: pull({ baseRef: ref, baseSha: SANDBOX_SHA }) },
+        branches: { main: MAIN_TIP },
+        contents: { [`acme/ledger@${SANDBOX_SHA}`]: { '.github/sox-controls.yml': WEAK_MAP }, [`acme/ledger@${MAIN_TIP}`]: { '.github/sox-controls.yml': trusting } }
+      }
+      const r = await gate(scenario, { map: WEAK_MAP, payload: prEvent(HEAD, 'opened', { sha: SANDBOX_SHA, ref }) })
+      expect([ref, r.outputs.decision, changeOf(r).trust.ref]).toEqual([ref, 'block', MAIN_TIP])
+    }
+  })
+
   test("a trusted-branches entry in the base's own map counts for nothing: only the default branch's map is asked", async () => {
     const selfTrusting = WEAK_MAP.replace('system: ledger-service', 'system: ledger-service\ntrusted-branches: ["sandbox"]')
     const scenario = intoSandbox()
